@@ -1,0 +1,75 @@
+//===- BundleWriter.h - Writes .aimodel bundles ---------------------------===//
+//
+// The compiler fills a BundleContents and calls writeBundle. The writer owns
+// the file layout (schemas/aimodel.fbs, docs/bundle-format.md): metadata
+// FlatBuffer first, then 64-byte aligned segments, each with a content hash.
+// No exceptions and no LLVM: errors come back as a message.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_BUNDLE_BUNDLEWRITER_H
+#define COREAI_BUNDLE_BUNDLEWRITER_H
+
+#include "coreai/DType.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coreai::bundle {
+
+struct TensorDesc {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape; // static dims
+};
+
+struct ConstantData {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes; // dense row-major, little endian
+};
+
+struct ExecutableData {
+  std::string unit;   // "cpu"
+  std::string arch;   // "x86_64"
+  std::string format; // "elf-shared-object"
+  std::vector<uint8_t> bytes;
+};
+
+struct DebugEntry {
+  std::string op;     // e.g. "aigraph.conv"
+  std::string source; // ONNX node name and op type, e.g. "conv1 (Conv)"
+};
+
+struct FunctionData {
+  std::string name; // "main"
+  std::vector<TensorDesc> inputs;
+  std::vector<TensorDesc> outputs;
+  uint32_t executable = 0;          // index into BundleContents::executables
+  std::string entrySymbol;          // see KernelABI.h
+  std::vector<uint32_t> constants;  // indices into BundleContents::constants,
+                                    // in argument order (after outputs)
+  std::vector<DebugEntry> debug;    // op -> source node table
+};
+
+struct BundleContents {
+  std::string modelName;
+  std::string producer;       // "coreai-build <version>"
+  std::string sourceHash;     // hex content hash of the source model
+  std::string compileOptions; // the flags that shaped the output
+  std::vector<FunctionData> functions;
+  std::vector<ConstantData> constants;
+  std::vector<ExecutableData> executables;
+};
+
+/// Serializes `contents` to the bundle byte layout. Deterministic.
+std::vector<uint8_t> serializeBundle(const BundleContents &contents);
+
+/// Writes the bundle atomically (temp file in the same folder, then rename).
+/// Returns an empty string on success, else a one-line message without the
+/// path (the caller prefixes it).
+std::string writeBundle(const BundleContents &contents, const std::string &path);
+
+} // namespace coreai::bundle
+
+#endif // COREAI_BUNDLE_BUNDLEWRITER_H

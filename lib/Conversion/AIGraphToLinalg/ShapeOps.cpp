@@ -1,0 +1,201 @@
+//===- ShapeOps.cpp - constants and shape ops -> tensor/linalg ------------===//
+#include "Utils.h"
+
+using namespace mlir;
+
+namespace coreai::aigraph {
+namespace {
+
+struct ConstantLowering : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto value = dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rw.notifyMatchFailure(op, "constant value is not typed");
+    rw.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+struct IdentityLowering : OpConversionPattern<IdentityOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(IdentityOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    rw.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+struct ShapeLowering : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto folded = dyn_cast_or_null<DenseElementsAttr>(
+        dyn_cast_if_present<Attribute>(op.fold(ShapeOp::FoldAdaptor({}, op))));
+    if (!folded)
+      return rw.notifyMatchFailure(op, "shape of a dynamic tensor");
+    rw.replaceOpWithNewOp<arith::ConstantOp>(op, folded);
+    return success();
+  }
+};
+
+/// Flatten and Reshape only reinterpret the row-major order.
+template <typename SourceOp>
+struct ReshapeLikeLowering : OpConversionPattern<SourceOp> {
+  using OpConversionPattern<SourceOp>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    auto outType = cast<RankedTensorType>(op.getType());
+    rw.replaceOp(op, reshapeTo(rw, op.getLoc(), adaptor.getInput(),
+                               outType.getShape()));
+    return success();
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    auto outType = cast<RankedTensorType>(op.getType());
+    Value init = emptyTensor(rw, op.getLoc(), outType.getShape(),
+                             outType.getElementType());
+    rw.replaceOp(op, linalg::TransposeOp::create(rw, op.getLoc(),
+                                                 adaptor.getInput(), init,
+                                                 op.getPerm())
+                         .getResult());
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    int64_t axis = op.getAxis();
+    Value result = emptyTensor(rw, loc, outType.getShape(),
+                               outType.getElementType());
+    int64_t offset = 0;
+    for (Value in : adaptor.getInputs()) {
+      auto t = cast<RankedTensorType>(in.getType());
+      SmallVector<OpFoldResult> offsets(t.getRank(), rw.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes, strides(t.getRank(), rw.getIndexAttr(1));
+      for (int64_t d : t.getShape())
+        sizes.push_back(rw.getIndexAttr(d));
+      offsets[axis] = rw.getIndexAttr(offset);
+      offset += t.getDimSize(axis);
+      if (t.getNumElements() == 0)
+        continue;
+      result = tensor::InsertSliceOp::create(rw, loc, in, result, offsets,
+                                             sizes, strides);
+    }
+    rw.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    if (llvm::any_of(op.getSteps(), [](int64_t s) { return s < 0; }))
+      return rw.notifyMatchFailure(op, "negative slice steps are not "
+                                       "supported on this unit yet");
+    auto outType = cast<RankedTensorType>(op.getType());
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (auto [start, size, step] :
+         llvm::zip(op.getStarts(), outType.getShape(), op.getSteps())) {
+      offsets.push_back(rw.getIndexAttr(start));
+      sizes.push_back(rw.getIndexAttr(size));
+      strides.push_back(rw.getIndexAttr(step));
+    }
+    rw.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, outType, adaptor.getInput(), offsets, sizes, strides);
+    return success();
+  }
+};
+
+/// out[pre..., idx..., post...] = data[pre..., indices[idx...], post...],
+/// with negative indices counted from the end as ONNX specifies.
+struct GatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    auto idxType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    int64_t axis = op.getAxis(), q = idxType.getRank();
+    int64_t rank = outType.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < q; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps{
+        AffineMap::get(rank, 0, idxExprs, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    Value init =
+        emptyTensor(rw, loc, outType.getShape(), outType.getElementType());
+    Value data = adaptor.getData();
+    int64_t axisDim = dataType.getDimSize(axis);
+    auto generic = linalg::GenericOp::create(
+        rw, loc, TypeRange{outType}, ValueRange{adaptor.getIndices()},
+        ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                 args[0]);
+          Value dim = arith::ConstantIndexOp::create(b, l, axisDim);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value isNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                              idx, zero);
+          Value wrapped = arith::AddIOp::create(b, l, idx, dim);
+          idx = arith::SelectOp::create(b, l, isNeg, wrapped, idx);
+          // Out-of-range indices are clamped rather than read out of bounds.
+          Value maxIdx = arith::ConstantIndexOp::create(b, l, axisDim - 1);
+          idx = arith::MaxSIOp::create(b, l, idx, zero);
+          idx = arith::MinSIOp::create(b, l, idx, maxIdx);
+          SmallVector<Value> coords;
+          for (int64_t i = 0; i < axis; ++i)
+            coords.push_back(linalg::IndexOp::create(b, l, i));
+          coords.push_back(idx);
+          for (int64_t i = axis + 1; i < dataType.getRank(); ++i)
+            coords.push_back(linalg::IndexOp::create(b, l, i - 1 + q));
+          Value v = tensor::ExtractOp::create(b, l, data, coords);
+          linalg::YieldOp::create(b, l, v);
+        });
+    rw.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateShapeOpPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConstantLowering, IdentityLowering, ShapeLowering,
+               ReshapeLikeLowering<FlattenOp>, ReshapeLikeLowering<ReshapeOp>,
+               TransposeLowering, ConcatLowering, SliceLowering,
+               GatherLowering>(patterns.getContext());
+}
+
+} // namespace coreai::aigraph

@@ -1,0 +1,71 @@
+//===- Utils.h - Helpers shared by the aigraph -> linalg patterns ---------===//
+#ifndef COREAI_LIB_CONVERSION_AIGRAPHTOLINALG_UTILS_H
+#define COREAI_LIB_CONVERSION_AIGRAPHTOLINALG_UTILS_H
+
+#include "dialects/AIGraph/AIGraph.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace coreai::aigraph {
+
+using BodyBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// An uninitialized tensor of the given shape and element type.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+/// A tensor filled with `value` (a float or integer constant of elementType).
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                         double value);
+
+/// A scalar constant of `type` (float or integer).
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
+/// The indexing map reading `operandShape` inside an iteration space of
+/// `outShape` under numpy broadcasting (right-aligned; size-1 dims read 0).
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> outShape);
+
+/// An elementwise linalg.generic over `outType` reading `inputs` with numpy
+/// broadcasting; `body` gets one scalar per input.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType outType,
+                             mlir::ValueRange inputs, BodyBuilder body);
+
+/// Reduces `input` over the dims in `reducedDims` (a sorted list) into a
+/// tensor without those dims, starting from `init`; `combine(acc, x)`.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<int64_t> reducedDims,
+                           double init, BodyBuilder combine);
+
+/// Reshapes a static tensor to `shape` (same element count).
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                      llvm::ArrayRef<int64_t> shape);
+
+/// Pads the trailing `spatial` dims of an N x C x ... tensor with `value`;
+/// `pads` is ONNX-ordered (all begins, then all ends).
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       llvm::ArrayRef<int64_t> pads, double value);
+
+/// Requires a static shape on every operand and result of `op`; emits a
+/// diagnostic naming the op's source otherwise.
+llvm::LogicalResult requireStaticShapes(mlir::Operation *op,
+                                        mlir::ConversionPatternRewriter &rw);
+
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
+void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeOpPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace coreai::aigraph
+
+#endif

@@ -1,0 +1,33 @@
+//===- Import.h - Model front ends: ONNX and aigraph MLIR ------------------===//
+#ifndef COREAI_LIB_IMPORT_IMPORT_H
+#define COREAI_LIB_IMPORT_IMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace coreai {
+
+struct ImportOptions {
+  /// Input name -> full static shape (from --shape NAME=D0xD1x...).
+  std::map<std::string, std::vector<int64_t>> shapes;
+};
+
+/// Reads `path` by its extension: .onnx (ONNX protobuf), .mlir (aigraph MLIR
+/// text) or .mlirbc (MLIR bytecode). Errors are emitted as diagnostics at
+/// the location of the offending node (see OnnxImporter) and yield null.
+mlir::OwningOpRef<mlir::ModuleOp>
+importModelFile(const std::string &path, mlir::MLIRContext *ctx,
+                const ImportOptions &options);
+
+/// Imports an ONNX model held in memory; `filename` is used in locations.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModel(llvm::StringRef bytes, llvm::StringRef filename,
+                mlir::MLIRContext *ctx, const ImportOptions &options);
+
+} // namespace coreai
+
+#endif // COREAI_LIB_IMPORT_IMPORT_H

@@ -1,0 +1,200 @@
+//===- OnnxConstantFolding.cpp - Shape computations at compile time -------===//
+//
+// Exporters compute reshape targets at run time from Shape, Gather, Concat,
+// Slice and integer arithmetic. With all shapes static these are compile-time
+// constants; evaluating them here lets Reshape, Slice and friends see plain
+// constant operands. Only small integer tensors are folded.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+constexpr int64_t kMaxFoldElements = 4096;
+
+/// A small integer tensor.
+struct IntTensor {
+  SmallVector<int64_t> shape;
+  SmallVector<int64_t> values;
+  unsigned bits = 64;
+};
+
+std::optional<IntTensor> asInts(DenseElementsAttr a) {
+  auto it = dyn_cast<IntegerType>(a.getElementType());
+  if (!it || it.getWidth() < 8 || a.getNumElements() > kMaxFoldElements)
+    return std::nullopt;
+  IntTensor t;
+  t.shape.assign(a.getType().getShape().begin(), a.getType().getShape().end());
+  t.bits = it.getWidth();
+  for (const APInt &v : a.getValues<APInt>())
+    t.values.push_back(v.getSExtValue());
+  return t;
+}
+
+Value emit(GraphImporter &g, const IntTensor &t) {
+  auto type = RankedTensorType::get(t.shape, g.builder.getIntegerType(t.bits));
+  SmallVector<APInt> v;
+  for (int64_t x : t.values)
+    v.push_back(APInt(t.bits, (uint64_t)x, /*isSigned=*/true,
+                      /*implicitTrunc=*/true));
+  return g.constant(DenseElementsAttr::get(type, v));
+}
+
+std::optional<IntTensor> foldBinary(StringRef op, const IntTensor &l,
+                                    const IntTensor &r) {
+  auto shape = aigraph::broadcastShapes(l.shape, r.shape);
+  if (failed(shape))
+    return std::nullopt;
+  IntTensor out{*shape, {}, l.bits};
+  int64_t count = 1;
+  for (int64_t d : *shape)
+    count *= d;
+  auto indexOf = [&](const IntTensor &t, int64_t flat) {
+    int64_t idx = 0, stride = 1;
+    for (int64_t i = (int64_t)shape->size() - 1, j = (int64_t)t.shape.size() - 1;
+         j >= 0; --i, --j) {
+      int64_t coord = (flat / [&] {
+                         int64_t s = 1;
+                         for (int64_t k = i + 1; k < (int64_t)shape->size(); ++k)
+                           s *= (*shape)[k];
+                         return s;
+                       }()) %
+                      (*shape)[i];
+      if (t.shape[j] != 1)
+        idx += coord * stride;
+      stride *= t.shape[j];
+    }
+    return idx;
+  };
+  for (int64_t f = 0; f < count; ++f) {
+    int64_t a = l.values[indexOf(l, f)], b = r.values[indexOf(r, f)];
+    if (op == "Add")
+      out.values.push_back(a + b);
+    else if (op == "Sub")
+      out.values.push_back(a - b);
+    else if (op == "Mul")
+      out.values.push_back(a * b);
+    else if (op == "Div") {
+      if (b == 0)
+        return std::nullopt;
+      // ONNX integer Div truncates like C.
+      out.values.push_back(a / b);
+    } else
+      return std::nullopt;
+  }
+  return out;
+}
+
+} // namespace
+
+bool coreai::onnx_import::tryFoldNode(GraphImporter &g) {
+  const onnx::NodeProto &n = *g.node;
+  StringRef op = n.op_type();
+
+  if (op == "Shape") {
+    Value in = g.input(0);
+    if (!in)
+      return false;
+    auto type = cast<RankedTensorType>(in.getType());
+    if (!type.hasStaticShape())
+      return false;
+    int64_t rank = type.getRank();
+    auto clampAxis = [&](int64_t a) {
+      return std::clamp<int64_t>(a < 0 ? a + rank : a, 0, rank);
+    };
+    int64_t start = clampAxis(g.intAttr("start", 0));
+    int64_t end = clampAxis(g.intAttr("end", rank));
+    IntTensor t{{std::max<int64_t>(end - start, 0)}, {}, 64};
+    for (int64_t i = start; i < end; ++i)
+      t.values.push_back(type.getDimSize(i));
+    g.setOutput(0, emit(g, t));
+    return true;
+  }
+
+  // Everything else folds only when every input is a known small integer
+  // tensor.
+  SmallVector<IntTensor> ins;
+  for (int i = 0; i < n.input_size(); ++i) {
+    if (n.input(i).empty()) {
+      ins.push_back({});
+      continue;
+    }
+    DenseElementsAttr c = g.constantInput(i);
+    if (!c)
+      return false;
+    auto t = asInts(c);
+    if (!t)
+      return false;
+    ins.push_back(*t);
+  }
+  if (ins.empty())
+    return false;
+
+  std::optional<IntTensor> out;
+  if (op == "Identity") {
+    out = ins[0];
+  } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    if (ins.size() == 2)
+      out = foldBinary(op, ins[0], ins[1]);
+  } else if (op == "Cast") {
+    int64_t to = g.intAttr("to", 0);
+    if (to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32) {
+      out = ins[0];
+      out->bits = to == onnx::TensorProto::INT64 ? 64 : 32;
+    }
+  } else if (op == "Concat") {
+    // 1-D vectors along axis 0: the shape-building case.
+    out = IntTensor{{0}, {}, ins[0].bits};
+    for (const IntTensor &t : ins) {
+      if (t.shape.size() != 1) {
+        out.reset();
+        break;
+      }
+      llvm::append_range(out->values, t.values);
+      out->shape[0] += t.shape[0];
+    }
+  } else if (op == "Gather" && ins.size() == 2 && ins[0].shape.size() == 1 &&
+             g.intAttr("axis", 0) == 0) {
+    int64_t dim = ins[0].shape[0];
+    out = IntTensor{ins[1].shape, {}, ins[0].bits};
+    for (int64_t idx : ins[1].values) {
+      int64_t i = idx < 0 ? idx + dim : idx;
+      if (i < 0 || i >= dim) {
+        out.reset();
+        break;
+      }
+      out->values.push_back(ins[0].values[i]);
+    }
+  } else if (op == "Slice" && g.opset >= 10 && ins.size() >= 3 &&
+             ins[0].shape.size() == 1 && ins[1].values.size() == 1 &&
+             ins[2].values.size() == 1 &&
+             (ins.size() < 4 || ins[3].values.empty() ||
+              ins[3].values[0] == 0 || ins[3].values[0] == -1)) {
+    int64_t dim = ins[0].shape[0];
+    int64_t step = ins.size() >= 5 && !ins[4].values.empty() ? ins[4].values[0] : 1;
+    int64_t s = ins[1].values[0], e = ins[2].values[0];
+    if (step != 0) {
+      s = s < 0 ? s + dim : s;
+      e = e < 0 ? e + dim : e;
+      if (step > 0) {
+        s = std::clamp<int64_t>(s, 0, dim);
+        e = std::clamp<int64_t>(e, 0, dim);
+      } else {
+        s = std::clamp<int64_t>(s, 0, dim - 1);
+        e = std::clamp<int64_t>(e, -1, dim - 1);
+      }
+      out = IntTensor{{0}, {}, ins[0].bits};
+      for (int64_t i = s; step > 0 ? i < e : i > e; i += step)
+        out->values.push_back(ins[0].values[i]);
+      out->shape[0] = out->values.size();
+    }
+  }
+  if (!out)
+    return false;
+  g.setOutput(0, emit(g, *out));
+  return true;
+}

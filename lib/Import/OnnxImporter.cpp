@@ -1,0 +1,400 @@
+//===- OnnxImporter.cpp - ONNX ModelProto -> aigraph ----------------------===//
+//
+// Graph-level import: inputs (with --shape bindings), initializers, node
+// dispatch, outputs. Per-op translation is in OnnxOps.cpp, compile-time
+// evaluation of shape computations in OnnxConstantFolding.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace coreai::onnx_import;
+
+namespace {
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? "x" : "") + std::to_string(d);
+  return s;
+}
+} // namespace
+
+FailureOr<Type> GraphImporter::elementType(int32_t t) {
+  switch (t) {
+  case onnx::TensorProto::FLOAT: return Type(builder.getF32Type());
+  case onnx::TensorProto::DOUBLE: return Type(builder.getF64Type());
+  case onnx::TensorProto::FLOAT16: return Type(builder.getF16Type());
+  case onnx::TensorProto::BFLOAT16: return Type(builder.getBF16Type());
+  case onnx::TensorProto::BOOL: return Type(builder.getI1Type());
+  case onnx::TensorProto::INT8: return Type(builder.getIntegerType(8));
+  case onnx::TensorProto::INT16: return Type(builder.getIntegerType(16));
+  case onnx::TensorProto::INT32: return Type(builder.getIntegerType(32));
+  case onnx::TensorProto::INT64: return Type(builder.getIntegerType(64));
+  case onnx::TensorProto::UINT8: return Type(builder.getIntegerType(8, false));
+  case onnx::TensorProto::UINT16: return Type(builder.getIntegerType(16, false));
+  case onnx::TensorProto::UINT32: return Type(builder.getIntegerType(32, false));
+  case onnx::TensorProto::UINT64: return Type(builder.getIntegerType(64, false));
+  default:
+    return emitError(loc) << "element type "
+                          << onnx::TensorProto::DataType_Name(
+                                 (onnx::TensorProto::DataType)t)
+                          << " (" << t << ") is not supported";
+  }
+}
+
+FailureOr<DenseElementsAttr>
+GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return emitError(loc) << "tensor '" << t.name()
+                          << "' stores its data in an external file, which "
+                             "is not supported yet";
+  auto et = elementType(t.data_type());
+  if (failed(et))
+    return failure();
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  for (int64_t d : shape)
+    if (d < 0)
+      return emitError(loc) << "tensor '" << t.name() << "' has a negative dim";
+  auto type = RankedTensorType::get(shape, *et);
+  int64_t count = type.getNumElements();
+  unsigned bits = et->getIntOrFloatBitWidth();
+  size_t bytes = bits == 1 ? 1 : bits / 8;
+
+  auto sizeError = [&](size_t got) {
+    return emitError(loc) << "tensor '" << t.name() << "' holds " << got
+                          << " values, its shape [" << shapeString(shape)
+                          << "] needs " << count;
+  };
+  if (t.has_raw_data()) {
+    const std::string &raw = t.raw_data();
+    if (raw.size() != count * bytes)
+      return sizeError(raw.size() / bytes);
+    if (bits == 1) {
+      SmallVector<bool> v(raw.begin(), raw.end());
+      return DenseElementsAttr::get(type, ArrayRef<bool>(v));
+    }
+    return DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(raw.data(), raw.size()));
+  }
+  // Typed fields: which one holds the data depends on the element type.
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT: {
+    if (t.float_data_size() != count)
+      return sizeError(t.float_data_size());
+    SmallVector<float> v(t.float_data().begin(), t.float_data().end());
+    return DenseElementsAttr::get(type, ArrayRef<float>(v));
+  }
+  case onnx::TensorProto::DOUBLE: {
+    if (t.double_data_size() != count)
+      return sizeError(t.double_data_size());
+    SmallVector<double> v(t.double_data().begin(), t.double_data().end());
+    return DenseElementsAttr::get(type, ArrayRef<double>(v));
+  }
+  case onnx::TensorProto::INT64: {
+    if (t.int64_data_size() != count)
+      return sizeError(t.int64_data_size());
+    SmallVector<int64_t> v(t.int64_data().begin(), t.int64_data().end());
+    return DenseElementsAttr::get(type, ArrayRef<int64_t>(v));
+  }
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64: {
+    if (t.uint64_data_size() != count)
+      return sizeError(t.uint64_data_size());
+    SmallVector<APInt> v;
+    for (uint64_t x : t.uint64_data())
+      v.push_back(APInt(bits, x));
+    return DenseElementsAttr::get(type, v);
+  }
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16: {
+    if (t.int32_data_size() != count)
+      return sizeError(t.int32_data_size());
+    SmallVector<APFloat> v;
+    const auto &sem = cast<FloatType>(*et).getFloatSemantics();
+    for (int32_t x : t.int32_data())
+      v.push_back(APFloat(sem, APInt(16, (uint16_t)x)));
+    return DenseElementsAttr::get(type, v);
+  }
+  default: {
+    // int32, int16, int8, uint16, uint8, bool: stored widened in int32_data.
+    if (t.int32_data_size() != count)
+      return sizeError(t.int32_data_size());
+    if (bits == 1) {
+      SmallVector<bool> v;
+      for (int32_t x : t.int32_data())
+        v.push_back(x != 0);
+      return DenseElementsAttr::get(type, ArrayRef<bool>(v));
+    }
+    SmallVector<APInt> v;
+    for (int32_t x : t.int32_data())
+      v.push_back(APInt(bits, (uint64_t)(int64_t)x, /*isSigned=*/true,
+                        /*implicitTrunc=*/true));
+    return DenseElementsAttr::get(type, v);
+  }
+  }
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::inputType(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << "input '" << info.name()
+                          << "' is not a tensor (sequences, maps and "
+                             "optionals cannot be compiled ahead of time)";
+  const auto &tt = info.type().tensor_type();
+  auto et = elementType(tt.elem_type());
+  if (failed(et))
+    return failure();
+  SmallVector<int64_t> shape;
+  SmallVector<std::string> symbolic;
+  for (const auto &d : tt.shape().dim()) {
+    if (d.has_dim_value() && d.dim_value() >= 0) {
+      shape.push_back(d.dim_value());
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      symbolic.push_back(d.has_dim_param() ? d.dim_param() : "?");
+    }
+  }
+  auto bound = options.shapes.find(info.name());
+  if (bound != options.shapes.end()) {
+    const auto &want = bound->second;
+    if (want.size() != shape.size())
+      return emitError(loc) << "--shape " << info.name() << "="
+                            << shapeString(want) << " has rank "
+                            << want.size() << ", the input has rank "
+                            << shape.size();
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (shape[i] != ShapedType::kDynamic && shape[i] != want[i])
+        return emitError(loc) << "--shape " << info.name() << "="
+                              << shapeString(want) << " conflicts with its "
+                              << "static dim " << i << " = " << shape[i];
+      shape[i] = want[i];
+    }
+  } else if (!symbolic.empty()) {
+    return emitError(loc) << "input '" << info.name() << "' has symbolic dim '"
+                          << symbolic.front() << "'; bind it with --shape "
+                          << info.name() << "=D0xD1x...";
+  }
+  return RankedTensorType::get(shape, *et);
+}
+
+Value GraphImporter::input(int i) const {
+  if (!hasInput(i))
+    return nullptr;
+  return values.lookup(node->input(i));
+}
+
+bool GraphImporter::hasInput(int i) const {
+  return i < node->input_size() && !node->input(i).empty();
+}
+
+DenseElementsAttr GraphImporter::constantInput(int i) const {
+  if (!hasInput(i))
+    return nullptr;
+  return known.lookup(node->input(i));
+}
+
+void GraphImporter::setOutput(int i, Value v) {
+  // A reshape of a constant (Unsqueeze of a shape vector...) is a constant.
+  if (auto r = v.getDefiningOp<aigraph::ReshapeOp>()) {
+    if (auto c = r.getInput().getDefiningOp<aigraph::ConstantOp>()) {
+      if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue())) {
+        Value folded = constant(dense.reshape(r.getType()));
+        r.erase();
+        v = folded;
+      }
+    }
+  }
+  if (i < node->output_size() && !node->output(i).empty())
+    values[node->output(i)] = v;
+  // Track values that are compile-time constants so shape computations and
+  // attribute-like inputs (Reshape's shape, Slice's starts...) resolve.
+  if (auto c = v.getDefiningOp<aigraph::ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
+      if (i < node->output_size())
+        known[node->output(i)] = dense;
+}
+
+Value GraphImporter::constant(DenseElementsAttr value) {
+  return aigraph::ConstantOp::create(builder, loc, value);
+}
+
+const onnx::AttributeProto *GraphImporter::attr(StringRef name) const {
+  for (const auto &a : node->attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t GraphImporter::intAttr(StringRef name, int64_t def) const {
+  const auto *a = attr(name);
+  return a ? a->i() : def;
+}
+
+float GraphImporter::floatAttr(StringRef name, float def) const {
+  const auto *a = attr(name);
+  return a ? a->f() : def;
+}
+
+std::string GraphImporter::stringAttr(StringRef name, StringRef def) const {
+  const auto *a = attr(name);
+  return a ? a->s() : def.str();
+}
+
+SmallVector<int64_t> GraphImporter::intsAttr(StringRef name) const {
+  const auto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
+                                        size_t index) {
+  node = &n;
+  std::string name = n.name();
+  if (name.empty())
+    name = n.output_size() && !n.output(0).empty()
+               ? n.output(0)
+               : n.op_type() + "_" + std::to_string(index);
+  std::string domain = n.domain().empty() ? "" : n.domain();
+  std::string what = n.op_type() + ", opset " + std::to_string(opset);
+  if (!domain.empty() && domain != "ai.onnx")
+    what = domain + "::" + n.op_type();
+  loc = NameLoc::get(
+      builder.getStringAttr(name),
+      NameLoc::get(builder.getStringAttr(what),
+                   FileLineColLoc::get(ctx, filename, 0, 0)));
+
+  if (!domain.empty() && domain != "ai.onnx")
+    return error() << "operator domain '" << domain
+                   << "' is not supported (only the default ONNX domain)";
+  for (int i = 0; i < n.input_size(); ++i)
+    if (!n.input(i).empty() && !values.count(n.input(i)))
+      return error() << "input '" << n.input(i)
+                     << "' is not defined before this node (the graph is "
+                        "not topologically sorted or names a missing value)";
+
+  if (tryFoldNode(*this))
+    return success();
+  OpImporter importer = lookupOpImporter(n.op_type());
+  if (!importer)
+    return error() << "operator " << n.op_type()
+                   << " is not supported yet";
+  return importer(*this);
+}
+
+LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
+                                         ModuleOp module) {
+  Location fileLoc = FileLineColLoc::get(ctx, filename, 0, 0);
+  loc = fileLoc;
+  for (const auto &[name, shape] : options.shapes) {
+    bool found = llvm::any_of(graph.input(), [&](const auto &in) {
+      return in.name() == name;
+    });
+    if (!found)
+      return emitError(fileLoc) << "--shape names '" << name
+                                << "', which is not an input of the model";
+  }
+
+  // Initializers are constants; graph inputs that share their names are
+  // (old-style) overridable defaults and stay constants here.
+  builder.setInsertionPointToEnd(module.getBody());
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const auto &t : graph.initializer())
+    initializers[t.name()] = &t;
+
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &in : graph.input()) {
+    if (initializers.count(in.name()))
+      continue;
+    auto type = inputType(in);
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(in.name());
+  }
+  auto func = func::FuncOp::create(builder, fileLoc, "main",
+                                   builder.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, coreai::kNameAttr, builder.getStringAttr(name));
+    values[name] = body->getArgument(i);
+  }
+  builder.setInsertionPointToStart(body);
+
+  for (const auto &t : graph.initializer()) {
+    loc = NameLoc::get(builder.getStringAttr(t.name()), fileLoc);
+    auto value = tensorToAttr(t);
+    if (failed(value))
+      return failure();
+    values[t.name()] = constant(*value);
+    known[t.name()] = *value;
+  }
+
+  for (auto [index, n] : llvm::enumerate(graph.node()))
+    if (failed(importNode(n, index)))
+      return failure();
+
+  loc = fileLoc;
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &out : graph.output()) {
+    Value v = values.lookup(out.name());
+    if (!v)
+      return emitError(fileLoc) << "graph output '" << out.name()
+                                << "' is not produced by any node";
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, coreai::kNameAttr, builder.getStringAttr(out.name()));
+  return success();
+}
+
+namespace coreai {
+
+OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
+                                      MLIRContext *ctx,
+                                      const ImportOptions &options) {
+  ctx->loadDialect<aigraph::AIGraphDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(ctx, filename, 0, 0);
+  onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromArray(bytes.data(), (int)bytes.size())) {
+    emitError(fileLoc) << "not a valid ONNX model (the protobuf does not "
+                          "parse: truncated or not an .onnx file)";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(fileLoc) << "the ONNX model has no graph";
+    return nullptr;
+  }
+  int64_t opset = -1;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset < 0) {
+    emitError(fileLoc) << "the ONNX model imports no default-domain opset";
+    return nullptr;
+  }
+  if (opset < 7) {
+    emitError(fileLoc) << "ONNX opset " << opset
+                       << " is older than the oldest supported (7)";
+    return nullptr;
+  }
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  onnx_import::GraphImporter importer(ctx, filename, opset, options);
+  if (failed(importer.importGraph(model.graph(), *module)))
+    return nullptr;
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace coreai

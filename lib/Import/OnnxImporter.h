@@ -1,0 +1,86 @@
+//===- OnnxImporter.h - ONNX graph -> aigraph (internal) ------------------===//
+#ifndef COREAI_LIB_IMPORT_ONNXIMPORTER_H
+#define COREAI_LIB_IMPORT_ONNXIMPORTER_H
+
+#include "lib/Import/Import.h"
+
+#include "dialects/AIGraph/AIGraph.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+namespace coreai::onnx_import {
+
+/// One ONNX graph being imported into one func.func. Each node gets a
+/// location `"<node name>"("<OpType>, opset N"("<file>":0:0))` so every
+/// diagnostic and every lowered op maps back to the user's model.
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext *ctx, llvm::StringRef filename,
+                int64_t opset, const ImportOptions &options)
+      : ctx(ctx), builder(ctx), opset(opset), filename(filename.str()),
+        options(options) {}
+
+  mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
+                                  mlir::ModuleOp module);
+
+  // --- Used by the per-op importers (OnnxOps.cpp) ---------------------------
+  mlir::MLIRContext *ctx;
+  mlir::OpBuilder builder;
+  int64_t opset;
+  mlir::Location loc = mlir::UnknownLoc::get(ctx);
+  const onnx::NodeProto *node = nullptr;
+
+  /// Operand `i` of the current node; null when absent or named "".
+  mlir::Value input(int i) const;
+  bool hasInput(int i) const;
+  /// The known constant value of operand `i` (initializer, Constant node or
+  /// folded shape computation), or null.
+  mlir::DenseElementsAttr constantInput(int i) const;
+  /// Binds output `i` of the current node.
+  void setOutput(int i, mlir::Value v);
+  /// Emits `value` as an aigraph.constant and records it as known.
+  mlir::Value constant(mlir::DenseElementsAttr value);
+
+  // Attributes of the current node.
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t def) const;
+  float floatAttr(llvm::StringRef name, float def) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef def) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+
+  /// Reports an error at the current node and returns failure.
+  mlir::InFlightDiagnostic error() const { return mlir::emitError(loc); }
+
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  tensorToAttr(const onnx::TensorProto &t);
+  mlir::FailureOr<mlir::Type> elementType(int32_t onnxType);
+
+private:
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  mlir::FailureOr<mlir::RankedTensorType>
+  inputType(const onnx::ValueInfoProto &info);
+
+  std::string filename;
+  const ImportOptions &options;
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<mlir::DenseElementsAttr> known;
+};
+
+using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
+
+/// The importer for an op type of the default domain, or null.
+OpImporter lookupOpImporter(llvm::StringRef opType);
+
+/// Tries to evaluate the current node at compile time when all its inputs
+/// are known constants (shape computations: Shape, Gather, Concat, Slice,
+/// Unsqueeze, Squeeze, Cast, integer arithmetic). Returns true when it bound
+/// the outputs.
+bool tryFoldNode(GraphImporter &g);
+
+} // namespace coreai::onnx_import
+
+#endif

@@ -1,0 +1,625 @@
+//===- OnnxOps.cpp - ONNX operators -> aigraph ops ------------------------===//
+//
+// One function per ONNX operator (or family). Each reads attributes per
+// opset version (attributes that became inputs, changed defaults) and
+// normalizes them into the aigraph form: explicit pads, non-negative axes,
+// resolved reshape targets.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// Checks that required operands exist and that every operand is a ranked
+/// tensor; returns failure with a message otherwise.
+LogicalResult requireInputs(GraphImporter &g, int count) {
+  for (int i = 0; i < count; ++i)
+    if (!g.input(i))
+      return g.error() << "expects at least " << count << " inputs";
+  return success();
+}
+
+FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis, int64_t rank,
+                                 bool allowRank = false) {
+  int64_t bound = allowRank ? rank + 1 : rank;
+  if (axis < -bound || axis >= bound)
+    return g.error() << "axis " << axis << " is out of range for rank "
+                     << rank;
+  return axis < 0 ? axis + bound : axis;
+}
+
+/// Integer values of a constant 1-D input (Reshape shape, Slice starts...).
+FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
+                                          StringRef what) {
+  DenseElementsAttr c = g.constantInput(i);
+  if (!c)
+    return g.error() << what << " (input " << i
+                     << ") must be a compile-time constant; values that "
+                        "depend on the model's data make shapes dynamic";
+  SmallVector<int64_t> out;
+  for (const APInt &v : c.getValues<APInt>())
+    out.push_back(v.getSExtValue());
+  return out;
+}
+
+template <typename OpT>
+LogicalResult unary(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  if (!isa<FloatType>(typeOf(g.input(0)).getElementType()))
+    return g.error() << "expects a floating-point input";
+  g.setOutput(0, OpT::create(g.builder, g.loc, g.input(0)));
+  return success();
+}
+
+template <typename OpT>
+LogicalResult binary(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Value l = g.input(0), r = g.input(1);
+  if (typeOf(l).getElementType() != typeOf(r).getElementType())
+    return g.error() << "operand element types differ: "
+                     << typeOf(l).getElementType() << " vs "
+                     << typeOf(r).getElementType();
+  auto shape = aigraph::broadcastShapes(typeOf(l).getShape(),
+                                        typeOf(r).getShape());
+  if (failed(shape))
+    return g.error() << "operand shapes " << typeOf(l) << " and " << typeOf(r)
+                     << " are not broadcastable";
+  g.setOutput(0, OpT::create(g.builder, g.loc, l, r));
+  return success();
+}
+
+LogicalResult importIdentity(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  g.setOutput(0, aigraph::IdentityOp::create(g.builder, g.loc, g.input(0)));
+  return success();
+}
+
+LogicalResult importConstant(GraphImporter &g) {
+  DenseElementsAttr value;
+  if (const auto *a = g.attr("value")) {
+    auto v = g.tensorToAttr(a->t());
+    if (failed(v))
+      return failure();
+    value = *v;
+  } else if (const auto *a = g.attr("value_float")) {
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({}, g.builder.getF32Type()), a->f());
+  } else if (const auto *a = g.attr("value_floats")) {
+    SmallVector<float> v(a->floats().begin(), a->floats().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, g.builder.getF32Type()),
+        ArrayRef<float>(v));
+  } else if (const auto *a = g.attr("value_int")) {
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({}, g.builder.getI64Type()), (int64_t)a->i());
+  } else if (const auto *a = g.attr("value_ints")) {
+    SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, g.builder.getI64Type()),
+        ArrayRef<int64_t>(v));
+  } else {
+    return g.error() << "has no value attribute of a supported kind "
+                        "(sparse and string constants are not supported)";
+  }
+  g.setOutput(0, g.constant(value));
+  return success();
+}
+
+LogicalResult importClip(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  std::optional<double> lo, hi;
+  if (g.opset < 11) {
+    if (g.attr("min"))
+      lo = g.floatAttr("min", 0);
+    if (g.attr("max"))
+      hi = g.floatAttr("max", 0);
+  } else {
+    for (int i : {1, 2}) {
+      if (!g.hasInput(i))
+        continue;
+      DenseElementsAttr c = g.constantInput(i);
+      if (!c || c.getNumElements() != 1)
+        return g.error() << (i == 1 ? "min" : "max")
+                         << " must be a compile-time scalar constant";
+      double v = isa<FloatType>(c.getElementType())
+                     ? (*c.getValues<APFloat>().begin()).convertToDouble()
+                     : (double)(*c.getValues<APInt>().begin()).getSExtValue();
+      (i == 1 ? lo : hi) = v;
+    }
+  }
+  auto b = g.builder;
+  g.setOutput(0, aigraph::ClipOp::create(
+                     g.builder, g.loc, g.input(0),
+                     lo ? b.getF64FloatAttr(*lo) : FloatAttr(),
+                     hi ? b.getF64FloatAttr(*hi) : FloatAttr()));
+  return success();
+}
+
+/// Resolves auto_pad and defaults for convolution and pooling windows.
+LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
+                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
+                          SmallVector<int64_t> &pads,
+                          SmallVector<int64_t> &dilations) {
+  size_t spatial = kernel.size();
+  strides = g.intsAttr("strides");
+  dilations = g.intsAttr("dilations");
+  pads = g.intsAttr("pads");
+  if (strides.empty())
+    strides.assign(spatial, 1);
+  if (dilations.empty())
+    dilations.assign(spatial, 1);
+  std::string autoPad = g.stringAttr("auto_pad", "NOTSET");
+  if (strides.size() != spatial || dilations.size() != spatial)
+    return g.error() << "strides/dilations need " << spatial << " entries";
+  if (autoPad == "NOTSET") {
+    if (pads.empty())
+      pads.assign(2 * spatial, 0);
+    if (pads.size() != 2 * spatial)
+      return g.error() << "pads need " << 2 * spatial << " entries";
+    return success();
+  }
+  pads.assign(2 * spatial, 0);
+  if (autoPad == "VALID")
+    return success();
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return g.error() << "unknown auto_pad '" << autoPad << "'";
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t in = inShape[2 + i];
+    if (in == ShapedType::kDynamic)
+      return g.error() << "auto_pad needs static spatial dims";
+    int64_t out = (in + strides[i] - 1) / strides[i];
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t total = std::max<int64_t>((out - 1) * strides[i] + span - in, 0);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return success();
+}
+
+LogicalResult importConv(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  auto in = typeOf(g.input(0)), w = typeOf(g.input(1));
+  if (in.getRank() < 3 || w.getRank() != in.getRank())
+    return g.error() << "expects N x C x spatial... input and matching "
+                        "weight, got "
+                     << in << " and " << w;
+  SmallVector<int64_t> kernel = g.intsAttr("kernel_shape");
+  if (kernel.empty())
+    kernel.assign(w.getShape().begin() + 2, w.getShape().end());
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(windowAttrs(g, in.getShape(), kernel, strides, pads, dilations)))
+    return failure();
+  auto b = g.builder;
+  g.setOutput(0, aigraph::ConvOp::create(
+                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+                     b.getDenseI64ArrayAttr(strides),
+                     b.getDenseI64ArrayAttr(pads),
+                     b.getDenseI64ArrayAttr(dilations),
+                     b.getI64IntegerAttr(g.intAttr("group", 1))));
+  return success();
+}
+
+template <bool IsMax>
+LogicalResult importPool(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  if (IsMax && g.node->output_size() > 1 && !g.node->output(1).empty())
+    return g.error() << "the Indices output of MaxPool is not supported";
+  auto in = typeOf(g.input(0));
+  SmallVector<int64_t> kernel = g.intsAttr("kernel_shape");
+  if (kernel.empty() || (int64_t)kernel.size() != in.getRank() - 2)
+    return g.error() << "kernel_shape must have one entry per spatial dim";
+  SmallVector<int64_t> strides, pads, dilations;
+  if (failed(windowAttrs(g, in.getShape(), kernel, strides, pads, dilations)))
+    return failure();
+  auto b = g.builder;
+  bool ceil = g.intAttr("ceil_mode", 0) != 0;
+  Value out;
+  if constexpr (IsMax)
+    out = aigraph::MaxPoolOp::create(
+        g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(kernel),
+        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+        b.getDenseI64ArrayAttr(dilations), b.getBoolAttr(ceil));
+  else
+    out = aigraph::AveragePoolOp::create(
+        g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(kernel),
+        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+        b.getDenseI64ArrayAttr(dilations), b.getBoolAttr(ceil),
+        b.getBoolAttr(g.intAttr("count_include_pad", 0) != 0));
+  g.setOutput(0, out);
+  return success();
+}
+
+LogicalResult importGlobalAveragePool(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  g.setOutput(0,
+              aigraph::GlobalAveragePoolOp::create(g.builder, g.loc, g.input(0)));
+  return success();
+}
+
+LogicalResult importGemm(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  auto b = g.builder;
+  g.setOutput(0, aigraph::GemmOp::create(
+                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+                     b.getF64FloatAttr(g.floatAttr("alpha", 1.0f)),
+                     b.getF64FloatAttr(g.floatAttr("beta", 1.0f)),
+                     b.getBoolAttr(g.intAttr("transA", 0) != 0),
+                     b.getBoolAttr(g.intAttr("transB", 0) != 0)));
+  return success();
+}
+
+LogicalResult importMatMul(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Value l = g.input(0), r = g.input(1);
+  if (typeOf(l).getElementType() != typeOf(r).getElementType() ||
+      !isa<FloatType>(typeOf(l).getElementType()))
+    return g.error() << "expects floating-point operands of one type, got "
+                     << typeOf(l) << " and " << typeOf(r);
+  g.setOutput(0, aigraph::MatMulOp::create(g.builder, g.loc, l, r));
+  return success();
+}
+
+LogicalResult importBatchNorm(GraphImporter &g) {
+  if (failed(requireInputs(g, 5)))
+    return failure();
+  for (int i = 1; i < g.node->output_size(); ++i)
+    if (!g.node->output(i).empty())
+      return g.error() << "training-mode outputs (running mean/variance) are "
+                          "not supported";
+  g.setOutput(0, aigraph::BatchNormOp::create(
+                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+                     g.input(3), g.input(4),
+                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+LogicalResult importLayerNorm(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  for (int i = 1; i < g.node->output_size(); ++i)
+    if (!g.node->output(i).empty())
+      return g.error() << "the Mean and InvStdDev outputs are not supported";
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1),
+                            typeOf(g.input(0)).getRank());
+  if (failed(axis))
+    return failure();
+  g.setOutput(0, aigraph::LayerNormOp::create(
+                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+                     g.builder.getI64IntegerAttr(*axis),
+                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+Value reshape(GraphImporter &g, Value v, ArrayRef<int64_t> shape) {
+  if (typeOf(v).getShape() == shape)
+    return v;
+  return aigraph::ReshapeOp::create(g.builder, g.loc, v,
+                                    g.builder.getDenseI64ArrayAttr(shape));
+}
+
+LogicalResult importSoftmax(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto type = typeOf(g.input(0));
+  int64_t rank = type.getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  if (g.opset >= 13 || *axis == rank - 1) {
+    g.setOutput(0, aigraph::SoftmaxOp::create(g.builder, g.loc, g.input(0),
+                                              g.builder.getI64IntegerAttr(*axis)));
+    return success();
+  }
+  // Before opset 13 softmax normalizes over all dims from `axis` on, as a
+  // 2-D [prod(<axis), prod(>=axis)] tensor.
+  if (!type.hasStaticShape())
+    return g.error() << "needs a static shape";
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < *axis ? outer : inner) *= type.getDimSize(i);
+  Value flat = reshape(g, g.input(0), {outer, inner});
+  Value sm = aigraph::SoftmaxOp::create(g.builder, g.loc, flat,
+                                        g.builder.getI64IntegerAttr(1));
+  g.setOutput(0, reshape(g, sm, type.getShape()));
+  return success();
+}
+
+LogicalResult importFlatten(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto axis = normalizeAxis(g, g.intAttr("axis", 1),
+                            typeOf(g.input(0)).getRank(), /*allowRank=*/true);
+  if (failed(axis))
+    return failure();
+  g.setOutput(0, aigraph::FlattenOp::create(g.builder, g.loc, g.input(0),
+                                            g.builder.getI64IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult importReshape(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto type = typeOf(g.input(0));
+  SmallVector<int64_t> shape;
+  if (g.opset < 5) {
+    shape = g.intsAttr("shape");
+  } else {
+    auto s = constInts(g, 1, "the target shape");
+    if (failed(s))
+      return failure();
+    shape = *s;
+  }
+  if (!type.hasStaticShape())
+    return g.error() << "needs a static input shape, got " << type;
+  bool allowZero = g.intAttr("allowzero", 0) != 0;
+  int64_t known = 1, inferAt = -1;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == 0 && !allowZero) {
+      if ((int64_t)i >= type.getRank())
+        return g.error() << "target dim " << i
+                         << " is 0 (copy) but the input has rank "
+                         << type.getRank();
+      d = type.getDimSize(i);
+    }
+    if (d == -1) {
+      if (inferAt >= 0)
+        return g.error() << "target shape has more than one -1";
+      inferAt = i;
+      continue;
+    }
+    if (d < 0)
+      return g.error() << "target dim " << i << " is " << d;
+    known *= d;
+  }
+  if (inferAt >= 0) {
+    if (known == 0 || type.getNumElements() % known != 0)
+      return g.error() << "cannot infer the -1 dim: " << type.getNumElements()
+                       << " elements do not divide by " << known;
+    shape[inferAt] = type.getNumElements() / known;
+  }
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  if (count != type.getNumElements())
+    return g.error() << "cannot reshape " << type << " to "
+                     << shape.size() << "-D shape with " << count
+                     << " elements";
+  g.setOutput(0, reshape(g, g.input(0), shape));
+  return success();
+}
+
+/// Unsqueeze and Squeeze are reshapes with axes from an attribute (before
+/// opset 13) or a constant input.
+template <bool IsUnsqueeze>
+LogicalResult importSqueezeLike(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto type = typeOf(g.input(0));
+  if (!type.hasStaticShape())
+    return g.error() << "needs a static input shape, got " << type;
+  SmallVector<int64_t> axes;
+  if (g.opset < 13) {
+    axes = g.intsAttr("axes");
+  } else if (g.hasInput(1)) {
+    auto a = constInts(g, 1, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  }
+  SmallVector<int64_t> shape(type.getShape());
+  if (IsUnsqueeze) {
+    int64_t outRank = type.getRank() + axes.size();
+    SmallVector<bool> inserted(outRank, false);
+    for (int64_t a : axes) {
+      auto n = normalizeAxis(g, a, outRank);
+      if (failed(n))
+        return failure();
+      inserted[*n] = true;
+    }
+    SmallVector<int64_t> out;
+    size_t next = 0;
+    for (int64_t i = 0; i < outRank; ++i)
+      out.push_back(inserted[i] ? 1 : shape[next++]);
+    shape = out;
+  } else {
+    SmallVector<bool> drop(type.getRank(), false);
+    if (axes.empty()) {
+      for (int64_t i = 0; i < type.getRank(); ++i)
+        drop[i] = shape[i] == 1;
+    }
+    for (int64_t a : axes) {
+      auto n = normalizeAxis(g, a, type.getRank());
+      if (failed(n))
+        return failure();
+      if (shape[*n] != 1)
+        return g.error() << "cannot squeeze dim " << *n << " of size "
+                         << shape[*n];
+      drop[*n] = true;
+    }
+    SmallVector<int64_t> out;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      if (!drop[i])
+        out.push_back(shape[i]);
+    shape = out;
+  }
+  g.setOutput(0, reshape(g, g.input(0), shape));
+  return success();
+}
+
+LogicalResult importTranspose(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  int64_t rank = typeOf(g.input(0)).getRank();
+  SmallVector<int64_t> perm = g.intsAttr("perm");
+  if (perm.empty())
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  g.setOutput(0, aigraph::TransposeOp::create(
+                     g.builder, g.loc, g.input(0),
+                     g.builder.getDenseI64ArrayAttr(perm)));
+  return success();
+}
+
+LogicalResult importConcat(GraphImporter &g) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < g.node->input_size(); ++i)
+    if (Value v = g.input(i))
+      inputs.push_back(v);
+  if (inputs.empty())
+    return g.error() << "needs at least one input";
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0),
+                            typeOf(inputs[0]).getRank());
+  if (failed(axis))
+    return failure();
+  g.setOutput(0, aigraph::ConcatOp::create(g.builder, g.loc, inputs,
+                                           g.builder.getI64IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult importSlice(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto type = typeOf(g.input(0));
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (g.opset < 10) {
+    starts = g.intsAttr("starts");
+    ends = g.intsAttr("ends");
+    axes = g.intsAttr("axes");
+  } else {
+    auto s = constInts(g, 1, "starts");
+    auto e = constInts(g, 2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s, ends = *e;
+    if (g.hasInput(3)) {
+      auto a = constInts(g, 3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (g.hasInput(4)) {
+      auto st = constInts(g, 4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return g.error() << "starts, ends, axes and steps differ in length";
+  SmallVector<int64_t> fs(rank, 0), fe(type.getShape()), fst(rank, 1);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    auto axis = normalizeAxis(g, axes[i], rank);
+    if (failed(axis))
+      return failure();
+    int64_t dim = type.getDimSize(*axis);
+    if (dim == ShapedType::kDynamic)
+      return g.error() << "needs a static size in sliced dim " << *axis;
+    int64_t st = steps[i];
+    if (st == 0)
+      return g.error() << "slice step must not be 0";
+    // ONNX clamping: negative indices count from the end; starts clamp to
+    // [0, dim] (or [0, dim-1] for negative steps), ends to [-1, dim].
+    int64_t s = starts[i] < 0 ? starts[i] + dim : starts[i];
+    int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
+    if (st > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+    } else {
+      s = std::clamp<int64_t>(s, 0, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+    }
+    fs[*axis] = s, fe[*axis] = e, fst[*axis] = st;
+  }
+  auto b = g.builder;
+  g.setOutput(0, aigraph::SliceOp::create(
+                     g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(fs),
+                     b.getDenseI64ArrayAttr(fe), b.getDenseI64ArrayAttr(fst)));
+  return success();
+}
+
+LogicalResult importGather(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0),
+                            typeOf(g.input(0)).getRank());
+  if (failed(axis))
+    return failure();
+  auto it = typeOf(g.input(1)).getElementType();
+  if (!it.isInteger(32) && !it.isInteger(64))
+    return g.error() << "indices must be int32 or int64, got " << it;
+  g.setOutput(0, aigraph::GatherOp::create(g.builder, g.loc, g.input(0),
+                                           g.input(1),
+                                           g.builder.getI64IntegerAttr(*axis)));
+  return success();
+}
+
+LogicalResult importDropout(GraphImporter &g) {
+  if (g.node->output_size() > 1 && !g.node->output(1).empty())
+    return g.error() << "the mask output of Dropout is not supported";
+  return importIdentity(g);
+}
+
+} // namespace
+
+OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
+  return llvm::StringSwitch<OpImporter>(opType)
+      .Case("Identity", importIdentity)
+      .Case("Constant", importConstant)
+      .Case("Dropout", importDropout)
+      .Case("Add", binary<aigraph::AddOp>)
+      .Case("Sub", binary<aigraph::SubOp>)
+      .Case("Mul", binary<aigraph::MulOp>)
+      .Case("Div", binary<aigraph::DivOp>)
+      .Case("Pow", binary<aigraph::PowOp>)
+      .Case("Relu", unary<aigraph::ReluOp>)
+      .Case("Sigmoid", unary<aigraph::SigmoidOp>)
+      .Case("Tanh", unary<aigraph::TanhOp>)
+      .Case("Erf", unary<aigraph::ErfOp>)
+      .Case("Exp", unary<aigraph::ExpOp>)
+      .Case("Sqrt", unary<aigraph::SqrtOp>)
+      .Case("Neg", unary<aigraph::NegOp>)
+      .Case("Clip", importClip)
+      .Case("Conv", importConv)
+      .Case("Gemm", importGemm)
+      .Case("MatMul", importMatMul)
+      .Case("MaxPool", importPool<true>)
+      .Case("AveragePool", importPool<false>)
+      .Case("GlobalAveragePool", importGlobalAveragePool)
+      .Case("BatchNormalization", importBatchNorm)
+      .Case("LayerNormalization", importLayerNorm)
+      .Case("Softmax", importSoftmax)
+      .Case("Flatten", importFlatten)
+      .Case("Reshape", importReshape)
+      .Case("Unsqueeze", importSqueezeLike<true>)
+      .Case("Squeeze", importSqueezeLike<false>)
+      .Case("Transpose", importTranspose)
+      .Case("Concat", importConcat)
+      .Case("Slice", importSlice)
+      .Case("Gather", importGather)
+      .Default(nullptr);
+}

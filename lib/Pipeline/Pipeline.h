@@ -1,0 +1,50 @@
+//===- Pipeline.h - The one compilation pipeline --------------------------===//
+//
+// coreai-build and coreai-opt both build their pass pipelines here, so lit
+// tests exercise exactly what users run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_LIB_PIPELINE_PIPELINE_H
+#define COREAI_LIB_PIPELINE_PIPELINE_H
+
+#include "lib/Bundle/BundleWriter.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+#include <vector>
+
+namespace coreai {
+
+struct CompileOptions {
+  std::vector<std::string> targets{"cpu"};
+  std::string modelName;       // defaults to the input file's stem
+  std::string sourceHash;      // hex hash of the source model bytes
+  std::string commandLine;     // the options that shaped the output
+};
+
+/// Every dialect and external interface model the compiler uses.
+void registerDialects(mlir::DialectRegistry &registry);
+
+/// Every pass and pipeline the compiler uses (ours and upstream), by flag.
+void registerPasses();
+
+/// Graph-level passes on aigraph: folding, then constant hoisting.
+void buildGraphPipeline(mlir::OpPassManager &pm);
+
+/// Graph pipeline followed by the CPU lowering to the LLVM dialect.
+void buildCPUPipeline(mlir::OpPassManager &pm);
+
+/// Compiles an aigraph module to bundle contents: runs the graph pipeline,
+/// extracts descriptors and constants, lowers, and emits the CPU executable.
+/// Diagnostics go through the context's handlers; on failure returns
+/// failure after at least one error was emitted.
+mlir::LogicalResult compileModule(mlir::ModuleOp module,
+                                  const CompileOptions &options,
+                                  bundle::BundleContents &contents);
+
+} // namespace coreai
+
+#endif // COREAI_LIB_PIPELINE_PIPELINE_H

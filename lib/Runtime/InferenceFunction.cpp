@@ -1,0 +1,89 @@
+//===- InferenceFunction.cpp - Checked calls into kernels -----------------===//
+//
+// Kernels trust their arguments completely (they are generated for one static
+// signature), so everything about the arrays is checked here first.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Runtime/ModelAsset.h"
+
+#include "lib/Bundle/Shape.h"
+#include "lib/Runtime/ModelState.h"
+
+namespace coreai::runtime {
+namespace {
+
+std::string mismatch(const char *kind, size_t index,
+                     const TensorDescriptor &want, const NDArray &got) {
+  std::string what =
+      std::string(kind) + " " + std::to_string(index) + " '" + want.name + "'";
+  if (got.dtype() != want.dtype || got.shape() != want.shape)
+    return what + ": expected " + bundle::formatType(want.dtype, want.shape) +
+           ", got " + bundle::formatType(got.dtype(), got.shape());
+  if (!got.data() && got.byteSize() != 0)
+    return what + ": the array has no storage";
+  // The kernel ABI promises kernels 16-byte aligned buffers (KernelABI.h).
+  if (reinterpret_cast<uintptr_t>(got.data()) % 16 != 0)
+    return what + ": the array's data is not 16-byte aligned";
+  return "";
+}
+
+std::string plural(size_t n, const char *word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+} // namespace
+
+const FunctionDescriptor &InferenceFunction::descriptor() const {
+  return function_->descriptor;
+}
+
+ComputeUnit InferenceFunction::unit() const { return function_->unit; }
+
+std::string InferenceFunction::checkInput(size_t index,
+                                          const NDArray &input) const {
+  const auto &inputs = function_->descriptor.inputs;
+  if (index >= inputs.size())
+    return "function '" + function_->descriptor.name + "' has only " +
+           plural(inputs.size(), "input");
+  return mismatch("input", index, inputs[index], input);
+}
+
+std::vector<NDArray>
+InferenceFunction::run(const std::vector<NDArray> &inputs) const {
+  std::vector<NDArray> outputs;
+  run(inputs, outputs);
+  return outputs;
+}
+
+void InferenceFunction::run(const std::vector<NDArray> &inputs,
+                            std::vector<NDArray> &outputs) const {
+  const FunctionDescriptor &d = function_->descriptor;
+  if (inputs.size() != d.inputs.size())
+    throw AssetError(AssetError::Code::InvalidArgument,
+                     "function '" + d.name + "' takes " +
+                         plural(d.inputs.size(), "input") + ", got " +
+                         std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (std::string err = mismatch("input", i, d.inputs[i], inputs[i]);
+        !err.empty())
+      throw AssetError(AssetError::Code::InvalidArgument, err);
+
+  if (outputs.empty()) {
+    for (const TensorDescriptor &t : d.outputs)
+      outputs.emplace_back(t.dtype, t.shape);
+  } else {
+    if (outputs.size() != d.outputs.size())
+      throw AssetError(AssetError::Code::InvalidArgument,
+                       "function '" + d.name + "' has " +
+                           plural(d.outputs.size(), "output") + ", got " +
+                           std::to_string(outputs.size()) +
+                           " arrays to write them to");
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (std::string err = mismatch("output", i, d.outputs[i], outputs[i]);
+          !err.empty())
+        throw AssetError(AssetError::Code::InvalidArgument, err);
+  }
+  function_->kernel->run(inputs, outputs);
+}
+
+} // namespace coreai::runtime

@@ -1,0 +1,104 @@
+//===- ModelAsset.cpp - Opening bundles -----------------------------------===//
+#include "lib/Runtime/ModelAsset.h"
+
+#include "lib/Runtime/ModelState.h"
+#include "lib/Runtime/Timing.h"
+
+namespace coreai::runtime {
+namespace {
+
+AssetError::Code toCode(bundle::ReadErrorKind kind) {
+  switch (kind) {
+  case bundle::ReadErrorKind::NotFound: return AssetError::Code::NotFound;
+  case bundle::ReadErrorKind::IO: return AssetError::Code::Internal;
+  case bundle::ReadErrorKind::Corrupt: return AssetError::Code::Corrupt;
+  case bundle::ReadErrorKind::Unsupported:
+    return AssetError::Code::Unsupported;
+  }
+  return AssetError::Code::Internal;
+}
+
+std::shared_ptr<const AssetState>
+makeState(std::unique_ptr<bundle::BundleFile> file,
+          const bundle::ReadError &error, const std::string &path,
+          Stopwatch watch) {
+  if (!file)
+    throw AssetError(toCode(error.kind), error.message);
+  auto state = std::make_shared<AssetState>();
+  state->file = std::move(file);
+  state->path = path;
+  state->openMillis = watch.millis();
+  return state;
+}
+
+const bundle::FunctionInfo &findFunction(const bundle::BundleFile &file,
+                                         const std::string &name) {
+  if (const bundle::FunctionInfo *f = file.findFunction(name))
+    return *f;
+  std::string known;
+  for (const bundle::FunctionInfo &f : file.functions())
+    known += (known.empty() ? "'" : ", '") + f.name + "'";
+  throw AssetError(AssetError::Code::NotFound,
+                   "no function '" + name + "' in the bundle (it has " +
+                       (known.empty() ? "none" : known) + ")");
+}
+
+} // namespace
+
+FunctionDescriptor describe(const bundle::FunctionInfo &function) {
+  FunctionDescriptor d;
+  d.name = function.name;
+  for (const bundle::TensorDesc &t : function.inputs)
+    d.inputs.push_back({t.name, t.dtype, t.shape});
+  for (const bundle::TensorDesc &t : function.outputs)
+    d.outputs.push_back({t.name, t.dtype, t.shape});
+  return d;
+}
+
+ModelAsset ModelAsset::open(const std::string &path) {
+  Stopwatch watch;
+  bundle::ReadError error;
+  auto file = bundle::BundleFile::open(path, error);
+  return ModelAsset(makeState(std::move(file), error, path, watch));
+}
+
+ModelAsset ModelAsset::fromBytes(std::vector<uint8_t> bytes,
+                                 const std::string &label) {
+  Stopwatch watch;
+  bundle::ReadError error;
+  auto file = bundle::BundleFile::fromBytes(std::move(bytes), error);
+  return ModelAsset(makeState(std::move(file), error, label, watch));
+}
+
+const std::string &ModelAsset::path() const { return state_->path; }
+std::string ModelAsset::name() const {
+  return state_->file->metadata().name;
+}
+std::string ModelAsset::producer() const {
+  return state_->file->metadata().producer;
+}
+std::string ModelAsset::sourceHash() const {
+  return state_->file->metadata().sourceHash;
+}
+std::string ModelAsset::compileOptions() const {
+  return state_->file->metadata().compileOptions;
+}
+uint64_t ModelAsset::contentHash() const {
+  return state_->file->contentHash();
+}
+double ModelAsset::openMillis() const { return state_->openMillis; }
+const bundle::BundleFile &ModelAsset::bundle() const { return *state_->file; }
+
+std::vector<std::string> ModelAsset::functionNames() const {
+  std::vector<std::string> names;
+  for (const bundle::FunctionInfo &f : state_->file->functions())
+    names.push_back(f.name);
+  return names;
+}
+
+FunctionDescriptor
+ModelAsset::functionDescriptor(const std::string &name) const {
+  return describe(findFunction(*state_->file, name));
+}
+
+} // namespace coreai::runtime

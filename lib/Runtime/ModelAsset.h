@@ -1,0 +1,141 @@
+//===- ModelAsset.h - Open, specialize and run .aimodel bundles -----------===//
+//
+// The runtime API, shaped like Apple Core AI's:
+//
+//   auto asset = ModelAsset::open("model.aimodel");      // mmap + verify
+//   Model model = asset.specialize({{ComputeUnit::CPU}});  // load executables
+//   InferenceFunction fn = model.function("main");
+//   std::vector<NDArray> outputs = fn.run({input});
+//
+// Every failure is an AssetError. The handles are cheap to copy and share
+// ownership of what they need: a Model keeps its bundle mapped, a function
+// keeps its model loaded.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_RUNTIME_MODELASSET_H
+#define COREAI_RUNTIME_MODELASSET_H
+
+#include "lib/Runtime/AssetError.h"
+#include "lib/Runtime/ComputeUnit.h"
+#include "lib/Runtime/NDArray.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coreai::bundle {
+class BundleFile;
+} // namespace coreai::bundle
+
+namespace coreai::runtime {
+
+struct TensorDescriptor {
+  std::string name;
+  DType dtype = DType::Undefined;
+  std::vector<int64_t> shape;
+};
+
+struct FunctionDescriptor {
+  std::string name;
+  std::vector<TensorDescriptor> inputs;
+  std::vector<TensorDescriptor> outputs;
+};
+
+struct SpecializationOptions {
+  /// Units the model may use. Every bundle can run on the CPU alone.
+  std::vector<ComputeUnit> allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU,
+                                           ComputeUnit::NeuralEngine};
+  /// Where a function has executables for several allowed units, the one to
+  /// use. (Format 1 bundles have one executable per function.)
+  std::optional<ComputeUnit> preferredUnit;
+};
+
+struct AssetState;
+struct ModelState;
+struct FunctionState;
+
+class InferenceFunction {
+public:
+  const FunctionDescriptor &descriptor() const;
+  /// The unit this function runs on after specialization.
+  ComputeUnit unit() const;
+
+  /// Runs the function. Inputs must match the descriptor exactly (count,
+  /// dtype, shape); outputs are freshly allocated. Throws AssetError.
+  std::vector<NDArray> run(const std::vector<NDArray> &inputs) const;
+  /// As above, writing into `outputs`: allocated if empty, else checked
+  /// against the descriptor and reused (e.g. across benchmark iterations).
+  void run(const std::vector<NDArray> &inputs,
+           std::vector<NDArray> &outputs) const;
+
+  /// Empty if `input` fits input `index`, else the message run() would throw,
+  /// e.g. "input 0 'image': expected float32 [8,1,8,8], got float32 [1,1,8,8]".
+  std::string checkInput(size_t index, const NDArray &input) const;
+
+private:
+  friend class Model;
+  InferenceFunction(std::shared_ptr<const ModelState> model,
+                    const FunctionState *function)
+      : model_(std::move(model)), function_(function) {}
+
+  std::shared_ptr<const ModelState> model_;
+  const FunctionState *function_;
+};
+
+/// A bundle specialized for this device: executables loaded, functions ready.
+class Model {
+public:
+  /// Throws AssetError (NotFound) if there is no such function.
+  InferenceFunction function(const std::string &name) const;
+  std::vector<std::string> functionNames() const;
+  /// Wall time specialize() took, in milliseconds.
+  double specializationMillis() const;
+
+private:
+  friend class ModelAsset;
+  explicit Model(std::shared_ptr<const ModelState> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<const ModelState> state_;
+};
+
+/// A verified, mapped bundle.
+class ModelAsset {
+public:
+  /// Maps and verifies the bundle at `path`. Throws AssetError.
+  static ModelAsset open(const std::string &path);
+  /// Verifies a bundle held in memory; `label` stands for the path.
+  static ModelAsset fromBytes(std::vector<uint8_t> bytes,
+                              const std::string &label = "<memory>");
+
+  const std::string &path() const;
+  std::string name() const;
+  std::string producer() const;
+  std::string sourceHash() const;
+  std::string compileOptions() const;
+  /// A content identity of the whole bundle (its metadata hash, which covers
+  /// every segment's hash): a key for caches.
+  uint64_t contentHash() const;
+  std::vector<std::string> functionNames() const;
+  /// Throws AssetError (NotFound) if there is no such function.
+  FunctionDescriptor functionDescriptor(const std::string &name) const;
+  /// Wall time open() took (map + verify), in milliseconds.
+  double openMillis() const;
+
+  /// Loads the executables of every function on allowed units, with the
+  /// registered executors (see Executor.h). Throws AssetError.
+  Model specialize(const SpecializationOptions &options = {}) const;
+
+  /// The verified bundle, for tools that want more than the API offers.
+  const bundle::BundleFile &bundle() const;
+
+private:
+  explicit ModelAsset(std::shared_ptr<const AssetState> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<const AssetState> state_;
+};
+
+} // namespace coreai::runtime
+
+#endif // COREAI_RUNTIME_MODELASSET_H

@@ -1,0 +1,132 @@
+//===- Specialize.cpp - From a verified bundle to a runnable Model --------===//
+//
+// Specialization picks, for every function, an executor that can run its
+// executable on this host within the allowed units, loads each executable
+// once, and prepares each function's kernel with pointers to its constants in
+// the mapped bundle (used in place, never copied).
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Runtime/ModelAsset.h"
+
+#include "lib/Runtime/ModelState.h"
+#include "lib/Runtime/Timing.h"
+
+#include <algorithm>
+
+namespace coreai::runtime {
+namespace {
+
+std::string unitList(const std::vector<ComputeUnit> &units) {
+  std::string s;
+  for (ComputeUnit u : units)
+    s += (s.empty() ? "" : ", ") + std::string(computeUnitName(u));
+  return s.empty() ? "none" : s;
+}
+
+std::string describeExecutable(uint32_t index,
+                               const bundle::ExecutableInfo &exe) {
+  return "executable " + std::to_string(index) + " (" + exe.unit + ", " +
+         exe.arch + ", " + exe.format + ")";
+}
+
+/// The executor that will load `exe` for `function`, or an AssetError that
+/// says why none can.
+std::shared_ptr<Executor>
+chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
+               const bundle::ExecutableInfo &exe,
+               const SpecializationOptions &options,
+               const std::vector<std::shared_ptr<Executor>> &executors) {
+  std::string what = "function '" + function.name + "'";
+  std::optional<ComputeUnit> unit = parseComputeUnit(exe.unit);
+  if (!unit)
+    throw AssetError(AssetError::Code::Unsupported,
+                     what + " needs compute unit '" + exe.unit +
+                         "', which this runtime does not know");
+  if (std::find(options.allowedUnits.begin(), options.allowedUnits.end(),
+                *unit) == options.allowedUnits.end())
+    throw AssetError(AssetError::Code::Unsupported,
+                     what + " runs on " + computeUnitName(*unit) +
+                         ", which is not among the allowed units (" +
+                         unitList(options.allowedUnits) + ")");
+  std::string reasons;
+  for (const auto &executor : executors) {
+    if (executor->unit() != *unit)
+      continue;
+    std::string why = executor->whyNot(exe);
+    if (why.empty())
+      return executor;
+    reasons += "; " + executor->name() + ": " + why;
+  }
+  if (reasons.empty())
+    throw AssetError(AssetError::Code::Unsupported,
+                     what + " runs on " + computeUnitName(*unit) +
+                         ", but no " + computeUnitName(*unit) +
+                         " executor is registered in this runtime");
+  throw AssetError(AssetError::Code::Unsupported,
+                   "cannot run " + describeExecutable(index, exe) + " of " +
+                       what + reasons);
+}
+
+} // namespace
+
+Model ModelAsset::specialize(const SpecializationOptions &options) const {
+  Stopwatch watch;
+  const bundle::BundleFile &file = *state_->file;
+  if (options.allowedUnits.empty())
+    throw AssetError(AssetError::Code::InvalidArgument,
+                     "no compute unit is allowed");
+
+  auto state = std::make_shared<ModelState>();
+  state->asset = state_;
+  state->executables.resize(file.executables().size());
+  std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
+
+  for (const bundle::FunctionInfo &function : file.functions()) {
+    uint32_t index = function.executable;
+    const bundle::ExecutableInfo &exe = file.executables()[index];
+    std::shared_ptr<Executor> executor =
+        chooseExecutor(function, index, exe, options, executors);
+    std::shared_ptr<LoadedExecutable> &loaded = state->executables[index];
+    if (!loaded) {
+      const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+      loaded = executor->load(exe, seg.data, seg.size,
+                              describeExecutable(index, exe));
+    }
+    std::vector<const void *> constants;
+    for (uint32_t c : function.constants)
+      constants.push_back(file.constantData(c));
+
+    FunctionState fs;
+    fs.descriptor = describe(function);
+    fs.unit = executor->unit();
+    fs.kernel = loaded->prepare(function, std::move(constants));
+    state->functions.push_back(std::move(fs));
+  }
+  state->specializationMillis = watch.millis();
+  return Model(std::move(state));
+}
+
+InferenceFunction Model::function(const std::string &name) const {
+  for (const FunctionState &f : state_->functions)
+    if (f.descriptor.name == name)
+      return InferenceFunction(state_, &f);
+  std::string known;
+  for (const FunctionState &f : state_->functions)
+    known += (known.empty() ? "'" : ", '") + f.descriptor.name + "'";
+  throw AssetError(AssetError::Code::NotFound,
+                   "no function '" + name + "' in the model (it has " +
+                       (known.empty() ? "none" : known) + ")");
+}
+
+std::vector<std::string> Model::functionNames() const {
+  std::vector<std::string> names;
+  for (const FunctionState &f : state_->functions)
+    names.push_back(f.descriptor.name);
+  return names;
+}
+
+double Model::specializationMillis() const {
+  return state_->specializationMillis;
+}
+
+} // namespace coreai::runtime

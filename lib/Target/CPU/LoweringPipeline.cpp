@@ -1,0 +1,38 @@
+//===- LoweringPipeline.cpp - aigraph -> LLVM dialect for the CPU ---------===//
+//
+// Upstream passes only, spelled as a textual pipeline so the same string is
+// readable in docs and reproducible with coreai-opt. Plain loops for now: the
+// tiling/vectorization schedule of notes/cpu-codegen.md slots in after the
+// bufferization step.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/Passes.h"
+
+#include "lib/Conversion/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
+  static constexpr const char *kPipeline =
+      // Graph -> linalg on tensors, fused elementwise chains.
+      "coreai-cpu-record-abi,"
+      "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
+      "  linalg-fuse-elementwise-ops, canonicalize, cse),"
+      // Tensors -> buffers; results become caller-provided out params.
+      "one-shot-bufferize{bufferize-function-boundaries=1"
+      "  function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "buffer-deallocation-pipeline,"
+      // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
+      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-loops, canonicalize),"
+      "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
+      "convert-math-to-funcs, convert-math-to-llvm, convert-math-to-libm,"
+      "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
+      "convert-cf-to-llvm, convert-ub-to-llvm,"
+      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+      "reconcile-unrealized-casts, coreai-cpu-entry-points, canonicalize";
+  if (failed(parsePassPipeline(kPipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("coreai: malformed built-in CPU pipeline");
+}

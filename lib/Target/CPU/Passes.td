@@ -1,0 +1,41 @@
+//===- Passes.td - CPU target passes -----------------------*- tablegen -*-===//
+#ifndef COREAI_TARGET_CPU_PASSES
+#define COREAI_TARGET_CPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def CPUEntryPoints : Pass<"coreai-cpu-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Wrap lowered functions in the kernel C ABI entry points";
+  let description = [{
+    Runs on the LLVM dialect, after func-to-llvm with bare memref pointers.
+    For each function `F` it adds `void coreai_fn_F(void *const *args)` that
+    loads the buffer pointers in ABI order (inputs, outputs, constants; see
+    include/coreai/KernelABI.h) and calls `F` with them in its own order
+    (inputs, constants, outputs), and it adds `coreai_abi_version()`. `F`
+    itself becomes internal.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def CPURecordABI : Pass<"coreai-cpu-record-abi", "::mlir::ModuleOp"> {
+  let summary = "Record each function's argument layout for the entry points";
+  let description = [{
+    Runs before bufferization and records, per function, how many arguments
+    are model inputs and hoisted constants and how many results it has, in
+    the module attribute `coreai.abi_layout`, which coreai-cpu-entry-points
+    reads once the signature has been lowered to bare pointers.
+  }];
+}
+
+def CPUCopiesToLoops : Pass<"coreai-cpu-copies-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite memref.copy as linalg.copy so it lowers to loops";
+  let description = [{
+    The LLVM lowering of a strided memref.copy calls `memrefCopy` from
+    MLIR's C runner utils, which bundles cannot link against. As a
+    linalg.copy it becomes an inline loop nest like every other kernel (and
+    is vectorized with them later).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+#endif // COREAI_TARGET_CPU_PASSES

@@ -1,0 +1,144 @@
+//===- SharedObjectEmitter.cpp - LLVM dialect -> ELF shared object --------===//
+//
+// The CPU executable in a bundle is a position-independent shared object so
+// the runtime can load it with the system's dynamic loader (no JIT, no LLVM
+// in the runtime). Code is generated for the baseline of the architecture
+// (x86-64 without extensions) so any host of that architecture can run it;
+// ISA-specific variants are a later addition.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/Passes.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace {
+constexpr const char *kTriple = "x86_64-unknown-linux-gnu";
+constexpr const char *kCPU = "x86-64";
+
+/// Removes the files it names when it goes out of scope.
+struct TempFiles {
+  llvm::SmallVector<std::string> paths;
+  ~TempFiles() {
+    for (auto &p : paths)
+      llvm::sys::fs::remove(p);
+  }
+};
+
+std::string findLinker() {
+  if (const char *env = std::getenv("COREAI_LLD"))
+    return env;
+  if (llvm::sys::fs::can_execute(COREAI_DEFAULT_LLD))
+    return COREAI_DEFAULT_LLD;
+  for (const char *name : {"ld.lld", "ld.lld-22"})
+    if (auto p = llvm::sys::findProgramByName(name))
+      return *p;
+  return "";
+}
+} // namespace
+
+std::string coreai::cpu::hostArch() { return "x86_64"; }
+
+bool coreai::cpu::emitSharedObject(ModuleOp module, std::vector<uint8_t> &out,
+                                   std::string &error) {
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86Target();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86AsmPrinter();
+
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "coreai_kernels");
+  if (!llvmModule) {
+    error = "translation to LLVM IR failed";
+    return false;
+  }
+
+  llvm::Triple triple(kTriple);
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, lookupError);
+  if (!target) {
+    error = "no LLVM target for " + std::string(kTriple) + ": " + lookupError;
+    return false;
+  }
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, kCPU, "", options, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(triple);
+
+  if (llvm::Error err =
+          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(err));
+    return false;
+  }
+
+  TempFiles temps;
+  llvm::SmallString<128> objPath, soPath;
+  int objFd;
+  if (llvm::sys::fs::createTemporaryFile("coreai-kernels", "o", objFd,
+                                         objPath) ||
+      llvm::sys::fs::createTemporaryFile("coreai-kernels", "so", soPath)) {
+    error = "cannot create temporary files for code generation";
+    return false;
+  }
+  temps.paths = {objPath.str().str(), soPath.str().str()};
+  {
+    llvm::raw_fd_ostream os(objFd, /*shouldClose=*/true);
+    llvm::legacy::PassManager pm;
+    if (machine->addPassesToEmitFile(pm, os, nullptr,
+                                     llvm::CodeGenFileType::ObjectFile)) {
+      error = "the LLVM target cannot emit object files";
+      return false;
+    }
+    pm.run(*llvmModule);
+  }
+
+  std::string linker = findLinker();
+  if (linker.empty()) {
+    error = "ld.lld not found (install lld or set COREAI_LLD)";
+    return false;
+  }
+  // Deterministic output: no build id, no timestamps, fixed soname.
+  llvm::SmallVector<llvm::StringRef> args{
+      linker, "-shared", "--build-id=none", "-z", "noexecstack",
+      "--hash-style=gnu", "-soname", "coreai_kernels.so",
+      "-o", soPath, objPath};
+  std::string linkError;
+  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
+                                     &linkError);
+  if (rc != 0) {
+    error = "linking the kernels failed (" + linker + "): " +
+            (linkError.empty() ? "exit code " + std::to_string(rc) : linkError);
+    return false;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(soPath);
+  if (!buffer) {
+    error = "cannot read the linked kernels: " + buffer.getError().message();
+    return false;
+  }
+  out.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return true;
+}

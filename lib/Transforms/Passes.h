@@ -1,0 +1,27 @@
+//===- Passes.h - coreai-build graph passes -------------------------------===//
+#ifndef COREAI_LIB_TRANSFORMS_PASSES_H
+#define COREAI_LIB_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace coreai {
+
+/// Argument attribute holding the data of a hoisted constant.
+inline constexpr llvm::StringLiteral kConstantArgAttr = "coreai.constant";
+/// Argument/result attribute holding the source model's tensor name.
+inline constexpr llvm::StringLiteral kNameAttr = "coreai.name";
+/// Function attribute: number of leading arguments that are model inputs.
+inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
+
+#define GEN_PASS_DECL
+#include "lib/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lib/Transforms/Passes.h.inc"
+
+} // namespace coreai
+
+#endif // COREAI_LIB_TRANSFORMS_PASSES_H

@@ -1,0 +1,69 @@
+// RUN: coreai-opt %s --split-input-file --verify-diagnostics
+// Each op states the constraint it checks.
+
+func.func @conv_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<8x3x3x3xf32>) {
+  // expected-error @+2 {{input channels 4 != weight channels 3 x group 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @not_broadcastable(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+2 {{operand shapes [2,3] and [4] are not broadcastable}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.add %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @wrong_result(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{inferred type(s) 'tensor<3x2xf32>' are incompatible with return type(s) of operation 'tensor<2x3xf32>'}}
+  %0 = "aigraph.transpose"(%a) {perm = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @bad_perm(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{perm [1,1] is not a permutation}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.transpose %a {perm = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) {
+  // expected-error @+2 {{cannot reshape [2,3] (6 elements) to [4,2]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.reshape %a {shape = array<i64: 4, 2>} : tensor<2x3xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+2 {{inner dims differ: op(A) is 2x3, op(B) is 4x5}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.gemm %a, %b : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @clip_range(%a: tensor<2xf32>) {
+  // expected-error @+1 {{min 6 exceeds max 0}}
+  %0 = aigraph.clip %a {min = 6.0 : f64, max = 0.0 : f64} : tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 out of range for rank 2}}
+  %0 = aigraph.softmax %a {axis = 2 : i64} : tensor<2x3xf32>
+  return
+}

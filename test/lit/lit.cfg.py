@@ -1,0 +1,33 @@
+# -*- Python -*-
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "COREAI"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.coreai_obj_root)
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# ONNX test models are written as text protos next to the tests and encoded
+# with protoc at test time, so they stay readable and reviewable.
+onnx_proto_include = "/usr/include"
+for candidate in ["/usr/include", "/usr/local/include"]:
+    if os.path.exists(os.path.join(candidate, "onnx", "onnx.proto")):
+        onnx_proto_include = candidate
+        break
+config.substitutions.append(
+    ("%onnx-encode",
+     "protoc --encode=onnx.ModelProto -I%s onnx/onnx.proto" % onnx_proto_include))
+config.substitutions.append(("%shared", os.path.join(config.coreai_src_dir, "..", "shared")))
+
+tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
+tools = ["coreai-opt", "coreai-build", "coreai-run"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

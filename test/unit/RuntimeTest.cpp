@@ -1,0 +1,259 @@
+//===- RuntimeTest.cpp - Open, specialize and run with a real kernel ------===//
+#include "lib/Bundle/BundleWriter.h"
+#include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/ModelAsset.h"
+#include "test/unit/TestUtil.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace coreai;
+using namespace coreai::runtime;
+using coreai::test::TempDir;
+
+namespace {
+
+/// Writes the test kernel's bundle into `dir` and returns its path.
+std::string writeKernelBundle(const TempDir &dir,
+                              const std::string &kernel = COREAI_TEST_KERNEL,
+                              const char *name = "k.aimodel") {
+  std::string path = dir.file(name);
+  REQUIRE(bundle::writeBundle(test::kernelContents(kernel), path) == "");
+  return path;
+}
+
+NDArray input(std::vector<float> v, std::vector<int64_t> shape = {2, 3}) {
+  NDArray a(DType::F32, std::move(shape));
+  std::copy(v.begin(), v.end(), a.dataAs<float>());
+  return a;
+}
+
+std::vector<float> floats(const NDArray &a) {
+  return std::vector<float>(a.dataAs<float>(),
+                            a.dataAs<float>() + a.elementCount());
+}
+
+/// Runs `fn` and returns the AssetError it throws.
+template <typename Fn> AssetError errorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const AssetError &e) {
+    return e;
+  }
+  FAIL("no AssetError thrown");
+  return AssetError(AssetError::Code::Internal, "");
+}
+
+const SpecializationOptions kCpuOnly{{ComputeUnit::CPU}, std::nullopt};
+
+} // namespace
+
+TEST_CASE("NDArray storage", "[runtime]") {
+  NDArray a(DType::F32, {3, 5});
+  CHECK(a.elementCount() == 15);
+  CHECK(a.byteSize() == 60);
+  CHECK(reinterpret_cast<uintptr_t>(a.data()) % 64 == 0);
+  CHECK(a.dataAs<float>()[14] == 0.0f);
+  NDArray shared = a; // copies share storage
+  shared.dataAs<float>()[0] = 1;
+  CHECK(a.dataAs<float>()[0] == 1);
+  NDArray deep = a.clone();
+  deep.dataAs<float>()[0] = 2;
+  CHECK(a.dataAs<float>()[0] == 1);
+  float buf[4] = {};
+  NDArray v = NDArray::view(DType::F32, {4}, buf);
+  CHECK(v.isView());
+  CHECK(v.data() == buf);
+  CHECK(NDArray(DType::I64, {}).elementCount() == 1);
+  CHECK(NDArray(DType::I64, {0, 4}).byteSize() == 0);
+  CHECK(errorOf([] { NDArray(DType::F32, {-1}); }).code() ==
+        AssetError::Code::InvalidArgument);
+}
+
+TEST_CASE("open, specialize and run on the CPU", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir;
+  ModelAsset asset = ModelAsset::open(writeKernelBundle(dir));
+  CHECK(asset.name() == "sample");
+  CHECK(asset.producer() == "coreai-build test");
+  CHECK(asset.functionNames() == std::vector<std::string>{"main", "affine"});
+  CHECK(asset.openMillis() >= 0);
+
+  Model model = asset.specialize(kCpuOnly);
+  CHECK(model.specializationMillis() > 0);
+  InferenceFunction fn = model.function("main");
+  const FunctionDescriptor &d = fn.descriptor();
+  CHECK(d.name == "main");
+  REQUIRE(d.inputs.size() == 1);
+  CHECK(d.inputs[0].name == "x");
+  CHECK(d.inputs[0].dtype == DType::F32);
+  CHECK(d.inputs[0].shape == std::vector<int64_t>{2, 3});
+  REQUIRE(d.outputs.size() == 1);
+  CHECK(d.outputs[0].name == "y");
+  CHECK(fn.unit() == ComputeUnit::CPU);
+
+  // main: y = x + c, c = [1..6].
+  std::vector<NDArray> out = fn.run({input({10, 20, 30, 40, 50, 60})});
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].shape() == std::vector<int64_t>{2, 3});
+  CHECK(floats(out[0]) == std::vector<float>{11, 22, 33, 44, 55, 66});
+
+  // affine: y = x * a + b with a = constant 2 (= [1..6]) and b = constant 1,
+  // and n = count(y > 0): constants arrive in the function's order.
+  InferenceFunction affine = model.function("affine");
+  out = affine.run({input({1, 1, 1, 1, 1, 1})});
+  REQUIRE(out.size() == 2);
+  CHECK(floats(out[0]) == std::vector<float>{0, 1, 2, 4.5f, 5.5f, 6.5f});
+  CHECK(out[1].dtype() == DType::I64);
+  CHECK(out[1].shape().empty());
+  CHECK(out[1].dataAs<int64_t>()[0] == 5);
+
+  // Reusing output arrays.
+  std::vector<NDArray> reuse = out;
+  affine.run({input({0, 0, 0, 0, 0, 0})}, reuse);
+  CHECK(reuse[0].data() == out[0].data());
+  CHECK(floats(out[0]) == std::vector<float>{-1, -1, -1, 0.5f, 0.5f, 0.5f});
+  CHECK(out[1].dataAs<int64_t>()[0] == 3);
+}
+
+TEST_CASE("inputs are checked with messages naming them", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir;
+  InferenceFunction fn = ModelAsset::open(writeKernelBundle(dir))
+                             .specialize(kCpuOnly)
+                             .function("main");
+  AssetError e = errorOf([&] { fn.run({input({1, 2, 3}, {1, 3})}); });
+  CHECK(e.code() == AssetError::Code::InvalidArgument);
+  CHECK(e.message() == "input 0 'x': expected float32 [2,3], got float32 [1,3]");
+
+  NDArray ints(DType::I32, {2, 3});
+  CHECK(errorOf([&] { fn.run({ints}); }).message() ==
+        "input 0 'x': expected float32 [2,3], got int32 [2,3]");
+  CHECK(fn.checkInput(0, ints) ==
+        "input 0 'x': expected float32 [2,3], got int32 [2,3]");
+  CHECK(fn.checkInput(0, input({1, 2, 3, 4, 5, 6})).empty());
+
+  CHECK(errorOf([&] { fn.run({}); }).message() ==
+        "function 'main' takes 1 input, got 0");
+  CHECK(errorOf([&] { fn.run({input({}), input({})}); }).message() ==
+        "function 'main' takes 1 input, got 2");
+
+  std::vector<NDArray> wrongOut = {NDArray(DType::F32, {6})};
+  CHECK(errorOf([&] { fn.run({input({1, 2, 3, 4, 5, 6})}, wrongOut); })
+            .message() == "output 0 'y': expected float32 [2,3], got float32 [6]");
+
+  alignas(16) float buf[8] = {};
+  NDArray misaligned = NDArray::view(DType::F32, {2, 3}, buf + 1);
+  CHECK(errorOf([&] { fn.run({misaligned}); }).message() ==
+        "input 0 'x': the array's data is not 16-byte aligned");
+}
+
+TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir;
+  ModelAsset asset = ModelAsset::open(writeKernelBundle(dir));
+
+  AssetError e = errorOf([&] { asset.specialize({{ComputeUnit::GPU}, {}}); });
+  CHECK(e.code() == AssetError::Code::Unsupported);
+  CHECK(e.message() == "function 'main' runs on cpu, which is not among the "
+                       "allowed units (gpu)");
+
+  e = errorOf([&] { asset.specialize(kCpuOnly).function("nope"); });
+  CHECK(e.code() == AssetError::Code::NotFound);
+  CHECK(e.message() ==
+        "no function 'nope' in the model (it has 'main', 'affine')");
+
+  ModelAsset abi99 = ModelAsset::open(
+      writeKernelBundle(dir, COREAI_TEST_KERNEL_ABI99, "abi99.aimodel"));
+  e = errorOf([&] { abi99.specialize(kCpuOnly); });
+  CHECK(e.code() == AssetError::Code::Unsupported);
+  CHECK(e.message() == "executable 0 (cpu, x86_64, elf-shared-object) uses "
+                       "kernel ABI version 99, but this runtime supports 1");
+
+  // Not a shared object at all: dlopen's message comes through.
+  std::string junk = dir.file("junk.aimodel");
+  REQUIRE(bundle::writeBundle(test::sampleContents(), junk) == "");
+  e = errorOf([&] { ModelAsset::open(junk).specialize(kCpuOnly); });
+  CHECK(e.code() == AssetError::Code::Unsupported);
+  CHECK_THAT(e.message(),
+             Catch::StartsWith("cannot load executable 0 (cpu, x86_64, "
+                               "elf-shared-object): "));
+
+  bundle::BundleContents c = test::kernelContents(COREAI_TEST_KERNEL);
+  c.functions[0].entrySymbol = "coreai_fn_missing";
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK(e.message() == "executable 0 (cpu, x86_64, elf-shared-object) has no "
+                       "entry point 'coreai_fn_missing' for function 'main'");
+
+  c = test::kernelContents(COREAI_TEST_KERNEL);
+  c.executables[0].arch = "riscv64";
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK_THAT(e.message(), Catch::Contains("built for riscv64"));
+}
+
+TEST_CASE("open failures are AssetErrors with codes", "[runtime]") {
+  TempDir dir;
+  AssetError e = errorOf([&] { ModelAsset::open(dir.file("none.aimodel")); });
+  CHECK(e.code() == AssetError::Code::NotFound);
+
+  std::vector<uint8_t> bytes = bundle::serializeBundle(test::sampleContents());
+  bytes[bytes.size() / 2] ^= 1;
+  e = errorOf([&] { ModelAsset::fromBytes(bytes); });
+  CHECK(e.code() == AssetError::Code::Corrupt);
+  CHECK_THAT(e.message(), Catch::EndsWith("the bundle is corrupt"));
+}
+
+TEST_CASE("handles keep what they need alive", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir;
+  std::string path = writeKernelBundle(dir);
+  std::optional<InferenceFunction> fn;
+  {
+    ModelAsset asset = ModelAsset::open(path);
+    fn = asset.specialize(kCpuOnly).function("main");
+  }
+  CHECK(floats(fn->run({input({0, 0, 0, 0, 0, 0})})[0]) ==
+        std::vector<float>{1, 2, 3, 4, 5, 6});
+}
+
+TEST_CASE("several models load side by side", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir;
+  std::string path = writeKernelBundle(dir);
+  std::vector<float> x = {1, 1, 1, 1, 1, 1};
+  std::optional<Model> a = ModelAsset::open(path).specialize(kCpuOnly);
+  Model b = ModelAsset::open(path).specialize(kCpuOnly);
+  CHECK(floats(a->function("main").run({input(x)})[0]) ==
+        floats(b.function("main").run({input(x)})[0]));
+  a.reset(); // unloads; a new load must not pick up a stale object
+  Model c = ModelAsset::fromBytes(test::readFileBytes(path)).specialize();
+  CHECK(floats(c.function("main").run({input(x)})[0]) ==
+        std::vector<float>{2, 3, 4, 5, 6, 7});
+}
+
+TEST_CASE("the temporary-file fallback loads and cleans up", "[runtime]") {
+  registerCpuExecutor();
+  TempDir dir, tmp;
+  std::string path = writeKernelBundle(dir);
+  std::string oldTmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "";
+  ::setenv("COREAI_DLOPEN_TMPFILE", "1", 1);
+  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+  {
+    Model m = ModelAsset::open(path).specialize(kCpuOnly);
+    CHECK(tmp.entries().size() == 1);
+    CHECK(floats(m.function("main").run({input({1, 1, 1, 1, 1, 1})})[0]) ==
+          std::vector<float>{2, 3, 4, 5, 6, 7});
+  }
+  CHECK(tmp.entries().empty());
+  ::unsetenv("COREAI_DLOPEN_TMPFILE");
+  if (oldTmp.empty())
+    ::unsetenv("TMPDIR");
+  else
+    ::setenv("TMPDIR", oldTmp.c_str(), 1);
+}

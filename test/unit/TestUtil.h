@@ -1,0 +1,46 @@
+//===- TestUtil.h - Shared fixtures for the unit tests --------------------===//
+#ifndef COREAI_TEST_UNIT_TESTUTIL_H
+#define COREAI_TEST_UNIT_TESTUTIL_H
+
+#include "lib/Bundle/BundleWriter.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace coreai::test {
+
+std::vector<uint8_t> floatBytes(const std::vector<float> &values);
+std::vector<uint8_t> readFileBytes(const std::string &path);
+void writeFileBytes(const std::string &path, const std::vector<uint8_t> &bytes);
+
+/// A small bundle exercising every part of the format: two functions, four
+/// constants (two identical, so deduplicated), a fake executable, debug info.
+/// Its constants are not multiples of 64 bytes, so there is padding between
+/// segments. The executable bytes are `executable` (fake if empty).
+bundle::BundleContents sampleContents(std::vector<uint8_t> executable = {});
+
+/// Contents for the test kernel (test/unit/kernels/test_kernel.c) at
+/// `kernelPath`: main(x) = x + c and affine(x) = (x * a + b, count(y > 0)).
+bundle::BundleContents kernelContents(const std::string &kernelPath);
+
+/// Recomputes the trailer's metadata hash after a test edited the metadata.
+void reseal(std::vector<uint8_t> &bundle);
+
+/// A fresh empty directory, removed when the object is destroyed.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  const std::string &path() const { return path_; }
+  std::string file(const std::string &name) const { return path_ + "/" + name; }
+  /// Names of the entries in the directory, sorted.
+  std::vector<std::string> entries() const;
+
+private:
+  std::string path_;
+};
+
+} // namespace coreai::test
+
+#endif // COREAI_TEST_UNIT_TESTUTIL_H

@@ -1,0 +1,33 @@
+/* A stand-in for a compiler-generated CPU executable, following
+ * include/coreai/KernelABI.h, for the runtime's unit tests. */
+#include "coreai/KernelABI.h"
+
+#ifndef TEST_ABI_VERSION
+#define TEST_ABI_VERSION COREAI_KERNEL_ABI_VERSION
+#endif
+
+uint32_t coreai_abi_version(void) { return TEST_ABI_VERSION; }
+
+/* main(x: f32[2,3]) -> y = x + c, with constant c: f32[2,3]. */
+void coreai_fn_main(void *const *args) {
+  const float *x = (const float *)args[0];
+  float *y = (float *)args[1];
+  const float *c = (const float *)args[2];
+  for (int i = 0; i < 6; ++i)
+    y[i] = x[i] + c[i];
+}
+
+/* affine(x: f32[2,3]) -> (y = x * a + b, n: i64[] = count of y > 0), with
+ * constants a, b: f32[2,3] in that order. */
+void coreai_fn_affine(void *const *args) {
+  const float *x = (const float *)args[0];
+  float *y = (float *)args[1];
+  long long *n = (long long *)args[2];
+  const float *a = (const float *)args[3];
+  const float *b = (const float *)args[4];
+  *n = 0;
+  for (int i = 0; i < 6; ++i) {
+    y[i] = x[i] * a[i] + b[i];
+    *n += y[i] > 0;
+  }
+}

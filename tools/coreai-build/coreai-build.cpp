@@ -1,0 +1,190 @@
+//===- coreai-build.cpp - The compiler CLI --------------------------------===//
+//
+//   coreai-build compile MODEL -o OUT.aimodel [--target cpu] [--shape N=AxB]
+//   coreai-build import  MODEL -o OUT.mlir    [--shape N=AxB]
+//
+// Exit codes: 0 success, 1 bad input or unsupported model, 2 usage error.
+//
+//===----------------------------------------------------------------------===//
+#include "Diagnostics.h"
+
+#include "lib/Import/Import.h"
+#include "lib/Pipeline/Pipeline.h"
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/xxhash.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+using namespace mlir;
+
+namespace {
+
+constexpr int kExitBadInput = 1;
+constexpr int kExitUsage = 2;
+
+/// Parses NAME=D0xD1x... into the options; returns an error message.
+std::string parseShape(const std::string &spec, coreai::ImportOptions &opts) {
+  size_t eq = spec.rfind('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    return "--shape expects NAME=D0xD1x..., got '" + spec + "'";
+  std::vector<int64_t> dims;
+  std::stringstream ss(spec.substr(eq + 1));
+  std::string part;
+  while (std::getline(ss, part, 'x')) {
+    char *end = nullptr;
+    long long v = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || v < 0)
+      return "--shape " + spec + ": '" + part + "' is not a dimension";
+    dims.push_back(v);
+  }
+  opts.shapes[spec.substr(0, eq)] = dims;
+  return "";
+}
+
+std::vector<std::string> splitTargets(const std::string &list) {
+  std::vector<std::string> out;
+  std::stringstream ss(list);
+  std::string t;
+  while (std::getline(ss, t, ','))
+    if (!t.empty())
+      out.push_back(t);
+  return out;
+}
+
+/// Collects the first error (and prints every diagnostic as one line).
+struct DiagnosticPrinter {
+  explicit DiagnosticPrinter(MLIRContext &ctx)
+      : handler(&ctx, [](Diagnostic &diag) {
+          if (diag.getSeverity() == DiagnosticSeverity::Note)
+            return success();
+          std::cerr << coreai::formatDiagnostic(diag) << "\n";
+          return success();
+        }) {}
+  ScopedDiagnosticHandler handler;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"coreai-build: ahead-of-time compiler for neural-network "
+               "models (ONNX or aigraph MLIR -> .aimodel bundle)"};
+  app.set_version_flag("--version", "coreai-build 0.1");
+  app.require_subcommand(1);
+
+  std::string model, output, targets = "cpu";
+  std::vector<std::string> shapes;
+  auto *compile = app.add_subcommand(
+      "compile", "Compile a model into an .aimodel bundle");
+  compile->add_option("model", model, "Model: .onnx, .mlir or .mlirbc")
+      ->required();
+  compile->add_option("-o,--output", output, "Output bundle")->required();
+  compile->add_option("--target", targets,
+                      "Comma-separated compute units to compile for (cpu)");
+  compile->add_option("--shape", shapes,
+                      "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+
+  std::string importModel, importOut;
+  std::vector<std::string> importShapes;
+  bool bytecode = false;
+  auto *import = app.add_subcommand(
+      "import", "Import a model to aigraph MLIR (for inspection and tests)");
+  import->add_option("model", importModel, "Model: .onnx")->required();
+  import->add_option("-o,--output", importOut, "Output .mlir ('-': stdout)")
+      ->required();
+  import->add_option("--shape", importShapes,
+                     "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+  import->add_flag("--emit-bytecode", bytecode, "Write MLIR bytecode");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  coreai::ImportOptions importOptions;
+  for (const std::string &s : compile->parsed() ? shapes : importShapes) {
+    std::string err = parseShape(s, importOptions);
+    if (!err.empty()) {
+      std::cerr << "coreai-build: error: " << err << "\n";
+      return kExitUsage;
+    }
+  }
+
+  DialectRegistry registry;
+  coreai::registerDialects(registry);
+  coreai::registerPasses();
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  // Compilation is deterministic and single-threaded in the pass manager;
+  // threads would not change results but cost more than they save on
+  // small graphs.
+  ctx.disableMultithreading();
+  DiagnosticPrinter printer(ctx);
+
+  const std::string &inputPath = compile->parsed() ? model : importModel;
+  OwningOpRef<ModuleOp> module =
+      coreai::importModelFile(inputPath, &ctx, importOptions);
+  if (!module)
+    return kExitBadInput;
+
+  if (import->parsed()) {
+    std::string err;
+    auto out = openOutputFile(importOut, &err);
+    if (!out) {
+      std::cerr << importOut << ": error: " << err << "\n";
+      return kExitBadInput;
+    }
+    if (bytecode) {
+      if (failed(writeBytecodeToFile(*module, out->os())))
+        return kExitBadInput;
+    } else {
+      module->print(out->os());
+    }
+    out->keep();
+    return 0;
+  }
+
+  coreai::CompileOptions options;
+  options.targets = splitTargets(targets);
+  options.modelName = llvm::sys::path::stem(model).str();
+  if (auto buf = llvm::MemoryBuffer::getFile(model)) {
+    char hex[17];
+    std::snprintf(hex, sizeof(hex), "%016llx",
+                  (unsigned long long)llvm::xxh3_64bits(
+                      llvm::arrayRefFromStringRef((*buf)->getBuffer())));
+    options.sourceHash = hex;
+  }
+  // Only flags that shape the output, never paths, so bundles built in
+  // different folders are byte-identical.
+  options.commandLine = "--target " + targets;
+  for (const auto &[name, dims] : importOptions.shapes) {
+    options.commandLine += " --shape " + name + "=";
+    for (size_t i = 0; i < dims.size(); ++i)
+      options.commandLine += (i ? "x" : "") + std::to_string(dims[i]);
+  }
+
+  coreai::bundle::BundleContents contents;
+  if (failed(coreai::compileModule(*module, options, contents)))
+    return kExitBadInput;
+  std::string err = coreai::bundle::writeBundle(contents, output);
+  if (!err.empty()) {
+    std::cerr << output << ": error: " << err << "\n";
+    return kExitBadInput;
+  }
+  return 0;
+}

@@ -1,0 +1,18 @@
+//===- coreai-opt.cpp - mlir-opt with coreai-build's dialects and passes --===//
+//
+// Drives lit tests: every pass and pipeline of the compiler is available by
+// flag, including --coreai-cpu-pipeline, the exact pipeline coreai-build
+// runs.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Pipeline/Pipeline.h"
+
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  coreai::registerDialects(registry);
+  coreai::registerPasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "coreai-build optimizer driver\n", registry));
+}

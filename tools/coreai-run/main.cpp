@@ -1,0 +1,320 @@
+//===- coreai-run - Runs a compiled .aimodel bundle -----------------------===//
+//
+//   coreai-run BUNDLE [--compute cpu] [--function main]
+//              --input FILE [--input FILE]... [--output-dir DIR]
+//              [--expect FILE]... [--atol A] [--rtol R]
+//              [--benchmark N [--threads T]] [--print]
+//
+// Inputs and references are .npy or ONNX TensorProto .pb files, in the order
+// of the function's inputs/outputs; outputs are written as DIR/output_K.npy.
+// Exit status: 0 success, 1 failure (bad file, unsupported, mismatch),
+// 2 usage error. Every failure is one line on stderr naming the file.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Bundle/Shape.h"
+#include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/ModelAsset.h"
+#include "lib/Runtime/TensorIO.h"
+#include "lib/Runtime/Timing.h"
+#include "tools/coreai-run/Compare.h"
+#include "tools/coreai-run/Values.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+using namespace coreai;
+using namespace coreai::runtime;
+
+namespace {
+
+struct Options {
+  std::string bundle;
+  std::string compute;
+  std::string function = "main";
+  std::vector<std::string> inputs;
+  std::string outputDir;
+  std::vector<std::string> expects;
+  run::Tolerance tolerance;
+  int benchmark = 0;
+  int threads = 1;
+  bool print = false;
+};
+
+/// A failure to report: `file` is what it is about (empty for none).
+struct Failure {
+  std::string file;
+  std::string message;
+};
+
+std::string quoted(const std::string &s) { return "'" + s + "'"; }
+
+std::string formatNumber(double v, const char *fmt = "%.3g") {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), fmt, v);
+  return buf;
+}
+
+/// Reads one tensor file; failures name the file.
+NDArray readTensor(const std::string &path) {
+  try {
+    return readTensorFile(path);
+  } catch (const TensorFileError &e) {
+    throw Failure{path, e.what()};
+  }
+}
+
+void printValues(size_t index, const TensorDescriptor &desc,
+                 const NDArray &array) {
+  constexpr uint64_t kShown = 16;
+  std::string line = "output " + std::to_string(index) + " " +
+                     quoted(desc.name) + " " +
+                     bundle::formatType(array.dtype(), array.shape()) + ":";
+  uint64_t n = array.elementCount();
+  for (uint64_t i = 0; i < std::min(n, kShown); ++i)
+    line += " " + formatNumber(run::doubleAt(array, i), "%.6g");
+  if (n > kShown)
+    line += " ... (" + std::to_string(n - kShown) + " more)";
+  std::cout << line << "\n";
+}
+
+/// Compares outputs with --expect references; prints one line per output.
+/// Returns the number of mismatching outputs.
+size_t checkExpectations(const Options &opts, const FunctionDescriptor &desc,
+                         const std::vector<NDArray> &outputs) {
+  if (opts.expects.size() > outputs.size())
+    throw Failure{opts.bundle, std::to_string(opts.expects.size()) +
+                                   " --expect files given, but function " +
+                                   quoted(desc.name) + " has " +
+                                   std::to_string(outputs.size()) +
+                                   " outputs"};
+  size_t failed = 0;
+  for (size_t k = 0; k < opts.expects.size(); ++k) {
+    NDArray want = readTensor(opts.expects[k]);
+    run::Comparison c = run::compare(outputs[k], want, opts.tolerance);
+    std::cout << "output " << k << " " << quoted(desc.outputs[k].name)
+              << ": max_abs_err=" << formatNumber(c.maxAbsErr)
+              << (c.ok ? " ok" : " MISMATCH (" + c.detail + ")") << "\n";
+    failed += !c.ok;
+  }
+  return failed;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+nlohmann::ordered_json benchmark(const Options &opts,
+                                 const InferenceFunction &fn,
+                                 const std::vector<NDArray> &inputs,
+                                 std::vector<NDArray> &outputs) {
+  std::vector<double> times;
+  times.reserve(opts.benchmark);
+  for (int i = 0; i < opts.benchmark; ++i) {
+    Stopwatch watch;
+    fn.run(inputs, outputs);
+    times.push_back(watch.millis());
+  }
+  double sum = 0;
+  for (double t : times)
+    sum += t;
+  double mean = sum / times.size();
+  double var = 0;
+  for (double t : times)
+    var += (t - mean) * (t - mean);
+  nlohmann::ordered_json j;
+  j["function"] = opts.function;
+  j["compute"] = computeUnitName(fn.unit());
+  j["iterations"] = opts.benchmark;
+  j["threads"] = opts.threads;
+  j["median_ms"] = median(times);
+  j["min_ms"] = *std::min_element(times.begin(), times.end());
+  j["max_ms"] = *std::max_element(times.begin(), times.end());
+  j["mean_ms"] = mean;
+  j["stddev_ms"] = std::sqrt(var / times.size());
+  return j;
+}
+
+int runBundle(const Options &opts) {
+  registerCpuExecutor();
+
+  ModelAsset asset = [&] {
+    try {
+      return ModelAsset::open(opts.bundle);
+    } catch (const AssetError &e) {
+      throw Failure{opts.bundle, e.message()};
+    }
+  }();
+
+  SpecializationOptions spec;
+  if (!opts.compute.empty())
+    spec.allowedUnits = {*parseComputeUnit(opts.compute)};
+  // Looking the function up before specializing reports a typo as such, not
+  // as a failure to load some other function's executable.
+  Model model = [&] {
+    try {
+      asset.functionDescriptor(opts.function);
+      return asset.specialize(spec);
+    } catch (const AssetError &e) {
+      throw Failure{opts.bundle, e.message()};
+    }
+  }();
+  InferenceFunction fn = model.function(opts.function);
+  const FunctionDescriptor &desc = fn.descriptor();
+
+  if (opts.inputs.size() != desc.inputs.size()) {
+    std::string names;
+    for (const TensorDescriptor &t : desc.inputs)
+      names += (names.empty() ? "" : ", ") + quoted(t.name);
+    throw Failure{opts.bundle,
+                  "function " + quoted(desc.name) + " takes " +
+                      std::to_string(desc.inputs.size()) +
+                      (desc.inputs.size() == 1 ? " input (" : " inputs (") +
+                      names + "), but " + std::to_string(opts.inputs.size()) +
+                      " --input files were given"};
+  }
+  std::vector<NDArray> inputs;
+  for (size_t i = 0; i < opts.inputs.size(); ++i) {
+    inputs.push_back(readTensor(opts.inputs[i]));
+    if (std::string err = fn.checkInput(i, inputs.back()); !err.empty())
+      throw Failure{opts.inputs[i], err};
+  }
+
+  // The first run produces the outputs and warms up for --benchmark.
+  std::vector<NDArray> outputs;
+  try {
+    fn.run(inputs, outputs);
+  } catch (const AssetError &e) {
+    throw Failure{opts.bundle, e.message()};
+  }
+
+  if (!opts.outputDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opts.outputDir, ec);
+    if (ec)
+      throw Failure{opts.outputDir, "cannot create directory: " + ec.message()};
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      std::string path =
+          (std::filesystem::path(opts.outputDir) /
+           ("output_" + std::to_string(k) + ".npy"))
+              .string();
+      try {
+        writeNpy(path, outputs[k]);
+      } catch (const TensorFileError &e) {
+        throw Failure{path, e.what()};
+      }
+    }
+  }
+  if (opts.print)
+    for (size_t k = 0; k < outputs.size(); ++k)
+      printValues(k, desc.outputs[k], outputs[k]);
+
+  if (size_t failed = checkExpectations(opts, desc, outputs)) {
+    std::cout.flush();
+    throw Failure{opts.bundle, std::to_string(failed) + " of " +
+                                   std::to_string(opts.expects.size()) +
+                                   " outputs mismatch the expected values"};
+  }
+
+  if (opts.benchmark > 0) {
+    nlohmann::ordered_json j = benchmark(opts, fn, inputs, outputs);
+    j["open_ms"] = asset.openMillis();
+    j["specialize_ms"] = model.specializationMillis();
+    std::cout << j.dump() << std::endl;
+  }
+  return 0;
+}
+
+/// A CLI11 validator for integers >= 1.
+std::string positiveInteger(const std::string &s) {
+  try {
+    size_t used = 0;
+    long v = std::stol(s, &used);
+    if (used == s.size() && v >= 1 && v <= INT32_MAX)
+      return "";
+  } catch (const std::exception &) {
+  }
+  return "must be a positive integer, got '" + s + "'";
+}
+
+std::string nonNegativeNumber(const std::string &s) {
+  try {
+    size_t used = 0;
+    double v = std::stod(s, &used);
+    if (used == s.size() && v >= 0)
+      return "";
+  } catch (const std::exception &) {
+  }
+  return "must be a non-negative number, got '" + s + "'";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opts;
+  CLI::App app{"Runs a compiled .aimodel bundle on .npy / TensorProto .pb "
+               "inputs.",
+               "coreai-run"};
+  app.add_option("bundle", opts.bundle, "The .aimodel bundle")->required();
+  app.add_option("--compute", opts.compute,
+                 "Compute unit to run on (default: any available)")
+      ->check(CLI::IsMember({"cpu", "gpu", "ane"}));
+  app.add_option("--function", opts.function, "Function to run")
+      ->capture_default_str();
+  app.add_option("--input", opts.inputs,
+                 "Input tensor (.npy or .pb), once per function input, in "
+                 "order")
+      ->allow_extra_args(false);
+  app.add_option("--output-dir", opts.outputDir,
+                 "Write the outputs to DIR/output_K.npy (created if missing)");
+  app.add_option("--expect", opts.expects,
+                 "Reference for the K-th output (.npy or .pb), repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--atol", opts.tolerance.atol, "Absolute tolerance")
+      ->check(nonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--rtol", opts.tolerance.rtol, "Relative tolerance")
+      ->check(nonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--benchmark", opts.benchmark,
+                 "Run N timed iterations after one warm-up; prints a JSON "
+                 "summary as the last line")
+      ->check(positiveInteger);
+  app.add_option("--threads", opts.threads,
+                 "Threads for kernels (recorded; kernels are single-threaded "
+                 "for now)")
+      ->check(positiveInteger);
+  app.add_flag("--print", opts.print, "Print the outputs' first values");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success &e) { // --help
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::cerr << "coreai-run: error: " << message
+              << " (see coreai-run --help)\n";
+    return 2;
+  }
+
+  try {
+    return runBundle(opts);
+  } catch (const Failure &f) {
+    std::cerr << "coreai-run: " << (f.file.empty() ? "" : f.file + ": ")
+              << "error: " << f.message << "\n";
+  } catch (const AssetError &e) {
+    std::cerr << "coreai-run: " << opts.bundle << ": error: " << e.message()
+              << "\n";
+  } catch (const std::exception &e) {
+    std::cerr << "coreai-run: error: " << e.what() << "\n";
+  }
+  return 1;
+}
