@@ -41,7 +41,7 @@ func.func @shape_ops(%x: tensor<2x3x4xf32>, %i: tensor<5xi64>) -> tensor<4x5x3xf
 func.func @slice_concat(%x: tensor<4x6xf32>) -> tensor<4x5xf32> {
   // CHECK: aigraph.slice {{.*}} -> tensor<4x2xf32>
   %0 = aigraph.slice %x {starts = array<i64: 0, 1>, ends = array<i64: 4, 6>, steps = array<i64: 1, 3>} : tensor<4x6xf32> -> tensor<4x2xf32>
-  // CHECK: aigraph.concat {{.*}} -> tensor<4x5xf32>
+  // CHECK: aigraph.concat {{.*}} -> tensor<4x6xf32>
   %1 = aigraph.concat %0, %0, %0 {axis = 1 : i64} : (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x6xf32>
   %2 = aigraph.slice %1 {starts = array<i64: 0, 0>, ends = array<i64: 4, 5>, steps = array<i64: 1, 1>} : tensor<4x6xf32> -> tensor<4x5xf32>
   return %2 : tensor<4x5xf32>

@@ -1,0 +1,57 @@
+//===- classify.cpp - The digits demo: an app using the coreai runtime ----===//
+//
+//   digits-classify digits.aimodel samples.npy labels.npy
+//
+// Opens the compiled bundle, specializes it for the CPU, runs the 8 sample
+// images in one batch and prints each predicted digit beside its true label.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/ModelAsset.h"
+#include "lib/Runtime/TensorIO.h"
+
+#include <cstdio>
+#include <exception>
+
+using namespace coreai::runtime;
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    std::fprintf(stderr,
+                 "usage: digits-classify BUNDLE SAMPLES.npy LABELS.npy\n");
+    return 2;
+  }
+  try {
+    registerCpuExecutor();
+    ModelAsset asset = ModelAsset::open(argv[1]);
+    Model model = asset.specialize({{ComputeUnit::CPU}});
+    InferenceFunction classify = model.function("main");
+
+    NDArray images = readTensorFile(argv[2]);
+    NDArray labels = readTensorFile(argv[3]);
+    std::vector<NDArray> outputs = classify.run({images});
+    const NDArray &probs = outputs.at(0); // N x 10
+    int64_t n = probs.shape().at(0), classes = probs.shape().at(1);
+
+    int correct = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const float *row = probs.dataAs<float>() + i * classes;
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (row[c] > row[best])
+          best = c;
+      int64_t label = labels.dtype() == coreai::DType::I64
+                          ? labels.dataAs<int64_t>()[i]
+                          : labels.dataAs<int32_t>()[i];
+      correct += best == label;
+      std::printf("sample %lld: predicted %lld (p=%.3f), label %lld %s\n",
+                  (long long)i, (long long)best, row[best], (long long)label,
+                  best == label ? "ok" : "WRONG");
+    }
+    std::printf("%d of %lld correct\n", correct, (long long)n);
+    return correct == n ? 0 : 1;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "digits-classify: error: %s\n", e.what());
+    return 1;
+  }
+}
