@@ -265,4 +265,8 @@ async function main() {
   process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
-main().catch((e) => die(e && e.message ? e.message : String(e)));
+if (require.main === module) {
+  main().catch((e) => die(e && e.message ? e.message : String(e)));
+} else {
+  module.exports = { readTensorProto, compare };
+}

@@ -26,7 +26,15 @@ for candidate in ["/usr/include", "/usr/local/include"]:
 config.substitutions.append(
     ("%onnx-encode",
      "protoc --encode=onnx.ModelProto -I%s onnx/onnx.proto" % onnx_proto_include))
-config.substitutions.append(("%shared", os.path.join(config.coreai_src_dir, "..", "shared")))
+# Input and reference tensors for coreai-run, as TensorProto text protos.
+config.substitutions.append(
+    ("%onnx-tensor-encode",
+     "protoc --encode=onnx.TensorProto -I%s onnx/onnx.proto" % onnx_proto_include))
+shared_dir = os.path.join(config.coreai_src_dir, "..", "shared")
+config.substitutions.append(("%shared", shared_dir))
+# Whole-model tests use ../shared/models when it is there (REQUIRES: shared-models).
+if os.path.isdir(os.path.join(shared_dir, "models")):
+    config.available_features.add("shared-models")
 
 tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
 tools = ["coreai-opt", "coreai-build", "coreai-run"]

@@ -40,15 +40,24 @@ std::string parseShape(const std::string &spec, coreai::ImportOptions &opts) {
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
     return "--shape expects NAME=D0xD1x..., got '" + spec + "'";
   std::vector<int64_t> dims;
-  std::stringstream ss(spec.substr(eq + 1));
-  std::string part;
-  while (std::getline(ss, part, 'x')) {
-    char *end = nullptr;
-    long long v = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || v < 0)
-      return "--shape " + spec + ": '" + part + "' is not a dimension";
-    dims.push_back(v);
+  std::string text = spec.substr(eq + 1);
+  size_t pos = 0;
+  while (true) {
+    size_t x = text.find('x', pos);
+    std::string part = text.substr(pos, x == std::string::npos ? x : x - pos);
+    bool digits = !part.empty() && part.size() <= 12 &&
+                  part.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits)
+      return "--shape " + spec + ": '" + part +
+             "' is not a dimension (expected a non-negative integer below "
+             "10^12)";
+    dims.push_back(std::stoll(part));
+    if (x == std::string::npos)
+      break;
+    pos = x + 1;
   }
+  if (opts.shapes.count(spec.substr(0, eq)))
+    return "--shape names '" + spec.substr(0, eq) + "' twice";
   opts.shapes[spec.substr(0, eq)] = dims;
   return "";
 }

@@ -108,6 +108,36 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// A slice with negative steps reads backwards, which extract_slice cannot
+/// express: out[i...] = in[start_d + i_d * step_d] as a generic.
+Value reversingSlice(OpBuilder &b, SliceOp op, Value input) {
+  Location loc = op.getLoc();
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t rank = outType.getRank();
+  Value init =
+      emptyTensor(b, loc, outType.getShape(), outType.getElementType());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{}, ValueRange{init},
+             ArrayRef<AffineMap>{id}, iters,
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> coords;
+               for (int64_t d = 0; d < rank; ++d) {
+                 Value i = linalg::IndexOp::create(nb, l, d);
+                 Value step =
+                     arith::ConstantIndexOp::create(nb, l, op.getSteps()[d]);
+                 Value start =
+                     arith::ConstantIndexOp::create(nb, l, op.getStarts()[d]);
+                 coords.push_back(arith::AddIOp::create(
+                     nb, l, start, arith::MulIOp::create(nb, l, i, step)));
+               }
+               Value v = tensor::ExtractOp::create(nb, l, input, coords);
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
 struct SliceLowering : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -115,9 +145,10 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
                   ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw)))
       return failure();
-    if (llvm::any_of(op.getSteps(), [](int64_t s) { return s < 0; }))
-      return rw.notifyMatchFailure(op, "negative slice steps are not "
-                                       "supported on this unit yet");
+    if (llvm::any_of(op.getSteps(), [](int64_t s) { return s < 0; })) {
+      rw.replaceOp(op, reversingSlice(rw, op, adaptor.getInput()));
+      return success();
+    }
     auto outType = cast<RankedTensorType>(op.getType());
     SmallVector<OpFoldResult> offsets, sizes, strides;
     for (auto [start, size, step] :

@@ -150,9 +150,14 @@ Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pads,
 
 LogicalResult requireStaticShapes(Operation *op,
                                   ConversionPatternRewriter &rw) {
+  // Static shapes, and element types the arith dialect computes on
+  // (unsigned integers need their own lowering, which is not written yet).
   auto isStatic = [](Type t) {
     auto rt = dyn_cast<RankedTensorType>(t);
-    return rt && rt.hasStaticShape();
+    if (!rt || !rt.hasStaticShape())
+      return false;
+    Type et = rt.getElementType();
+    return isa<FloatType>(et) || et.isSignlessInteger();
   };
   if (llvm::all_of(op->getOperandTypes(), isStatic) &&
       llvm::all_of(op->getResultTypes(), isStatic))

@@ -19,7 +19,8 @@ void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
       // Graph -> linalg on tensors, fused elementwise chains.
       "coreai-cpu-record-abi,"
       "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
-      "  linalg-fuse-elementwise-ops, canonicalize, cse),"
+      "  linalg-fuse-elementwise-ops, canonicalize, cse,"
+      "  coreai-cpu-distinct-results),"
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"

@@ -38,4 +38,17 @@ def CPUCopiesToLoops : Pass<"coreai-cpu-copies-to-loops", "::mlir::func::FuncOp"
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CPUDistinctResults : Pass<"coreai-cpu-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every returned tensor its own value";
+  let description = [{
+    A model may list one tensor as several outputs. Each output is written
+    to its own caller buffer, so a value returned more than once is copied
+    (linalg.copy into a fresh tensor) for every repeat; buffer-results-to-
+    out-params cannot handle repeated results in MLIR 22. Runs right before
+    bufferization, after canonicalization (which would fold the copies).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // COREAI_TARGET_CPU_PASSES
