@@ -2,7 +2,7 @@
 
 // The second return of the same value gets its own copy.
 // CHECK-LABEL: func @twice
-// CHECK: %[[V:.*]] = arith.negf
+// CHECK: %[[V:.*]] = linalg.generic
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<3xf32>
 // CHECK: %[[C:.*]] = linalg.copy ins(%[[V]] : tensor<3xf32>) outs(%[[E]] : tensor<3xf32>)
 // CHECK: return %[[V]], %[[C]]
