@@ -87,7 +87,14 @@ def AIGraph_AddOp : AIGraph_BinaryOp<"add", "Elementwise sum">;
 def AIGraph_SubOp : AIGraph_BinaryOp<"sub", "Elementwise difference">;
 def AIGraph_MulOp : AIGraph_BinaryOp<"mul", "Elementwise product">;
 def AIGraph_DivOp : AIGraph_BinaryOp<"div", "Elementwise quotient">;
-def AIGraph_PowOp : AIGraph_BinaryOp<"pow", "Elementwise power">;
+def AIGraph_PowOp : AIGraph_Op<"pow"> {
+  let summary = "Elementwise power; the exponent may have another numeric type";
+  let arguments = (ins AIGraph_Tensor:$lhs, AIGraph_Tensor:$rhs);
+  let results = (outs AIGraph_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)
+  }];
+}
 
 class AIGraph_UnaryOp<string mnemonic, string desc>
     : AIGraph_Op<mnemonic> {
@@ -103,16 +110,17 @@ def AIGraph_TanhOp : AIGraph_UnaryOp<"tanh", "Hyperbolic tangent">;
 def AIGraph_ErfOp : AIGraph_UnaryOp<"erf", "Gauss error function">;
 def AIGraph_ExpOp : AIGraph_UnaryOp<"exp", "Exponential">;
 def AIGraph_SqrtOp : AIGraph_UnaryOp<"sqrt", "Square root">;
-def AIGraph_NegOp : AIGraph_UnaryOp<"neg", "Negation">;
 
-def AIGraph_ClipOp : AIGraph_Op<"clip"> {
-  let summary = "Clamps values to [min, max]";
-  let arguments = (ins AIGraph_FloatTensor:$input,
-                       OptionalAttr<F64Attr>:$min,
-                       OptionalAttr<F64Attr>:$max);
-  let results = (outs AIGraph_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
-  let hasVerifier = 1;
+def AIGraph_ClipOp : AIGraph_Op<"clip", [AttrSizedOperandSegments]> {
+  let summary = "Clamps values to [min, max] (absent bounds do not clamp)";
+  let description = [{ `min` and `max` are scalar (rank-0 or one-element)
+    tensors of the input's element type; constants or run-time values. }];
+  let arguments = (ins AIGraph_Tensor:$input, Optional<AIGraph_Tensor>:$min,
+                       Optional<AIGraph_Tensor>:$max);
+  let results = (outs AIGraph_Tensor:$output);
+  let assemblyFormat = [{
+    $input (`min` $min^)? (`max` $max^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -275,5 +283,8 @@ def AIGraph_GatherOp : AIGraph_Op<"gather"> {
     $data `,` $indices attr-dict `:` functional-type(operands, results)
   }];
 }
+
+include "dialects/AIGraph/AIGraphElementwiseOps.td"
+include "dialects/AIGraph/AIGraphReductionOps.td"
 
 #endif // AIGRAPH_OPS

@@ -379,15 +379,8 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
-  if (opset < 0) {
-    emitError(fileLoc) << "the ONNX model imports no default-domain opset";
-    return nullptr;
-  }
-  if (opset < 7) {
-    emitError(fileLoc) << "ONNX opset " << opset
-                       << " is older than the oldest supported (7)";
-    return nullptr;
-  }
+  // A model without a default-domain opset uses other domains only; its
+  // nodes are refused one by one, naming their domain.
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   onnx_import::GraphImporter importer(ctx, filename, opset, options);
   if (failed(importer.importGraph(model.graph(), *module)))

@@ -52,6 +52,33 @@ public:
   std::string stringAttr(llvm::StringRef name, llvm::StringRef def) const;
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
 
+  /// Creates an aigraph op at the current node with its result type
+  /// inferred, and binds it to output `output`. Unlike the generated
+  /// inferring builders (which abort the process), a failed inference is
+  /// reported as an error at the node.
+  template <typename OpT, typename... Args>
+  mlir::LogicalResult emit(int output, Args &&...args) {
+    auto value = tryCreate<OpT>(std::forward<Args>(args)...);
+    if (mlir::failed(value))
+      return mlir::failure();
+    setOutput(output, *value);
+    return mlir::success();
+  }
+  template <typename OpT, typename... Args>
+  mlir::FailureOr<mlir::Value> tryCreate(Args &&...args) {
+    auto op = OpT::create(builder, loc, builder.getNoneType(),
+                          std::forward<Args>(args)...);
+    llvm::SmallVector<mlir::Type> types;
+    if (mlir::failed(OpT::inferReturnTypes(
+            ctx, loc, op->getOperands(), op->getAttrDictionary(),
+            op->getPropertiesStorage(), op->getRegions(), types))) {
+      op->erase();
+      return mlir::failure();
+    }
+    op->getResult(0).setType(types.front());
+    return op->getResult(0);
+  }
+
   /// Reports an error at the current node and returns failure.
   mlir::InFlightDiagnostic error() const { return mlir::emitError(loc); }
 
@@ -74,6 +101,16 @@ using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
 
 /// The importer for an op type of the default domain, or null.
 OpImporter lookupOpImporter(llvm::StringRef opType);
+/// Importers of OnnxOpsMore.cpp (math, logic, reductions, shape builders).
+OpImporter lookupMoreOpImporter(llvm::StringRef opType);
+
+// Helpers shared by the per-op importers.
+mlir::RankedTensorType typeOf(mlir::Value v);
+mlir::LogicalResult requireInputs(GraphImporter &g, int count);
+mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
+                                       int64_t rank, bool allowRank = false);
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+constInts(GraphImporter &g, int i, llvm::StringRef what);
 
 /// Tries to evaluate the current node at compile time when all its inputs
 /// are known constants (shape computations: Shape, Gather, Concat, Slice,

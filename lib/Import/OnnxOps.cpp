@@ -14,7 +14,7 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-namespace {
+namespace coreai::onnx_import {
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
@@ -28,12 +28,13 @@ LogicalResult requireInputs(GraphImporter &g, int count) {
 }
 
 FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis, int64_t rank,
-                                 bool allowRank = false) {
-  int64_t bound = allowRank ? rank + 1 : rank;
-  if (axis < -bound || axis >= bound)
+                                 bool allowRank) {
+  // Valid axes are [-rank, rank) (or [-rank, rank] where an axis may name
+  // the position after the last dim, as in Flatten).
+  if (axis < -rank || axis > (allowRank ? rank : rank - 1))
     return g.error() << "axis " << axis << " is out of range for rank "
                      << rank;
-  return axis < 0 ? axis + bound : axis;
+  return axis < 0 ? axis + rank : axis;
 }
 
 /// Integer values of a constant 1-D input (Reshape shape, Slice starts...).
@@ -50,14 +51,17 @@ FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
   return out;
 }
 
+} // namespace coreai::onnx_import
+
+namespace {
+
 template <typename OpT>
 LogicalResult unary(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   if (!isa<FloatType>(typeOf(g.input(0)).getElementType()))
     return g.error() << "expects a floating-point input";
-  g.setOutput(0, OpT::create(g.builder, g.loc, g.input(0)));
-  return success();
+  return g.emit<OpT>(0, g.input(0));
 }
 
 template <typename OpT>
@@ -74,15 +78,13 @@ LogicalResult binary(GraphImporter &g) {
   if (failed(shape))
     return g.error() << "operand shapes " << typeOf(l) << " and " << typeOf(r)
                      << " are not broadcastable";
-  g.setOutput(0, OpT::create(g.builder, g.loc, l, r));
-  return success();
+  return g.emit<OpT>(0, l, r);
 }
 
 LogicalResult importIdentity(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
-  g.setOutput(0, aigraph::IdentityOp::create(g.builder, g.loc, g.input(0)));
-  return success();
+  return g.emit<aigraph::IdentityOp>(0, g.input(0));
 }
 
 LogicalResult importConstant(GraphImporter &g) {
@@ -119,32 +121,24 @@ LogicalResult importConstant(GraphImporter &g) {
 LogicalResult importClip(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
-  std::optional<double> lo, hi;
+  Type et = typeOf(g.input(0)).getElementType();
+  Value lo, hi;
   if (g.opset < 11) {
+    // Bounds were attributes; they become scalar constants.
+    auto scalar = [&](float v) {
+      auto t = RankedTensorType::get({}, et);
+      return g.constant(DenseElementsAttr::get(
+          t, ArrayRef<Attribute>{FloatAttr::get(et, v)}));
+    };
     if (g.attr("min"))
-      lo = g.floatAttr("min", 0);
+      lo = scalar(g.floatAttr("min", 0));
     if (g.attr("max"))
-      hi = g.floatAttr("max", 0);
+      hi = scalar(g.floatAttr("max", 0));
   } else {
-    for (int i : {1, 2}) {
-      if (!g.hasInput(i))
-        continue;
-      DenseElementsAttr c = g.constantInput(i);
-      if (!c || c.getNumElements() != 1)
-        return g.error() << (i == 1 ? "min" : "max")
-                         << " must be a compile-time scalar constant";
-      double v = isa<FloatType>(c.getElementType())
-                     ? (*c.getValues<APFloat>().begin()).convertToDouble()
-                     : (double)(*c.getValues<APInt>().begin()).getSExtValue();
-      (i == 1 ? lo : hi) = v;
-    }
+    lo = g.input(1);
+    hi = g.input(2);
   }
-  auto b = g.builder;
-  g.setOutput(0, aigraph::ClipOp::create(
-                     g.builder, g.loc, g.input(0),
-                     lo ? b.getF64FloatAttr(*lo) : FloatAttr(),
-                     hi ? b.getF64FloatAttr(*hi) : FloatAttr()));
-  return success();
+  return g.emit<aigraph::ClipOp>(0, g.input(0), lo, hi);
 }
 
 /// Resolves auto_pad and defaults for convolution and pooling windows.
@@ -204,13 +198,11 @@ LogicalResult importConv(GraphImporter &g) {
   if (failed(windowAttrs(g, in.getShape(), kernel, strides, pads, dilations)))
     return failure();
   auto b = g.builder;
-  g.setOutput(0, aigraph::ConvOp::create(
-                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+  return g.emit<aigraph::ConvOp>(0, g.input(0), g.input(1), g.input(2),
                      b.getDenseI64ArrayAttr(strides),
                      b.getDenseI64ArrayAttr(pads),
                      b.getDenseI64ArrayAttr(dilations),
-                     b.getI64IntegerAttr(g.intAttr("group", 1))));
-  return success();
+                     b.getI64IntegerAttr(g.intAttr("group", 1)));
 }
 
 template <bool IsMax>
@@ -220,6 +212,9 @@ LogicalResult importPool(GraphImporter &g) {
   if (IsMax && g.node->output_size() > 1 && !g.node->output(1).empty())
     return g.error() << "the Indices output of MaxPool is not supported";
   auto in = typeOf(g.input(0));
+  if (!isa<FloatType>(in.getElementType()))
+    return g.error() << "element type " << in.getElementType()
+                     << " is not supported for pooling yet";
   SmallVector<int64_t> kernel = g.intsAttr("kernel_shape");
   if (kernel.empty() || (int64_t)kernel.size() != in.getRank() - 2)
     return g.error() << "kernel_shape must have one entry per spatial dim";
@@ -247,22 +242,18 @@ LogicalResult importPool(GraphImporter &g) {
 LogicalResult importGlobalAveragePool(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
-  g.setOutput(0,
-              aigraph::GlobalAveragePoolOp::create(g.builder, g.loc, g.input(0)));
-  return success();
+  return g.emit<aigraph::GlobalAveragePoolOp>(0, g.input(0));
 }
 
 LogicalResult importGemm(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   auto b = g.builder;
-  g.setOutput(0, aigraph::GemmOp::create(
-                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+  return g.emit<aigraph::GemmOp>(0, g.input(0), g.input(1), g.input(2),
                      b.getF64FloatAttr(g.floatAttr("alpha", 1.0f)),
                      b.getF64FloatAttr(g.floatAttr("beta", 1.0f)),
                      b.getBoolAttr(g.intAttr("transA", 0) != 0),
-                     b.getBoolAttr(g.intAttr("transB", 0) != 0)));
-  return success();
+                     b.getBoolAttr(g.intAttr("transB", 0) != 0));
 }
 
 LogicalResult importMatMul(GraphImporter &g) {
@@ -273,8 +264,7 @@ LogicalResult importMatMul(GraphImporter &g) {
       !isa<FloatType>(typeOf(l).getElementType()))
     return g.error() << "expects floating-point operands of one type, got "
                      << typeOf(l) << " and " << typeOf(r);
-  g.setOutput(0, aigraph::MatMulOp::create(g.builder, g.loc, l, r));
-  return success();
+  return g.emit<aigraph::MatMulOp>(0, l, r);
 }
 
 LogicalResult importBatchNorm(GraphImporter &g) {
@@ -284,11 +274,9 @@ LogicalResult importBatchNorm(GraphImporter &g) {
     if (!g.node->output(i).empty())
       return g.error() << "training-mode outputs (running mean/variance) are "
                           "not supported";
-  g.setOutput(0, aigraph::BatchNormOp::create(
-                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+  return g.emit<aigraph::BatchNormOp>(0, g.input(0), g.input(1), g.input(2),
                      g.input(3), g.input(4),
-                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f))));
-  return success();
+                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f)));
 }
 
 LogicalResult importLayerNorm(GraphImporter &g) {
@@ -301,11 +289,9 @@ LogicalResult importLayerNorm(GraphImporter &g) {
                             typeOf(g.input(0)).getRank());
   if (failed(axis))
     return failure();
-  g.setOutput(0, aigraph::LayerNormOp::create(
-                     g.builder, g.loc, g.input(0), g.input(1), g.input(2),
+  return g.emit<aigraph::LayerNormOp>(0, g.input(0), g.input(1), g.input(2),
                      g.builder.getI64IntegerAttr(*axis),
-                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f))));
-  return success();
+                     g.builder.getF64FloatAttr(g.floatAttr("epsilon", 1e-5f)));
 }
 
 Value reshape(GraphImporter &g, Value v, ArrayRef<int64_t> shape) {
@@ -324,9 +310,8 @@ LogicalResult importSoftmax(GraphImporter &g) {
   if (failed(axis))
     return failure();
   if (g.opset >= 13 || *axis == rank - 1) {
-    g.setOutput(0, aigraph::SoftmaxOp::create(g.builder, g.loc, g.input(0),
-                                              g.builder.getI64IntegerAttr(*axis)));
-    return success();
+    return g.emit<aigraph::SoftmaxOp>(0, g.input(0),
+                                              g.builder.getI64IntegerAttr(*axis));
   }
   // Before opset 13 softmax normalizes over all dims from `axis` on, as a
   // 2-D [prod(<axis), prod(>=axis)] tensor.
@@ -349,9 +334,8 @@ LogicalResult importFlatten(GraphImporter &g) {
                             typeOf(g.input(0)).getRank(), /*allowRank=*/true);
   if (failed(axis))
     return failure();
-  g.setOutput(0, aigraph::FlattenOp::create(g.builder, g.loc, g.input(0),
-                                            g.builder.getI64IntegerAttr(*axis)));
-  return success();
+  return g.emit<aigraph::FlattenOp>(0, g.input(0),
+                                            g.builder.getI64IntegerAttr(*axis));
 }
 
 LogicalResult importReshape(GraphImporter &g) {
@@ -472,10 +456,8 @@ LogicalResult importTranspose(GraphImporter &g) {
   if (perm.empty())
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
-  g.setOutput(0, aigraph::TransposeOp::create(
-                     g.builder, g.loc, g.input(0),
-                     g.builder.getDenseI64ArrayAttr(perm)));
-  return success();
+  return g.emit<aigraph::TransposeOp>(0, g.input(0),
+                     g.builder.getDenseI64ArrayAttr(perm));
 }
 
 LogicalResult importConcat(GraphImporter &g) {
@@ -489,9 +471,8 @@ LogicalResult importConcat(GraphImporter &g) {
                             typeOf(inputs[0]).getRank());
   if (failed(axis))
     return failure();
-  g.setOutput(0, aigraph::ConcatOp::create(g.builder, g.loc, inputs,
-                                           g.builder.getI64IntegerAttr(*axis)));
-  return success();
+  return g.emit<aigraph::ConcatOp>(0, inputs,
+                                           g.builder.getI64IntegerAttr(*axis));
 }
 
 LogicalResult importSlice(GraphImporter &g) {
@@ -556,10 +537,8 @@ LogicalResult importSlice(GraphImporter &g) {
     fs[*axis] = s, fe[*axis] = e, fst[*axis] = st;
   }
   auto b = g.builder;
-  g.setOutput(0, aigraph::SliceOp::create(
-                     g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(fs),
-                     b.getDenseI64ArrayAttr(fe), b.getDenseI64ArrayAttr(fst)));
-  return success();
+  return g.emit<aigraph::SliceOp>(0, g.input(0), b.getDenseI64ArrayAttr(fs),
+                     b.getDenseI64ArrayAttr(fe), b.getDenseI64ArrayAttr(fst));
 }
 
 LogicalResult importGather(GraphImporter &g) {
@@ -572,15 +551,25 @@ LogicalResult importGather(GraphImporter &g) {
   auto it = typeOf(g.input(1)).getElementType();
   if (!it.isInteger(32) && !it.isInteger(64))
     return g.error() << "indices must be int32 or int64, got " << it;
-  g.setOutput(0, aigraph::GatherOp::create(g.builder, g.loc, g.input(0),
+  return g.emit<aigraph::GatherOp>(0, g.input(0),
                                            g.input(1),
-                                           g.builder.getI64IntegerAttr(*axis)));
-  return success();
+                                           g.builder.getI64IntegerAttr(*axis));
 }
 
 LogicalResult importDropout(GraphImporter &g) {
   if (g.node->output_size() > 1 && !g.node->output(1).empty())
     return g.error() << "the mask output of Dropout is not supported";
+  // Inference is the identity; training mode draws random masks, which a
+  // compiled model cannot reproduce.
+  if (g.hasInput(2)) {
+    DenseElementsAttr training = g.constantInput(2);
+    DenseElementsAttr ratio = g.constantInput(1);
+    bool zeroRatio =
+        ratio && isa<FloatType>(ratio.getElementType()) &&
+        (*ratio.getValues<APFloat>().begin()).isZero();
+    if (!training || (training.getValues<bool>()[0] && !zeroRatio))
+      return g.error() << "training mode (random masks) is not supported";
+  }
   return importIdentity(g);
 }
 
@@ -595,14 +584,12 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("Sub", binary<aigraph::SubOp>)
       .Case("Mul", binary<aigraph::MulOp>)
       .Case("Div", binary<aigraph::DivOp>)
-      .Case("Pow", binary<aigraph::PowOp>)
       .Case("Relu", unary<aigraph::ReluOp>)
       .Case("Sigmoid", unary<aigraph::SigmoidOp>)
       .Case("Tanh", unary<aigraph::TanhOp>)
       .Case("Erf", unary<aigraph::ErfOp>)
       .Case("Exp", unary<aigraph::ExpOp>)
       .Case("Sqrt", unary<aigraph::SqrtOp>)
-      .Case("Neg", unary<aigraph::NegOp>)
       .Case("Clip", importClip)
       .Case("Conv", importConv)
       .Case("Gemm", importGemm)
@@ -621,5 +608,5 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("Concat", importConcat)
       .Case("Slice", importSlice)
       .Case("Gather", importGather)
-      .Default(nullptr);
+      .Default(lookupMoreOpImporter(opType));
 }

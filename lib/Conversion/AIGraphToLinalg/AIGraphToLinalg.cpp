@@ -22,6 +22,8 @@ struct ConvertAIGraphToLinalg
     coreai::aigraph::populatePoolingPatterns(patterns);
     coreai::aigraph::populateNormalizationPatterns(patterns);
     coreai::aigraph::populateShapeOpPatterns(patterns);
+    coreai::aigraph::populateElementwiseMorePatterns(patterns);
+    coreai::aigraph::populateReductionPatterns(patterns);
 
     // aigraph ops are left "unknown" rather than illegal: the driver then
     // converts what it can and lists the rest, each of which is reported at

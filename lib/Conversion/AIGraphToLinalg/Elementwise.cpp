@@ -27,9 +27,6 @@ struct BinaryLowering : OpConversionPattern<SourceOp> {
     if constexpr (std::is_same_v<SourceOp, DivOp>)
       return isFloat ? (Value)arith::DivFOp::create(b, loc, l, r)
                      : (Value)arith::DivSIOp::create(b, loc, l, r);
-    if constexpr (std::is_same_v<SourceOp, PowOp>)
-      return isFloat ? (Value)math::PowFOp::create(b, loc, l, r)
-                     : (Value)math::IPowIOp::create(b, loc, l, r);
   }
 
   LogicalResult
@@ -72,20 +69,6 @@ struct UnaryLowering : OpConversionPattern<SourceOp> {
       return math::ExpOp::create(b, loc, x);
     if constexpr (std::is_same_v<SourceOp, SqrtOp>)
       return math::SqrtOp::create(b, loc, x);
-    if constexpr (std::is_same_v<SourceOp, NegOp>)
-      return arith::NegFOp::create(b, loc, x);
-    if constexpr (std::is_same_v<SourceOp, ClipOp>) {
-      Value v = x;
-      if (op.getMin())
-        v = arith::MaximumFOp::create(
-            b, loc, v,
-            scalarConstant(b, loc, t, op.getMin()->convertToDouble()));
-      if (op.getMax())
-        v = arith::MinimumFOp::create(
-            b, loc, v,
-            scalarConstant(b, loc, t, op.getMax()->convertToDouble()));
-      return v;
-    }
   }
 
   LogicalResult
@@ -109,12 +92,10 @@ struct UnaryLowering : OpConversionPattern<SourceOp> {
 void populateElementwisePatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
-               BinaryLowering<MulOp>, BinaryLowering<DivOp>,
-               BinaryLowering<PowOp>>(ctx);
+               BinaryLowering<MulOp>, BinaryLowering<DivOp>>(ctx);
   patterns.add<UnaryLowering<ReluOp>, UnaryLowering<SigmoidOp>,
                UnaryLowering<TanhOp>, UnaryLowering<ErfOp>,
-               UnaryLowering<ExpOp>, UnaryLowering<SqrtOp>,
-               UnaryLowering<NegOp>, UnaryLowering<ClipOp>>(ctx);
+               UnaryLowering<ExpOp>, UnaryLowering<SqrtOp>>(ctx);
 }
 
 } // namespace coreai::aigraph

@@ -106,6 +106,41 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   }
 };
 
+/// x - max - log(sum(exp(x - max))).
+struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LogSoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw)))
+      return failure();
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    SmallVector<int64_t> dims{(int64_t)op.getAxis()};
+    Value max = buildNormGeneric(
+        rw, loc, x, {}, dims, reducedInit(rw, loc, x, dims, -INFINITY),
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::MaximumFOp::create(b, l, a[0], a[1]);
+        });
+    Value sum = buildNormGeneric(
+        rw, loc, x, {max}, dims, reducedInit(rw, loc, x, dims, 0.0),
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value e = math::ExpOp::create(
+              b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+          return arith::AddFOp::create(b, l, a[2], e);
+        });
+    Value y = buildNormGeneric(
+        rw, loc, x, {max, sum}, dims, nullptr,
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
+          return arith::SubFOp::create(b, l, shifted,
+                                       math::LogOp::create(b, l, a[2]));
+        });
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
 struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -216,7 +251,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 } // namespace
 
 void populateNormalizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLowering, LayerNormLowering, BatchNormLowering>(
+  patterns.add<SoftmaxLowering, LogSoftmaxLowering, LayerNormLowering,
+               BatchNormLowering>(
       patterns.getContext());
 }
 

@@ -145,6 +145,14 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
                   ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw)))
       return failure();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (resultType.getNumElements() == 0) {
+      // Empty slices may start at the end of a dim, which extract_slice
+      // rejects; they have no data to read anyway.
+      rw.replaceOp(op, emptyTensor(rw, op.getLoc(), resultType.getShape(),
+                                   resultType.getElementType()));
+      return success();
+    }
     if (llvm::any_of(op.getSteps(), [](int64_t s) { return s < 0; })) {
       rw.replaceOp(op, reversingSlice(rw, op, adaptor.getInput()));
       return success();

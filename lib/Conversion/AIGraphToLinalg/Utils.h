@@ -65,6 +65,8 @@ void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
 void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpPatterns(mlir::RewritePatternSet &patterns);
+void populateElementwiseMorePatterns(mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace coreai::aigraph
 

@@ -27,9 +27,15 @@ void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
       "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
       "buffer-deallocation-pipeline,"
       // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
-      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-loops, canonicalize),"
+      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-loops,"
+      // Half-precision math and bf16 arithmetic run in f32 (x86-64 has no
+      // native support; converting at each op matches ONNX Runtime).
+      "  math-extend-to-supported-types{extra-types=f16 target-type=f32},"
+      "  arith-emulate-unsupported-floats{source-types=bf16 target-type=f32},"
+      "  canonicalize),"
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
-      "convert-math-to-funcs, convert-math-to-llvm, convert-math-to-libm,"
+      "arith-expand{include-bf16=1}, convert-math-to-funcs, convert-math-to-llvm,"
+      "convert-math-to-libm,"
       "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
       "convert-cf-to-llvm, convert-ub-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"

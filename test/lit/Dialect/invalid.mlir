@@ -55,9 +55,10 @@ func.func @gemm_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
 
 // -----
 
-func.func @clip_range(%a: tensor<2xf32>) {
-  // expected-error @+1 {{min 6.000000e+00 exceeds max 0.000000e+00}}
-  %0 = aigraph.clip %a {min = 6.0 : f64, max = 0.0 : f64} : tensor<2xf32>
+func.func @clip_bound(%a: tensor<2xf32>, %b: tensor<2xf32>) {
+  // expected-error @+2 {{min and max must be scalars of type 'f32', got 'tensor<2xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.clip %a min %b : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return
 }
 
