@@ -25,18 +25,25 @@ struct IntTensor {
 
 std::optional<IntTensor> asInts(DenseElementsAttr a) {
   auto it = dyn_cast<IntegerType>(a.getElementType());
-  if (!it || it.getWidth() < 8 || a.getNumElements() > kMaxFoldElements)
+  if (!it || !it.isSignless() || a.getNumElements() > kMaxFoldElements)
     return std::nullopt;
   IntTensor t;
   t.shape.assign(a.getType().getShape().begin(), a.getType().getShape().end());
   t.bits = it.getWidth();
   for (const APInt &v : a.getValues<APInt>())
-    t.values.push_back(v.getSExtValue());
+    t.values.push_back(t.bits == 1 ? (int64_t)v.getZExtValue()
+                                   : v.getSExtValue());
   return t;
 }
 
 Value emit(GraphImporter &g, const IntTensor &t) {
   auto type = RankedTensorType::get(t.shape, g.builder.getIntegerType(t.bits));
+  if (t.bits == 1) {
+    SmallVector<bool> v;
+    for (int64_t x : t.values)
+      v.push_back(x != 0);
+    return g.constant(DenseElementsAttr::get(type, ArrayRef<bool>(v)));
+  }
   SmallVector<APInt> v;
   for (int64_t x : t.values)
     v.push_back(APInt(t.bits, (uint64_t)x, /*isSigned=*/true,
@@ -44,49 +51,108 @@ Value emit(GraphImporter &g, const IntTensor &t) {
   return g.constant(DenseElementsAttr::get(type, v));
 }
 
-std::optional<IntTensor> foldBinary(StringRef op, const IntTensor &l,
-                                    const IntTensor &r) {
-  auto shape = aigraph::broadcastShapes(l.shape, r.shape);
-  if (failed(shape))
-    return std::nullopt;
-  IntTensor out{*shape, {}, l.bits};
-  int64_t count = 1;
-  for (int64_t d : *shape)
-    count *= d;
-  auto indexOf = [&](const IntTensor &t, int64_t flat) {
-    int64_t idx = 0, stride = 1;
-    for (int64_t i = (int64_t)shape->size() - 1, j = (int64_t)t.shape.size() - 1;
-         j >= 0; --i, --j) {
-      int64_t coord = (flat / [&] {
-                         int64_t s = 1;
-                         for (int64_t k = i + 1; k < (int64_t)shape->size(); ++k)
-                           s *= (*shape)[k];
-                         return s;
-                       }()) %
-                      (*shape)[i];
-      if (t.shape[j] != 1)
-        idx += coord * stride;
-      stride *= t.shape[j];
-    }
-    return idx;
-  };
-  for (int64_t f = 0; f < count; ++f) {
-    int64_t a = l.values[indexOf(l, f)], b = r.values[indexOf(r, f)];
-    if (op == "Add")
-      out.values.push_back(a + b);
-    else if (op == "Sub")
-      out.values.push_back(a - b);
-    else if (op == "Mul")
-      out.values.push_back(a * b);
-    else if (op == "Div") {
-      if (b == 0)
-        return std::nullopt;
-      // ONNX integer Div truncates like C.
-      out.values.push_back(a / b);
-    } else
+/// Evaluates `fn` elementwise over numpy-broadcast operands.
+std::optional<IntTensor>
+foldBroadcast(ArrayRef<IntTensor> ins, unsigned bits,
+              function_ref<std::optional<int64_t>(ArrayRef<int64_t>)> fn) {
+  SmallVector<int64_t> shape;
+  for (const IntTensor &t : ins) {
+    auto b = aigraph::broadcastShapes(shape, t.shape);
+    if (failed(b))
       return std::nullopt;
+    shape = *b;
+  }
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  IntTensor out{shape, {}, bits};
+  SmallVector<int64_t> coord(shape.size(), 0), args(ins.size());
+  for (int64_t f = 0; f < count; ++f) {
+    for (size_t k = 0; k < ins.size(); ++k) {
+      const IntTensor &t = ins[k];
+      int64_t idx = 0, offset = shape.size() - t.shape.size();
+      for (size_t d = 0; d < t.shape.size(); ++d)
+        idx = idx * t.shape[d] + (t.shape[d] == 1 ? 0 : coord[offset + d]);
+      args[k] = t.values[idx];
+    }
+    auto v = fn(args);
+    if (!v)
+      return std::nullopt;
+    out.values.push_back(*v);
+    for (int64_t d = (int64_t)shape.size() - 1; d >= 0; --d) {
+      if (++coord[d] < shape[d])
+        break;
+      coord[d] = 0;
+    }
   }
   return out;
+}
+
+std::optional<IntTensor> foldElementwise(StringRef op, ArrayRef<IntTensor> ins) {
+  using R = std::optional<int64_t>;
+  unsigned bits = ins[0].bits;
+  auto binary = [&](function_ref<R(int64_t, int64_t)> f, unsigned outBits) {
+    if (ins.size() != 2)
+      return std::optional<IntTensor>();
+    return foldBroadcast(ins, outBits,
+                         [&](ArrayRef<int64_t> a) { return f(a[0], a[1]); });
+  };
+  auto unary = [&](function_ref<R(int64_t)> f) {
+    return foldBroadcast(ins.take_front(1), bits,
+                         [&](ArrayRef<int64_t> a) { return f(a[0]); });
+  };
+  if (op == "Add")
+    return binary([](int64_t a, int64_t b) -> R { return a + b; }, bits);
+  if (op == "Sub")
+    return binary([](int64_t a, int64_t b) -> R { return a - b; }, bits);
+  if (op == "Mul")
+    return binary([](int64_t a, int64_t b) -> R { return a * b; }, bits);
+  if (op == "Div") // ONNX integer Div truncates like C.
+    return binary([](int64_t a, int64_t b) -> R {
+      return b ? R(a / b) : std::nullopt;
+    }, bits);
+  if (op == "Mod")
+    return binary([](int64_t a, int64_t b) -> R {
+      if (!b)
+        return std::nullopt;
+      int64_t r = a % b;
+      return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+    }, bits);
+  if (op == "Max" && ins.size() == 2)
+    return binary([](int64_t a, int64_t b) -> R { return std::max(a, b); },
+                  bits);
+  if (op == "Min" && ins.size() == 2)
+    return binary([](int64_t a, int64_t b) -> R { return std::min(a, b); },
+                  bits);
+  if (op == "Equal")
+    return binary([](int64_t a, int64_t b) -> R { return a == b; }, 1);
+  if (op == "Less")
+    return binary([](int64_t a, int64_t b) -> R { return a < b; }, 1);
+  if (op == "LessOrEqual")
+    return binary([](int64_t a, int64_t b) -> R { return a <= b; }, 1);
+  if (op == "Greater")
+    return binary([](int64_t a, int64_t b) -> R { return a > b; }, 1);
+  if (op == "GreaterOrEqual")
+    return binary([](int64_t a, int64_t b) -> R { return a >= b; }, 1);
+  if (op == "And")
+    return binary([](int64_t a, int64_t b) -> R { return a && b; }, 1);
+  if (op == "Or")
+    return binary([](int64_t a, int64_t b) -> R { return a || b; }, 1);
+  if (op == "Xor")
+    return binary([](int64_t a, int64_t b) -> R { return !a != !b; }, 1);
+  if (op == "Not")
+    return unary([](int64_t a) -> R { return !a; });
+  if (op == "Neg")
+    return unary([](int64_t a) -> R { return -a; });
+  if (op == "Abs")
+    return unary([](int64_t a) -> R { return a < 0 ? -a : a; });
+  if (op == "Sign")
+    return unary([](int64_t a) -> R { return (a > 0) - (a < 0); });
+  if (op == "Where" && ins.size() == 3)
+    return foldBroadcast(ins, ins[1].bits, [](ArrayRef<int64_t> a) -> R {
+      return a[0] ? a[1] : a[2];
+    });
+  return std::nullopt;
 }
 
 } // namespace
@@ -137,14 +203,16 @@ bool coreai::onnx_import::tryFoldNode(GraphImporter &g) {
   std::optional<IntTensor> out;
   if (op == "Identity") {
     out = ins[0];
-  } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-    if (ins.size() == 2)
-      out = foldBinary(op, ins[0], ins[1]);
   } else if (op == "Cast") {
     int64_t to = g.intAttr("to", 0);
     if (to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32) {
       out = ins[0];
       out->bits = to == onnx::TensorProto::INT64 ? 64 : 32;
+    } else if (to == onnx::TensorProto::BOOL) {
+      out = ins[0];
+      out->bits = 1;
+      for (int64_t &v : out->values)
+        v = v != 0;
     }
   } else if (op == "Concat") {
     // 1-D vectors along axis 0: the shape-building case.
@@ -193,6 +261,10 @@ bool coreai::onnx_import::tryFoldNode(GraphImporter &g) {
       out->shape[0] = out->values.size();
     }
   }
+  bool missingInput = llvm::any_of(
+      n.input(), [](const std::string &name) { return name.empty(); });
+  if (!out && n.output_size() == 1 && !missingInput)
+    out = foldElementwise(op, ins);
   if (!out)
     return false;
   g.setOutput(0, emit(g, *out));

@@ -391,6 +391,8 @@ LogicalResult importSize(GraphImporter &g) {
 
 } // namespace
 
+LogicalResult importAttentionOp(GraphImporter &g);
+
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
   return llvm::StringSwitch<OpImporter>(opType)
@@ -504,5 +506,6 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Split", importSplit)
       .Case("Range", importRange)
       .Case("Size", importSize)
+      .Case("Attention", importAttentionOp)
       .Default(nullptr);
 }
