@@ -287,4 +287,14 @@ def AIGraph_GatherOp : AIGraph_Op<"gather"> {
 include "dialects/AIGraph/AIGraphElementwiseOps.td"
 include "dialects/AIGraph/AIGraphReductionOps.td"
 
+def AIGraph_GatherElementsOp : AIGraph_Op<"gather_elements"> {
+  let summary = "out[i] = data[i with dim `axis` replaced by indices[i]]";
+  let arguments = (ins AIGraph_Tensor:$data, AIGraph_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs AIGraph_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // AIGRAPH_OPS

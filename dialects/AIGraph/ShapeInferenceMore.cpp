@@ -229,3 +229,21 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
   types.push_back(RankedTensorType::get(*shape, in.getElementType()));
   return success();
 }
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  auto data = rankedOf(adaptor.getData());
+  auto indices = rankedOf(adaptor.getIndices());
+  int64_t axis = adaptor.getAxis();
+  if (indices.getRank() != data.getRank())
+    return emitOptionalError(loc, "indices must have the rank of data (",
+                             data.getRank(), "), got ", indices.getRank());
+  if (axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "axis ", axis, " out of range for rank ",
+                             data.getRank());
+  types.push_back(
+      RankedTensorType::get(indices.getShape(), data.getElementType()));
+  return success();
+}

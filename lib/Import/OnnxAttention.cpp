@@ -14,40 +14,6 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-namespace {
-
-/// Small builder over the importer that stops at the first failure.
-struct Emitter {
-  GraphImporter &g;
-  bool ok = true;
-
-  template <typename OpT, typename... Args> Value make(Args &&...args) {
-    if (!ok)
-      return nullptr;
-    auto v = g.tryCreate<OpT>(std::forward<Args>(args)...);
-    if (failed(v)) {
-      ok = false;
-      return nullptr;
-    }
-    return *v;
-  }
-  Value reshape(Value v, ArrayRef<int64_t> shape) {
-    if (!ok || typeOf(v).getShape() == shape)
-      return v;
-    return make<aigraph::ReshapeOp>(v, g.builder.getDenseI64ArrayAttr(shape));
-  }
-  Value transpose(Value v, ArrayRef<int64_t> perm) {
-    return make<aigraph::TransposeOp>(v, g.builder.getDenseI64ArrayAttr(perm));
-  }
-  Value scalar(Type et, double v) {
-    auto t = RankedTensorType::get({}, et);
-    return g.constant(
-        DenseElementsAttr::get(t, ArrayRef<Attribute>{FloatAttr::get(et, v)}));
-  }
-};
-
-} // namespace
-
 LogicalResult importAttentionOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)))
     return failure();

@@ -118,6 +118,36 @@ constInts(GraphImporter &g, int i, llvm::StringRef what);
 /// the outputs.
 bool tryFoldNode(GraphImporter &g);
 
+/// Small builder over the importer that stops at the first failure.
+struct Emitter {
+  GraphImporter &g;
+  bool ok = true;
+
+  template <typename OpT, typename... Args> mlir::Value make(Args &&...args) {
+    if (!ok)
+      return nullptr;
+    auto v = g.tryCreate<OpT>(std::forward<Args>(args)...);
+    if (mlir::failed(v)) {
+      ok = false;
+      return nullptr;
+    }
+    return *v;
+  }
+  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape) {
+    if (!ok || typeOf(v).getShape() == shape)
+      return v;
+    return make<coreai::aigraph::ReshapeOp>(v, g.builder.getDenseI64ArrayAttr(shape));
+  }
+  mlir::Value transpose(mlir::Value v, llvm::ArrayRef<int64_t> perm) {
+    return make<coreai::aigraph::TransposeOp>(v, g.builder.getDenseI64ArrayAttr(perm));
+  }
+  mlir::Value scalar(mlir::Type et, double v) {
+    auto t = mlir::RankedTensorType::get({}, et);
+    return g.constant(
+        mlir::DenseElementsAttr::get(t, llvm::ArrayRef<mlir::Attribute>{mlir::FloatAttr::get(et, v)}));
+  }
+};
+
 } // namespace coreai::onnx_import
 
 #endif

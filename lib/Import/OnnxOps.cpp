@@ -53,6 +53,8 @@ FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
 
 } // namespace coreai::onnx_import
 
+LogicalResult importLayerNormStatsOp(GraphImporter &g);
+
 namespace {
 
 template <typename OpT>
@@ -284,7 +286,7 @@ LogicalResult importLayerNorm(GraphImporter &g) {
     return failure();
   for (int i = 1; i < g.node->output_size(); ++i)
     if (!g.node->output(i).empty())
-      return g.error() << "the Mean and InvStdDev outputs are not supported";
+      return importLayerNormStatsOp(g);
   auto axis = normalizeAxis(g, g.intAttr("axis", -1),
                             typeOf(g.input(0)).getRank());
   if (failed(axis))

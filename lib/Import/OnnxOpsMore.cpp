@@ -392,6 +392,13 @@ LogicalResult importSize(GraphImporter &g) {
 } // namespace
 
 LogicalResult importAttentionOp(GraphImporter &g);
+LogicalResult importRMSNormalizationOp(GraphImporter &g);
+LogicalResult importTriluOp(GraphImporter &g);
+LogicalResult importPadOp(GraphImporter &g);
+LogicalResult importCumSumOp(GraphImporter &g);
+LogicalResult importGatherElementsOp(GraphImporter &g);
+LogicalResult importNLLLossOp(GraphImporter &g);
+LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -507,5 +514,12 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Range", importRange)
       .Case("Size", importSize)
       .Case("Attention", importAttentionOp)
+      .Case("RMSNormalization", importRMSNormalizationOp)
+      .Case("Trilu", importTriluOp)
+      .Case("Pad", importPadOp)
+      .Case("CumSum", importCumSumOp)
+      .Case("GatherElements", importGatherElementsOp)
+      .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
+      .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
       .Default(nullptr);
 }

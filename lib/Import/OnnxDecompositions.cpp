@@ -1,0 +1,283 @@
+//===- OnnxDecompositions.cpp - ONNX ops expressed with other aigraph ops -===//
+//
+// Ops whose ONNX definition is a small composition of ops we already have:
+// RMSNormalization, LayerNormalization's statistics outputs, Trilu, Pad and
+// CumSum. Constant structure (masks, triangular matrices) is computed here,
+// at compile time.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+SmallVector<int64_t> axesFrom(int64_t first, int64_t rank) {
+  SmallVector<int64_t> axes;
+  for (int64_t i = first; i < rank; ++i)
+    axes.push_back(i);
+  return axes;
+}
+
+Value reduceMeanKeep(GraphImporter &g, Emitter &e, Value v,
+                     ArrayRef<int64_t> axes) {
+  return e.make<aigraph::ReduceMeanOp>(v, g.builder.getDenseI64ArrayAttr(axes),
+                                       g.builder.getBoolAttr(true));
+}
+
+Value sliceAxis(GraphImporter &g, Emitter &e, Value v, int64_t axis,
+                int64_t start, int64_t end, int64_t step = 1) {
+  auto t = typeOf(v);
+  SmallVector<int64_t> s(t.getRank(), 0), en(t.getShape()), st(t.getRank(), 1);
+  s[axis] = start, en[axis] = end, st[axis] = step;
+  return e.make<aigraph::SliceOp>(v, g.builder.getDenseI64ArrayAttr(s),
+                                  g.builder.getDenseI64ArrayAttr(en),
+                                  g.builder.getDenseI64ArrayAttr(st));
+}
+
+} // namespace
+
+/// y = x / sqrt(mean(x^2 over axis..) + eps) * scale.
+LogicalResult importRMSNormalizationOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (!isa<FloatType>(t.getElementType()))
+    return g.error() << "expects a floating-point input";
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  if (failed(axis))
+    return failure();
+  Type et = t.getElementType();
+  Value ms = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(x, x),
+                            axesFrom(*axis, t.getRank()));
+  Value denom = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
+      ms, e.scalar(et, g.floatAttr("epsilon", 1e-5f))));
+  Value y = e.make<aigraph::MulOp>(e.make<aigraph::DivOp>(x, denom),
+                                   g.input(1));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// LayerNormalization with its Mean and InvStdDev outputs requested.
+LogicalResult importLayerNormStatsOp(GraphImporter &g) {
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  if (failed(axis))
+    return failure();
+  Type et = t.getElementType();
+  SmallVector<int64_t> axes = axesFrom(*axis, t.getRank());
+  Value mean = reduceMeanKeep(g, e, x, axes);
+  Value d = e.make<aigraph::SubOp>(x, mean);
+  Value var = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(d, d), axes);
+  Value inv = e.make<aigraph::ReciprocalOp>(e.make<aigraph::SqrtOp>(
+      e.make<aigraph::AddOp>(var,
+                             e.scalar(et, g.floatAttr("epsilon", 1e-5f)))));
+  Value y = e.make<aigraph::MulOp>(e.make<aigraph::MulOp>(d, inv), g.input(1));
+  if (Value b = g.input(2))
+    y = e.make<aigraph::AddOp>(y, b);
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  g.setOutput(1, mean);
+  g.setOutput(2, inv);
+  return success();
+}
+
+/// Trilu: x where the (constant) triangle mask holds, else 0.
+LogicalResult importTriluOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (t.getRank() < 2 || !t.hasStaticShape())
+    return g.error() << "expects a static input of rank >= 2";
+  int64_t k = 0;
+  if (g.hasInput(1)) {
+    auto kv = constInts(g, 1, "k");
+    if (failed(kv))
+      return failure();
+    k = kv->empty() ? 0 : (*kv)[0];
+  }
+  bool upper = g.intAttr("upper", 1) != 0;
+  int64_t rows = t.getDimSize(t.getRank() - 2), cols = t.getDimSize(t.getRank() - 1);
+  SmallVector<bool> mask;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      mask.push_back(upper ? j - i >= k : j - i <= k);
+  Value m = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({rows, cols}, g.builder.getI1Type()),
+      ArrayRef<bool>(mask)));
+  Type et = t.getElementType();
+  Value zero = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
+  return g.emit<aigraph::WhereOp>(0, m, x, zero);
+}
+
+/// Pad: per axis, negative pads slice and positive pads concatenate blocks
+/// built from the input (edge, reflect, wrap) or the constant value.
+LogicalResult importPadOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  int64_t rank = t.getRank();
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape";
+  SmallVector<int64_t> pads;
+  Value constant;
+  if (g.opset < 11) {
+    pads = g.intsAttr("pads");
+    Type et = t.getElementType();
+    if (isa<FloatType>(et))
+      constant = e.scalar(et, g.floatAttr("value", 0));
+  } else {
+    auto p = constInts(g, 1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    constant = g.input(2);
+  }
+  SmallVector<int64_t> axes;
+  if (g.hasInput(3)) {
+    auto a = constInts(g, 3, "axes");
+    if (failed(a))
+      return failure();
+    for (int64_t ax : *a) {
+      auto n = normalizeAxis(g, ax, rank);
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
+    }
+  } else {
+    axes = axesFrom(0, rank);
+  }
+  if (pads.size() != 2 * axes.size())
+    return g.error() << "pads needs " << 2 * axes.size() << " entries";
+  std::string mode = g.stringAttr("mode", "constant");
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      mode != "wrap")
+    return g.error() << "unknown mode '" << mode << "'";
+  Type et = t.getElementType();
+  if (!constant)
+    constant = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
+  else if (typeOf(constant).getRank() > 0)
+    constant = e.reshape(constant, {});
+
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t axis = axes[i], before = pads[i], after = pads[axes.size() + i];
+    int64_t dim = typeOf(x).getDimSize(axis);
+    if (before < 0)
+      x = sliceAxis(g, e, x, axis, -before, dim), before = 0;
+    dim = typeOf(x).getDimSize(axis);
+    if (after < 0)
+      x = sliceAxis(g, e, x, axis, 0, dim + after), after = 0;
+    dim = typeOf(x).getDimSize(axis);
+    if (!e.ok)
+      return failure();
+    auto block = [&](int64_t n, bool atStart) -> Value {
+      SmallVector<int64_t> shape(typeOf(x).getShape());
+      shape[axis] = n;
+      if (mode == "constant")
+        return e.make<aigraph::ExpandOp>(constant,
+                                         g.builder.getDenseI64ArrayAttr(shape));
+      if (dim == 0)
+        return nullptr;
+      if (mode == "edge") {
+        Value edge = atStart ? sliceAxis(g, e, x, axis, 0, 1)
+                             : sliceAxis(g, e, x, axis, dim - 1, dim);
+        return e.make<aigraph::ExpandOp>(edge,
+                                         g.builder.getDenseI64ArrayAttr(shape));
+      }
+      if (mode == "wrap") {
+        if (n > dim)
+          return nullptr;
+        return atStart ? sliceAxis(g, e, x, axis, dim - n, dim)
+                       : sliceAxis(g, e, x, axis, 0, n);
+      }
+      // reflect: mirror without repeating the edge element.
+      if (n >= dim)
+        return nullptr;
+      return atStart ? sliceAxis(g, e, x, axis, n, 0, -1)
+                     : sliceAxis(g, e, x, axis, dim - 2, dim - 2 - n, -1);
+    };
+    SmallVector<Value> parts;
+    if (before > 0) {
+      Value b = block(before, true);
+      if (!b)
+        return g.error() << mode << " padding of " << before
+                         << " exceeds what dim " << axis << " allows";
+      parts.push_back(b);
+    }
+    parts.push_back(x);
+    if (after > 0) {
+      Value a = block(after, false);
+      if (!a)
+        return g.error() << mode << " padding of " << after
+                         << " exceeds what dim " << axis << " allows";
+      parts.push_back(a);
+    }
+    if (parts.size() > 1)
+      x = e.make<aigraph::ConcatOp>(parts, g.builder.getI64IntegerAttr(axis));
+    if (!e.ok)
+      return failure();
+  }
+  g.setOutput(0, x);
+  return success();
+}
+
+/// CumSum as a matmul with a constant triangular matrix along the axis
+/// (moved last); exclusive and reverse change the triangle.
+LogicalResult importCumSumOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  Type et = t.getElementType();
+  if (!isa<FloatType>(et))
+    return g.error() << "integer CumSum is not supported yet";
+  auto a = constInts(g, 1, "axis");
+  if (failed(a) || a->size() != 1)
+    return failure();
+  auto axis = normalizeAxis(g, (*a)[0], t.getRank());
+  if (failed(axis))
+    return failure();
+  bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
+  int64_t n = t.getDimSize(*axis), rank = t.getRank();
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != *axis)
+      perm.push_back(i);
+  perm.push_back(*axis);
+  SmallVector<int64_t> inverse(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    inverse[perm[i]] = i;
+  // out[.., j] = sum_i x[.., i] * T[i, j].
+  SmallVector<Attribute> tri;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      bool take = reverse ? (exclusive ? i > j : i >= j)
+                          : (exclusive ? i < j : i <= j);
+      tri.push_back(FloatAttr::get(et, take ? 1.0 : 0.0));
+    }
+  Value m = g.constant(
+      DenseElementsAttr::get(RankedTensorType::get({n, n}, et), tri));
+  Value moved = e.transpose(x, perm);
+  Value y = e.make<aigraph::MatMulOp>(moved, m);
+  y = e.transpose(y, inverse);
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
