@@ -91,6 +91,8 @@ LogicalResult importLayerNormStatsOp(GraphImporter &g) {
   return success();
 }
 
+LogicalResult importTriluRuntimeK(GraphImporter &g);
+
 /// Trilu: x where the (constant) triangle mask holds, else 0.
 LogicalResult importTriluOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
@@ -101,6 +103,8 @@ LogicalResult importTriluOp(GraphImporter &g) {
   if (t.getRank() < 2 || !t.hasStaticShape())
     return g.error() << "expects a static input of rank >= 2";
   int64_t k = 0;
+  if (g.hasInput(1) && !g.constantInput(1))
+    return importTriluRuntimeK(g);
   if (g.hasInput(1)) {
     auto kv = constInts(g, 1, "k");
     if (failed(kv))
@@ -280,4 +284,295 @@ LogicalResult importCumSumOp(GraphImporter &g) {
     return failure();
   g.setOutput(0, y);
   return success();
+}
+
+/// Swish: x * sigmoid(alpha * x).
+LogicalResult importSwishOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  Type et = typeOf(x).getElementType();
+  if (!isa<FloatType>(et))
+    return g.error() << "expects a floating-point input";
+  Value s = e.make<aigraph::SigmoidOp>(
+      e.make<aigraph::MulOp>(x, e.scalar(et, g.floatAttr("alpha", 1.0f))));
+  Value y = e.make<aigraph::MulOp>(x, s);
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+namespace {
+/// 0, 1, ..., n-1 along `axis` of a tensor of `rank` dims (size 1 elsewhere).
+Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
+                Type et) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < n; ++i)
+    values.push_back(isa<FloatType>(et) ? (Attribute)FloatAttr::get(et, i)
+                                        : (Attribute)IntegerAttr::get(et, i));
+  return g.constant(
+      DenseElementsAttr::get(RankedTensorType::get(shape, et), values));
+}
+} // namespace
+
+/// Hardmax: 1 at the first maximum along the axis, 0 elsewhere.
+LogicalResult importHardmaxOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (!isa<FloatType>(t.getElementType()) || !t.hasStaticShape())
+    return g.error() << "expects a static floating-point input";
+  int64_t rank = t.getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  if (g.opset < 13 && *axis != rank - 1)
+    return g.error() << "Hardmax before opset 13 over several dims is not "
+                        "supported yet";
+  Value idx = e.make<aigraph::ArgMaxOp>(x, g.builder.getI64IntegerAttr(*axis),
+                                        g.builder.getBoolAttr(true),
+                                        g.builder.getBoolAttr(false));
+  Value iota = iotaAlong(g, t.getDimSize(*axis), *axis, rank,
+                         g.builder.getI64Type());
+  Value hit = e.make<aigraph::EqualOp>(idx, iota);
+  Value y = e.make<aigraph::CastOp>(hit, TypeAttr::get(t.getElementType()));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// LpNormalization: x / ||x||_p along one axis (p = 1 or 2).
+LogicalResult importLpNormalizationOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (!isa<FloatType>(t.getElementType()))
+    return g.error() << "expects a floating-point input";
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t p = g.intAttr("p", 2);
+  auto axes = g.builder.getDenseI64ArrayAttr({*axis});
+  auto keep = g.builder.getBoolAttr(true);
+  Value norm;
+  if (p == 1)
+    norm = e.make<aigraph::ReduceL1Op>(x, axes, keep);
+  else if (p == 2)
+    norm = e.make<aigraph::ReduceL2Op>(x, axes, keep);
+  else
+    return g.error() << "p must be 1 or 2, got " << p;
+  Value y = e.make<aigraph::DivOp>(x, norm);
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// OneHot: values[1] where index == position along `axis`, values[0]
+/// elsewhere; depth must be a compile-time constant (it is a dim).
+LogicalResult importOneHotOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 3)))
+    return failure();
+  Emitter e{g};
+  Value indices = g.input(0), values = g.input(2);
+  auto it = typeOf(indices);
+  DenseElementsAttr depthAttr = g.constantInput(1);
+  if (!depthAttr || depthAttr.getNumElements() != 1)
+    return g.error() << "depth must be a compile-time constant: it decides "
+                        "the output shape";
+  Attribute d0 = *depthAttr.getValues<Attribute>().begin();
+  int64_t depth = isa<FloatAttr>(d0)
+                      ? (int64_t)cast<FloatAttr>(d0).getValueAsDouble()
+                      : cast<IntegerAttr>(d0).getInt();
+  if (typeOf(values).getNumElements() != 2)
+    return g.error() << "values must hold [off, on]";
+  int64_t outRank = it.getRank() + 1;
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), outRank);
+  if (failed(axis))
+    return failure();
+  Type idxType = g.builder.getI64Type();
+  Value idx = indices;
+  if (it.getElementType() != idxType)
+    idx = e.make<aigraph::CastOp>(idx, TypeAttr::get(idxType));
+  // Negative indices count from the end.
+  Value depthC = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({}, idxType), ArrayRef<int64_t>{depth}));
+  Value zero = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({}, idxType), ArrayRef<int64_t>{0}));
+  Value neg = e.make<aigraph::LessOp>(idx, zero);
+  idx = e.make<aigraph::WhereOp>(neg, e.make<aigraph::AddOp>(idx, depthC), idx);
+  SmallVector<int64_t> shape(it.getShape());
+  shape.insert(shape.begin() + *axis, 1);
+  idx = e.reshape(idx, shape);
+  Value hit = e.make<aigraph::EqualOp>(
+      idx, iotaAlong(g, depth, *axis, outRank, idxType));
+  Value off = sliceAxis(g, e, e.reshape(values, {2}), 0, 0, 1);
+  Value on = sliceAxis(g, e, e.reshape(values, {2}), 0, 1, 2);
+  Value y = e.make<aigraph::WhereOp>(hit, e.reshape(on, {}),
+                                     e.reshape(off, {}));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// GlobalMaxPool: max over the spatial dims, kept as size 1.
+LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  int64_t rank = typeOf(g.input(0)).getRank();
+  if (rank < 3)
+    return g.error() << "expects N x C x spatial...";
+  return g.emit<aigraph::ReduceMaxOp>(0, g.input(0),
+                                      g.builder.getDenseI64ArrayAttr(
+                                          axesFrom(2, rank)),
+                                      g.builder.getBoolAttr(true));
+}
+
+/// InstanceNormalization: per (n, c) over the spatial dims.
+LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 3)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  int64_t rank = t.getRank();
+  if (rank < 3 || !isa<FloatType>(t.getElementType()))
+    return g.error() << "expects a float N x C x spatial... input";
+  Type et = t.getElementType();
+  SmallVector<int64_t> axes = axesFrom(2, rank);
+  Value mean = reduceMeanKeep(g, e, x, axes);
+  Value d = e.make<aigraph::SubOp>(x, mean);
+  Value var = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(d, d), axes);
+  Value std = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
+      var, e.scalar(et, g.floatAttr("epsilon", 1e-5f))));
+  SmallVector<int64_t> chShape(rank, 1);
+  chShape[1] = t.getDimSize(1);
+  Value y = e.make<aigraph::DivOp>(d, std);
+  y = e.make<aigraph::MulOp>(y, e.reshape(g.input(1), chShape));
+  y = e.make<aigraph::AddOp>(y, e.reshape(g.input(2), chShape));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// Trilu with a k known only at run time: compare (j - i) with k.
+LogicalResult importTriluRuntimeK(GraphImporter &g) {
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  int64_t rows = t.getDimSize(t.getRank() - 2), cols = t.getDimSize(t.getRank() - 1);
+  Type i64 = g.builder.getI64Type();
+  SmallVector<int64_t> diff;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      diff.push_back(j - i);
+  Value d = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({rows, cols}, i64), ArrayRef<int64_t>(diff)));
+  Value k = g.input(1);
+  if (typeOf(k).getElementType() != i64)
+    return g.error() << "k must be int64";
+  k = e.reshape(k, {});
+  Value mask = g.intAttr("upper", 1) ? e.make<aigraph::GreaterEqualOp>(d, k)
+                                     : e.make<aigraph::LessEqualOp>(d, k);
+  Type et = t.getElementType();
+  Value zero = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
+  Value y = e.make<aigraph::WhereOp>(mask, x, zero);
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// Tile: per axis, reshape to [.., 1, d, ..], expand to [.., r, d, ..] and
+/// merge.
+LogicalResult importTileOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto reps = constInts(g, 1, "repeats");
+  if (failed(reps))
+    return failure();
+  int64_t rank = typeOf(x).getRank();
+  if ((int64_t)reps->size() != rank)
+    return g.error() << "repeats needs " << rank << " entries";
+  for (int64_t axis = 0; axis < rank; ++axis) {
+    int64_t r = (*reps)[axis];
+    if (r < 0)
+      return g.error() << "repeats must be >= 0";
+    if (r == 1)
+      continue;
+    SmallVector<int64_t> shape(typeOf(x).getShape());
+    SmallVector<int64_t> split(shape);
+    split.insert(split.begin() + axis, 1);
+    SmallVector<int64_t> expanded(split);
+    expanded[axis] = r;
+    Value v = e.reshape(x, split);
+    v = e.make<aigraph::ExpandOp>(v, g.builder.getDenseI64ArrayAttr(expanded));
+    shape[axis] *= r;
+    x = e.reshape(v, shape);
+  }
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, x);
+  return success();
+}
+
+/// DepthToSpace / SpaceToDepth: a reshape, a transpose and a reshape.
+template <bool ToSpace>
+LogicalResult importDepthSpaceOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (t.getRank() != 4 || !t.hasStaticShape())
+    return g.error() << "expects a static N x C x H x W input";
+  int64_t b = g.intAttr("blocksize", 0);
+  int64_t n = t.getDimSize(0), c = t.getDimSize(1), h = t.getDimSize(2),
+          w = t.getDimSize(3);
+  Value y;
+  if (ToSpace) {
+    if (b <= 0 || c % (b * b))
+      return g.error() << "channels must divide by blocksize^2";
+    bool crd = g.stringAttr("mode", "DCR") == "CRD";
+    int64_t cc = c / (b * b);
+    if (crd) {
+      y = e.reshape(x, {n, cc, b, b, h, w});
+      y = e.transpose(y, {0, 1, 4, 2, 5, 3});
+    } else {
+      y = e.reshape(x, {n, b, b, cc, h, w});
+      y = e.transpose(y, {0, 3, 4, 1, 5, 2});
+    }
+    y = e.reshape(y, {n, cc, h * b, w * b});
+  } else {
+    if (b <= 0 || h % b || w % b)
+      return g.error() << "height and width must divide by blocksize";
+    y = e.reshape(x, {n, c, h / b, b, w / b, b});
+    y = e.transpose(y, {0, 3, 5, 1, 2, 4});
+    y = e.reshape(y, {n, c * b * b, h / b, w / b});
+  }
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+LogicalResult importDepthToSpaceOp(GraphImporter &g) {
+  return importDepthSpaceOp<true>(g);
+}
+LogicalResult importSpaceToDepthOp(GraphImporter &g) {
+  return importDepthSpaceOp<false>(g);
 }

@@ -559,8 +559,6 @@ LogicalResult importGather(GraphImporter &g) {
 }
 
 LogicalResult importDropout(GraphImporter &g) {
-  if (g.node->output_size() > 1 && !g.node->output(1).empty())
-    return g.error() << "the mask output of Dropout is not supported";
   // Inference is the identity; training mode draws random masks, which a
   // compiled model cannot reproduce.
   if (g.hasInput(2)) {
@@ -571,6 +569,16 @@ LogicalResult importDropout(GraphImporter &g) {
         (*ratio.getValues<APFloat>().begin()).isZero();
     if (!training || (training.getValues<bool>()[0] && !zeroRatio))
       return g.error() << "training mode (random masks) is not supported";
+  }
+  if (g.node->output_size() > 1 && !g.node->output(1).empty()) {
+    // Inference keeps everything: the mask is all true.
+    auto t = typeOf(g.input(0));
+    if (!t.hasStaticShape())
+      return g.error() << "needs a static shape for the mask output";
+    g.setOutput(1, g.constant(DenseElementsAttr::get(
+                       RankedTensorType::get(t.getShape(),
+                                             g.builder.getI1Type()),
+                       true)));
   }
   return importIdentity(g);
 }

@@ -396,6 +396,15 @@ LogicalResult importRMSNormalizationOp(GraphImporter &g);
 LogicalResult importTriluOp(GraphImporter &g);
 LogicalResult importPadOp(GraphImporter &g);
 LogicalResult importCumSumOp(GraphImporter &g);
+LogicalResult importSwishOp(GraphImporter &g);
+LogicalResult importTileOp(GraphImporter &g);
+LogicalResult importDepthToSpaceOp(GraphImporter &g);
+LogicalResult importSpaceToDepthOp(GraphImporter &g);
+LogicalResult importHardmaxOp(GraphImporter &g);
+LogicalResult importLpNormalizationOp(GraphImporter &g);
+LogicalResult importOneHotOp(GraphImporter &g);
+LogicalResult importGlobalMaxPoolOp(GraphImporter &g);
+LogicalResult importInstanceNormalizationOp(GraphImporter &g);
 LogicalResult importGatherElementsOp(GraphImporter &g);
 LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
@@ -518,6 +527,15 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Trilu", importTriluOp)
       .Case("Pad", importPadOp)
       .Case("CumSum", importCumSumOp)
+      .Case("Swish", importSwishOp)
+      .Case("Tile", importTileOp)
+      .Case("DepthToSpace", importDepthToSpaceOp)
+      .Case("SpaceToDepth", importSpaceToDepthOp)
+      .Case("Hardmax", importHardmaxOp)
+      .Case("LpNormalization", importLpNormalizationOp)
+      .Case("OneHot", importOneHotOp)
+      .Case("GlobalMaxPool", importGlobalMaxPoolOp)
+      .Case("InstanceNormalization", importInstanceNormalizationOp)
       .Case("GatherElements", importGatherElementsOp)
       .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)

@@ -59,8 +59,14 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
       int64_t numIn = layout[0], numConst = layout[1], numOut = layout[2];
       auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(entry.getName());
       if (!callee) {
-        module.emitError() << "lowered function '" << entry.getName()
-                           << "' not found";
+        // func-to-llvm leaves a function alone when its signature has no
+        // bare-pointer form (zero-sized tensors at the boundary).
+        if (auto unlowered = module.lookupSymbol<func::FuncOp>(entry.getName()))
+          unlowered.emitError()
+              << "zero-sized inputs or outputs are not supported yet";
+        else
+          module.emitError() << "lowered function '"
+                             << entry.getName().strref() << "' not found";
         return signalPassFailure();
       }
       if ((int64_t)callee.getNumArguments() != numIn + numConst + numOut ||
