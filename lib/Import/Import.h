@@ -14,6 +14,9 @@ namespace coreai {
 struct ImportOptions {
   /// Input name -> full static shape (from --shape NAME=D0xD1x...).
   std::map<std::string, std::vector<int64_t>> shapes;
+  /// Input name -> TensorProto file whose value replaces that input (from
+  /// --constant NAME=FILE.pb): the input becomes a compile-time constant.
+  std::map<std::string, std::string> constants;
 };
 
 /// Reads `path` by its extension: .onnx (ONNX protobuf), .mlir (aigraph MLIR

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
 using namespace coreai::onnx_import;
@@ -307,6 +308,29 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (const auto &t : graph.initializer())
     initializers[t.name()] = &t;
 
+  // Inputs frozen with --constant become initializers.
+  std::vector<onnx::TensorProto> frozen;
+  frozen.reserve(options.constants.size());
+  for (const auto &[name, path] : options.constants) {
+    bool found = llvm::any_of(graph.input(), [&, n = name](const auto &in) {
+      return in.name() == n;
+    });
+    if (!found)
+      return emitError(fileLoc) << "--constant names '" << name
+                                << "', which is not an input of the model";
+    auto buffer = llvm::MemoryBuffer::getFile(path);
+    onnx::TensorProto t;
+    if (!buffer ||
+        !t.ParseFromArray((*buffer)->getBufferStart(),
+                          (int)(*buffer)->getBufferSize()))
+      return emitError(FileLineColLoc::get(ctx, path, 0, 0))
+             << "cannot read an ONNX TensorProto for --constant " << name;
+    t.set_name(name);
+    frozen.push_back(std::move(t));
+  }
+  for (const auto &t : frozen)
+    initializers[t.name()] = &t;
+
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   for (const auto &in : graph.input()) {
@@ -327,7 +351,14 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   }
   builder.setInsertionPointToStart(body);
 
-  for (const auto &t : graph.initializer()) {
+  // Graph order first, then frozen inputs: deterministic IR and bundles.
+  SmallVector<const onnx::TensorProto *> constantsInOrder;
+  for (const auto &t : graph.initializer())
+    constantsInOrder.push_back(&t);
+  for (const auto &t : frozen)
+    constantsInOrder.push_back(&t);
+  for (const onnx::TensorProto *tp : constantsInOrder) {
+    const onnx::TensorProto &t = *tp;
     loc = NameLoc::get(builder.getStringAttr(t.name()), fileLoc);
     auto value = tensorToAttr(t);
     if (failed(value))

@@ -397,6 +397,7 @@ LogicalResult importTriluOp(GraphImporter &g);
 LogicalResult importPadOp(GraphImporter &g);
 LogicalResult importCumSumOp(GraphImporter &g);
 LogicalResult importSwishOp(GraphImporter &g);
+LogicalResult importResizeOp(GraphImporter &g);
 LogicalResult importTileOp(GraphImporter &g);
 LogicalResult importDepthToSpaceOp(GraphImporter &g);
 LogicalResult importSpaceToDepthOp(GraphImporter &g);
@@ -528,6 +529,8 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Pad", importPadOp)
       .Case("CumSum", importCumSumOp)
       .Case("Swish", importSwishOp)
+      .Case("Resize", importResizeOp)
+      .Case("Upsample", importResizeOp)
       .Case("Tile", importTileOp)
       .Case("DepthToSpace", importDepthToSpaceOp)
       .Case("SpaceToDepth", importSpaceToDepthOp)

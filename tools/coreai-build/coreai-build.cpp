@@ -103,6 +103,10 @@ int main(int argc, char **argv) {
                       "Comma-separated compute units to compile for (cpu)");
   compile->add_option("--shape", shapes,
                       "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+  std::vector<std::string> constants;
+  compile->add_option("--constant", constants,
+                      "Freeze an input to the value in a TensorProto file: "
+                      "NAME=FILE.pb (repeatable); it is no longer an input");
 
   std::string importModel, importOut;
   std::vector<std::string> importShapes;
@@ -131,6 +135,18 @@ int main(int argc, char **argv) {
     if (!err.empty()) {
       std::cerr << "coreai-build: error: " << err << "\n";
       return kExitUsage;
+    }
+  }
+
+  if (compile->parsed()) {
+    for (const std::string &c : constants) {
+      size_t eq = c.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == c.size()) {
+        std::cerr << "coreai-build: error: --constant expects NAME=FILE.pb, got '"
+                  << c << "'\n";
+        return kExitUsage;
+      }
+      importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);
     }
   }
 
@@ -181,6 +197,18 @@ int main(int argc, char **argv) {
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
   options.commandLine = "--target " + targets;
+  for (const auto &[name, file] : importOptions.constants) {
+    // The value, not the path, shapes the output (it is hashed in).
+    auto data = llvm::MemoryBuffer::getFile(file);
+    options.commandLine += " --constant " + name + "=";
+    if (data) {
+      char hex[17];
+      std::snprintf(hex, sizeof(hex), "%016llx",
+                    (unsigned long long)llvm::xxh3_64bits(
+                        llvm::arrayRefFromStringRef((*data)->getBuffer())));
+      options.commandLine += hex;
+    }
+  }
   for (const auto &[name, dims] : importOptions.shapes) {
     options.commandLine += " --shape " + name + "=";
     for (size_t i = 0; i < dims.size(); ++i)
