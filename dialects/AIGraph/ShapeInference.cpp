@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -172,13 +173,6 @@ AIGRAPH_BINARY_INFER(MulOp)
 AIGRAPH_BINARY_INFER(DivOp)
 #undef AIGRAPH_BINARY_INFER
 
-#define AIGRAPH_SAME_TYPE_INFER(OP)                                            \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    types.push_back(adaptor.getInput().getType());                             \
-    return success();                                                          \
-  }
 AIGRAPH_SAME_TYPE_INFER(ReluOp)
 AIGRAPH_SAME_TYPE_INFER(SigmoidOp)
 AIGRAPH_SAME_TYPE_INFER(TanhOp)
@@ -186,7 +180,6 @@ AIGRAPH_SAME_TYPE_INFER(ErfOp)
 AIGRAPH_SAME_TYPE_INFER(ExpOp)
 AIGRAPH_SAME_TYPE_INFER(SqrtOp)
 AIGRAPH_SAME_TYPE_INFER(SoftmaxOp)
-#undef AIGRAPH_SAME_TYPE_INFER
 
 //===----------------------------------------------------------------------===//
 // Linear algebra

@@ -1,5 +1,6 @@
 //===- ShapeInferenceMore.cpp - Result types: math, logic, reductions -----===//
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -45,49 +46,41 @@ LogicalResult inferReduced(std::optional<Location> loc, RankedTensorType in,
 }
 } // namespace
 
-#define SAME_TYPE(OP)                                                          \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    types.push_back(adaptor.getInput().getType());                             \
-    return success();                                                          \
-  }
-SAME_TYPE(CeilOp)
-SAME_TYPE(FloorOp)
-SAME_TYPE(RoundOp)
-SAME_TYPE(ReciprocalOp)
-SAME_TYPE(LogOp)
-SAME_TYPE(SinOp)
-SAME_TYPE(CosOp)
-SAME_TYPE(TanOp)
-SAME_TYPE(AsinOp)
-SAME_TYPE(AcosOp)
-SAME_TYPE(AtanOp)
-SAME_TYPE(SinhOp)
-SAME_TYPE(CoshOp)
-SAME_TYPE(AsinhOp)
-SAME_TYPE(AcoshOp)
-SAME_TYPE(AtanhOp)
-SAME_TYPE(SoftplusOp)
-SAME_TYPE(SoftsignOp)
-SAME_TYPE(MishOp)
-SAME_TYPE(HardSwishOp)
-SAME_TYPE(GeluOp)
-SAME_TYPE(GeluTanhOp)
-SAME_TYPE(AbsOp)
-SAME_TYPE(NegOp)
-SAME_TYPE(SignOp)
-SAME_TYPE(NotOp)
-SAME_TYPE(BitwiseNotOp)
-SAME_TYPE(LeakyReluOp)
-SAME_TYPE(EluOp)
-SAME_TYPE(SeluOp)
-SAME_TYPE(CeluOp)
-SAME_TYPE(HardSigmoidOp)
-SAME_TYPE(ThresholdedReluOp)
-SAME_TYPE(ShrinkOp)
-SAME_TYPE(LogSoftmaxOp)
-#undef SAME_TYPE
+AIGRAPH_SAME_TYPE_INFER(CeilOp)
+AIGRAPH_SAME_TYPE_INFER(FloorOp)
+AIGRAPH_SAME_TYPE_INFER(RoundOp)
+AIGRAPH_SAME_TYPE_INFER(ReciprocalOp)
+AIGRAPH_SAME_TYPE_INFER(LogOp)
+AIGRAPH_SAME_TYPE_INFER(SinOp)
+AIGRAPH_SAME_TYPE_INFER(CosOp)
+AIGRAPH_SAME_TYPE_INFER(TanOp)
+AIGRAPH_SAME_TYPE_INFER(AsinOp)
+AIGRAPH_SAME_TYPE_INFER(AcosOp)
+AIGRAPH_SAME_TYPE_INFER(AtanOp)
+AIGRAPH_SAME_TYPE_INFER(SinhOp)
+AIGRAPH_SAME_TYPE_INFER(CoshOp)
+AIGRAPH_SAME_TYPE_INFER(AsinhOp)
+AIGRAPH_SAME_TYPE_INFER(AcoshOp)
+AIGRAPH_SAME_TYPE_INFER(AtanhOp)
+AIGRAPH_SAME_TYPE_INFER(SoftplusOp)
+AIGRAPH_SAME_TYPE_INFER(SoftsignOp)
+AIGRAPH_SAME_TYPE_INFER(MishOp)
+AIGRAPH_SAME_TYPE_INFER(HardSwishOp)
+AIGRAPH_SAME_TYPE_INFER(GeluOp)
+AIGRAPH_SAME_TYPE_INFER(GeluTanhOp)
+AIGRAPH_SAME_TYPE_INFER(AbsOp)
+AIGRAPH_SAME_TYPE_INFER(NegOp)
+AIGRAPH_SAME_TYPE_INFER(SignOp)
+AIGRAPH_SAME_TYPE_INFER(NotOp)
+AIGRAPH_SAME_TYPE_INFER(BitwiseNotOp)
+AIGRAPH_SAME_TYPE_INFER(LeakyReluOp)
+AIGRAPH_SAME_TYPE_INFER(EluOp)
+AIGRAPH_SAME_TYPE_INFER(SeluOp)
+AIGRAPH_SAME_TYPE_INFER(CeluOp)
+AIGRAPH_SAME_TYPE_INFER(HardSigmoidOp)
+AIGRAPH_SAME_TYPE_INFER(ThresholdedReluOp)
+AIGRAPH_SAME_TYPE_INFER(ShrinkOp)
+AIGRAPH_SAME_TYPE_INFER(LogSoftmaxOp)
 
 #define PREDICATE(OP)                                                          \
   LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \

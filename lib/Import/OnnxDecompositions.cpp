@@ -120,10 +120,7 @@ LogicalResult importTriluOp(GraphImporter &g) {
   Value m = g.constant(DenseElementsAttr::get(
       RankedTensorType::get({rows, cols}, g.builder.getI1Type()),
       ArrayRef<bool>(mask)));
-  Type et = t.getElementType();
-  Value zero = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
-  return g.emit<aigraph::WhereOp>(0, m, x, zero);
+  return g.emit<aigraph::WhereOp>(0, m, x, e.zero(t.getElementType()));
 }
 
 /// Pad: per axis, negative pads slice and positive pads concatenate blocks
@@ -173,8 +170,7 @@ LogicalResult importPadOp(GraphImporter &g) {
     return g.error() << "unknown mode '" << mode << "'";
   Type et = t.getElementType();
   if (!constant)
-    constant = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
+    constant = e.zero(et);
   else if (typeOf(constant).getRank() > 0)
     constant = e.reshape(constant, {});
 
@@ -485,10 +481,7 @@ LogicalResult importTriluRuntimeK(GraphImporter &g) {
   k = e.reshape(k, {});
   Value mask = g.intAttr("upper", 1) ? e.make<aigraph::GreaterEqualOp>(d, k)
                                      : e.make<aigraph::LessEqualOp>(d, k);
-  Type et = t.getElementType();
-  Value zero = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
-  Value y = e.make<aigraph::WhereOp>(mask, x, zero);
+  Value y = e.make<aigraph::WhereOp>(mask, x, e.zero(t.getElementType()));
   if (!e.ok)
     return failure();
   g.setOutput(0, y);

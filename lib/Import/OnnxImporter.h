@@ -118,6 +118,34 @@ constInts(GraphImporter &g, int i, llvm::StringRef what);
 /// the outputs.
 bool tryFoldNode(GraphImporter &g);
 
+/// A float-only unary op on input 0.
+template <typename OpT>
+mlir::LogicalResult floatUnary(GraphImporter &g) {
+  if (mlir::failed(requireInputs(g, 1)))
+    return mlir::failure();
+  if (!llvm::isa<mlir::FloatType>(typeOf(g.input(0)).getElementType()))
+    return g.error() << "expects a floating-point input, got "
+                     << typeOf(g.input(0));
+  return g.emit<OpT>(0, g.input(0));
+}
+
+/// A broadcasting binary op whose operands share an element type.
+template <typename OpT>
+mlir::LogicalResult sameTypeBinary(GraphImporter &g) {
+  if (mlir::failed(requireInputs(g, 2)))
+    return mlir::failure();
+  mlir::Value l = g.input(0), r = g.input(1);
+  if (typeOf(l).getElementType() != typeOf(r).getElementType())
+    return g.error() << "operand element types differ: "
+                     << typeOf(l).getElementType() << " vs "
+                     << typeOf(r).getElementType();
+  if (mlir::failed(coreai::aigraph::broadcastShapes(typeOf(l).getShape(),
+                                                    typeOf(r).getShape())))
+    return g.error() << "operand shapes " << typeOf(l) << " and " << typeOf(r)
+                     << " are not broadcastable";
+  return g.emit<OpT>(0, l, r);
+}
+
 /// Small builder over the importer that stops at the first failure.
 struct Emitter {
   GraphImporter &g;
@@ -140,6 +168,10 @@ struct Emitter {
   }
   mlir::Value transpose(mlir::Value v, llvm::ArrayRef<int64_t> perm) {
     return make<coreai::aigraph::TransposeOp>(v, g.builder.getDenseI64ArrayAttr(perm));
+  }
+  mlir::Value zero(mlir::Type et) {
+    return g.constant(mlir::DenseElementsAttr::get(
+        mlir::RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));
   }
   mlir::Value scalar(mlir::Type et, double v) {
     auto t = mlir::RankedTensorType::get({}, et);

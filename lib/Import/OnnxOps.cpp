@@ -57,32 +57,6 @@ LogicalResult importLayerNormStatsOp(GraphImporter &g);
 
 namespace {
 
-template <typename OpT>
-LogicalResult unary(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  if (!isa<FloatType>(typeOf(g.input(0)).getElementType()))
-    return g.error() << "expects a floating-point input";
-  return g.emit<OpT>(0, g.input(0));
-}
-
-template <typename OpT>
-LogicalResult binary(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Value l = g.input(0), r = g.input(1);
-  if (typeOf(l).getElementType() != typeOf(r).getElementType())
-    return g.error() << "operand element types differ: "
-                     << typeOf(l).getElementType() << " vs "
-                     << typeOf(r).getElementType();
-  auto shape = aigraph::broadcastShapes(typeOf(l).getShape(),
-                                        typeOf(r).getShape());
-  if (failed(shape))
-    return g.error() << "operand shapes " << typeOf(l) << " and " << typeOf(r)
-                     << " are not broadcastable";
-  return g.emit<OpT>(0, l, r);
-}
-
 LogicalResult importIdentity(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
@@ -590,16 +564,16 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("Identity", importIdentity)
       .Case("Constant", importConstant)
       .Case("Dropout", importDropout)
-      .Case("Add", binary<aigraph::AddOp>)
-      .Case("Sub", binary<aigraph::SubOp>)
-      .Case("Mul", binary<aigraph::MulOp>)
-      .Case("Div", binary<aigraph::DivOp>)
-      .Case("Relu", unary<aigraph::ReluOp>)
-      .Case("Sigmoid", unary<aigraph::SigmoidOp>)
-      .Case("Tanh", unary<aigraph::TanhOp>)
-      .Case("Erf", unary<aigraph::ErfOp>)
-      .Case("Exp", unary<aigraph::ExpOp>)
-      .Case("Sqrt", unary<aigraph::SqrtOp>)
+      .Case("Add", sameTypeBinary<aigraph::AddOp>)
+      .Case("Sub", sameTypeBinary<aigraph::SubOp>)
+      .Case("Mul", sameTypeBinary<aigraph::MulOp>)
+      .Case("Div", sameTypeBinary<aigraph::DivOp>)
+      .Case("Relu", floatUnary<aigraph::ReluOp>)
+      .Case("Sigmoid", floatUnary<aigraph::SigmoidOp>)
+      .Case("Tanh", floatUnary<aigraph::TanhOp>)
+      .Case("Erf", floatUnary<aigraph::ErfOp>)
+      .Case("Exp", floatUnary<aigraph::ExpOp>)
+      .Case("Sqrt", floatUnary<aigraph::SqrtOp>)
       .Case("Clip", importClip)
       .Case("Conv", importConv)
       .Case("Gemm", importGemm)

@@ -18,13 +18,6 @@ LogicalResult requireFloat(GraphImporter &g, Value v) {
 }
 
 template <typename OpT>
-LogicalResult floatUnary(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0))))
-    return failure();
-  return g.emit<OpT>(0, g.input(0));
-}
-
-template <typename OpT>
 LogicalResult anyUnary(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
@@ -43,23 +36,6 @@ LogicalResult paramUnary(GraphImporter &g, const char *alphaName,
   return g.emit<OpT>(0, g.input(0),
                              g.builder.getF64FloatAttr(alpha),
                              g.builder.getF64FloatAttr(beta));
-}
-
-template <typename OpT>
-LogicalResult sameTypeBinary(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Value l = g.input(0), r = g.input(1);
-  if (typeOf(l).getElementType() != typeOf(r).getElementType())
-    return g.error() << "operand element types differ: "
-                     << typeOf(l).getElementType() << " vs "
-                     << typeOf(r).getElementType();
-  auto shape = aigraph::broadcastShapes(typeOf(l).getShape(),
-                                        typeOf(r).getShape());
-  if (failed(shape))
-    return g.error() << "operand shapes " << typeOf(l) << " and " << typeOf(r)
-                     << " are not broadcastable";
-  return g.emit<OpT>(0, l, r);
 }
 
 /// Max, Min, Sum, Mean: a left fold over all inputs.

@@ -1,0 +1,18 @@
+//===- ShapeInferenceMacros.h - Shared inferReturnTypes bodies -*- C++ -*-===//
+//
+// Internal to the dialect's ShapeInference*.cpp files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_DIALECTS_AIGRAPH_SHAPEINFERENCEMACROS_H
+#define COREAI_DIALECTS_AIGRAPH_SHAPEINFERENCEMACROS_H
+
+/// The result has the type of the single `input` operand.
+#define AIGRAPH_SAME_TYPE_INFER(OP)                                            \
+  ::llvm::LogicalResult OP::inferReturnTypes(                                  \
+      ::mlir::MLIRContext *, std::optional<::mlir::Location>, Adaptor adaptor, \
+      ::llvm::SmallVectorImpl<::mlir::Type> &types) {                          \
+    types.push_back(adaptor.getInput().getType());                             \
+    return ::mlir::success();                                                  \
+  }
+
+#endif
