@@ -205,6 +205,7 @@ void GraphImporter::setOutput(int i, Value v) {
     if (auto c = r.getInput().getDefiningOp<aigraph::ConstantOp>()) {
       if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue())) {
         Value folded = constant(dense.reshape(r.getType()));
+        r.getResult().replaceAllUsesWith(folded);
         r.erase();
         v = folded;
       }

@@ -126,7 +126,7 @@ LogicalResult castTo(GraphImporter &g, Type to) {
   Type from = typeOf(x).getElementType();
   auto supported = [](Type t) {
     return isa<Float32Type, Float64Type, Float16Type, BFloat16Type>(t) ||
-           t.isSignlessInteger();
+           t.isSignlessInteger() || t.isUnsignedInteger();
   };
   if (!supported(from) || !supported(to))
     return g.error() << "Cast from " << from << " to " << to

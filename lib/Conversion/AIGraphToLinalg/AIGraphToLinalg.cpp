@@ -3,6 +3,7 @@
 #include "Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 
 using namespace mlir;
 
@@ -16,22 +17,43 @@ struct ConvertAIGraphToLinalg
     : coreai::impl::ConvertAIGraphToLinalgBase<ConvertAIGraphToLinalg> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // aigraph keeps ONNX's unsigned integer types; arith computes on
+    // signless integers, so they convert here (patterns pick the unsigned
+    // arith ops from the original types).
+    TypeConverter converter;
+    converter.addConversion([](Type t) { return t; });
+    converter.addConversion([ctx](IntegerType t) -> Type {
+      return t.isUnsigned() ? IntegerType::get(ctx, t.getWidth()) : t;
+    });
+    converter.addConversion([&converter](RankedTensorType t) -> Type {
+      return RankedTensorType::get(
+          t.getShape(), converter.convertType(t.getElementType()));
+    });
     RewritePatternSet patterns(ctx);
-    coreai::aigraph::populateElementwisePatterns(patterns);
-    coreai::aigraph::populateLinearAlgebraPatterns(patterns);
-    coreai::aigraph::populatePoolingPatterns(patterns);
-    coreai::aigraph::populateNormalizationPatterns(patterns);
-    coreai::aigraph::populateShapeOpPatterns(patterns);
-    coreai::aigraph::populateElementwiseMorePatterns(patterns);
-    coreai::aigraph::populateReductionPatterns(patterns);
+    coreai::aigraph::populateElementwisePatterns(converter, patterns);
+    coreai::aigraph::populateLinearAlgebraPatterns(converter, patterns);
+    coreai::aigraph::populatePoolingPatterns(converter, patterns);
+    coreai::aigraph::populateNormalizationPatterns(converter, patterns);
+    coreai::aigraph::populateShapeOpPatterns(converter, patterns);
+    coreai::aigraph::populateElementwiseMorePatterns(converter, patterns);
+    coreai::aigraph::populateReductionPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
 
     // aigraph ops are left "unknown" rather than illegal: the driver then
     // converts what it can and lists the rest, each of which is reported at
     // its own location (its ONNX node), not just the first failure.
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect,
-                           func::FuncDialect>();
+                           math::MathDialect, tensor::TensorDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>([&](func::ReturnOp op) {
+      return converter.isLegal(op.getOperandTypes());
+    });
     DenseSet<Operation *> unlegalized;
     ConversionConfig config;
     config.unlegalizedOps = &unlegalized;

@@ -13,7 +13,8 @@ struct BinaryLowering : OpConversionPattern<SourceOp> {
   using OpConversionPattern<SourceOp>::OpConversionPattern;
   using Adaptor = typename SourceOp::Adaptor;
 
-  static Value scalar(OpBuilder &b, Location loc, Value l, Value r) {
+  static Value scalar(OpBuilder &b, Location loc, Value l, Value r,
+                      bool isUnsigned) {
     bool isFloat = isa<FloatType>(l.getType());
     if constexpr (std::is_same_v<SourceOp, AddOp>)
       return isFloat ? (Value)arith::AddFOp::create(b, loc, l, r)
@@ -25,20 +26,22 @@ struct BinaryLowering : OpConversionPattern<SourceOp> {
       return isFloat ? (Value)arith::MulFOp::create(b, loc, l, r)
                      : (Value)arith::MulIOp::create(b, loc, l, r);
     if constexpr (std::is_same_v<SourceOp, DivOp>)
-      return isFloat ? (Value)arith::DivFOp::create(b, loc, l, r)
-                     : (Value)arith::DivSIOp::create(b, loc, l, r);
+      return isFloat      ? (Value)arith::DivFOp::create(b, loc, l, r)
+             : isUnsigned ? (Value)arith::DivUIOp::create(b, loc, l, r)
+                          : (Value)arith::DivSIOp::create(b, loc, l, r);
   }
 
   LogicalResult
   matchAndRewrite(SourceOp op, Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op);
+    bool isUnsigned = hasUnsignedOperand(op);
     Value result = buildElementwise(
         rw, op.getLoc(), outType, {adaptor.getLhs(), adaptor.getRhs()},
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          return scalar(b, loc, args[0], args[1]);
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return scalar(b, loc, args[0], args[1], isUnsigned);
         });
     rw.replaceOp(op, result);
     return success();
@@ -89,13 +92,14 @@ struct UnaryLowering : OpConversionPattern<SourceOp> {
 
 } // namespace
 
-void populateElementwisePatterns(RewritePatternSet &patterns) {
+void populateElementwisePatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
-               BinaryLowering<MulOp>, BinaryLowering<DivOp>>(ctx);
+               BinaryLowering<MulOp>, BinaryLowering<DivOp>>(converter, ctx);
   patterns.add<UnaryLowering<ReluOp>, UnaryLowering<SigmoidOp>,
                UnaryLowering<TanhOp>, UnaryLowering<ErfOp>,
-               UnaryLowering<ExpOp>, UnaryLowering<SqrtOp>>(ctx);
+               UnaryLowering<ExpOp>, UnaryLowering<SqrtOp>>(converter, ctx);
 }
 
 } // namespace coreai::aigraph

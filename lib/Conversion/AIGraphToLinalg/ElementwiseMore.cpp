@@ -30,8 +30,10 @@ Value softplus(OpBuilder &b, Location l, Value x) {
   return math::Log1pOp::create(b, l, math::ExpOp::create(b, l, x));
 }
 
-/// Converts a scalar between element types with ONNX Cast semantics.
-Value castScalar(OpBuilder &b, Location l, Value x, Type to) {
+/// Converts a scalar between element types with ONNX Cast semantics;
+/// integers are signless, so their signedness comes separately.
+Value castScalar(OpBuilder &b, Location l, Value x, Type to,
+                 bool fromUnsigned = false, bool toUnsigned = false) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -43,18 +45,20 @@ Value castScalar(OpBuilder &b, Location l, Value x, Type to) {
   if (fromF) {
     if (to.isInteger(1))
       return cmpF(b, l, arith::CmpFPredicate::UNE, x, cst(b, l, x, 0));
-    return arith::FPToSIOp::create(b, l, to, x);
+    return toUnsigned ? (Value)arith::FPToUIOp::create(b, l, to, x)
+                      : (Value)arith::FPToSIOp::create(b, l, to, x);
   }
   if (toF)
-    return from.isInteger(1) ? (Value)arith::UIToFPOp::create(b, l, to, x)
-                             : (Value)arith::SIToFPOp::create(b, l, to, x);
+    return from.isInteger(1) || fromUnsigned
+               ? (Value)arith::UIToFPOp::create(b, l, to, x)
+               : (Value)arith::SIToFPOp::create(b, l, to, x);
   unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
   if (tw == 1)
     return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x,
                                  scalarConstant(b, l, from, 0));
   if (fw < tw)
-    return fw == 1 ? (Value)arith::ExtUIOp::create(b, l, to, x)
-                   : (Value)arith::ExtSIOp::create(b, l, to, x);
+    return fw == 1 || fromUnsigned ? (Value)arith::ExtUIOp::create(b, l, to, x)
+                                   : (Value)arith::ExtSIOp::create(b, l, to, x);
   return arith::TruncIOp::create(b, l, to, x);
 }
 
@@ -352,7 +356,14 @@ Value emitScalar(OpBuilder &b, Location l, WhereOp, ValueRange a) {
 }
 template <>
 Value emitScalar(OpBuilder &b, Location l, CastOp op, ValueRange a) {
-  return castScalar(b, l, a[0], op.getTo());
+  Type to = op.getTo();
+  Type signlessTo = to.isUnsignedInteger()
+                        ? (Type)b.getIntegerType(to.getIntOrFloatBitWidth())
+                        : to;
+  return castScalar(b, l, a[0], signlessTo,
+                    getElementTypeOrSelf(op.getInput().getType())
+                        .isUnsignedInteger(),
+                    to.isUnsignedInteger());
 }
 template <>
 Value emitScalar(OpBuilder &b, Location l, ClipOp op, ValueRange a) {
@@ -376,6 +387,64 @@ Value emitScalar(OpBuilder &, Location, ExpandOp, ValueRange a) {
   return a[0];
 }
 
+/// Ops whose integer semantics depend on signedness override this; the
+/// rest compute the same bits either way.
+template <typename Op>
+Value emitScalarU(OpBuilder &b, Location l, Op op, ValueRange a, bool uns) {
+  return emitScalar(b, l, op, a);
+}
+#define UNSIGNED_BINARY(OP, ARITH)                                             \
+  template <>                                                                  \
+  Value emitScalarU(OpBuilder &b, Location l, OP op, ValueRange a, bool uns) { \
+    if (!uns)                                                                  \
+      return emitScalar(b, l, op, a);                                          \
+    return ARITH::create(b, l, a[0], a[1]);                                    \
+  }
+UNSIGNED_BINARY(MaxOp, arith::MaxUIOp)
+UNSIGNED_BINARY(MinOp, arith::MinUIOp)
+UNSIGNED_BINARY(ModOp, arith::RemUIOp)
+UNSIGNED_BINARY(FModOp, arith::RemUIOp)
+#undef UNSIGNED_BINARY
+#define UNSIGNED_COMPARE(OP, PRED)                                             \
+  template <>                                                                  \
+  Value emitScalarU(OpBuilder &b, Location l, OP op, ValueRange a, bool uns) { \
+    if (!uns)                                                                  \
+      return emitScalar(b, l, op, a);                                          \
+    return arith::CmpIOp::create(b, l, arith::CmpIPredicate::PRED, a[0],       \
+                                 a[1]);                                        \
+  }
+UNSIGNED_COMPARE(LessOp, ult)
+UNSIGNED_COMPARE(LessEqualOp, ule)
+UNSIGNED_COMPARE(GreaterOp, ugt)
+UNSIGNED_COMPARE(GreaterEqualOp, uge)
+#undef UNSIGNED_COMPARE
+template <>
+Value emitScalarU(OpBuilder &b, Location l, AbsOp op, ValueRange a, bool uns) {
+  return uns ? a[0] : emitScalar(b, l, op, a);
+}
+template <>
+Value emitScalarU(OpBuilder &b, Location l, SignOp op, ValueRange a,
+                  bool uns) {
+  if (!uns)
+    return emitScalar(b, l, op, a);
+  Value nonZero = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, a[0],
+                                        cst(b, l, a[0], 0));
+  return arith::ExtUIOp::create(b, l, a[0].getType(), nonZero);
+}
+template <>
+Value emitScalarU(OpBuilder &b, Location l, ClipOp op, ValueRange a,
+                  bool uns) {
+  if (!uns)
+    return emitScalar(b, l, op, a);
+  Value x = a[0];
+  unsigned next = 1;
+  if (op.getMin())
+    x = arith::MaxUIOp::create(b, l, x, a[next++]);
+  if (op.getMax())
+    x = arith::MinUIOp::create(b, l, x, a[next++]);
+  return x;
+}
+
 /// The shared pattern: operands (scalar bounds reshaped to rank 0) feed one
 /// broadcasting generic whose body is `emitScalar`.
 template <typename Op>
@@ -384,9 +453,10 @@ struct ScalarOpLowering : OpConversionPattern<Op> {
   LogicalResult
   matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+    auto outType = resultType(this, op);
+    bool uns = hasUnsignedOperand(op);
     SmallVector<Value> inputs;
     for (Value v : adaptor.getOperands()) {
       auto t = cast<RankedTensorType>(v.getType());
@@ -399,7 +469,7 @@ struct ScalarOpLowering : OpConversionPattern<Op> {
     Value result = buildElementwise(
         rw, op.getLoc(), outType, inputs,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          return emitScalar(b, l, op, args);
+          return emitScalarU(b, l, op, args, uns);
         });
     rw.replaceOp(op, result);
     return success();
@@ -408,7 +478,8 @@ struct ScalarOpLowering : OpConversionPattern<Op> {
 
 } // namespace
 
-void populateElementwiseMorePatterns(RewritePatternSet &patterns) {
+void populateElementwiseMorePatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<
       ScalarOpLowering<CeilOp>, ScalarOpLowering<FloorOp>,
       ScalarOpLowering<RoundOp>, ScalarOpLowering<ReciprocalOp>,
@@ -440,7 +511,7 @@ void populateElementwiseMorePatterns(RewritePatternSet &patterns) {
       ScalarOpLowering<GreaterOp>, ScalarOpLowering<GreaterEqualOp>,
       ScalarOpLowering<WhereOp>, ScalarOpLowering<CastOp>,
       ScalarOpLowering<ClipOp>, ScalarOpLowering<ExpandOp>>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

@@ -278,9 +278,10 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
 
 } // namespace
 
-void populateLinearAlgebraPatterns(RewritePatternSet &patterns) {
+void populateLinearAlgebraPatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<ConvLowering, GemmLowering, MatMulLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

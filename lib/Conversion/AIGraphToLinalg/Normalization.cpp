@@ -250,10 +250,11 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
 
 } // namespace
 
-void populateNormalizationPatterns(RewritePatternSet &patterns) {
+void populateNormalizationPatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<SoftmaxLowering, LogSoftmaxLowering, LayerNormLowering,
                BatchNormLowering>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

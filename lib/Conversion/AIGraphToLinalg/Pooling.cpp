@@ -177,9 +177,10 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
 
 } // namespace
 
-void populatePoolingPatterns(RewritePatternSet &patterns) {
+void populatePoolingPatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<MaxPoolLowering, AveragePoolLowering,
-               GlobalAveragePoolLowering>(patterns.getContext());
+               GlobalAveragePoolLowering>(converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

@@ -244,14 +244,15 @@ struct ArgLowering : OpConversionPattern<Op> {
 
 } // namespace
 
-void populateReductionPatterns(RewritePatternSet &patterns) {
+void populateReductionPatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMeanOp>,
                ReduceLowering<ReduceMaxOp>, ReduceLowering<ReduceMinOp>,
                ReduceLowering<ReduceProdOp>, ReduceLowering<ReduceL1Op>,
                ReduceLowering<ReduceL2Op>, ReduceLowering<ReduceSumSquareOp>,
                ReduceLowering<ReduceLogSumOp>,
                ReduceLowering<ReduceLogSumExpOp>, ArgLowering<ArgMaxOp>,
-               ArgLowering<ArgMinOp>>(patterns.getContext());
+               ArgLowering<ArgMinOp>>(converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

@@ -14,6 +14,11 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rw.notifyMatchFailure(op, "constant value is not typed");
+    // Unsigned data keeps its bits under the signless type.
+    if (auto dense = dyn_cast<DenseElementsAttr>(value))
+      if (dense.getElementType().isUnsignedInteger())
+        value = dense.bitcast(
+            resultType(this, op.getOperation()).getElementType());
     rw.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
@@ -50,9 +55,9 @@ struct ReshapeLikeLowering : OpConversionPattern<SourceOp> {
   LogicalResult
   matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op.getOperation());
     rw.replaceOp(op, reshapeTo(rw, op.getLoc(), adaptor.getInput(),
                                outType.getShape()));
     return success();
@@ -64,9 +69,9 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op.getOperation());
     Value init = emptyTensor(rw, op.getLoc(), outType.getShape(),
                              outType.getElementType());
     rw.replaceOp(op, linalg::TransposeOp::create(rw, op.getLoc(),
@@ -82,10 +87,10 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
     Location loc = op.getLoc();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op.getOperation());
     int64_t axis = op.getAxis();
     Value result = emptyTensor(rw, loc, outType.getShape(),
                                outType.getElementType());
@@ -110,9 +115,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 
 /// A slice with negative steps reads backwards, which extract_slice cannot
 /// express: out[i...] = in[start_d + i_d * step_d] as a generic.
-Value reversingSlice(OpBuilder &b, SliceOp op, Value input) {
+Value reversingSlice(OpBuilder &b, SliceOp op, Value input,
+                     RankedTensorType outType) {
   Location loc = op.getLoc();
-  auto outType = cast<RankedTensorType>(op.getType());
   int64_t rank = outType.getRank();
   Value init =
       emptyTensor(b, loc, outType.getShape(), outType.getElementType());
@@ -143,21 +148,20 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    if (resultType.getNumElements() == 0) {
+    auto outType = resultType(this, op.getOperation());
+    if (outType.getNumElements() == 0) {
       // Empty slices may start at the end of a dim, which extract_slice
       // rejects; they have no data to read anyway.
-      rw.replaceOp(op, emptyTensor(rw, op.getLoc(), resultType.getShape(),
-                                   resultType.getElementType()));
+      rw.replaceOp(op, emptyTensor(rw, op.getLoc(), outType.getShape(),
+                                   outType.getElementType()));
       return success();
     }
     if (llvm::any_of(op.getSteps(), [](int64_t s) { return s < 0; })) {
-      rw.replaceOp(op, reversingSlice(rw, op, adaptor.getInput()));
+      rw.replaceOp(op, reversingSlice(rw, op, adaptor.getInput(), outType));
       return success();
     }
-    auto outType = cast<RankedTensorType>(op.getType());
     SmallVector<OpFoldResult> offsets, sizes, strides;
     for (auto [start, size, step] :
          llvm::zip(op.getStarts(), outType.getShape(), op.getSteps())) {
@@ -178,11 +182,11 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rw.getContext();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op.getOperation());
     auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
     auto idxType = cast<RankedTensorType>(adaptor.getIndices().getType());
     int64_t axis = op.getAxis(), q = idxType.getRank();
@@ -234,10 +238,10 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
   LogicalResult
   matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
     Location loc = op.getLoc();
-    auto outType = cast<RankedTensorType>(op.getType());
+    auto outType = resultType(this, op.getOperation());
     auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
     int64_t rank = outType.getRank(), axis = op.getAxis();
     int64_t axisDim = dataType.getDimSize(axis);
@@ -275,11 +279,12 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
 
 } // namespace
 
-void populateShapeOpPatterns(RewritePatternSet &patterns) {
+void populateShapeOpPatterns(const TypeConverter &converter,
+                      RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, IdentityLowering, ShapeLowering,
                ReshapeLikeLowering<FlattenOp>, ReshapeLikeLowering<ReshapeOp>,
                TransposeLowering, ConcatLowering, SliceLowering,
-               GatherLowering, GatherElementsLowering>(patterns.getContext());
+               GatherLowering, GatherElementsLowering>(converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

@@ -148,16 +148,23 @@ Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> pads,
       highR, padValue);
 }
 
-LogicalResult requireStaticShapes(Operation *op,
-                                  ConversionPatternRewriter &rw) {
+bool hasUnsignedOperand(Operation *op) {
+  return llvm::any_of(op->getOperandTypes(), [](Type t) {
+    return getElementTypeOrSelf(t).isUnsignedInteger();
+  });
+}
+
+LogicalResult requireStaticShapes(Operation *op, ConversionPatternRewriter &rw,
+                                  bool allowUnsigned) {
   // Static shapes, and element types the arith dialect computes on
   // (unsigned integers need their own lowering, which is not written yet).
-  auto isStatic = [](Type t) {
+  auto isStatic = [&](Type t) {
     auto rt = dyn_cast<RankedTensorType>(t);
     if (!rt || !rt.hasStaticShape())
       return false;
     Type et = rt.getElementType();
-    return isa<FloatType>(et) || et.isSignlessInteger();
+    return isa<FloatType>(et) || et.isSignlessInteger() ||
+           (allowUnsigned && et.isUnsignedInteger());
   };
   if (llvm::all_of(op->getOperandTypes(), isStatic) &&
       llvm::all_of(op->getResultTypes(), isStatic))

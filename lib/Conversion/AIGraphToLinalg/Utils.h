@@ -55,18 +55,38 @@ mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                        llvm::ArrayRef<int64_t> pads, double value);
 
-/// Requires a static shape on every operand and result of `op`; emits a
-/// diagnostic naming the op's source otherwise.
+/// Requires a static shape on every operand and result of `op`, and element
+/// types the lowering handles (unsigned integers only where `allowUnsigned`).
 llvm::LogicalResult requireStaticShapes(mlir::Operation *op,
-                                        mlir::ConversionPatternRewriter &rw);
+                                        mlir::ConversionPatternRewriter &rw,
+                                        bool allowUnsigned = false);
 
-void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
-void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
-void populatePoolingPatterns(mlir::RewritePatternSet &patterns);
-void populateNormalizationPatterns(mlir::RewritePatternSet &patterns);
-void populateShapeOpPatterns(mlir::RewritePatternSet &patterns);
-void populateElementwiseMorePatterns(mlir::RewritePatternSet &patterns);
-void populateReductionPatterns(mlir::RewritePatternSet &patterns);
+/// Whether any operand of `op` has an unsigned integer element type (the
+/// lowering computes on signless integers and picks unsigned arith ops).
+bool hasUnsignedOperand(mlir::Operation *op);
+
+/// The type of result `i` of `op` after the signless type conversion.
+template <typename Pattern>
+mlir::RankedTensorType resultType(const Pattern *pattern, mlir::Operation *op,
+                                  unsigned i = 0) {
+  return llvm::cast<mlir::RankedTensorType>(
+      pattern->getTypeConverter()->convertType(op->getResult(i).getType()));
+}
+
+void populateElementwisePatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populateLinearAlgebraPatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populatePoolingPatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populateShapeOpPatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populateElementwiseMorePatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(const mlir::TypeConverter &converter,
+                      mlir::RewritePatternSet &patterns);
 
 } // namespace coreai::aigraph
 
