@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
@@ -568,4 +570,98 @@ LogicalResult importDepthToSpaceOp(GraphImporter &g) {
 }
 LogicalResult importSpaceToDepthOp(GraphImporter &g) {
   return importDepthSpaceOp<false>(g);
+}
+
+namespace {
+/// A per-axis scale or zero point reshaped to broadcast along `axis` of a
+/// tensor of `rank` dims (scalars stay scalars).
+Value alongAxis(Emitter &e, Value v, int64_t axis, int64_t rank) {
+  auto t = typeOf(v);
+  if (t.getRank() == 0 || t.getNumElements() == 1)
+    return e.reshape(v, {});
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = t.getNumElements();
+  return e.reshape(v, shape);
+}
+
+LogicalResult checkBlockSize(GraphImporter &g) {
+  if (g.intAttr("block_size", 0) != 0)
+    return g.error() << "blocked quantization is not supported yet";
+  return success();
+}
+} // namespace
+
+/// DequantizeLinear: (x - zero_point) * scale, per tensor or per axis.
+LogicalResult importDequantizeLinearOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0), scale = g.input(1);
+  auto t = typeOf(x);
+  Type ft = typeOf(scale).getElementType();
+  if (!isa<FloatType>(ft) || !isa<IntegerType>(t.getElementType()))
+    return g.error() << "dequantizes integer tensors with float scales only";
+  // The axis only matters for per-axis (1-D, several element) scales.
+  FailureOr<int64_t> axis = 0;
+  if (typeOf(scale).getNumElements() > 1)
+    axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
+  if (failed(axis))
+    return failure();
+  Value y = e.make<aigraph::CastOp>(x, TypeAttr::get(ft));
+  if (Value zp = g.input(2)) {
+    Value zpf = e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+                                        TypeAttr::get(ft));
+    y = e.make<aigraph::SubOp>(y, zpf);
+  }
+  y = e.make<aigraph::MulOp>(y, alongAxis(e, scale, *axis, t.getRank()));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
+}
+
+/// QuantizeLinear: saturate(round_half_even(x / scale) + zero_point).
+LogicalResult importQuantizeLinearOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0), scale = g.input(1);
+  auto t = typeOf(x);
+  Type ft = t.getElementType();
+  if (!isa<FloatType>(ft) || typeOf(scale).getElementType() != ft)
+    return g.error() << "quantizes float tensors with scales of their type";
+  Type target = g.builder.getIntegerType(8, /*isSigned=*/false);
+  if (Value zp = g.input(2))
+    target = typeOf(zp).getElementType();
+  else if (g.attr("output_dtype")) {
+    auto dt = g.elementType(g.intAttr("output_dtype", 2));
+    if (failed(dt))
+      return failure();
+    target = *dt;
+  }
+  auto it = dyn_cast<IntegerType>(target);
+  if (!it || it.getWidth() < 8 || it.getWidth() > 32)
+    return g.error() << "quantizing to " << target << " is not supported yet";
+  // The axis only matters for per-axis (1-D, several element) scales.
+  FailureOr<int64_t> axis = 0;
+  if (typeOf(scale).getNumElements() > 1)
+    axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
+  if (failed(axis))
+    return failure();
+  Value q = e.make<aigraph::RoundOp>(e.make<aigraph::DivOp>(
+      x, alongAxis(e, scale, *axis, t.getRank())));
+  if (Value zp = g.input(2))
+    q = e.make<aigraph::AddOp>(
+        q, e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+                                   TypeAttr::get(ft)));
+  unsigned w = it.getWidth();
+  double lo = it.isUnsigned() ? 0 : -std::ldexp(1.0, w - 1);
+  double hi = it.isUnsigned() ? std::ldexp(1.0, w) - 1
+                              : std::ldexp(1.0, w - 1) - 1;
+  q = e.make<aigraph::ClipOp>(q, e.scalar(ft, lo), e.scalar(ft, hi));
+  Value y = e.make<aigraph::CastOp>(q, TypeAttr::get(target));
+  if (!e.ok)
+    return failure();
+  g.setOutput(0, y);
+  return success();
 }

@@ -373,6 +373,8 @@ LogicalResult importTriluOp(GraphImporter &g);
 LogicalResult importPadOp(GraphImporter &g);
 LogicalResult importCumSumOp(GraphImporter &g);
 LogicalResult importSwishOp(GraphImporter &g);
+LogicalResult importQuantizeLinearOp(GraphImporter &g);
+LogicalResult importDequantizeLinearOp(GraphImporter &g);
 LogicalResult importResizeOp(GraphImporter &g);
 LogicalResult importTileOp(GraphImporter &g);
 LogicalResult importDepthToSpaceOp(GraphImporter &g);
@@ -505,6 +507,8 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Pad", importPadOp)
       .Case("CumSum", importCumSumOp)
       .Case("Swish", importSwishOp)
+      .Case("QuantizeLinear", importQuantizeLinearOp)
+      .Case("DequantizeLinear", importDequantizeLinearOp)
       .Case("Resize", importResizeOp)
       .Case("Upsample", importResizeOp)
       .Case("Tile", importTileOp)
