@@ -60,10 +60,7 @@ LogicalResult importRMSNormalizationOp(GraphImporter &g) {
       ms, e.scalar(et, g.floatAttr("epsilon", 1e-5f))));
   Value y = e.make<aigraph::MulOp>(e.make<aigraph::DivOp>(x, denom),
                                    g.input(1));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// LayerNormalization with its Mean and InvStdDev outputs requested.
@@ -278,10 +275,7 @@ LogicalResult importCumSumOp(GraphImporter &g) {
   Value moved = e.transpose(x, perm);
   Value y = e.make<aigraph::MatMulOp>(moved, m);
   y = e.transpose(y, inverse);
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// Swish: x * sigmoid(alpha * x).
@@ -296,10 +290,7 @@ LogicalResult importSwishOp(GraphImporter &g) {
   Value s = e.make<aigraph::SigmoidOp>(
       e.make<aigraph::MulOp>(x, e.scalar(et, g.floatAttr("alpha", 1.0f))));
   Value y = e.make<aigraph::MulOp>(x, s);
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 namespace {
@@ -340,10 +331,7 @@ LogicalResult importHardmaxOp(GraphImporter &g) {
                          g.builder.getI64Type());
   Value hit = e.make<aigraph::EqualOp>(idx, iota);
   Value y = e.make<aigraph::CastOp>(hit, TypeAttr::get(t.getElementType()));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// LpNormalization: x / ||x||_p along one axis (p = 1 or 2).
@@ -369,10 +357,7 @@ LogicalResult importLpNormalizationOp(GraphImporter &g) {
   else
     return g.error() << "p must be 1 or 2, got " << p;
   Value y = e.make<aigraph::DivOp>(x, norm);
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// OneHot: values[1] where index == position along `axis`, values[0]
@@ -417,10 +402,7 @@ LogicalResult importOneHotOp(GraphImporter &g) {
   Value on = sliceAxis(g, e, e.reshape(values, {2}), 0, 1, 2);
   Value y = e.make<aigraph::WhereOp>(hit, e.reshape(on, {}),
                                      e.reshape(off, {}));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// GlobalMaxPool: max over the spatial dims, kept as size 1.
@@ -458,10 +440,7 @@ LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
   Value y = e.make<aigraph::DivOp>(d, std);
   y = e.make<aigraph::MulOp>(y, e.reshape(g.input(1), chShape));
   y = e.make<aigraph::AddOp>(y, e.reshape(g.input(2), chShape));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// Trilu with a k known only at run time: compare (j - i) with k.
@@ -484,10 +463,7 @@ LogicalResult importTriluRuntimeK(GraphImporter &g) {
   Value mask = g.intAttr("upper", 1) ? e.make<aigraph::GreaterEqualOp>(d, k)
                                      : e.make<aigraph::LessEqualOp>(d, k);
   Value y = e.make<aigraph::WhereOp>(mask, x, e.zero(t.getElementType()));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// Tile: per axis, reshape to [.., 1, d, ..], expand to [.., r, d, ..] and
@@ -519,10 +495,7 @@ LogicalResult importTileOp(GraphImporter &g) {
     shape[axis] *= r;
     x = e.reshape(v, shape);
   }
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, x);
-  return success();
+  return e.bind(0, x);
 }
 
 /// DepthToSpace / SpaceToDepth: a reshape, a transpose and a reshape.
@@ -559,10 +532,7 @@ LogicalResult importDepthSpaceOp(GraphImporter &g) {
     y = e.transpose(y, {0, 3, 5, 1, 2, 4});
     y = e.reshape(y, {n, c * b * b, h / b, w / b});
   }
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 LogicalResult importDepthToSpaceOp(GraphImporter &g) {
@@ -614,10 +584,7 @@ LogicalResult importDequantizeLinearOp(GraphImporter &g) {
     y = e.make<aigraph::SubOp>(y, zpf);
   }
   y = e.make<aigraph::MulOp>(y, alongAxis(e, scale, *axis, t.getRank()));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }
 
 /// QuantizeLinear: saturate(round_half_even(x / scale) + zero_point).
@@ -660,8 +627,5 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
                               : std::ldexp(1.0, w - 1) - 1;
   q = e.make<aigraph::ClipOp>(q, e.scalar(ft, lo), e.scalar(ft, hi));
   Value y = e.make<aigraph::CastOp>(q, TypeAttr::get(target));
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  return success();
+  return e.bind(0, y);
 }

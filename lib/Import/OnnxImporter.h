@@ -169,6 +169,13 @@ struct Emitter {
   mlir::Value transpose(mlir::Value v, llvm::ArrayRef<int64_t> perm) {
     return make<coreai::aigraph::TransposeOp>(v, g.builder.getDenseI64ArrayAttr(perm));
   }
+  /// Binds `v` to `output` unless an earlier step failed.
+  mlir::LogicalResult bind(int output, mlir::Value v) {
+    if (!ok)
+      return mlir::failure();
+    g.setOutput(output, v);
+    return mlir::success();
+  }
   mlir::Value zero(mlir::Type et) {
     return g.constant(mlir::DenseElementsAttr::get(
         mlir::RankedTensorType::get({}, et), g.builder.getZeroAttr(et)));

@@ -90,10 +90,7 @@ LogicalResult nllLoss(GraphImporter &g, Emitter &e, Value input, Value target,
                    loss, g.builder.getDenseI64ArrayAttr(all),
                    g.builder.getBoolAttr(false));
   }
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, loss);
-  return success();
+  return e.bind(0, loss);
 }
 
 } // namespace

@@ -277,28 +277,28 @@ Value reshape(GraphImporter &g, Value v, ArrayRef<int64_t> shape) {
                                     g.builder.getDenseI64ArrayAttr(shape));
 }
 
-LogicalResult importSoftmax(GraphImporter &g) {
+/// Softmax and LogSoftmax: one axis from opset 13 on; before, all dims from
+/// `axis` on, as a 2-D [prod(<axis), prod(>=axis)] tensor.
+template <typename OpT>
+LogicalResult importSoftmaxLike(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   auto type = typeOf(g.input(0));
+  if (!isa<FloatType>(type.getElementType()))
+    return g.error() << "expects a floating-point input, got " << type;
   int64_t rank = type.getRank();
   auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
   if (failed(axis))
     return failure();
-  if (g.opset >= 13 || *axis == rank - 1) {
-    return g.emit<aigraph::SoftmaxOp>(0, g.input(0),
-                                              g.builder.getI64IntegerAttr(*axis));
-  }
-  // Before opset 13 softmax normalizes over all dims from `axis` on, as a
-  // 2-D [prod(<axis), prod(>=axis)] tensor.
+  if (g.opset >= 13 || *axis == rank - 1)
+    return g.emit<OpT>(0, g.input(0), g.builder.getI64IntegerAttr(*axis));
   if (!type.hasStaticShape())
     return g.error() << "needs a static shape";
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i)
     (i < *axis ? outer : inner) *= type.getDimSize(i);
   Value flat = reshape(g, g.input(0), {outer, inner});
-  Value sm = aigraph::SoftmaxOp::create(g.builder, g.loc, flat,
-                                        g.builder.getI64IntegerAttr(1));
+  Value sm = OpT::create(g.builder, g.loc, flat, g.builder.getI64IntegerAttr(1));
   g.setOutput(0, reshape(g, sm, type.getShape()));
   return success();
 }
@@ -583,7 +583,8 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("GlobalAveragePool", importGlobalAveragePool)
       .Case("BatchNormalization", importBatchNorm)
       .Case("LayerNormalization", importLayerNorm)
-      .Case("Softmax", importSoftmax)
+      .Case("Softmax", importSoftmaxLike<aigraph::SoftmaxOp>)
+      .Case("LogSoftmax", importSoftmaxLike<aigraph::LogSoftmaxOp>)
       .Case("Flatten", importFlatten)
       .Case("Reshape", importReshape)
       .Case("Unsqueeze", importSqueezeLike<true>)

@@ -219,31 +219,6 @@ LogicalResult importArg(GraphImporter &g) {
                      g.builder.getBoolAttr(g.intAttr("select_last_index", 0)));
 }
 
-LogicalResult importLogSoftmax(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0))))
-    return failure();
-  auto type = typeOf(g.input(0));
-  int64_t rank = type.getRank();
-  auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
-  if (failed(axis))
-    return failure();
-  if (g.opset >= 13 || *axis == rank - 1) {
-    return g.emit<aigraph::LogSoftmaxOp>(0, g.input(0),
-                       g.builder.getI64IntegerAttr(*axis));
-  }
-  // Before opset 13: over all dims from `axis` on, as a 2-D tensor.
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < *axis ? outer : inner) *= type.getDimSize(i);
-  Value flat = aigraph::ReshapeOp::create(
-      g.builder, g.loc, g.input(0),
-      g.builder.getDenseI64ArrayAttr({outer, inner}));
-  Value sm = aigraph::LogSoftmaxOp::create(g.builder, g.loc, flat,
-                                           g.builder.getI64IntegerAttr(1));
-  return g.emit<aigraph::ReshapeOp>(0, sm,
-                     g.builder.getDenseI64ArrayAttr(type.getShape()));
-}
-
 LogicalResult importExpand(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
@@ -495,7 +470,6 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       })
       .Case("ArgMax", importArg<ArgMaxOp>)
       .Case("ArgMin", importArg<ArgMinOp>)
-      .Case("LogSoftmax", importLogSoftmax)
       .Case("Expand", importExpand)
       .Case("ConstantOfShape", importConstantOfShape)
       .Case("Split", importSplit)
