@@ -369,9 +369,10 @@ LogicalResult importOneHotOp(GraphImporter &g) {
   Value indices = g.input(0), values = g.input(2);
   auto it = typeOf(indices);
   DenseElementsAttr depthAttr = g.constantInput(1);
-  if (!depthAttr || depthAttr.getNumElements() != 1)
-    return g.error() << "depth must be a compile-time constant: it decides "
-                        "the output shape";
+  if (!depthAttr)
+    return g.notConstant(1, "depth", "it decides the output shape");
+  if (depthAttr.getNumElements() != 1)
+    return g.error() << "depth must hold one value";
   Attribute d0 = *depthAttr.getValues<Attribute>().begin();
   int64_t depth = isa<FloatAttr>(d0)
                       ? (int64_t)cast<FloatAttr>(d0).getValueAsDouble()

@@ -199,6 +199,17 @@ DenseElementsAttr GraphImporter::constantInput(int i) const {
   return known.lookup(node->input(i));
 }
 
+LogicalResult GraphImporter::notConstant(int i, StringRef what,
+                                         StringRef why) const {
+  auto diag = error() << what << " must be a compile-time constant: " << why;
+  if (hasInput(i) && graphInputs.contains(node->input(i)))
+    diag << "; it is graph input '" << node->input(i)
+         << "': to specialize the model for one value, bind it with "
+            "--constant "
+         << node->input(i) << "=FILE.pb";
+  return diag;
+}
+
 void GraphImporter::setOutput(int i, Value v) {
   // A reshape of a constant (Unsqueeze of a shape vector...) is a constant.
   if (auto r = v.getDefiningOp<aigraph::ReshapeOp>()) {
@@ -342,6 +353,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(in.name());
+    graphInputs.insert(in.name());
   }
   auto func = func::FuncOp::create(builder, fileLoc, "main",
                                    builder.getFunctionType(argTypes, {}));

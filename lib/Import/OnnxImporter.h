@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -81,6 +82,11 @@ public:
 
   /// Reports an error at the current node and returns failure.
   mlir::InFlightDiagnostic error() const { return mlir::emitError(loc); }
+  /// Reports that operand `i` (`what`) must be a compile-time constant
+  /// because it decides a shape. When the operand is a graph input, the
+  /// message says how to specialize the model: --constant NAME=FILE.pb.
+  mlir::LogicalResult notConstant(int i, llvm::StringRef what,
+                                  llvm::StringRef why) const;
 
   mlir::FailureOr<mlir::DenseElementsAttr>
   tensorToAttr(const onnx::TensorProto &t);
@@ -95,6 +101,8 @@ private:
   const ImportOptions &options;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<mlir::DenseElementsAttr> known;
+  /// Names of the graph inputs that stay function arguments.
+  llvm::StringSet<> graphInputs;
 };
 
 using OpImporter = mlir::LogicalResult (*)(GraphImporter &);

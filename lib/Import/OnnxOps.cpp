@@ -42,9 +42,9 @@ FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
                                           StringRef what) {
   DenseElementsAttr c = g.constantInput(i);
   if (!c)
-    return g.error() << what << " (input " << i
-                     << ") must be a compile-time constant; values that "
-                        "depend on the model's data make shapes dynamic";
+    return g.notConstant(i, (what + " (input " + Twine(i) + ")").str(),
+                         "values that depend on the model's data make "
+                         "shapes dynamic");
   SmallVector<int64_t> out;
   for (const APInt &v : c.getValues<APInt>())
     out.push_back(v.getSExtValue());

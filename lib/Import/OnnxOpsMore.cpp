@@ -305,9 +305,10 @@ LogicalResult importSplit(GraphImporter &g) {
 LogicalResult importRange(GraphImporter &g) {
   DenseElementsAttr s = g.constantInput(0), l = g.constantInput(1),
                     d = g.constantInput(2);
-  if (!s || !l || !d)
-    return g.error() << "start, limit and delta must be compile-time "
-                        "constants: the output shape depends on them";
+  for (int i = 0; i < 3; ++i)
+    if (!g.constantInput(i))
+      return g.notConstant(i, "start, limit and delta",
+                           "the output shape depends on them");
   Type et = s.getElementType();
   auto val = [](DenseElementsAttr a) {
     return isa<FloatType>(a.getElementType())

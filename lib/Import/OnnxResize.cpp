@@ -107,11 +107,9 @@ LogicalResult importResizeOp(GraphImporter &g) {
   DenseElementsAttr scalesAttr = g.constantInput(scalesInput);
   DenseElementsAttr sizesAttr = g.opset < 11 ? nullptr : g.constantInput(3);
   if (g.hasInput(scalesInput) && !scalesAttr)
-    return g.error() << "scales must be a compile-time constant: they decide "
-                        "the output shape";
+    return g.notConstant(scalesInput, "scales", "they decide the output shape");
   if (g.hasInput(3) && !sizesAttr)
-    return g.error() << "sizes must be a compile-time constant: they decide "
-                        "the output shape";
+    return g.notConstant(3, "sizes", "they decide the output shape");
   if (scalesAttr && scalesAttr.getNumElements() > 0) {
     if (scalesAttr.getNumElements() != (int64_t)axes.size())
       return g.error() << "scales needs " << axes.size() << " entries";
