@@ -116,8 +116,14 @@ def AIGraph_WhereOp : AIGraph_Op<"where"> {
 def AIGraph_CastOp : AIGraph_Op<"cast"> {
   let summary = "Converts elements to another type (ONNX Cast semantics)";
   let description = [{ Float to integer truncates toward zero; to i1 is
-    `x != 0`; from i1 is 0 or 1. }];
-  let arguments = (ins AIGraph_Tensor:$input, TypeAttr:$to);
+    `x != 0`; from i1 is 0 or 1. To 4- and 2-bit integers keeps the low
+    bits. To float8 and float4 rounds to nearest even; out-of-range values
+    saturate to the largest finite value when `saturate` is set, else become
+    infinity or NaN as the type has them (float4e2m1 always saturates). To
+    float8e8m0 rounds the exponent as `round_mode` says (up, down, nearest). }];
+  let arguments = (ins AIGraph_Tensor:$input, TypeAttr:$to,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                       DefaultValuedStrAttr<StrAttr, "up">:$round_mode);
   let results = (outs AIGraph_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }

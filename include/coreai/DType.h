@@ -28,6 +28,19 @@ enum class DType : uint8_t {
   U32 = 12,
   U64 = 13,
   BF16 = 16,
+  // Narrow types: in memory (kernel buffers, NDArray) one value per byte, a
+  // float's code in the low bits, an integer sign- or zero-extended. ONNX
+  // files pack the 4- and 2-bit types; TensorIO unpacks them.
+  F8E4M3FN = 17,
+  F8E4M3FNUZ = 18,
+  F8E5M2 = 19,
+  F8E5M2FNUZ = 20,
+  U4 = 21,
+  I4 = 22,
+  F4E2M1 = 23,
+  F8E8M0 = 24,
+  U2 = 25,
+  I2 = 26,
 };
 
 /// Size in bytes of one element; 0 for types without a fixed size.
@@ -36,6 +49,16 @@ inline size_t dtypeSize(DType t) {
   case DType::U8:
   case DType::I8:
   case DType::Bool:
+  case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+  case DType::U4:
+  case DType::I4:
+  case DType::F4E2M1:
+  case DType::F8E8M0:
+  case DType::U2:
+  case DType::I2:
     return 1;
   case DType::U16:
   case DType::I16:
@@ -72,6 +95,16 @@ inline const char *dtypeName(DType t) {
   case DType::U32: return "uint32";
   case DType::U64: return "uint64";
   case DType::BF16: return "bfloat16";
+  case DType::F8E4M3FN: return "float8e4m3fn";
+  case DType::F8E4M3FNUZ: return "float8e4m3fnuz";
+  case DType::F8E5M2: return "float8e5m2";
+  case DType::F8E5M2FNUZ: return "float8e5m2fnuz";
+  case DType::U4: return "uint4";
+  case DType::I4: return "int4";
+  case DType::F4E2M1: return "float4e2m1";
+  case DType::F8E8M0: return "float8e8m0";
+  case DType::U2: return "uint2";
+  case DType::I2: return "int2";
   default: return "undefined";
   }
 }

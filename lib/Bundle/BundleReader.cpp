@@ -175,9 +175,18 @@ std::unique_ptr<BundleFile> BundleFile::open(const std::string &path,
 std::unique_ptr<BundleFile> BundleFile::fromBytes(std::vector<uint8_t> bytes,
                                                   ReadError &error) {
   std::unique_ptr<BundleFile> file(new BundleFile());
-  file->owned_ = std::move(bytes);
-  file->data_ = file->owned_.data();
-  file->size_ = file->owned_.size();
+  size_t alloc = (bytes.size() + 63) / 64 * 64;
+  file->owned_.reset(
+      static_cast<uint8_t *>(std::aligned_alloc(64, alloc ? alloc : 64)));
+  if (!file->owned_) {
+    error.message = "out of memory reading a bundle of " +
+                    std::to_string(bytes.size()) + " bytes";
+    return nullptr;
+  }
+  if (!bytes.empty())
+    std::memcpy(file->owned_.get(), bytes.data(), bytes.size());
+  file->data_ = file->owned_.get();
+  file->size_ = bytes.size();
   if (!file->verify(error))
     return nullptr;
   return file;

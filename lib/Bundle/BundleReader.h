@@ -15,6 +15,7 @@
 #include "lib/Bundle/BundleWriter.h" // TensorDesc, DebugEntry
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -126,7 +127,12 @@ private:
   const uint8_t *data_ = nullptr;
   uint64_t size_ = 0;
   bool mapped_ = false;
-  std::vector<uint8_t> owned_;
+  // In-memory bytes, copied to 64-byte aligned storage so segments keep
+  // the alignment the format promises (a vector's data is only 16-aligned).
+  struct FreeDeleter {
+    void operator()(uint8_t *p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, FreeDeleter> owned_;
 
   const fb::Bundle *root_ = nullptr;
   uint64_t metadataHash_ = 0;

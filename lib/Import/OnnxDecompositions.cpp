@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
 
+#include "dialects/AIGraph/NarrowTypes.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -570,8 +572,10 @@ LogicalResult importDequantizeLinearOp(GraphImporter &g) {
   Value x = g.input(0), scale = g.input(1);
   auto t = typeOf(x);
   Type ft = typeOf(scale).getElementType();
-  if (!isa<FloatType>(ft) || !isa<IntegerType>(t.getElementType()))
-    return g.error() << "dequantizes integer tensors with float scales only";
+  if (!isa<FloatType>(ft) || (!isa<IntegerType>(t.getElementType()) &&
+                              !aigraph::isNarrowFloat(t.getElementType())))
+    return g.error() << "dequantizes integer and float8/float4 tensors with "
+                        "float scales only";
   // The axis only matters for per-axis (1-D, several element) scales.
   FailureOr<int64_t> axis = 0;
   if (typeOf(scale).getNumElements() > 1)
@@ -608,7 +612,8 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
     target = *dt;
   }
   auto it = dyn_cast<IntegerType>(target);
-  if (!it || it.getWidth() < 8 || it.getWidth() > 32)
+  bool toFloat = aigraph::isNarrowFloat(target);
+  if (!toFloat && (!it || it.getWidth() < 2 || it.getWidth() > 32))
     return g.error() << "quantizing to " << target << " is not supported yet";
   // The axis only matters for per-axis (1-D, several element) scales.
   FailureOr<int64_t> axis = 0;
@@ -616,8 +621,19 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
     axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
   if (failed(axis))
     return failure();
-  Value q = e.make<aigraph::RoundOp>(e.make<aigraph::DivOp>(
-      x, alongAxis(e, scale, *axis, t.getRank())));
+  Value q = e.make<aigraph::DivOp>(x, alongAxis(e, scale, *axis, t.getRank()));
+  if (toFloat) {
+    // float8/float4: the Cast rounds (to nearest even) and saturates.
+    if (Value zp = g.input(2))
+      q = e.make<aigraph::AddOp>(
+          q, e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+                                     TypeAttr::get(ft)));
+    return e.bind(0, e.make<aigraph::CastOp>(
+                         q, TypeAttr::get(target),
+                         g.builder.getBoolAttr(g.intAttr("saturate", 1)),
+                         g.builder.getStringAttr("up")));
+  }
+  q = e.make<aigraph::RoundOp>(q);
   if (Value zp = g.input(2))
     q = e.make<aigraph::AddOp>(
         q, e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
 
+#include "dialects/AIGraph/NarrowTypes.h"
+
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -40,11 +42,28 @@ FailureOr<Type> GraphImporter::elementType(int32_t t) {
   case onnx::TensorProto::UINT16: return Type(builder.getIntegerType(16, false));
   case onnx::TensorProto::UINT32: return Type(builder.getIntegerType(32, false));
   case onnx::TensorProto::UINT64: return Type(builder.getIntegerType(64, false));
-  default:
-    return emitError(loc) << "element type "
-                          << onnx::TensorProto::DataType_Name(
-                                 (onnx::TensorProto::DataType)t)
-                          << " (" << t << ") is not supported";
+  // Types newer than the protobuf definitions of Debian's libonnx: by number.
+  case 17: return Type(builder.getType<Float8E4M3FNType>());
+  case 18: return Type(builder.getType<Float8E4M3FNUZType>());
+  case 19: return Type(builder.getType<Float8E5M2Type>());
+  case 20: return Type(builder.getType<Float8E5M2FNUZType>());
+  case 21: return Type(builder.getIntegerType(4, false));
+  case 22: return Type(builder.getIntegerType(4));
+  case 23: return Type(builder.getType<Float4E2M1FNType>());
+  case 24: return Type(builder.getType<Float8E8M0FNUType>());
+  case 25: return Type(builder.getIntegerType(2, false));
+  case 26: return Type(builder.getIntegerType(2));
+  default: {
+    static const char *const names[] = {
+        "UNDEFINED", "FLOAT",  "UINT8",     "INT8",   "UINT16", "INT16",
+        "INT32",     "INT64",  "STRING",    "BOOL",   "FLOAT16", "DOUBLE",
+        "UINT32",    "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16"};
+    std::string name = t >= 0 && t < (int32_t)std::size(names)
+                           ? names[t]
+                           : "unknown";
+    return emitError(loc) << "element type " << name << " (" << t
+                          << ") is not supported";
+  }
   }
 }
 
@@ -65,6 +84,8 @@ GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
   int64_t count = type.getNumElements();
   unsigned bits = et->getIntOrFloatBitWidth();
   size_t bytes = bits == 1 ? 1 : bits / 8;
+  if (aigraph::isNarrowType(*et))
+    return narrowTensorToAttr(t, type);
 
   auto sizeError = [&](size_t got) {
     return emitError(loc) << "tensor '" << t.name() << "' holds " << got
@@ -138,6 +159,40 @@ GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
     return DenseElementsAttr::get(type, v);
   }
   }
+}
+
+/// 8-bit floats: one byte per value. 4- and 2-bit types: packed, low bits
+/// first. Either in raw_data or one byte per int32_data entry.
+FailureOr<DenseElementsAttr>
+GraphImporter::narrowTensorToAttr(const onnx::TensorProto &t,
+                                  RankedTensorType type) {
+  Type et = type.getElementType();
+  unsigned bits = et.getIntOrFloatBitWidth();
+  int64_t count = type.getNumElements();
+  int64_t perByte = 8 / bits;
+  size_t want = (count + perByte - 1) / perByte;
+  std::string bytes;
+  if (t.has_raw_data()) {
+    bytes = t.raw_data();
+  } else {
+    for (int32_t x : t.int32_data())
+      bytes.push_back((char)(uint8_t)x);
+  }
+  if (bytes.size() != want)
+    return emitError(loc) << "tensor '" << t.name() << "' holds "
+                          << bytes.size() << " bytes, its " << count << " "
+                          << et << " values need " << want;
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t code = ((uint8_t)bytes[i / perByte] >> (i % perByte * bits)) &
+                    ((1u << bits) - 1);
+    if (auto ft = dyn_cast<FloatType>(et))
+      values.push_back(
+          FloatAttr::get(ft, APFloat(ft.getFloatSemantics(), APInt(bits, code))));
+    else
+      values.push_back(IntegerAttr::get(et, APInt(bits, code)));
+  }
+  return DenseElementsAttr::get(type, values);
 }
 
 FailureOr<RankedTensorType>

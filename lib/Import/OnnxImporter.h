@@ -93,6 +93,8 @@ public:
   mlir::FailureOr<mlir::Type> elementType(int32_t onnxType);
 
 private:
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  narrowTensorToAttr(const onnx::TensorProto &t, mlir::RankedTensorType type);
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);

@@ -125,14 +125,19 @@ LogicalResult castTo(GraphImporter &g, Type to) {
   Value x = g.input(0);
   Type from = typeOf(x).getElementType();
   auto supported = [](Type t) {
-    return isa<Float32Type, Float64Type, Float16Type, BFloat16Type>(t) ||
-           t.isSignlessInteger() || t.isUnsignedInteger();
+    return isa<FloatType>(t) || t.isSignlessInteger() ||
+           t.isUnsignedInteger();
   };
   if (!supported(from) || !supported(to))
     return g.error() << "Cast from " << from << " to " << to
                      << " is not supported yet";
-  return g.emit<aigraph::CastOp>(0, x,
-                                         TypeAttr::get(to));
+  std::string roundMode = g.stringAttr("round_mode", "up");
+  if (roundMode != "up" && roundMode != "down" && roundMode != "nearest")
+    return g.error() << "round_mode must be up, down or nearest, got '"
+                     << roundMode << "'";
+  return g.emit<aigraph::CastOp>(
+      0, x, TypeAttr::get(to), g.builder.getBoolAttr(g.intAttr("saturate", 1)),
+      g.builder.getStringAttr(roundMode));
 }
 
 LogicalResult importCast(GraphImporter &g) {

@@ -36,9 +36,23 @@ FailureOr<coreai::DType> toDType(Location loc, Type t) {
     return coreai::DType::BF16;
   if (t.isInteger(1))
     return coreai::DType::Bool;
+  if (isa<Float8E4M3FNType>(t))
+    return coreai::DType::F8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(t))
+    return coreai::DType::F8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(t))
+    return coreai::DType::F8E5M2;
+  if (isa<Float8E5M2FNUZType>(t))
+    return coreai::DType::F8E5M2FNUZ;
+  if (isa<Float4E2M1FNType>(t))
+    return coreai::DType::F4E2M1;
+  if (isa<Float8E8M0FNUType>(t))
+    return coreai::DType::F8E8M0;
   if (auto it = dyn_cast<IntegerType>(t)) {
     bool u = it.isUnsigned();
     switch (it.getWidth()) {
+    case 2: return u ? coreai::DType::U2 : coreai::DType::I2;
+    case 4: return u ? coreai::DType::U4 : coreai::DType::I4;
     case 8: return u ? coreai::DType::U8 : coreai::DType::I8;
     case 16: return u ? coreai::DType::U16 : coreai::DType::I16;
     case 32: return u ? coreai::DType::U32 : coreai::DType::I32;

@@ -10,6 +10,7 @@
 
 #include "lib/Bundle/BundleFormat.h"
 #include "lib/Bundle/Shape.h"
+#include "lib/Runtime/Half.h"
 
 #include <cstring>
 
@@ -225,7 +226,26 @@ NDArray parseNpy(const uint8_t *data, size_t size) {
   return array;
 }
 
-std::vector<uint8_t> encodeNpy(const NDArray &array) {
+std::vector<uint8_t> encodeNpy(const NDArray &in) {
+  // numpy has no bfloat16, float8 or float4: they widen to float32. The 4-
+  // and 2-bit integers are already one per byte: int8/uint8.
+  NDArray widened;
+  DType t = in.dtype();
+  if (t == DType::BF16 || isNarrowFloat(t)) {
+    widened = NDArray(DType::F32, in.shape());
+    float *dst = widened.dataAs<float>();
+    for (uint64_t i = 0; i < in.elementCount(); ++i)
+      dst[i] = t == DType::BF16
+                   ? bfloat16ToFloat(in.dataAs<uint16_t>()[i])
+                   : narrowFloatToFloat(t, in.dataAs<uint8_t>()[i]);
+  } else if (t == DType::I4 || t == DType::I2 || t == DType::U4 ||
+             t == DType::U2) {
+    widened = NDArray(t == DType::I4 || t == DType::I2 ? DType::I8 : DType::U8,
+                      in.shape());
+    if (in.byteSize())
+      std::memcpy(widened.data(), in.data(), in.byteSize());
+  }
+  const NDArray &array = widened.dtype() == DType::Undefined ? in : widened;
   const char *descr = descrFor(array.dtype());
   if (!descr)
     throw TensorFileError(std::string(dtypeName(array.dtype())) +

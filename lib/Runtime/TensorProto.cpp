@@ -214,6 +214,18 @@ Storage storageFor(DType dtype) {
   }
 }
 
+/// Bits per value of the types ONNX files pack several to a byte, else 0.
+unsigned packedBitsOf(DType t) {
+  switch (t) {
+  case DType::I4:
+  case DType::U4:
+  case DType::F4E2M1: return 4;
+  case DType::I2:
+  case DType::U2: return 2;
+  default: return 0;
+  }
+}
+
 const char *storageName(Storage s) {
   switch (s) {
   case Storage::Float: return "float_data";
@@ -263,6 +275,32 @@ NDArray parseTensorProto(const uint8_t *data, size_t size, std::string *name) {
   // Sizes are checked before allocating, so a small file cannot make us
   // allocate a huge tensor.
   uint64_t count = bytes / dtypeSize(dtype);
+  // The 4- and 2-bit types are packed (low bits first) in raw_data, and one
+  // packed byte per int32_data entry; in memory they are one per byte.
+  unsigned packedBits = packedBitsOf(dtype);
+  if (packedBits) {
+    uint64_t perByte = 8 / packedBits;
+    uint64_t stored = (count + perByte - 1) / perByte;
+    if (f.hasRaw ? f.rawSize != stored : f.int32s.size() != stored)
+      bad("TensorProto has " +
+          std::to_string(f.hasRaw ? f.rawSize : f.int32s.size()) +
+          " packed bytes, expected " + std::to_string(stored) + " for " +
+          bundle::formatType(dtype, f.dims));
+    NDArray out(dtype, f.dims);
+    if (name)
+      *name = f.name;
+    bool isSigned = dtype == DType::I4 || dtype == DType::I2;
+    uint8_t *dst = out.dataAs<uint8_t>();
+    for (uint64_t i = 0; i < count; ++i) {
+      uint8_t byte = f.hasRaw ? f.raw[i / perByte]
+                              : static_cast<uint8_t>(f.int32s[i / perByte]);
+      unsigned v = (byte >> (i % perByte * packedBits)) & ((1u << packedBits) - 1);
+      if (isSigned && (v >> (packedBits - 1)))
+        v |= ~0u << packedBits;
+      dst[i] = static_cast<uint8_t>(v);
+    }
+    return out;
+  }
   Storage storage = storageFor(dtype);
   if (f.hasRaw && f.rawSize != bytes)
     bad("TensorProto raw_data has " + std::to_string(f.rawSize) +
@@ -294,7 +332,12 @@ NDArray parseTensorProto(const uint8_t *data, size_t size, std::string *name) {
   case DType::F16:
   case DType::BF16: store<uint16_t>(out, f.int32s); break;
   case DType::U8:
-  case DType::Bool: store<uint8_t>(out, f.int32s); break;
+  case DType::Bool:
+  case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+  case DType::F8E8M0: store<uint8_t>(out, f.int32s); break;
   default:
     bad(std::string("unsupported TensorProto data_type ") + dtypeName(dtype));
   }

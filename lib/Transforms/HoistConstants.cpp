@@ -2,6 +2,7 @@
 #include "lib/Transforms/Passes.h"
 
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/NarrowTypes.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -43,6 +44,10 @@ struct HoistConstants : coreai::impl::HoistConstantsBase<HoistConstants> {
     SmallVector<coreai::aigraph::ConstantOp> toHoist;
     func.walk([&](coreai::aigraph::ConstantOp c) {
       auto type = cast<ShapedType>(c.getType());
+      // Narrow types change their storage in the lowering (NarrowTypes.h);
+      // they stay inline constants.
+      if (coreai::aigraph::isNarrowType(type.getElementType()))
+        return;
       int64_t bits = type.getNumElements() *
                      (int64_t)type.getElementTypeBitWidth();
       if ((bits + 7) / 8 >= minBytes)

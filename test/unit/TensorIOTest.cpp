@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 
 using namespace coreai;
@@ -133,7 +134,8 @@ TEST_CASE("npy: every supported dtype round trips", "[tensorio]") {
     CHECK(b.shape() == a.shape());
     CHECK(std::memcmp(a.data(), b.data(), a.byteSize()) == 0);
   }
-  CHECK_THROWS_AS(encodeNpy(NDArray(DType::BF16, {2})), TensorFileError);
+  // bfloat16 has no .npy type; it widens (see below) instead of failing.
+  CHECK(npy(encodeNpy(NDArray(DType::BF16, {2}))).dtype() == DType::F32);
 }
 
 TEST_CASE("npy: bad files are refused with a reason", "[tensorio]") {
@@ -225,6 +227,67 @@ TEST_CASE("TensorProto: every storage field", "[tensorio]") {
                      .bytesField(9, test::floatBytes({42})));
   CHECK(s.shape().empty());
   CHECK(values<float>(s) == std::vector<float>{42});
+}
+
+TEST_CASE("TensorProto: 4- and 2-bit types unpack to one value per byte",
+          "[tensorio]") {
+  // int4 [7, -8, -1] packed low nibble first: 0x87, 0x0F.
+  NDArray i4 = pb(Proto().varintField(1, 3).varintField(2, 22).bytesField(
+      9, {0x87, 0x0F}));
+  CHECK(i4.dtype() == DType::I4);
+  CHECK(values<int8_t>(i4) == std::vector<int8_t>{7, -8, -1});
+  // uint4 keeps 15 as 15; int32_data carries one packed byte per entry.
+  NDArray u4 = pb(
+      Proto().varintField(1, 2).varintField(2, 21).packedVarints(5, {0xF3}));
+  CHECK(values<uint8_t>(u4) == std::vector<uint8_t>{3, 15});
+  // int2: four per byte; 0b11 is -1, 0b10 is -2.
+  NDArray i2 = pb(Proto().varintField(1, 5).varintField(2, 26).bytesField(
+      9, {0xE4, 0x03}));
+  CHECK(values<int8_t>(i2) == std::vector<int8_t>{0, 1, -2, -1, -1});
+  // Packed sizes are checked: 3 int4 values need 2 bytes.
+  CHECK(pbError(Proto().varintField(1, 3).varintField(2, 22).bytesField(
+            9, {0x87})) ==
+        "TensorProto has 1 packed bytes, expected 2 for int4 [3]");
+}
+
+TEST_CASE("float8 and float4 codes decode to their values", "[tensorio]") {
+  // float8e4m3fn: 0x7E is the largest finite (448), 0x7F NaN, 0x01 the
+  // smallest subnormal (2^-9); there is no infinity.
+  CHECK(narrowFloatToFloat(DType::F8E4M3FN, 0x7E) == 448.0f);
+  CHECK(std::isnan(narrowFloatToFloat(DType::F8E4M3FN, 0x7F)));
+  CHECK(narrowFloatToFloat(DType::F8E4M3FN, 0x01) == std::ldexp(1.0f, -9));
+  CHECK(narrowFloatToFloat(DType::F8E4M3FN, 0xB8) == -1.0f);
+  // float8e5m2 has infinities; the fnuz types have one NaN (0x80), no -0.
+  CHECK(narrowFloatToFloat(DType::F8E5M2, 0x7C) == INFINITY);
+  CHECK(narrowFloatToFloat(DType::F8E5M2, 0x7B) == 57344.0f);
+  CHECK(std::isnan(narrowFloatToFloat(DType::F8E4M3FNUZ, 0x80)));
+  CHECK(narrowFloatToFloat(DType::F8E4M3FNUZ, 0x7F) == 240.0f);
+  CHECK(narrowFloatToFloat(DType::F8E5M2FNUZ, 0x7F) == 57344.0f);
+  // float4e2m1: 0x7 is 6, 0xE is -4; float8e8m0: 2^(code - 127).
+  CHECK(narrowFloatToFloat(DType::F4E2M1, 0x7) == 6.0f);
+  CHECK(narrowFloatToFloat(DType::F4E2M1, 0xE) == -4.0f);
+  CHECK(narrowFloatToFloat(DType::F8E8M0, 0x7C) == 0.125f);
+  CHECK(std::isnan(narrowFloatToFloat(DType::F8E8M0, 0xFF)));
+}
+
+TEST_CASE("npy: types numpy lacks are widened", "[tensorio]") {
+  NDArray f8(DType::F8E4M3FN, {3});
+  std::memcpy(f8.data(), "\x7E\xB8\x01", 3);
+  NDArray back = npy(encodeNpy(f8));
+  CHECK(back.dtype() == DType::F32);
+  CHECK(values<float>(back) ==
+        std::vector<float>{448.0f, -1.0f, std::ldexp(1.0f, -9)});
+
+  NDArray bf(DType::BF16, {1});
+  uint16_t bits = 0x3FC0; // 1.5
+  std::memcpy(bf.data(), &bits, 2);
+  CHECK(values<float>(npy(encodeNpy(bf))) == std::vector<float>{1.5f});
+
+  NDArray i4(DType::I4, {2});
+  std::memcpy(i4.data(), "\xF8\x07", 2);
+  NDArray i4back = npy(encodeNpy(i4));
+  CHECK(i4back.dtype() == DType::I8);
+  CHECK(values<int8_t>(i4back) == std::vector<int8_t>{-8, 7});
 }
 
 TEST_CASE("TensorProto: bad files are refused with a reason", "[tensorio]") {

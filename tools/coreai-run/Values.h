@@ -11,7 +11,7 @@ namespace coreai::run {
 
 inline bool isFloatType(DType t) {
   return t == DType::F32 || t == DType::F64 || t == DType::F16 ||
-         t == DType::BF16;
+         t == DType::BF16 || runtime::isNarrowFloat(t);
 }
 
 /// Element `i` as a double (exact for every dtype but 64-bit integers beyond
@@ -22,7 +22,18 @@ inline double doubleAt(const runtime::NDArray &a, uint64_t i) {
   case DType::F64: return a.dataAs<double>()[i];
   case DType::F16: return runtime::halfToFloat(a.dataAs<uint16_t>()[i]);
   case DType::BF16: return runtime::bfloat16ToFloat(a.dataAs<uint16_t>()[i]);
-  case DType::I8: return a.dataAs<int8_t>()[i];
+  case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+  case DType::F4E2M1:
+  case DType::F8E8M0:
+    return runtime::narrowFloatToFloat(a.dtype(), a.dataAs<uint8_t>()[i]);
+  case DType::I8:
+  case DType::I4:
+  case DType::I2: return a.dataAs<int8_t>()[i];
+  case DType::U4:
+  case DType::U2:
   case DType::I16: return a.dataAs<int16_t>()[i];
   case DType::I32: return a.dataAs<int32_t>()[i];
   case DType::I64: return static_cast<double>(a.dataAs<int64_t>()[i]);

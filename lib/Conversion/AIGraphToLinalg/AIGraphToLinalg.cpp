@@ -23,12 +23,45 @@ struct ConvertAIGraphToLinalg
     TypeConverter converter;
     converter.addConversion([](Type t) { return t; });
     converter.addConversion([ctx](IntegerType t) -> Type {
+      if (coreai::aigraph::isNarrowInteger(t))
+        return IntegerType::get(ctx, 8);
       return t.isUnsigned() ? IntegerType::get(ctx, t.getWidth()) : t;
+    });
+    // float8/float4 are stored one code per byte (NarrowTypes.h).
+    converter.addConversion([ctx](FloatType t) -> Type {
+      return coreai::aigraph::isNarrowFloat(t) ? IntegerType::get(ctx, 8)
+                                               : Type(t);
     });
     converter.addConversion([&converter](RankedTensorType t) -> Type {
       return RankedTensorType::get(
           t.getShape(), converter.convertType(t.getElementType()));
     });
+    // Values of narrow types change their storage here; an op that cannot
+    // compute on them is reported before the conversion, which could not
+    // otherwise reconcile its operands' types.
+    bool narrowMisuse = false;
+    getOperation().walk([&](Operation *op) {
+      if (!isa<coreai::aigraph::AIGraphDialect>(op->getDialect()) ||
+          isa<coreai::aigraph::CastOp, coreai::aigraph::ConstantOp,
+              coreai::aigraph::ReshapeOp, coreai::aigraph::IdentityOp,
+              coreai::aigraph::TransposeOp, coreai::aigraph::ExpandOp,
+              coreai::aigraph::ConcatOp, coreai::aigraph::SliceOp>(op))
+        return;
+      auto narrow = [](Type t) {
+        return coreai::aigraph::isNarrowType(getElementTypeOrSelf(t));
+      };
+      if (llvm::any_of(op->getOperandTypes(), narrow) ||
+          llvm::any_of(op->getResultTypes(), narrow)) {
+        op->emitError() << "cannot lower '" << op->getName()
+                        << "' for this unit: float8, float4 and 4- or 2-bit "
+                           "integer values only support Cast and data "
+                           "movement";
+        narrowMisuse = true;
+      }
+    });
+    if (narrowMisuse)
+      return signalPassFailure();
+
     RewritePatternSet patterns(ctx);
     coreai::aigraph::populateElementwisePatterns(converter, patterns);
     coreai::aigraph::populateLinearAlgebraPatterns(converter, patterns);

@@ -30,38 +30,6 @@ Value softplus(OpBuilder &b, Location l, Value x) {
   return math::Log1pOp::create(b, l, math::ExpOp::create(b, l, x));
 }
 
-/// Converts a scalar between element types with ONNX Cast semantics;
-/// integers are signless, so their signedness comes separately.
-Value castScalar(OpBuilder &b, Location l, Value x, Type to,
-                 bool fromUnsigned = false, bool toUnsigned = false) {
-  Type from = x.getType();
-  if (from == to)
-    return x;
-  auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
-  if (fromF && toF)
-    return fromF.getWidth() < toF.getWidth()
-               ? (Value)arith::ExtFOp::create(b, l, to, x)
-               : (Value)arith::TruncFOp::create(b, l, to, x);
-  if (fromF) {
-    if (to.isInteger(1))
-      return cmpF(b, l, arith::CmpFPredicate::UNE, x, cst(b, l, x, 0));
-    return toUnsigned ? (Value)arith::FPToUIOp::create(b, l, to, x)
-                      : (Value)arith::FPToSIOp::create(b, l, to, x);
-  }
-  if (toF)
-    return from.isInteger(1) || fromUnsigned
-               ? (Value)arith::UIToFPOp::create(b, l, to, x)
-               : (Value)arith::SIToFPOp::create(b, l, to, x);
-  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
-  if (tw == 1)
-    return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x,
-                                 scalarConstant(b, l, from, 0));
-  if (fw < tw)
-    return fw == 1 || fromUnsigned ? (Value)arith::ExtUIOp::create(b, l, to, x)
-                                   : (Value)arith::ExtSIOp::create(b, l, to, x);
-  return arith::TruncIOp::create(b, l, to, x);
-}
-
 template <typename Op>
 Value emitScalar(OpBuilder &b, Location l, Op op, ValueRange a);
 
@@ -356,14 +324,8 @@ Value emitScalar(OpBuilder &b, Location l, WhereOp, ValueRange a) {
 }
 template <>
 Value emitScalar(OpBuilder &b, Location l, CastOp op, ValueRange a) {
-  Type to = op.getTo();
-  Type signlessTo = to.isUnsignedInteger()
-                        ? (Type)b.getIntegerType(to.getIntOrFloatBitWidth())
-                        : to;
-  return castScalar(b, l, a[0], signlessTo,
-                    getElementTypeOrSelf(op.getInput().getType())
-                        .isUnsignedInteger(),
-                    to.isUnsignedInteger());
+  return castElement(b, l, a[0], getElementTypeOrSelf(op.getInput().getType()),
+                     op.getTo(), op.getSaturate(), op.getRoundMode());
 }
 template <>
 Value emitScalar(OpBuilder &b, Location l, ClipOp op, ValueRange a) {

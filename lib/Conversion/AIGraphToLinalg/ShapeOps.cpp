@@ -14,11 +14,24 @@ struct ConstantLowering : OpConversionPattern<ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value)
       return rw.notifyMatchFailure(op, "constant value is not typed");
-    // Unsigned data keeps its bits under the signless type.
-    if (auto dense = dyn_cast<DenseElementsAttr>(value))
-      if (dense.getElementType().isUnsignedInteger())
-        value = dense.bitcast(
-            resultType(this, op.getOperation()).getElementType());
+    // Unsigned data keeps its bits under the signless type; narrow types
+    // are stored one per byte (float codes, or sign/zero-extended integers).
+    if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+      Type et = dense.getElementType();
+      Type to = resultType(this, op.getOperation()).getElementType();
+      if (isNarrowFloat(et))
+        value = cast<DenseFPElementsAttr>(dense).mapValues(
+            to, [](const APFloat &f) {
+              return f.bitcastToAPInt().zext(8);
+            });
+      else if (isNarrowInteger(et))
+        value = cast<DenseIntElementsAttr>(dense).mapValues(
+            to, [&](const APInt &v) {
+              return et.isUnsignedInteger() ? v.zext(8) : v.sext(8);
+            });
+      else if (et.isUnsignedInteger())
+        value = dense.bitcast(to);
+    }
     rw.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }

@@ -163,6 +163,11 @@ LogicalResult requireStaticShapes(Operation *op, ConversionPatternRewriter &rw,
     if (!rt || !rt.hasStaticShape())
       return false;
     Type et = rt.getElementType();
+    // Byte-stored narrow types move through data-movement ops; only Cast
+    // computes on them.
+    if (isNarrowType(et))
+      return isa<CastOp, ReshapeOp, IdentityOp, TransposeOp, ExpandOp,
+                 ConcatOp, SliceOp>(op);
     return isa<FloatType>(et) || et.isSignlessInteger() ||
            (allowUnsigned && et.isUnsignedInteger());
   };
@@ -171,6 +176,37 @@ LogicalResult requireStaticShapes(Operation *op, ConversionPatternRewriter &rw,
     return success();
   return rw.notifyMatchFailure(op, "dynamic shapes are not supported; bind "
                                    "symbolic dims with --shape");
+}
+
+Value castScalar(OpBuilder &b, Location l, Value x, Type to, bool fromUnsigned,
+                 bool toUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
+  if (fromF && toF)
+    return fromF.getWidth() < toF.getWidth()
+               ? (Value)arith::ExtFOp::create(b, l, to, x)
+               : (Value)arith::TruncFOp::create(b, l, to, x);
+  if (fromF) {
+    if (to.isInteger(1))
+      return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, x,
+                                   scalarConstant(b, l, from, 0));
+    return toUnsigned ? (Value)arith::FPToUIOp::create(b, l, to, x)
+                      : (Value)arith::FPToSIOp::create(b, l, to, x);
+  }
+  if (toF)
+    return from.isInteger(1) || fromUnsigned
+               ? (Value)arith::UIToFPOp::create(b, l, to, x)
+               : (Value)arith::SIToFPOp::create(b, l, to, x);
+  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
+  if (tw == 1)
+    return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x,
+                                 scalarConstant(b, l, from, 0));
+  if (fw < tw)
+    return fw == 1 || fromUnsigned ? (Value)arith::ExtUIOp::create(b, l, to, x)
+                                   : (Value)arith::ExtSIOp::create(b, l, to, x);
+  return arith::TruncIOp::create(b, l, to, x);
 }
 
 } // namespace coreai::aigraph

@@ -3,6 +3,7 @@
 #define COREAI_LIB_CONVERSION_AIGRAPHTOLINALG_UTILS_H
 
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/NarrowTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -60,6 +61,19 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 llvm::LogicalResult requireStaticShapes(mlir::Operation *op,
                                         mlir::ConversionPatternRewriter &rw,
                                         bool allowUnsigned = false);
+
+/// Converts a scalar between element types with ONNX Cast semantics;
+/// integers are signless, so their signedness comes separately.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Type to, bool fromUnsigned = false,
+                       bool toUnsigned = false);
+
+/// ONNX Cast of one element `x` (already in its converted, signless type)
+/// from element type `from` to `to` (both aigraph types), including the
+/// byte-stored float8/float4/sub-byte integer types (NarrowCast.cpp).
+mlir::Value castElement(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                        mlir::Type from, mlir::Type to, bool saturate,
+                        llvm::StringRef roundMode);
 
 /// Whether any operand of `op` has an unsigned integer element type (the
 /// lowering computes on signless integers and picks unsigned arith ops).
