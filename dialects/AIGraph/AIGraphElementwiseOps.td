@@ -128,6 +128,14 @@ def AIGraph_CastOp : AIGraph_Op<"cast"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
+def AIGraph_BitcastOp : AIGraph_Op<"bitcast"> {
+  let summary = "Reinterprets each element's bits as another type of the same width (ONNX BitCast)";
+  let description = [{ bool reinterprets as a one-byte integer (0 or 1). }];
+  let arguments = (ins AIGraph_Tensor:$input, TypeAttr:$to);
+  let results = (outs AIGraph_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
 def AIGraph_ExpandOp : AIGraph_Op<"expand"> {
   let summary = "Broadcasts the input to the numpy broadcast of its shape and `shape`";
   let arguments = (ins AIGraph_Tensor:$input, DenseI64ArrayAttr:$shape);

@@ -173,6 +173,27 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   return success();
 }
 
+LogicalResult BitcastOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  Type from = rankedOf(adaptor.getInput()).getElementType();
+  Type to = adaptor.getTo();
+  // bool is stored as a byte, so it reinterprets as an 8-bit type.
+  auto storageBits = [](Type t) {
+    unsigned w = t.getIntOrFloatBitWidth();
+    return w == 1 ? 8u : w;
+  };
+  if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
+      storageBits(from) != storageBits(to))
+    return emitOptionalError(loc, "bitcast needs element types of the same "
+                                  "width, got ",
+                             from, " and ", to);
+  types.push_back(
+      RankedTensorType::get(rankedOf(adaptor.getInput()).getShape(), to));
+  return success();
+}
+
 #define REDUCE(OP)                                                             \
   LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
                                      std::optional<Location> loc,              \

@@ -1,6 +1,8 @@
 //===- OnnxOpsMore.cpp - ONNX math, logic, reductions, shape builders -----===//
 #include "lib/Import/OnnxImporter.h"
 
+#include "dialects/AIGraph/NarrowTypes.h"
+
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
@@ -147,6 +149,19 @@ LogicalResult importCast(GraphImporter &g) {
   if (failed(to))
     return failure();
   return castTo(g, *to);
+}
+
+LogicalResult importBitCast(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto to = g.elementType(g.intAttr("to", 0));
+  if (failed(to))
+    return failure();
+  Type from = typeOf(g.input(0)).getElementType();
+  if (aigraph::isNarrowType(from) || aigraph::isNarrowType(*to))
+    return g.error() << "BitCast of float8, float4 and sub-byte integer "
+                        "types is not supported yet";
+  return g.emit<aigraph::BitcastOp>(0, g.input(0), TypeAttr::get(*to));
 }
 
 LogicalResult importCastLike(GraphImporter &g) {
@@ -451,6 +466,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Where", importWhere)
       .Case("Cast", importCast)
       .Case("CastLike", importCastLike)
+      .Case("BitCast", importBitCast)
       .Case("ReduceSum",
             [](GraphImporter &g) { return importReduce<ReduceSumOp>(g, 13); })
       .Case("ReduceMean", [](GraphImporter &g) {

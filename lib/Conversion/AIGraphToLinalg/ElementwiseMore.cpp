@@ -328,6 +328,22 @@ Value emitScalar(OpBuilder &b, Location l, CastOp op, ValueRange a) {
                      op.getTo(), op.getSaturate(), op.getRoundMode());
 }
 template <>
+Value emitScalar(OpBuilder &b, Location l, BitcastOp op, ValueRange a) {
+  Type from = a[0].getType();
+  Type to = op.getTo();
+  if (to.isUnsignedInteger())
+    to = b.getIntegerType(to.getIntOrFloatBitWidth());
+  if (from == to)
+    return a[0];
+  // bool is a byte holding 0 or 1, and only such bytes are valid bools.
+  if (from.isInteger(1))
+    return arith::ExtUIOp::create(b, l, to, a[0]);
+  if (to.isInteger(1))
+    return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, a[0],
+                                 scalarConstant(b, l, from, 0));
+  return arith::BitcastOp::create(b, l, to, a[0]);
+}
+template <>
 Value emitScalar(OpBuilder &b, Location l, ClipOp op, ValueRange a) {
   Value x = a[0];
   unsigned next = 1;
@@ -472,6 +488,7 @@ void populateElementwiseMorePatterns(const TypeConverter &converter,
       ScalarOpLowering<LessOp>, ScalarOpLowering<LessEqualOp>,
       ScalarOpLowering<GreaterOp>, ScalarOpLowering<GreaterEqualOp>,
       ScalarOpLowering<WhereOp>, ScalarOpLowering<CastOp>,
+      ScalarOpLowering<BitcastOp>,
       ScalarOpLowering<ClipOp>, ScalarOpLowering<ExpandOp>>(
       converter, patterns.getContext());
 }

@@ -84,3 +84,15 @@ func.func @clip(%a: tensor<4xf32>, %lo: tensor<f32>, %hi: tensor<f32>) -> tensor
   %0 = aigraph.clip %a min %lo max %hi : (tensor<4xf32>, tensor<f32>, tensor<f32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// BitCast reinterprets bits; bool reads as the byte 0 or 1.
+// CHECK-LABEL: func @bitcasts
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.extui %{{.*}} : i1 to i8
+func.func @bitcasts(%a: tensor<4xf32>, %b: tensor<4xi1>) -> (tensor<4xi32>, tensor<4xui8>) {
+  %0 = aigraph.bitcast %a {to = i32} : tensor<4xf32> -> tensor<4xi32>
+  %1 = aigraph.bitcast %b {to = ui8} : tensor<4xi1> -> tensor<4xui8>
+  return %0, %1 : tensor<4xi32>, tensor<4xui8>
+}
