@@ -122,6 +122,19 @@ mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
+// Quantized linear algebra (OnnxQLinear.cpp).
+mlir::LogicalResult importMatMulIntegerOp(GraphImporter &g);
+mlir::LogicalResult importQLinearMatMulOp(GraphImporter &g);
+mlir::LogicalResult importConvIntegerOp(GraphImporter &g);
+mlir::LogicalResult importQLinearConvOp(GraphImporter &g);
+
+/// Resolves auto_pad and defaults for convolution and pooling windows.
+mlir::LogicalResult windowAttrs(GraphImporter &g, llvm::ArrayRef<int64_t> inShape,
+                                llvm::ArrayRef<int64_t> kernel,
+                                llvm::SmallVector<int64_t> &strides,
+                                llvm::SmallVector<int64_t> &pads,
+                                llvm::SmallVector<int64_t> &dilations);
+
 /// Tries to evaluate the current node at compile time when all its inputs
 /// are known constants (shape computations: Shape, Gather, Concat, Slice,
 /// Unsqueeze, Squeeze, Cast, integer arithmetic). Returns true when it bound

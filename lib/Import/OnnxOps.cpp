@@ -51,6 +51,48 @@ FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
   return out;
 }
 
+/// Resolves auto_pad and defaults for convolution and pooling windows.
+LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
+                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
+                          SmallVector<int64_t> &pads,
+                          SmallVector<int64_t> &dilations) {
+  size_t spatial = kernel.size();
+  strides = g.intsAttr("strides");
+  dilations = g.intsAttr("dilations");
+  pads = g.intsAttr("pads");
+  if (strides.empty())
+    strides.assign(spatial, 1);
+  if (dilations.empty())
+    dilations.assign(spatial, 1);
+  std::string autoPad = g.stringAttr("auto_pad", "NOTSET");
+  if (strides.size() != spatial || dilations.size() != spatial)
+    return g.error() << "strides/dilations need " << spatial << " entries";
+  if (autoPad == "NOTSET") {
+    if (pads.empty())
+      pads.assign(2 * spatial, 0);
+    if (pads.size() != 2 * spatial)
+      return g.error() << "pads need " << 2 * spatial << " entries";
+    return success();
+  }
+  pads.assign(2 * spatial, 0);
+  if (autoPad == "VALID")
+    return success();
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return g.error() << "unknown auto_pad '" << autoPad << "'";
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t in = inShape[2 + i];
+    if (in == ShapedType::kDynamic)
+      return g.error() << "auto_pad needs static spatial dims";
+    int64_t out = (in + strides[i] - 1) / strides[i];
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t total = std::max<int64_t>((out - 1) * strides[i] + span - in, 0);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return success();
+}
+
 } // namespace coreai::onnx_import
 
 LogicalResult importLayerNormStatsOp(GraphImporter &g);
@@ -115,48 +157,6 @@ LogicalResult importClip(GraphImporter &g) {
     hi = g.input(2);
   }
   return g.emit<aigraph::ClipOp>(0, g.input(0), lo, hi);
-}
-
-/// Resolves auto_pad and defaults for convolution and pooling windows.
-LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
-                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
-                          SmallVector<int64_t> &pads,
-                          SmallVector<int64_t> &dilations) {
-  size_t spatial = kernel.size();
-  strides = g.intsAttr("strides");
-  dilations = g.intsAttr("dilations");
-  pads = g.intsAttr("pads");
-  if (strides.empty())
-    strides.assign(spatial, 1);
-  if (dilations.empty())
-    dilations.assign(spatial, 1);
-  std::string autoPad = g.stringAttr("auto_pad", "NOTSET");
-  if (strides.size() != spatial || dilations.size() != spatial)
-    return g.error() << "strides/dilations need " << spatial << " entries";
-  if (autoPad == "NOTSET") {
-    if (pads.empty())
-      pads.assign(2 * spatial, 0);
-    if (pads.size() != 2 * spatial)
-      return g.error() << "pads need " << 2 * spatial << " entries";
-    return success();
-  }
-  pads.assign(2 * spatial, 0);
-  if (autoPad == "VALID")
-    return success();
-  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    return g.error() << "unknown auto_pad '" << autoPad << "'";
-  for (size_t i = 0; i < spatial; ++i) {
-    int64_t in = inShape[2 + i];
-    if (in == ShapedType::kDynamic)
-      return g.error() << "auto_pad needs static spatial dims";
-    int64_t out = (in + strides[i] - 1) / strides[i];
-    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
-    int64_t total = std::max<int64_t>((out - 1) * strides[i] + span - in, 0);
-    int64_t small = total / 2, large = total - small;
-    pads[i] = autoPad == "SAME_UPPER" ? small : large;
-    pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
-  }
-  return success();
 }
 
 LogicalResult importConv(GraphImporter &g) {
@@ -576,6 +576,10 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("Sqrt", floatUnary<aigraph::SqrtOp>)
       .Case("Clip", importClip)
       .Case("Conv", importConv)
+      .Case("ConvInteger", importConvIntegerOp)
+      .Case("QLinearConv", importQLinearConvOp)
+      .Case("MatMulInteger", importMatMulIntegerOp)
+      .Case("QLinearMatMul", importQLinearMatMulOp)
       .Case("Gemm", importGemm)
       .Case("MatMul", importMatMul)
       .Case("MaxPool", importPool<true>)
