@@ -122,6 +122,8 @@ mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
+mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
+
 // Quantized linear algebra (OnnxQLinear.cpp).
 mlir::LogicalResult importMatMulIntegerOp(GraphImporter &g);
 mlir::LogicalResult importQLinearMatMulOp(GraphImporter &g);
@@ -198,6 +200,19 @@ struct Emitter {
       return mlir::failure();
     g.setOutput(output, v);
     return mlir::success();
+  }
+  /// Elements [start, end) of `v` along `axis`.
+  mlir::Value sliceAxis(mlir::Value v, int64_t axis, int64_t start,
+                        int64_t end) {
+    if (!ok)
+      return nullptr;
+    auto t = typeOf(v);
+    llvm::SmallVector<int64_t> s(t.getRank(), 0), en(t.getShape()),
+        st(t.getRank(), 1);
+    s[axis] = start, en[axis] = end;
+    return make<coreai::aigraph::SliceOp>(v, g.builder.getDenseI64ArrayAttr(s),
+                                          g.builder.getDenseI64ArrayAttr(en),
+                                          g.builder.getDenseI64ArrayAttr(st));
   }
   mlir::Value zero(mlir::Type et) {
     return g.constant(mlir::DenseElementsAttr::get(

@@ -576,6 +576,7 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       .Case("Sqrt", floatUnary<aigraph::SqrtOp>)
       .Case("Clip", importClip)
       .Case("Conv", importConv)
+      .Case("CausalConvWithState", importCausalConvWithStateOp)
       .Case("ConvInteger", importConvIntegerOp)
       .Case("QLinearConv", importQLinearConvOp)
       .Case("MatMulInteger", importMatMulIntegerOp)
