@@ -123,6 +123,12 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
 mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
+mlir::LogicalResult importGroupNormalizationOp(GraphImporter &g);
+mlir::LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g);
+mlir::LogicalResult importLRNOp(GraphImporter &g);
+mlir::LogicalResult importHannWindowOp(GraphImporter &g);
+mlir::LogicalResult importHammingWindowOp(GraphImporter &g);
+mlir::LogicalResult importBlackmanWindowOp(GraphImporter &g);
 
 // Quantized linear algebra (OnnxQLinear.cpp).
 mlir::LogicalResult importMatMulIntegerOp(GraphImporter &g);
