@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 using namespace mlir;
@@ -281,6 +282,9 @@ void GraphImporter::setOutput(int i, Value v) {
     values[node->output(i)] = v;
   // Track values that are compile-time constants so shape computations and
   // attribute-like inputs (Reshape's shape, Slice's starts...) resolve.
+  // (Unrolled loop bodies bind the same names again: forget stale values.)
+  if (i < node->output_size())
+    known.erase(node->output(i));
   if (auto c = v.getDefiningOp<aigraph::ConstantOp>())
     if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
       if (i < node->output_size())
@@ -318,6 +322,52 @@ SmallVector<int64_t> GraphImporter::intsAttr(StringRef name) const {
   if (!a)
     return {};
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+const onnx::GraphProto *GraphImporter::graphAttr(StringRef name) const {
+  const auto *a = attr(name);
+  return a && a->has_g() ? &a->g() : nullptr;
+}
+
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &body,
+                                            ValueRange inputs,
+                                            SmallVectorImpl<Value> &outputs) {
+  const onnx::NodeProto *outerNode = node;
+  Location outerLoc = loc;
+  auto restore = llvm::make_scope_exit([&] {
+    node = outerNode;
+    loc = outerLoc;
+  });
+  if (body.input_size() != (int)inputs.size())
+    return error() << "subgraph '" << body.name() << "' takes "
+                   << body.input_size() << " inputs, the node provides "
+                   << inputs.size();
+  for (auto [info, v] : llvm::zip(body.input(), inputs)) {
+    values[info.name()] = v;
+    known.erase(info.name());
+    if (auto c = v.getDefiningOp<aigraph::ConstantOp>())
+      if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
+        known[info.name()] = dense;
+  }
+  for (const auto &t : body.initializer()) {
+    auto value = tensorToAttr(t);
+    if (failed(value))
+      return failure();
+    values[t.name()] = constant(*value);
+    known[t.name()] = *value;
+  }
+  for (auto [index, n] : llvm::enumerate(body.node()))
+    if (failed(importNode(n, index)))
+      return failure();
+  outputs.clear();
+  for (const auto &out : body.output()) {
+    Value v = values.lookup(out.name());
+    if (!v)
+      return emitError(outerLoc) << "subgraph output '" << out.name()
+                                 << "' is not produced by any node";
+    outputs.push_back(v);
+  }
+  return success();
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,

@@ -90,6 +90,16 @@ public:
 
   mlir::FailureOr<mlir::DenseElementsAttr>
   tensorToAttr(const onnx::TensorProto &t);
+
+  /// Imports the nodes of `body` (an If branch, or one unrolled iteration of
+  /// a Loop or Scan body) at the current position, with its inputs bound to
+  /// `inputs`; outer values are visible by name. Sets `outputs` to the
+  /// body's outputs. Diagnostics point at the body's nodes.
+  mlir::LogicalResult importSubgraph(const onnx::GraphProto &body,
+                                     mlir::ValueRange inputs,
+                                     llvm::SmallVectorImpl<mlir::Value> &outputs);
+  /// The graph attribute `name` of the current node, or null.
+  const onnx::GraphProto *graphAttr(llvm::StringRef name) const;
   mlir::FailureOr<mlir::Type> elementType(int32_t onnxType);
 
 private:
@@ -123,6 +133,10 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
 mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
+// Control flow, unrolled or selected at compile time (OnnxControlFlow.cpp).
+mlir::LogicalResult importIfOp(GraphImporter &g);
+mlir::LogicalResult importLoopOp(GraphImporter &g);
+mlir::LogicalResult importScanOp(GraphImporter &g);
 mlir::LogicalResult importGroupNormalizationOp(GraphImporter &g);
 mlir::LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g);
 mlir::LogicalResult importLRNOp(GraphImporter &g);

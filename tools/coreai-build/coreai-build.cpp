@@ -118,6 +118,10 @@ int main(int argc, char **argv) {
       ->required();
   import->add_option("--shape", importShapes,
                      "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+  std::vector<std::string> importConstants;
+  import->add_option("--constant", importConstants,
+                     "Freeze an input to the value in a TensorProto file: "
+                     "NAME=FILE.pb (repeatable)");
   import->add_flag("--emit-bytecode", bytecode, "Write MLIR bytecode");
 
   try {
@@ -138,8 +142,9 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (compile->parsed()) {
-    for (const std::string &c : constants) {
+  {
+    for (const std::string &c : compile->parsed() ? constants
+                                                  : importConstants) {
       size_t eq = c.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == c.size()) {
         std::cerr << "coreai-build: error: --constant expects NAME=FILE.pb, got '"
