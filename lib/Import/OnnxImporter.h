@@ -135,6 +135,10 @@ constInts(GraphImporter &g, int i, llvm::StringRef what);
 mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
 // Control flow, unrolled or selected at compile time (OnnxControlFlow.cpp).
 mlir::LogicalResult importIfOp(GraphImporter &g);
+// Signal processing (OnnxSignal.cpp).
+mlir::LogicalResult importDFTOp(GraphImporter &g);
+mlir::LogicalResult importGridSampleOp(GraphImporter &g);
+mlir::LogicalResult importSTFTOp(GraphImporter &g);
 // Recurrent layers, unrolled over time (OnnxRecurrent.cpp).
 mlir::LogicalResult importRNNOp(GraphImporter &g);
 mlir::LogicalResult importGRUOp(GraphImporter &g);

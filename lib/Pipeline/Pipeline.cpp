@@ -15,6 +15,7 @@ using namespace mlir;
 
 void coreai::buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createPromoteAccumulation());
   pm.addPass(createHoistConstants());
 }
 

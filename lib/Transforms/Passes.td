@@ -21,4 +21,16 @@ def HoistConstants : Pass<"aigraph-hoist-constants", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def PromoteAccumulation : Pass<"aigraph-promote-accumulation", "::mlir::func::FuncOp"> {
+  let summary = "Compute float16/bfloat16 accumulations in float32";
+  let description = [{
+    Ops that sum many products or terms (matmul, gemm, conv, average
+    pooling, reductions, softmax, normalizations) lose precision when every
+    partial sum rounds to 16 bits. As in ONNX Runtime and most accelerators,
+    their 16-bit float operands are extended to f32, the op computes in f32
+    and its results round back once. Elementwise ops are left alone: they
+    round once anyway.
+  }];
+}
+
 #endif // COREAI_TRANSFORMS_PASSES
