@@ -358,7 +358,11 @@ LogicalResult importLpNormalizationOp(GraphImporter &g) {
     norm = e.make<aigraph::ReduceL2Op>(x, axes, keep);
   else
     return g.error() << "p must be 1 or 2, got " << p;
-  Value y = e.make<aigraph::DivOp>(x, norm);
+  // A zero norm leaves the (all-zero) slice zero instead of 0/0.
+  Type et = t.getElementType();
+  Value isZero = e.make<aigraph::EqualOp>(norm, e.scalar(et, 0));
+  Value safe = e.make<aigraph::WhereOp>(isZero, e.scalar(et, 1), norm);
+  Value y = e.make<aigraph::DivOp>(x, safe);
   return e.bind(0, y);
 }
 

@@ -77,7 +77,20 @@ struct ReduceLowering : OpConversionPattern<Op> {
         return isF(et) ? (Value)arith::DivFOp::create(b, l, v, n)
                        : (Value)arith::DivSIOp::create(b, l, v, n);
       });
-    } else if constexpr (std::is_same_v<Op, ReduceMaxOp>) {
+    } else if constexpr (std::is_same_v<Op, ReduceMaxOp> ||
+                         std::is_same_v<Op, ReduceMinOp>) {
+      if (et.isInteger(1)) {
+        // bool: max is any (or), min is all (and); signed i1 compares
+        // would order true (-1) below false.
+        constexpr bool isMax = std::is_same_v<Op, ReduceMaxOp>;
+        r = buildReduction(rw, loc, x, axes, isMax ? 0.0 : 1.0,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return isMax ? (Value)arith::OrIOp::create(
+                                                b, l, a[0], a[1])
+                                          : (Value)arith::AndIOp::create(
+                                                b, l, a[0], a[1]);
+                           });
+      } else if constexpr (std::is_same_v<Op, ReduceMaxOp>)
       r = buildReduction(rw, loc, x, axes, lowest(et),
                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                            return isF(et) ? (Value)arith::MaximumFOp::create(
@@ -85,7 +98,7 @@ struct ReduceLowering : OpConversionPattern<Op> {
                                           : (Value)arith::MaxSIOp::create(
                                                 b, l, a[0], a[1]);
                          });
-    } else if constexpr (std::is_same_v<Op, ReduceMinOp>) {
+      else
       r = buildReduction(rw, loc, x, axes, highest(et),
                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                            return isF(et) ? (Value)arith::MinimumFOp::create(
