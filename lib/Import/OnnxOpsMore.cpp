@@ -363,6 +363,10 @@ LogicalResult importInstanceNormalizationOp(GraphImporter &g);
 LogicalResult importGatherElementsOp(GraphImporter &g);
 LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
+LogicalResult importScatterElementsOp(GraphImporter &g);
+LogicalResult importScatterNDOp(GraphImporter &g);
+LogicalResult importGatherNDOp(GraphImporter &g);
+LogicalResult importTopKOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -497,5 +501,10 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("GatherElements", importGatherElementsOp)
       .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
+      .Case("ScatterElements", importScatterElementsOp)
+      .Case("ScatterND", importScatterNDOp)
+      .Case("GatherND", importGatherNDOp)
+      .Case("TopK", importTopKOp)
+      .Case("Scatter", importScatterElementsOp)
       .Default(nullptr);
 }
