@@ -363,6 +363,7 @@ LogicalResult importInstanceNormalizationOp(GraphImporter &g);
 LogicalResult importGatherElementsOp(GraphImporter &g);
 LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
+LogicalResult importEinsumOp(GraphImporter &g);
 LogicalResult importScatterElementsOp(GraphImporter &g);
 LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
@@ -501,6 +502,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("GatherElements", importGatherElementsOp)
       .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
+      .Case("Einsum", importEinsumOp)
       .Case("ScatterElements", importScatterElementsOp)
       .Case("ScatterND", importScatterNDOp)
       .Case("GatherND", importGatherNDOp)
