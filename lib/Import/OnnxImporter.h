@@ -120,6 +120,15 @@ mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
+/// Resolves auto_pad and the defaults of strides, pads and dilations for a
+/// convolution or pooling window over the spatial dims of `inShape`.
+mlir::LogicalResult windowAttrs(GraphImporter &g,
+                                llvm::ArrayRef<int64_t> inShape,
+                                llvm::ArrayRef<int64_t> kernel,
+                                llvm::SmallVector<int64_t> &strides,
+                                llvm::SmallVector<int64_t> &pads,
+                                llvm::SmallVector<int64_t> &dilations);
+
 /// Tries to evaluate the current node at compile time when all its inputs
 /// are known constants (shape computations: Shape, Gather, Concat, Slice,
 /// Unsqueeze, Squeeze, Cast, integer arithmetic). Returns true when it bound

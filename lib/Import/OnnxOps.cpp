@@ -117,11 +117,13 @@ LogicalResult importClip(GraphImporter &g) {
   return g.emit<aigraph::ClipOp>(0, g.input(0), lo, hi);
 }
 
+} // namespace
+
 /// Resolves auto_pad and defaults for convolution and pooling windows.
-LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
-                          ArrayRef<int64_t> kernel, SmallVector<int64_t> &strides,
-                          SmallVector<int64_t> &pads,
-                          SmallVector<int64_t> &dilations) {
+LogicalResult coreai::onnx_import::windowAttrs(
+    GraphImporter &g, ArrayRef<int64_t> inShape, ArrayRef<int64_t> kernel,
+    SmallVector<int64_t> &strides, SmallVector<int64_t> &pads,
+    SmallVector<int64_t> &dilations) {
   size_t spatial = kernel.size();
   strides = g.intsAttr("strides");
   dilations = g.intsAttr("dilations");
@@ -158,6 +160,8 @@ LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
   }
   return success();
 }
+
+namespace {
 
 LogicalResult importConv(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))

@@ -364,6 +364,7 @@ LogicalResult importGatherElementsOp(GraphImporter &g);
 LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
 LogicalResult importEinsumOp(GraphImporter &g);
+LogicalResult importLpPoolOp(GraphImporter &g);
 LogicalResult importScatterElementsOp(GraphImporter &g);
 LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
@@ -503,6 +504,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
       .Case("Einsum", importEinsumOp)
+      .Case("LpPool", importLpPoolOp)
       .Case("ScatterElements", importScatterElementsOp)
       .Case("ScatterND", importScatterNDOp)
       .Case("GatherND", importGatherNDOp)
