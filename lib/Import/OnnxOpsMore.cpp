@@ -365,6 +365,7 @@ LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
 LogicalResult importEinsumOp(GraphImporter &g);
 LogicalResult importLpPoolOp(GraphImporter &g);
+LogicalResult importCumProdOp(GraphImporter &g);
 LogicalResult importScatterElementsOp(GraphImporter &g);
 LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
@@ -505,6 +506,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
       .Case("Einsum", importEinsumOp)
       .Case("LpPool", importLpPoolOp)
+      .Case("CumProd", importCumProdOp)
       .Case("ScatterElements", importScatterElementsOp)
       .Case("ScatterND", importScatterNDOp)
       .Case("GatherND", importGatherNDOp)
