@@ -366,6 +366,11 @@ LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
 LogicalResult importEinsumOp(GraphImporter &g);
 LogicalResult importLpPoolOp(GraphImporter &g);
 LogicalResult importCumProdOp(GraphImporter &g);
+LogicalResult importEyeLikeOp(GraphImporter &g);
+LogicalResult importCenterCropPadOp(GraphImporter &g);
+LogicalResult importTensorScatterOp(GraphImporter &g);
+LogicalResult importRotaryEmbeddingOp(GraphImporter &g);
+LogicalResult importSwiGLUOp(GraphImporter &g);
 LogicalResult importScatterElementsOp(GraphImporter &g);
 LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
@@ -507,6 +512,11 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("Einsum", importEinsumOp)
       .Case("LpPool", importLpPoolOp)
       .Case("CumProd", importCumProdOp)
+      .Case("EyeLike", importEyeLikeOp)
+      .Case("CenterCropPad", importCenterCropPadOp)
+      .Case("TensorScatter", importTensorScatterOp)
+      .Case("RotaryEmbedding", importRotaryEmbeddingOp)
+      .Case("SwiGLU", importSwiGLUOp)
       .Case("ScatterElements", importScatterElementsOp)
       .Case("ScatterND", importScatterNDOp)
       .Case("GatherND", importGatherNDOp)
