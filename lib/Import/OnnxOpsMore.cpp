@@ -375,6 +375,7 @@ LogicalResult importScatterElementsOp(GraphImporter &g);
 LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
 LogicalResult importTopKOp(GraphImporter &g);
+LogicalResult importConvTransposeOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -521,6 +522,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("ScatterND", importScatterNDOp)
       .Case("GatherND", importGatherNDOp)
       .Case("TopK", importTopKOp)
+      .Case("ConvTranspose", importConvTransposeOp)
       .Case("Scatter", importScatterElementsOp)
       .Default(nullptr);
 }
