@@ -88,8 +88,7 @@ LogicalResult importTopKOp(GraphImporter &g) {
   if (k < 0 || (!ShapedType::isDynamic(n) && k > n))
     return g.error() << "k = " << k << " must be in [0, " << n << "]";
   Type et = t.getElementType();
-  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1) ||
-      et.isUnsignedInteger())
+  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1))
     return g.error() << "TopK of element type " << et << " is not supported";
   // Unsorted output may come in any order: the sorted order is one.
   auto b = g.builder;

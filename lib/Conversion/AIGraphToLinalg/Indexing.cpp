@@ -198,8 +198,9 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(TopKOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw)))
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
+    bool isUnsigned = hasUnsignedOperand(op);
     Location loc = op.getLoc();
     auto inType = cast<RankedTensorType>(adaptor.getInput().getType());
     auto valType = resultType(this, op.getOperation(), 0);
@@ -220,10 +221,11 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
                                        v, w);
         equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v, w);
       } else {
-        better = arith::CmpIOp::create(b, l,
-                                       largest ? arith::CmpIPredicate::sgt
-                                               : arith::CmpIPredicate::slt,
-                                       v, w);
+        arith::CmpIPredicate gt =
+            isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+        arith::CmpIPredicate lt =
+            isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+        better = arith::CmpIOp::create(b, l, largest ? gt : lt, v, w);
         equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v, w);
       }
       Value lower =

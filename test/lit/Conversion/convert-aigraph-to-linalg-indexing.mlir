@@ -103,3 +103,15 @@ func.func @top_k_int(%x: tensor<5xi32>) -> (tensor<3xi32>, tensor<3xi64>) {
   %v, %i = aigraph.top_k %x {axis = 0 : i64, k = 3 : i64} : tensor<5xi32> -> tensor<3xi32>, tensor<3xi64>
   return %v, %i : tensor<3xi32>, tensor<3xi64>
 }
+
+// -----
+
+// Unsigned top_k compares unsigned (on the signless converted type).
+// CHECK-LABEL: func @top_k_unsigned
+// CHECK-SAME: (%{{.*}}: tensor<4xi64>) -> (tensor<2xi64>, tensor<2xi64>)
+// CHECK: arith.cmpi ult
+// CHECK-NOT: arith.cmpi slt {{.*}} : i64
+func.func @top_k_unsigned(%x: tensor<4xui64>) -> (tensor<2xui64>, tensor<2xi64>) {
+  %v, %i = aigraph.top_k %x {axis = 0 : i64, k = 2 : i64, largest = false} : tensor<4xui64> -> tensor<2xui64>, tensor<2xi64>
+  return %v, %i : tensor<2xui64>, tensor<2xi64>
+}
