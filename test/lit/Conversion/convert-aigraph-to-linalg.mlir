@@ -31,6 +31,19 @@ func.func @grouped(%x: tensor<1x4x6x6xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1
 
 // -----
 
+// 3-D: padded, the bias broadcast into the init, the NCDHW named op.
+// CHECK-LABEL: func @conv_3d
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4x4xf32>, %[[W:.*]]: tensor<3x2x2x2x2xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 0, 0] high[0, 0, 0, 1, 1]
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<3xf32>)
+// CHECK: linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : tensor<3xi64>, strides = dense<[1, 2, 2]> : tensor<3xi64>} ins(%[[P]], %[[W]] : tensor<1x2x5x5x5xf32>, tensor<3x2x2x2x2xf32>) outs(%[[INIT]] : tensor<1x3x4x2x2xf32>)
+func.func @conv_3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x2x2x2xf32>, %b: tensor<3xf32>) -> tensor<1x3x4x2x2xf32> {
+  %0 = aigraph.conv %x, %w, %b {strides = array<i64: 1, 2, 2>, pads = array<i64: 1, 0, 0, 0, 1, 1>, dilations = array<i64: 1, 1, 1>} : (tensor<1x2x4x4x4xf32>, tensor<3x2x2x2x2xf32>, tensor<3xf32>) -> tensor<1x3x4x2x2xf32>
+  return %0 : tensor<1x3x4x2x2xf32>
+}
+
+// -----
+
 // Gemm with transB reads B through a transposed map instead of copying it.
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[BT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
