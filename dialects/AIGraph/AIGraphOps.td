@@ -286,6 +286,7 @@ def AIGraph_GatherOp : AIGraph_Op<"gather"> {
 
 include "dialects/AIGraph/AIGraphElementwiseOps.td"
 include "dialects/AIGraph/AIGraphReductionOps.td"
+include "dialects/AIGraph/AIGraphIndexingOps.td"
 
 def AIGraph_GatherElementsOp : AIGraph_Op<"gather_elements"> {
   let summary = "out[i] = data[i with dim `axis` replaced by indices[i]]";

@@ -5,7 +5,7 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertAIGraphToLinalg : Pass<"convert-aigraph-to-linalg", "::mlir::func::FuncOp"> {
-  let summary = "Lower aigraph ops to linalg, tensor, arith and math";
+  let summary = "Lower aigraph ops to linalg, tensor, scf, arith and math";
   let description = [{
     Unit-independent lowering shared by the CPU and GPU targets: every
     aigraph op becomes linalg structured ops (named where upstream has one:
@@ -14,7 +14,8 @@ def ConvertAIGraphToLinalg : Pass<"convert-aigraph-to-linalg", "::mlir::func::Fu
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

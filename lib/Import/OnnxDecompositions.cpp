@@ -237,6 +237,8 @@ LogicalResult importPadOp(GraphImporter &g) {
   return success();
 }
 
+LogicalResult importIntegerCumSumOp(GraphImporter &g);
+
 /// CumSum as a matmul with a constant triangular matrix along the axis
 /// (moved last); exclusive and reverse change the triangle.
 LogicalResult importCumSumOp(GraphImporter &g) {
@@ -247,7 +249,7 @@ LogicalResult importCumSumOp(GraphImporter &g) {
   auto t = typeOf(x);
   Type et = t.getElementType();
   if (!isa<FloatType>(et))
-    return g.error() << "integer CumSum is not supported yet";
+    return importIntegerCumSumOp(g);
   auto a = constInts(g, 1, "axis");
   if (failed(a) || a->size() != 1)
     return failure();

@@ -383,6 +383,19 @@ LogicalResult importInstanceNormalizationOp(GraphImporter &g);
 LogicalResult importGatherElementsOp(GraphImporter &g);
 LogicalResult importNLLLossOp(GraphImporter &g);
 LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g);
+LogicalResult importEinsumOp(GraphImporter &g);
+LogicalResult importLpPoolOp(GraphImporter &g);
+LogicalResult importCumProdOp(GraphImporter &g);
+LogicalResult importEyeLikeOp(GraphImporter &g);
+LogicalResult importCenterCropPadOp(GraphImporter &g);
+LogicalResult importTensorScatterOp(GraphImporter &g);
+LogicalResult importRotaryEmbeddingOp(GraphImporter &g);
+LogicalResult importSwiGLUOp(GraphImporter &g);
+LogicalResult importScatterElementsOp(GraphImporter &g);
+LogicalResult importScatterNDOp(GraphImporter &g);
+LogicalResult importGatherNDOp(GraphImporter &g);
+LogicalResult importTopKOp(GraphImporter &g);
+LogicalResult importConvTransposeOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -518,5 +531,19 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("GatherElements", importGatherElementsOp)
       .Case("NegativeLogLikelihoodLoss", importNLLLossOp)
       .Case("SoftmaxCrossEntropyLoss", importSoftmaxCrossEntropyLossOp)
+      .Case("Einsum", importEinsumOp)
+      .Case("LpPool", importLpPoolOp)
+      .Case("CumProd", importCumProdOp)
+      .Case("EyeLike", importEyeLikeOp)
+      .Case("CenterCropPad", importCenterCropPadOp)
+      .Case("TensorScatter", importTensorScatterOp)
+      .Case("RotaryEmbedding", importRotaryEmbeddingOp)
+      .Case("SwiGLU", importSwiGLUOp)
+      .Case("ScatterElements", importScatterElementsOp)
+      .Case("ScatterND", importScatterNDOp)
+      .Case("GatherND", importGatherNDOp)
+      .Case("TopK", importTopKOp)
+      .Case("ConvTranspose", importConvTransposeOp)
+      .Case("Scatter", importScatterElementsOp)
       .Default(nullptr);
 }

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 
@@ -70,6 +71,7 @@ struct ConvertAIGraphToLinalg
     coreai::aigraph::populateShapeOpPatterns(converter, patterns);
     coreai::aigraph::populateElementwiseMorePatterns(converter, patterns);
     coreai::aigraph::populateReductionPatterns(converter, patterns);
+    coreai::aigraph::populateIndexingPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
@@ -79,7 +81,8 @@ struct ConvertAIGraphToLinalg
     // its own location (its ONNX node), not just the first failure.
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType()) &&
              converter.isLegal(&op.getBody());

@@ -55,6 +55,22 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     Value input = adaptor.getInput(), weight = adaptor.getWeight();
     Value bias = adaptor.getBias();
 
+    // 3-D convolution (ungrouped): the NCDHW named op.
+    if (rank == 5) {
+      if (group != 1)
+        return rw.notifyMatchFailure(op, "grouped 3-D convolutions are not "
+                                         "supported on this unit yet");
+      Value padded = padSpatial(rw, loc, input, pads, 0.0);
+      Value init = convInit(rw, loc, outType, bias, 1);
+      rw.replaceOp(op,
+                   linalg::Conv3DNcdhwFcdhwOp::create(
+                       rw, loc, TypeRange{outType}, ValueRange{padded, weight},
+                       ValueRange{init}, rw.getI64TensorAttr(strides),
+                       rw.getI64TensorAttr(dilations))
+                       .getResult(0));
+      return success();
+    }
+
     // 1-D convolution runs as 2-D with a unit height.
     if (rank == 3) {
       auto in3 = cast<RankedTensorType>(input.getType());
@@ -68,8 +84,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       dilations.insert(dilations.begin(), 1);
       pads = {0, pads[0], 0, pads[1]};
     } else if (rank != 4) {
-      return rw.notifyMatchFailure(op, "only 1-D and 2-D convolutions are "
-                                       "supported on this unit yet");
+      return rw.notifyMatchFailure(op, "only 1-D, 2-D and 3-D convolutions "
+                                       "are supported on this unit yet");
     }
 
     SmallVector<int64_t> out4(outType.getShape());

@@ -61,6 +61,116 @@ Value buildPool(OpBuilder &b, Location loc, Value input, const Window2D &w,
       .getResult(0);
 }
 
+/// The window geometry of a pooling op with any number of spatial dims;
+/// the end pads grow so that ceil_mode windows stay in bounds.
+struct WindowND {
+  SmallVector<int64_t> kernel, strides, dilations, pads, in, out;
+};
+
+template <typename PoolOp>
+WindowND windowND(PoolOp op) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  WindowND w{SmallVector<int64_t>(op.getKernelShape()),
+             SmallVector<int64_t>(op.getStrides()),
+             SmallVector<int64_t>(op.getDilations()),
+             SmallVector<int64_t>(op.getPads()),
+             SmallVector<int64_t>(inType.getShape()),
+             SmallVector<int64_t>(outType.getShape())};
+  size_t spatial = w.kernel.size();
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t need = (w.out[2 + i] - 1) * w.strides[i] +
+                   (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t have = w.in[2 + i] + w.pads[i] + w.pads[spatial + i];
+    if (need > have)
+      w.pads[spatial + i] += need - have;
+  }
+  return w;
+}
+
+/// N-D pooling as one linalg.generic over (n, c, o..., k...):
+/// out[n, c, o] = combine over k of padded[n, c, o * stride + k * dilation].
+/// An empty window-shaped operand gives the k loops their bounds.
+Value buildPoolND(OpBuilder &b, Location loc, Value input, const WindowND &w,
+                  Type et, double padAndInit, bool isMax) {
+  MLIRContext *ctx = b.getContext();
+  int64_t spatial = w.kernel.size(), numLoops = 2 + 2 * spatial;
+  Value padded = padSpatial(b, loc, input, w.pads, padAndInit);
+  Value window = emptyTensor(b, loc, w.kernel, et);
+  Value init = filledTensor(b, loc, w.out, et, padAndInit);
+  SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx),
+                                  getAffineDimExpr(1, ctx)};
+  SmallVector<AffineExpr> outExprs(inExprs), winExprs;
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = getAffineDimExpr(2 + i, ctx);
+    AffineExpr k = getAffineDimExpr(2 + spatial + i, ctx);
+    inExprs.push_back(o * w.strides[i] + k * w.dilations[i]);
+    outExprs.push_back(o);
+    winExprs.push_back(k);
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inExprs, ctx),
+                              AffineMap::get(numLoops, 0, winExprs, ctx),
+                              AffineMap::get(numLoops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iters(2 + spatial,
+                                         utils::IteratorType::parallel);
+  iters.append(spatial, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{padded, window},
+             ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r =
+                   isMax
+                       ? (Value)arith::MaximumFOp::create(nb, l, args[2],
+                                                          args[0])
+                       : (Value)arith::AddFOp::create(nb, l, args[2], args[0]);
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+/// N-D average pooling: the window sum divided by a constant per output
+/// cell (taps inside the input, or inside input + declared pads).
+Value averagePoolND(OpBuilder &b, Location loc, AveragePoolOp op, Value input) {
+  WindowND w = windowND(op);
+  auto outType = cast<RankedTensorType>(op.getType());
+  Type et = outType.getElementType();
+  Value sum = buildPoolND(b, loc, input, w, et, 0.0, /*isMax=*/false);
+  bool includePad = op.getCountIncludePad();
+  ArrayRef<int64_t> declared = op.getPads();
+  int64_t spatial = w.kernel.size();
+  auto count = [&](int64_t o, int64_t dim) {
+    int64_t lo = includePad ? -declared[dim] : 0;
+    int64_t hi = w.in[2 + dim] + (includePad ? declared[spatial + dim] : 0);
+    int64_t n = 0;
+    for (int64_t k = 0; k < w.kernel[dim]; ++k) {
+      int64_t pos = o * w.strides[dim] - w.pads[dim] + k * w.dilations[dim];
+      n += pos >= lo && pos < hi;
+    }
+    return n;
+  };
+  SmallVector<int64_t> outSpatial(w.out.begin() + 2, w.out.end());
+  int64_t cells = 1;
+  for (int64_t d : outSpatial)
+    cells *= d;
+  SmallVector<Attribute> divisors;
+  for (int64_t cell = 0; cell < cells; ++cell) {
+    int64_t rest = cell, taps = 1;
+    for (int64_t dim = spatial - 1; dim >= 0; --dim) {
+      taps *= count(rest % outSpatial[dim], dim);
+      rest /= outSpatial[dim];
+    }
+    divisors.push_back(FloatAttr::get(et, double(std::max<int64_t>(1, taps))));
+  }
+  Value div = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(outSpatial, et), divisors));
+  return buildElementwise(
+      b, loc, cast<RankedTensorType>(sum.getType()), {sum, div},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::DivFOp::create(nb, l, args[0], args[1]);
+      });
+}
+
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -68,10 +178,16 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
                   ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw)))
       return failure();
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (outType.getRank() > 4) {
+      rw.replaceOp(op, buildPoolND(rw, op.getLoc(), adaptor.getInput(),
+                                   windowND(op), outType.getElementType(),
+                                   -INFINITY, /*isMax=*/true));
+      return success();
+    }
     auto w = window2D(op);
     if (failed(w))
       return rw.notifyMatchFailure(op, "only 1-D and 2-D pooling supported");
-    auto outType = cast<RankedTensorType>(op.getType());
     Value r = buildPool<linalg::PoolingNchwMaxOp>(
         rw, op.getLoc(), adaptor.getInput(), *w, outType.getElementType(),
         -INFINITY);
@@ -87,6 +203,10 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
                   ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw)))
       return failure();
+    if (cast<RankedTensorType>(op.getType()).getRank() > 4) {
+      rw.replaceOp(op, averagePoolND(rw, op.getLoc(), op, adaptor.getInput()));
+      return success();
+    }
     auto w = window2D(op);
     if (failed(w))
       return rw.notifyMatchFailure(op, "only 1-D and 2-D pooling supported");

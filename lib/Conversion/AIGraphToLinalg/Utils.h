@@ -101,6 +101,8 @@ void populateElementwiseMorePatterns(const mlir::TypeConverter &converter,
                       mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(const mlir::TypeConverter &converter,
                       mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(const mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
 
 } // namespace coreai::aigraph
 

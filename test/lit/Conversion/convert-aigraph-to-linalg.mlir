@@ -31,6 +31,19 @@ func.func @grouped(%x: tensor<1x4x6x6xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1
 
 // -----
 
+// 3-D: padded, the bias broadcast into the init, the NCDHW named op.
+// CHECK-LABEL: func @conv_3d
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4x4xf32>, %[[W:.*]]: tensor<3x2x2x2x2xf32>, %[[B:.*]]: tensor<3xf32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 0, 0] high[0, 0, 0, 1, 1]
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<3xf32>)
+// CHECK: linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : tensor<3xi64>, strides = dense<[1, 2, 2]> : tensor<3xi64>} ins(%[[P]], %[[W]] : tensor<1x2x5x5x5xf32>, tensor<3x2x2x2x2xf32>) outs(%[[INIT]] : tensor<1x3x4x2x2xf32>)
+func.func @conv_3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x2x2x2xf32>, %b: tensor<3xf32>) -> tensor<1x3x4x2x2xf32> {
+  %0 = aigraph.conv %x, %w, %b {strides = array<i64: 1, 2, 2>, pads = array<i64: 1, 0, 0, 0, 1, 1>, dilations = array<i64: 1, 1, 1>} : (tensor<1x2x4x4x4xf32>, tensor<3x2x2x2x2xf32>, tensor<3xf32>) -> tensor<1x3x4x2x2xf32>
+  return %0 : tensor<1x3x4x2x2xf32>
+}
+
+// -----
+
 // Gemm with transB reads B through a transposed map instead of copying it.
 // CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[BT:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
@@ -66,6 +79,33 @@ func.func @pools(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x
   %0 = aigraph.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x2x6x6xf32> -> tensor<1x2x3x3xf32>
   %1 = aigraph.average_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x2x6x6xf32> -> tensor<1x2x3x3xf32>
   return %0, %1 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// 3-D pooling: one linalg.generic over (n, c, o..., k...) reading the input
+// at o * stride + k; an empty window tensor bounds the k loops. The average
+// divides by the taps inside the input (2 or 1 in depth, 2 or 3 in height
+// and width here).
+// CHECK-DAG: #[[MAXIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 + d5, d3 * 2 + d6, d4 * 2 + d7)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// CHECK-DAG: #[[AVGIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6, d4 * 2 + d7)>
+// CHECK-LABEL: func @pools_3d
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[MAXINIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: %[[MAX:.*]] = linalg.generic {indexing_maps = [#[[MAXIN]], #[[WIN]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%arg0, %{{.*}} : tensor<1x1x3x4x4xf32>, tensor<2x2x2xf32>) outs(%[[MAXINIT]]
+// CHECK: arith.maximumf
+// CHECK: %[[PADDED:.*]] = tensor.pad %arg0 low[0, 0, 0, 1, 1] high[0, 0, 1, 0, 0]
+// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[AVGIN]], #[[WIN]], #[[OUT]]], {{.*}} ins(%[[PADDED]], %{{.*}} : tensor<1x1x4x5x5xf32>, tensor<2x3x3xf32>)
+// CHECK: arith.addf
+// CHECK: %[[DIV:.*]] = arith.constant dense<{{\[\[\[}}8.000000e+00, 1.200000e+01], [1.200000e+01, 1.800000e+01]], {{\[\[}}4.000000e+00, 6.000000e+00], [6.000000e+00, 9.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[DIV]] : tensor<1x1x2x2x2xf32>, tensor<2x2x2xf32>)
+// CHECK: arith.divf
+func.func @pools_3d(%x: tensor<1x1x3x4x4xf32>) -> (tensor<1x1x2x2x2xf32>, tensor<1x1x2x2x2xf32>) {
+  %0 = aigraph.max_pool %x {kernel_shape = array<i64: 2, 2, 2>, strides = array<i64: 1, 2, 2>, pads = array<i64: 0, 0, 0, 0, 0, 0>, dilations = array<i64: 1, 1, 1>} : tensor<1x1x3x4x4xf32> -> tensor<1x1x2x2x2xf32>
+  %1 = aigraph.average_pool %x {kernel_shape = array<i64: 2, 3, 3>, strides = array<i64: 2, 2, 2>, pads = array<i64: 0, 1, 1, 1, 0, 0>, dilations = array<i64: 1, 1, 1>} : tensor<1x1x3x4x4xf32> -> tensor<1x1x2x2x2xf32>
+  return %0, %1 : tensor<1x1x2x2x2xf32>, tensor<1x1x2x2x2xf32>
 }
 
 // -----

@@ -69,3 +69,39 @@ func.func @softmax_axis(%a: tensor<2x3xf32>) {
   %0 = aigraph.softmax %a {axis = 2 : i64} : tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @scatter_reduction(%d: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{unknown scatter reduction 'sum'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "sum"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%d: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) {
+  // expected-error @+2 {{updates 'tensor<2x3xf32>' must have the shape [2, 4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.scatter_nd %d, %i, %u : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_rows(%d: tensor<2x3xf32>, %i: tensor<4x3xi64>) {
+  // expected-error @+2 {{index rows of length 3 do not fit data of rank 2 after 0 batch dims}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.gather_nd %d, %i : (tensor<2x3xf32>, tensor<4x3xi64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_too_many(%x: tensor<3x4xf32>) {
+  // expected-error @+2 {{k = 5 must be in [0, 4]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %v, %i = aigraph.top_k %x {axis = 1 : i64, k = 5 : i64} : tensor<3x4xf32> -> tensor<3x5xf32>, tensor<3x5xi64>
+  return
+}

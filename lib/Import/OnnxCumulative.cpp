@@ -1,0 +1,88 @@
+//===- OnnxCumulative.cpp - CumProd and integer CumSum --------------------===//
+//
+// out[.., j] = op over the i taken for j of x[.., i] (i <= j, or i < j when
+// exclusive; mirrored when reverse): the axis moves last, x is broadcast to
+// [.., j, i], the positions not taken are replaced by the identity (a
+// constant triangular mask) and the last dim is reduced.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+template <typename ReduceOpT>
+LogicalResult importCumulative(GraphImporter &g, double identity) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  Type et = t.getElementType();
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape";
+  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1))
+    return g.error() << "element type " << et << " is not supported";
+  auto a = constInts(g, 1, "axis");
+  if (failed(a))
+    return failure();
+  if (a->size() != 1)
+    return g.error() << "axis must hold one value";
+  int64_t rank = t.getRank();
+  auto axis = normalizeAxis(g, (*a)[0], rank);
+  if (failed(axis))
+    return failure();
+  bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
+  int64_t n = t.getDimSize(*axis);
+
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != *axis)
+      perm.push_back(i);
+  perm.push_back(*axis);
+  SmallVector<int64_t> inverse(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    inverse[perm[i]] = i;
+  bool last = *axis == rank - 1;
+  Value moved = last ? x : e.transpose(x, perm);
+  if (!e.ok)
+    return failure();
+  SmallVector<int64_t> row(typeOf(moved).getShape());
+  row.insert(row.end() - 1, 1);
+  Value wide = e.reshape(moved, row); // broadcasts to [.., j, i] below
+
+  // mask[j, i]: whether x[i] takes part in out[j].
+  SmallVector<bool> mask;
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < n; ++i)
+      mask.push_back(reverse ? (exclusive ? i > j : i >= j)
+                             : (exclusive ? i < j : i <= j));
+  Value m = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({n, n}, g.builder.getI1Type()),
+      ArrayRef<bool>(mask)));
+  Attribute id = isa<FloatType>(et)
+                     ? (Attribute)FloatAttr::get(et, identity)
+                     : (Attribute)IntegerAttr::get(et, (int64_t)identity);
+  Value idv =
+      g.constant(DenseElementsAttr::get(RankedTensorType::get({}, et), id));
+  Value picked = e.make<aigraph::WhereOp>(m, wide, idv);
+  Value y = e.make<ReduceOpT>(picked, g.builder.getDenseI64ArrayAttr({rank}),
+                              g.builder.getBoolAttr(false));
+  if (!last)
+    y = e.transpose(y, inverse);
+  return e.bind(0, y);
+}
+
+} // namespace
+
+LogicalResult importCumProdOp(GraphImporter &g) {
+  return importCumulative<aigraph::ReduceProdOp>(g, 1.0);
+}
+
+/// CumSum of integers (float CumSum is a matmul, OnnxDecompositions.cpp).
+LogicalResult importIntegerCumSumOp(GraphImporter &g) {
+  return importCumulative<aigraph::ReduceSumOp>(g, 0.0);
+}

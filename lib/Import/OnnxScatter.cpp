@@ -1,0 +1,111 @@
+//===- OnnxScatter.cpp - Scatter, GatherND and TopK -----------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+LogicalResult checkIndices(GraphImporter &g, Value indices) {
+  Type it = typeOf(indices).getElementType();
+  if (!it.isInteger(32) && !it.isInteger(64))
+    return g.error() << "indices must be int32 or int64, got " << it;
+  return success();
+}
+
+/// The reduction attribute (opset 16+; "none" before).
+FailureOr<std::string> scatterReduction(GraphImporter &g) {
+  std::string r = g.stringAttr("reduction", "none");
+  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+    return g.error() << "reduction '" << r << "' is not supported";
+  if (r != "none" && typeOf(g.input(0)).getElementType().isInteger(1))
+    return g.error() << "reduction '" << r
+                     << "' on boolean data is not supported";
+  return r;
+}
+
+} // namespace
+
+/// ScatterElements (and the older Scatter, which has no reduction).
+LogicalResult importScatterElementsOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
+    return failure();
+  auto reduction = scatterReduction(g);
+  if (failed(reduction))
+    return failure();
+  auto axis =
+      normalizeAxis(g, g.intAttr("axis", 0), typeOf(g.input(0)).getRank());
+  if (failed(axis))
+    return failure();
+  return g.emit<aigraph::ScatterElementsOp>(
+      0, g.input(0), g.input(1), g.input(2), g.builder.getI64IntegerAttr(*axis),
+      g.builder.getStringAttr(*reduction));
+}
+
+LogicalResult importScatterNDOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
+    return failure();
+  auto reduction = scatterReduction(g);
+  if (failed(reduction))
+    return failure();
+  return g.emit<aigraph::ScatterNDOp>(0, g.input(0), g.input(1), g.input(2),
+                                      g.builder.getStringAttr(*reduction));
+}
+
+LogicalResult importGatherNDOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)) || failed(checkIndices(g, g.input(1))))
+    return failure();
+  return g.emit<aigraph::GatherNDOp>(
+      0, g.input(0), g.input(1),
+      g.builder.getI64IntegerAttr(g.intAttr("batch_dims", 0)));
+}
+
+/// TopK: k (an input from opset 10, an attribute before) decides the
+/// output shape, so it must be a compile-time constant.
+LogicalResult importTopKOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  int64_t k;
+  if (g.opset < 10) {
+    k = g.intAttr("k", -1);
+  } else {
+    if (failed(requireInputs(g, 2)))
+      return failure();
+    auto kv = constInts(g, 1, "k");
+    if (failed(kv))
+      return failure();
+    if (kv->size() != 1)
+      return g.error() << "k must hold one value";
+    k = (*kv)[0];
+  }
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t n = t.getDimSize(*axis);
+  if (k < 0 || (!ShapedType::isDynamic(n) && k > n))
+    return g.error() << "k = " << k << " must be in [0, " << n << "]";
+  Type et = t.getElementType();
+  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1))
+    return g.error() << "TopK of element type " << et << " is not supported";
+  // Unsorted output may come in any order: the sorted order is one.
+  auto b = g.builder;
+  Type none = b.getNoneType();
+  auto op = aigraph::TopKOp::create(
+      b, g.loc, none, none, x, b.getI64IntegerAttr(k),
+      b.getI64IntegerAttr(*axis), b.getBoolAttr(g.intAttr("largest", 1) != 0));
+  SmallVector<Type> types;
+  if (failed(aigraph::TopKOp::inferReturnTypes(
+          g.ctx, g.loc, op->getOperands(), op->getAttrDictionary(),
+          op->getPropertiesStorage(), op->getRegions(), types))) {
+    op->erase();
+    return failure();
+  }
+  op.getValues().setType(cast<RankedTensorType>(types[0]));
+  op.getIndices().setType(cast<RankedTensorType>(types[1]));
+  g.setOutput(0, op.getValues());
+  g.setOutput(1, op.getIndices());
+  return success();
+}

@@ -1,0 +1,177 @@
+//===- OnnxTensorOps.cpp - EyeLike, CenterCropPad, TensorScatter ----------===//
+//
+// Tensor builders expressed with other aigraph ops: EyeLike is a constant,
+// CenterCropPad slices and zero-pads each axis around its center, and
+// TensorScatter (a KV-cache write) selects, per position along the sequence
+// axis, the update row that lands there or the cache row.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+/// EyeLike: ones on the diagonal j - i == k of a 2-D tensor shaped like x.
+LogicalResult importEyeLikeOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto t = typeOf(g.input(0));
+  if (t.getRank() != 2 || !t.hasStaticShape())
+    return g.error() << "expects a static 2-D input, got " << t;
+  Type et = t.getElementType();
+  if (g.attr("dtype")) {
+    auto dt = g.elementType(g.intAttr("dtype", 1));
+    if (failed(dt))
+      return failure();
+    et = *dt;
+  }
+  if (!isa<FloatType, IntegerType>(et))
+    return g.error() << "element type " << et << " is not supported";
+  int64_t k = g.intAttr("k", 0);
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+  Attribute zero = g.builder.getZeroAttr(et), one = g.builder.getOneAttr(et);
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      values.push_back(j - i == k ? one : zero);
+  g.setOutput(0, g.constant(DenseElementsAttr::get(
+                     RankedTensorType::get({rows, cols}, et), values)));
+  return success();
+}
+
+/// CenterCropPad: per axis, crop the centered window or pad zeros around
+/// the input (the odd cell goes to the end in both cases).
+LogicalResult importCenterCropPadOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape";
+  int64_t rank = t.getRank();
+  auto target = constInts(g, 1, "shape");
+  if (failed(target))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (g.attr("axes")) {
+    for (int64_t a : g.intsAttr("axes")) {
+      auto n = normalizeAxis(g, a, rank);
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
+    }
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  if (target->size() != axes.size())
+    return g.error() << "shape needs " << axes.size() << " entries, got "
+                     << target->size();
+  Value zero = e.zero(t.getElementType());
+  for (auto [axis, want] : llvm::zip(axes, *target)) {
+    if (want < 0)
+      return g.error() << "shape entries must be >= 0";
+    auto cur = typeOf(x);
+    int64_t dim = cur.getDimSize(axis);
+    if (want < dim) {
+      int64_t start = (dim - want) / 2;
+      SmallVector<int64_t> s(rank, 0), en(cur.getShape()), st(rank, 1);
+      s[axis] = start, en[axis] = start + want;
+      x = e.make<aigraph::SliceOp>(x, g.builder.getDenseI64ArrayAttr(s),
+                                   g.builder.getDenseI64ArrayAttr(en),
+                                   g.builder.getDenseI64ArrayAttr(st));
+    } else if (want > dim) {
+      int64_t before = (want - dim) / 2, after = want - dim - before;
+      SmallVector<Value> parts;
+      auto block = [&](int64_t n) {
+        SmallVector<int64_t> shape(cur.getShape());
+        shape[axis] = n;
+        return e.make<aigraph::ExpandOp>(zero,
+                                         g.builder.getDenseI64ArrayAttr(shape));
+      };
+      if (before > 0)
+        parts.push_back(block(before));
+      parts.push_back(x);
+      if (after > 0)
+        parts.push_back(block(after));
+      x = e.make<aigraph::ConcatOp>(parts, g.builder.getI64IntegerAttr(axis));
+    }
+    if (!e.ok)
+      return failure();
+  }
+  if (x == g.input(0))
+    x = e.make<aigraph::IdentityOp>(x);
+  return e.bind(0, x);
+}
+
+/// TensorScatter: present[b, .., s, ..] = update[b, .., s - w[b], ..] where
+/// 0 <= s - w[b] < update's length (modulo the cache length in circular
+/// mode), else past[b, .., s, ..].
+LogicalResult importTensorScatterOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value past = g.input(0), update = g.input(1);
+  auto pt = typeOf(past), ut = typeOf(update);
+  if (!pt.hasStaticShape() || !ut.hasStaticShape())
+    return g.error() << "needs static shapes";
+  int64_t rank = pt.getRank();
+  if (ut.getRank() != rank || ut.getElementType() != pt.getElementType())
+    return g.error() << "update " << ut << " does not match the cache " << pt;
+  auto axis = normalizeAxis(g, g.intAttr("axis", -2), rank);
+  if (failed(axis))
+    return failure();
+  if (*axis == 0)
+    return g.error() << "axis must not be the batch axis 0";
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != *axis && ut.getDimSize(i) != pt.getDimSize(i))
+      return g.error() << "update " << ut << " and cache " << pt
+                       << " differ outside the sequence axis";
+  std::string mode = g.stringAttr("mode", "linear");
+  if (mode != "linear" && mode != "circular")
+    return g.error() << "mode '" << mode << "' is not supported";
+  int64_t seq = pt.getDimSize(*axis), len = ut.getDimSize(*axis),
+          batch = pt.getDimSize(0);
+  if (len > seq)
+    return g.error() << "the update is longer than the cache";
+  Type i64 = g.builder.getI64Type();
+  auto scalar = [&](int64_t v) {
+    return g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
+                                             ArrayRef<int64_t>{v}));
+  };
+  SmallVector<int64_t> posShape(rank, 1), batchShape(rank, 1);
+  posShape[*axis] = seq;
+  batchShape[0] = batch;
+  SmallVector<int64_t> iota;
+  for (int64_t s = 0; s < seq; ++s)
+    iota.push_back(s);
+  Value pos = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get(posShape, i64), ArrayRef<int64_t>(iota)));
+  Value rel = pos;
+  if (Value w = g.input(2)) {
+    if (typeOf(w).getNumElements() != batch)
+      return g.error() << "write_indices needs " << batch << " entries";
+    if (typeOf(w).getElementType() != i64)
+      w = e.make<aigraph::CastOp>(w, TypeAttr::get(i64));
+    rel = e.make<aigraph::SubOp>(pos, e.reshape(w, batchShape));
+  }
+  if (mode == "circular") {
+    // w is in [0, seq): one wrap brings s - w into [0, seq).
+    Value neg = e.make<aigraph::LessOp>(rel, scalar(0));
+    rel = e.make<aigraph::WhereOp>(
+        neg, e.make<aigraph::AddOp>(rel, scalar(seq)), rel);
+  }
+  Value inFront = e.make<aigraph::GreaterEqualOp>(rel, scalar(0));
+  Value inUpdate = e.make<aigraph::LessOp>(rel, scalar(len));
+  Value valid = e.make<aigraph::AndOp>(inFront, inUpdate);
+  Value idx = e.make<aigraph::WhereOp>(valid, rel, scalar(0));
+  if (e.ok && typeOf(idx).getShape() != pt.getShape())
+    idx = e.make<aigraph::ExpandOp>(
+        idx, g.builder.getDenseI64ArrayAttr(pt.getShape()));
+  Value picked = e.make<aigraph::GatherElementsOp>(
+      update, idx, g.builder.getI64IntegerAttr(*axis));
+  Value y = e.make<aigraph::WhereOp>(valid, picked, past);
+  return e.bind(0, y);
+}
