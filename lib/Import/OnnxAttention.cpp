@@ -26,8 +26,6 @@ LogicalResult importAttentionOp(GraphImporter &g) {
     return g.error() << "Q, K and V must share one floating-point type";
   if (!qt.hasStaticShape() || !kt.hasStaticShape() || !vt.hasStaticShape())
     return g.error() << "needs static shapes";
-  if (g.hasInput(6))
-    return g.error() << "nonpad_kv_seqlen is not supported yet";
   int64_t rank = qt.getRank();
   if (rank != 3 && rank != 4)
     return g.error() << "Q must be 3-D or 4-D, got " << qt;
@@ -124,7 +122,26 @@ LogicalResult importAttentionOp(GraphImporter &g) {
     else if (typeOf(mask).getElementType() != et)
       return g.error() << "attn_mask must be bool or " << et;
   }
-  if (g.intAttr("is_causal", 0)) {
+  if (g.intAttr("is_causal", 0) && g.hasInput(6)) {
+    // With nonpad_kv_seqlen the causal diagonal is bottom-right aligned per
+    // batch: query i sees keys j <= i + nonpad_kv_seqlen[b] - seqQ.
+    Type i64 = g.builder.getIntegerType(64);
+    SmallVector<int64_t> diff;
+    for (int64_t i = 0; i < seqQ; ++i)
+      for (int64_t j = 0; j < seqKV; ++j)
+        diff.push_back(j - i);
+    Value jMinusI = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({seqQ, seqKV}, i64), ArrayRef<int64_t>(diff)));
+    Value offset = e.make<aigraph::SubOp>(
+        e.reshape(e.make<aigraph::CastOp>(g.input(6), TypeAttr::get(i64)),
+                  {batch, 1, 1, 1}),
+        g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
+                                          ArrayRef<int64_t>{seqQ})));
+    Value seen = e.make<aigraph::LessEqualOp>(jMinusI, offset);
+    Value causal = e.make<aigraph::WhereOp>(seen, e.scalar(et, 0),
+                                            e.scalar(et, -INFINITY));
+    bias = bias ? e.make<aigraph::AddOp>(bias, causal) : causal;
+  } else if (g.intAttr("is_causal", 0)) {
     // Query i sees keys j <= i + past (upper-left aligned after the past).
     int64_t past = g.hasInput(4) ? typeOf(g.input(4)).getDimSize(2) : 0;
     SmallVector<Attribute> values;
@@ -134,6 +151,21 @@ LogicalResult importAttentionOp(GraphImporter &g) {
     Value causal = g.constant(DenseElementsAttr::get(
         RankedTensorType::get({seqQ, seqKV}, et), values));
     bias = bias ? e.make<aigraph::AddOp>(bias, causal) : causal;
+  }
+  // nonpad_kv_seqlen[b]: keys at or past it are padding for batch b.
+  if (Value lens = g.input(6)) {
+    Type i64 = g.builder.getIntegerType(64);
+    SmallVector<int64_t> idx;
+    for (int64_t j = 0; j < seqKV; ++j)
+      idx.push_back(j);
+    Value keys = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({seqKV}, i64), ArrayRef<int64_t>(idx)));
+    Value len = e.reshape(e.make<aigraph::CastOp>(lens, TypeAttr::get(i64)),
+                          {batch, 1, 1, 1});
+    Value valid = e.make<aigraph::LessOp>(keys, len);
+    Value pad = e.make<aigraph::WhereOp>(valid, e.scalar(et, 0),
+                                         e.scalar(et, -INFINITY));
+    bias = bias ? e.make<aigraph::AddOp>(bias, pad) : pad;
   }
   if (bias)
     scores = e.make<aigraph::AddOp>(scores, bias);

@@ -1,4 +1,4 @@
-//===- OnnxGridSample.cpp - GridSample as gathers and weights -------------===//
+//===- OnnxGridSample.cpp - GridSample and AffineGrid ---------------------===//
 //
 // Each output point reads the input at coordinates from the grid, a run-time
 // tensor, so the sampling becomes data-dependent gathers: the grid is
@@ -204,6 +204,67 @@ LogicalResult importGridSampleOp(GraphImporter &g) {
   SmallVector<int64_t> outShape = {n, ch};
   outShape.append(outSpatial);
   return e.bind(0, e.reshape(result, outShape));
+}
+
+} // namespace coreai::onnx_import
+
+namespace coreai::onnx_import {
+
+/// AffineGrid(theta [N, k, k+1], size): the sampling grid [N, spatial..., k]
+/// of an affine transform: a constant base grid of normalized coordinates
+/// (x, y[, z], 1) times theta^T, one matmul.
+LogicalResult importAffineGridOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Value theta = g.input(0);
+  auto tt = typeOf(theta);
+  DenseElementsAttr sizeAttr = g.constantInput(1);
+  if (!sizeAttr)
+    return g.notConstant(1, "size", "it decides the output shape");
+  SmallVector<int64_t> size;
+  for (const APInt &v : sizeAttr.getValues<APInt>())
+    size.push_back(v.getSExtValue());
+  int64_t k = (int64_t)size.size() - 2;
+  Type et = tt.getElementType();
+  if ((k != 2 && k != 3) || !isa<FloatType>(et) || tt.getRank() != 3 ||
+      tt.getDimSize(0) != size[0] || tt.getDimSize(1) != k ||
+      tt.getDimSize(2) != k + 1)
+    return g.error() << "expects theta [N, k, k+1] for a size of N, C and k = "
+                        "2 or 3 spatial dims, got "
+                     << tt << " and " << size.size() << " sizes";
+  bool align = g.intAttr("align_corners", 0) != 0;
+  auto lin = [&](int64_t i, int64_t n) {
+    if (align)
+      return n == 1 ? -1.0 : -1.0 + 2.0 * (double)i / (double)(n - 1);
+    return (2.0 * (double)i + 1.0) / (double)n - 1.0;
+  };
+  SmallVector<int64_t> spatial(size.begin() + 2, size.end());
+  int64_t points = 1;
+  for (int64_t d : spatial)
+    points *= d;
+  // Rows (x, y[, z], 1) in row-major order over the spatial dims; x follows
+  // the innermost dim.
+  SmallVector<Attribute> base;
+  auto ft = cast<FloatType>(et);
+  for (int64_t p = 0; p < points; ++p) {
+    SmallVector<double> coord(k);
+    int64_t rest = p;
+    for (int64_t i = k - 1; i >= 0; --i) {
+      coord[k - 1 - i] = lin(rest % spatial[i], spatial[i]);
+      rest /= spatial[i];
+    }
+    for (double c : coord)
+      base.push_back(FloatAttr::get(ft, c));
+    base.push_back(FloatAttr::get(ft, 1.0));
+  }
+  Emitter e{g};
+  Value baseV = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({1, points, k + 1}, et), base));
+  Value grid = e.make<aigraph::MatMulOp>(baseV, e.transpose(theta, {0, 2, 1}));
+  SmallVector<int64_t> outShape = {size[0]};
+  outShape.append(spatial);
+  outShape.push_back(k);
+  return e.bind(0, e.reshape(grid, outShape));
 }
 
 } // namespace coreai::onnx_import

@@ -133,11 +133,13 @@ mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 
 mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
+mlir::LogicalResult importLinearAttentionOp(GraphImporter &g);
 // Control flow, unrolled or selected at compile time (OnnxControlFlow.cpp).
 mlir::LogicalResult importIfOp(GraphImporter &g);
 // Signal processing (OnnxSignal.cpp).
 mlir::LogicalResult importDFTOp(GraphImporter &g);
 mlir::LogicalResult importGridSampleOp(GraphImporter &g);
+mlir::LogicalResult importAffineGridOp(GraphImporter &g);
 mlir::LogicalResult importSTFTOp(GraphImporter &g);
 // Recurrent layers, unrolled over time (OnnxRecurrent.cpp).
 mlir::LogicalResult importRNNOp(GraphImporter &g);
