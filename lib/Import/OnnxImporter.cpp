@@ -258,11 +258,22 @@ DenseElementsAttr GraphImporter::constantInput(int i) const {
 LogicalResult GraphImporter::notConstant(int i, StringRef what,
                                          StringRef why) const {
   auto diag = error() << what << " must be a compile-time constant: " << why;
-  if (hasInput(i) && graphInputs.contains(node->input(i)))
-    diag << "; it is graph input '" << node->input(i)
+  if (!hasInput(i))
+    return diag;
+  const std::string &name = node->input(i);
+  if (graphInputs.contains(name)) {
+    diag << "; it is graph input '" << name
          << "': to specialize the model for one value, bind it with "
             "--constant "
-         << node->input(i) << "=FILE.pb";
+         << name << "=FILE.pb";
+  } else if (auto it = shapeInputDeps.find(name);
+             it != shapeInputDeps.end() && !it->second.empty()) {
+    const std::string &dep = it->second.front();
+    diag << "; it is computed from graph input '" << dep
+         << "': to specialize the model for one value, bind it with "
+            "--constant "
+         << dep << "=FILE.pb";
+  }
   return diag;
 }
 
@@ -396,6 +407,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
                      << "' is not defined before this node (the graph is "
                         "not topologically sorted or names a missing value)";
 
+  if (failed(importNodeOutputs(n)))
+    return failure();
+  recordShapeInputDeps(n);
+  return success();
+}
+
+LogicalResult GraphImporter::importNodeOutputs(const onnx::NodeProto &n) {
   if (tryFoldNode(*this))
     return success();
   OpImporter importer = lookupOpImporter(n.op_type());
@@ -403,6 +421,30 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
     return error() << "operator " << n.op_type()
                    << " is not supported yet";
   return importer(*this);
+}
+
+void GraphImporter::recordShapeInputDeps(const onnx::NodeProto &n) {
+  // Constants depend on nothing; other outputs on what their non-constant
+  // inputs depend on. Small integer graph inputs depend on themselves.
+  llvm::SmallVector<std::string, 1> deps;
+  for (const std::string &in : n.input()) {
+    if (in.empty() || known.count(in))
+      continue;
+    auto it = shapeInputDeps.find(in);
+    if (it == shapeInputDeps.end())
+      continue;
+    for (const std::string &d : it->second)
+      if (!llvm::is_contained(deps, d))
+        deps.push_back(d);
+  }
+  for (const std::string &out : n.output()) {
+    if (out.empty())
+      continue;
+    if (known.count(out) || deps.empty())
+      shapeInputDeps.erase(out);
+    else
+      shapeInputDeps[out] = deps;
+  }
 }
 
 LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
@@ -459,6 +501,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     argTypes.push_back(*type);
     argNames.push_back(in.name());
     graphInputs.insert(in.name());
+    auto rt = cast<RankedTensorType>(*type);
+    if (isa<IntegerType>(rt.getElementType()) && rt.hasStaticShape() &&
+        rt.getNumElements() <= 16)
+      shapeInputDeps[in.name()] = {in.name()};
   }
   auto func = func::FuncOp::create(builder, fileLoc, "main",
                                    builder.getFunctionType(argTypes, {}));

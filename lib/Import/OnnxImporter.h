@@ -106,6 +106,8 @@ private:
   mlir::FailureOr<mlir::DenseElementsAttr>
   narrowTensorToAttr(const onnx::TensorProto &t, mlir::RankedTensorType type);
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  mlir::LogicalResult importNodeOutputs(const onnx::NodeProto &node);
+  void recordShapeInputDeps(const onnx::NodeProto &node);
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);
 
@@ -115,6 +117,10 @@ private:
   llvm::StringMap<mlir::DenseElementsAttr> known;
   /// Names of the graph inputs that stay function arguments.
   llvm::StringSet<> graphInputs;
+  /// For each non-constant value, the small integer graph inputs (shape
+  /// parameters, axes, sizes) whose values it depends on: binding those
+  /// with --constant may make it a compile-time constant.
+  llvm::StringMap<llvm::SmallVector<std::string, 1>> shapeInputDeps;
 };
 
 using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
