@@ -49,6 +49,13 @@ ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   if (axis < 0 || axis >= data.getRank())
     return emitOptionalError(loc, "axis ", axis, " out of range for rank ",
                              data.getRank());
+  // Outside `axis`, update positions are data positions.
+  for (int64_t i = 0; i < data.getRank(); ++i)
+    if (i != axis && !ShapedType::isDynamic(indices.getDimSize(i)) &&
+        !ShapedType::isDynamic(data.getDimSize(i)) &&
+        indices.getDimSize(i) > data.getDimSize(i))
+      return emitOptionalError(loc, "indices ", indices, " exceed data ", data,
+                               " in dim ", i);
   types.push_back(data);
   return success();
 }

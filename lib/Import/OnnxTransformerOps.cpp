@@ -86,8 +86,8 @@ LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
     return failure();
   for (Value c : {cosv, sinv}) {
     auto ct = typeOf(c);
-    if (ct.getShape()[0] != batch || ct.getShape()[1] != seq ||
-        ct.getShape()[2] < half)
+    if (ct.getRank() != 3 || ct.getShape()[0] != batch ||
+        ct.getShape()[1] != seq || ct.getShape()[2] < half)
       return g.error() << "cos/sin values " << ct << " do not cover [" << batch
                        << ", " << seq << ", " << half << "]";
   }

@@ -105,3 +105,12 @@ func.func @top_k_too_many(%x: tensor<3x4xf32>) {
   %v, %i = aigraph.top_k %x {axis = 1 : i64, k = 5 : i64} : tensor<3x4xf32> -> tensor<3x5xf32>, tensor<3x5xi64>
   return
 }
+
+// -----
+
+func.func @scatter_elements_indices(%d: tensor<2x3xf32>, %i: tensor<3x1xi64>, %u: tensor<3x1xf32>) {
+  // expected-error @+2 {{indices 'tensor<3x1xi64>' exceed data 'tensor<2x3xf32>' in dim 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = aigraph.scatter_elements %d, %i, %u {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x1xi64>, tensor<3x1xf32>) -> tensor<2x3xf32>
+  return
+}
