@@ -396,6 +396,9 @@ LogicalResult importScatterNDOp(GraphImporter &g);
 LogicalResult importGatherNDOp(GraphImporter &g);
 LogicalResult importTopKOp(GraphImporter &g);
 LogicalResult importConvTransposeOp(GraphImporter &g);
+LogicalResult importDynamicQuantizeLinearOp(GraphImporter &g);
+LogicalResult importMaxUnpoolOp(GraphImporter &g);
+LogicalResult importReverseSequenceOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -544,6 +547,9 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("GatherND", importGatherNDOp)
       .Case("TopK", importTopKOp)
       .Case("ConvTranspose", importConvTransposeOp)
+      .Case("DynamicQuantizeLinear", importDynamicQuantizeLinearOp)
+      .Case("MaxUnpool", importMaxUnpoolOp)
+      .Case("ReverseSequence", importReverseSequenceOp)
       .Case("Scatter", importScatterElementsOp)
       .Default(nullptr);
 }

@@ -63,3 +63,72 @@ LogicalResult importLpPoolOp(GraphImporter &g) {
     y = e.make<aigraph::PowOp>(sum, e.scalar(et, 1.0 / p));
   return e.bind(0, y);
 }
+
+/// MaxUnpool: zeros of the pooled input's shape (from kernel, strides and
+/// pads) with each value written at its flat index, as MaxPool's Indices
+/// output gives them; a larger output_shape pads zeros at the end.
+LogicalResult importMaxUnpoolOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0), idx = g.input(1);
+  auto t = typeOf(x);
+  if (!t.hasStaticShape() || t.getRank() < 3 ||
+      typeOf(idx).getShape() != t.getShape())
+    return g.error() << "expects a static N x C x spatial... input and "
+                        "indices of its shape";
+  if (!typeOf(idx).getElementType().isInteger(64))
+    return g.error() << "indices must be int64";
+  int64_t spatial = t.getRank() - 2;
+  SmallVector<int64_t> kernel = g.intsAttr("kernel_shape");
+  if ((int64_t)kernel.size() != spatial)
+    return g.error() << "kernel_shape must have one entry per spatial dim";
+  SmallVector<int64_t> strides = g.intsAttr("strides"),
+                       pads = g.intsAttr("pads");
+  if (strides.empty())
+    strides.assign(spatial, 1);
+  if (pads.empty())
+    pads.assign(2 * spatial, 0);
+  if ((int64_t)strides.size() != spatial || (int64_t)pads.size() != 2 * spatial)
+    return g.error() << "strides and pads need one entry per spatial dim";
+  SmallVector<int64_t> shape{t.getDimSize(0), t.getDimSize(1)};
+  int64_t total = t.getDimSize(0) * t.getDimSize(1);
+  for (int64_t i = 0; i < spatial; ++i) {
+    shape.push_back((t.getDimSize(2 + i) - 1) * strides[i] - pads[i] -
+                    pads[spatial + i] + kernel[i]);
+    if (shape.back() <= 0)
+      return g.error() << "the unpooled shape must be positive";
+    total *= shape.back();
+  }
+  Value zeros = e.make<aigraph::ExpandOp>(
+      e.zero(t.getElementType()), g.builder.getDenseI64ArrayAttr({total}));
+  int64_t n = t.getNumElements();
+  Value y = e.make<aigraph::ScatterElementsOp>(
+      zeros, e.reshape(idx, {n}), e.reshape(x, {n}),
+      g.builder.getI64IntegerAttr(0), g.builder.getStringAttr("none"));
+  y = e.reshape(y, shape);
+  if (g.hasInput(2)) {
+    auto out = constInts(g, 2, "output_shape");
+    if (failed(out))
+      return failure();
+    if ((int64_t)out->size() != t.getRank() || (*out)[0] != shape[0] ||
+        (*out)[1] != shape[1])
+      return g.error() << "output_shape needs " << t.getRank()
+                       << " entries keeping N and C";
+    for (int64_t axis = 2; axis < t.getRank() && e.ok; ++axis) {
+      int64_t extra = (*out)[axis] - shape[axis];
+      if (extra < 0)
+        return g.error() << "an output_shape smaller than the unpooled "
+                            "shape is not supported";
+      if (extra == 0)
+        continue;
+      SmallVector<int64_t> block(typeOf(y).getShape());
+      block[axis] = extra;
+      Value z = e.make<aigraph::ExpandOp>(
+          e.zero(t.getElementType()), g.builder.getDenseI64ArrayAttr(block));
+      y = e.make<aigraph::ConcatOp>(ValueRange{y, z},
+                                    g.builder.getI64IntegerAttr(axis));
+    }
+  }
+  return e.bind(0, y);
+}

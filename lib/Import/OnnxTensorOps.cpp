@@ -175,3 +175,47 @@ LogicalResult importTensorScatterOp(GraphImporter &g) {
   Value y = e.make<aigraph::WhereOp>(valid, picked, past);
   return e.bind(0, y);
 }
+
+/// ReverseSequence: along the time axis, position t of batch entry b reads
+/// len[b] - 1 - t while t < len[b], else t (a gather_elements).
+LogicalResult importReverseSequenceOp(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  Emitter e{g};
+  Value x = g.input(0), lens = g.input(1);
+  auto t = typeOf(x);
+  if (!t.hasStaticShape() || t.getRank() < 2)
+    return g.error() << "expects a static input of rank >= 2";
+  int64_t timeAxis = g.intAttr("time_axis", 0),
+          batchAxis = g.intAttr("batch_axis", 1);
+  if (!((timeAxis == 0 && batchAxis == 1) || (timeAxis == 1 && batchAxis == 0)))
+    return g.error() << "time_axis and batch_axis must be 0 and 1";
+  int64_t steps = t.getDimSize(timeAxis), batch = t.getDimSize(batchAxis);
+  Type i64 = g.builder.getI64Type();
+  if (typeOf(lens).getNumElements() != batch)
+    return g.error() << "sequence_lens needs " << batch << " entries";
+  if (typeOf(lens).getElementType() != i64)
+    lens = e.make<aigraph::CastOp>(lens, TypeAttr::get(i64));
+  // [T, B] (or [B, T]) then size-1 trailing dims.
+  SmallVector<int64_t> tShape(t.getRank(), 1), bShape(t.getRank(), 1);
+  tShape[timeAxis] = steps;
+  bShape[batchAxis] = batch;
+  SmallVector<int64_t> iota;
+  for (int64_t s = 0; s < steps; ++s)
+    iota.push_back(s);
+  Value pos = g.constant(DenseElementsAttr::get(
+      RankedTensorType::get(tShape, i64), ArrayRef<int64_t>(iota)));
+  Value len = e.reshape(lens, bShape);
+  Value one = g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
+                                                ArrayRef<int64_t>{1}));
+  Value reversed =
+      e.make<aigraph::SubOp>(e.make<aigraph::SubOp>(len, one), pos);
+  Value inside = e.make<aigraph::LessOp>(pos, len);
+  Value idx = e.make<aigraph::WhereOp>(inside, reversed, pos);
+  if (e.ok && typeOf(idx).getShape() != t.getShape())
+    idx = e.make<aigraph::ExpandOp>(
+        idx, g.builder.getDenseI64ArrayAttr(t.getShape()));
+  Value y = e.make<aigraph::GatherElementsOp>(
+      x, idx, g.builder.getI64IntegerAttr(timeAxis));
+  return e.bind(0, y);
+}
