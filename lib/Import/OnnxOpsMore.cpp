@@ -399,6 +399,7 @@ LogicalResult importConvTransposeOp(GraphImporter &g);
 LogicalResult importDynamicQuantizeLinearOp(GraphImporter &g);
 LogicalResult importMaxUnpoolOp(GraphImporter &g);
 LogicalResult importReverseSequenceOp(GraphImporter &g);
+LogicalResult importDetOp(GraphImporter &g);
 
 OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
   using namespace aigraph;
@@ -550,6 +551,7 @@ OpImporter coreai::onnx_import::lookupMoreOpImporter(StringRef opType) {
       .Case("DynamicQuantizeLinear", importDynamicQuantizeLinearOp)
       .Case("MaxUnpool", importMaxUnpoolOp)
       .Case("ReverseSequence", importReverseSequenceOp)
+      .Case("Det", importDetOp)
       .Case("Scatter", importScatterElementsOp)
       .Default(nullptr);
 }
