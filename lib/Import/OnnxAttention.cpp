@@ -121,6 +121,17 @@ LogicalResult importAttentionOp(GraphImporter &g) {
                                       e.scalar(et, -INFINITY));
     else if (typeOf(mask).getElementType() != et)
       return g.error() << "attn_mask must be bool or " << et;
+    // A mask shorter than the keys (a cache padded past it) masks the rest.
+    auto bt = typeOf(bias);
+    if (bt.getRank() > 0 && bt.getShape().back() < seqKV) {
+      SmallVector<int64_t> shape(bt.getShape());
+      shape.back() = seqKV - shape.back();
+      Value rest = g.constant(DenseElementsAttr::get(
+          RankedTensorType::get(shape, et),
+          FloatAttr::get(et, -INFINITY)));
+      bias = e.make<aigraph::ConcatOp>(
+          ValueRange{bias, rest}, g.builder.getI64IntegerAttr(bt.getRank() - 1));
+    }
   }
   if (g.intAttr("is_causal", 0) && g.hasInput(6)) {
     // With nonpad_kv_seqlen the causal diagonal is bottom-right aligned per
