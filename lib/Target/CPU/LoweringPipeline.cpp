@@ -20,7 +20,7 @@ void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
       "coreai-cpu-record-abi,"
       "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
       "  linalg-fuse-elementwise-ops, canonicalize, cse,"
-      "  coreai-cpu-distinct-results),"
+      "  coreai-cpu-distinct-results, coreai-cpu-flatten-empty-boundaries),"
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"

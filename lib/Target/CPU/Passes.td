@@ -51,4 +51,17 @@ def CPUDistinctResults : Pass<"coreai-cpu-distinct-results", "::mlir::func::Func
                            "::mlir::tensor::TensorDialect"];
 }
 
+def CPUFlattenEmptyBoundaries : Pass<"coreai-cpu-flatten-empty-boundaries", "::mlir::func::FuncOp"> {
+  let summary = "Give zero-sized arguments and results a 1-D type";
+  let description = [{
+    func-to-llvm's bare-pointer convention has no form for a memref whose
+    canonical strides collapse to zero (a zero dim before other dims, e.g.
+    2x0x4). Such tensors hold no data: a zero-sized argument becomes
+    tensor<0xT> and its uses read an empty tensor of the original shape; a
+    zero-sized result returns an empty tensor<0xT>. The kernel ABI is
+    unchanged (one pointer per tensor); the bundle keeps the real shapes.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 #endif // COREAI_TARGET_CPU_PASSES
