@@ -17,16 +17,6 @@ using namespace coreai::onnx_import;
 
 namespace {
 
-Value sliceDim(GraphImporter &g, Emitter &e, Value v, int64_t axis,
-               int64_t start, int64_t end, int64_t step = 1) {
-  auto t = typeOf(v);
-  SmallVector<int64_t> s(t.getRank(), 0), en(t.getShape()), st(t.getRank(), 1);
-  s[axis] = start, en[axis] = end, st[axis] = step;
-  return e.make<aigraph::SliceOp>(v, g.builder.getDenseI64ArrayAttr(s),
-                                  g.builder.getDenseI64ArrayAttr(en),
-                                  g.builder.getDenseI64ArrayAttr(st));
-}
-
 /// Inserts `stride - 1` zeros between the elements along `axis`.
 Value dilate(GraphImporter &g, Emitter &e, Value v, int64_t axis,
              int64_t stride) {
@@ -44,7 +34,7 @@ Value dilate(GraphImporter &g, Emitter &e, Value v, int64_t axis,
       e.make<aigraph::ConcatOp>(ValueRange{e.reshape(v, split), z},
                                 g.builder.getI64IntegerAttr(axis + 1));
   shape[axis] = n * stride;
-  return sliceDim(g, e, e.reshape(spread, shape), axis, 0,
+  return e.sliceAxis(e.reshape(spread, shape), axis, 0,
                   (n - 1) * stride + 1);
 }
 
@@ -138,7 +128,7 @@ LogicalResult importConvTransposeOp(GraphImporter &g) {
       int64_t end = n + std::min<int64_t>(0, after);
       if (start >= end)
         return g.error() << "pads leave no output along spatial dim " << i;
-      x = sliceDim(g, e, x, axis, start, end);
+      x = e.sliceAxis(x, axis, start, end);
     }
     convPads[i] = std::max<int64_t>(0, before);
     convPads[spatial + i] = std::max<int64_t>(0, after);
@@ -155,7 +145,7 @@ LogicalResult importConvTransposeOp(GraphImporter &g) {
   Value wf = e.reshape(e.transpose(e.reshape(w, grouped), perm), swapped);
   for (int64_t i = 0; i < spatial; ++i)
     if (kernel[i] > 1)
-      wf = sliceDim(g, e, wf, 2 + i, kernel[i] - 1, -1, -1);
+      wf = e.sliceAxis(wf, 2 + i, kernel[i] - 1, -1, -1);
   if (!e.ok)
     return failure();
 

@@ -25,22 +25,6 @@ SmallVector<int64_t> axesFrom(int64_t first, int64_t rank) {
   return axes;
 }
 
-Value reduceMeanKeep(GraphImporter &g, Emitter &e, Value v,
-                     ArrayRef<int64_t> axes) {
-  return e.make<aigraph::ReduceMeanOp>(v, g.builder.getDenseI64ArrayAttr(axes),
-                                       g.builder.getBoolAttr(true));
-}
-
-Value sliceAxis(GraphImporter &g, Emitter &e, Value v, int64_t axis,
-                int64_t start, int64_t end, int64_t step = 1) {
-  auto t = typeOf(v);
-  SmallVector<int64_t> s(t.getRank(), 0), en(t.getShape()), st(t.getRank(), 1);
-  s[axis] = start, en[axis] = end, st[axis] = step;
-  return e.make<aigraph::SliceOp>(v, g.builder.getDenseI64ArrayAttr(s),
-                                  g.builder.getDenseI64ArrayAttr(en),
-                                  g.builder.getDenseI64ArrayAttr(st));
-}
-
 } // namespace
 
 /// y = x / sqrt(mean(x^2 over axis..) + eps) * scale.
@@ -56,7 +40,7 @@ LogicalResult importRMSNormalizationOp(GraphImporter &g) {
   if (failed(axis))
     return failure();
   Type et = t.getElementType();
-  Value ms = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(x, x),
+  Value ms = e.reduceMeanKeep(e.make<aigraph::MulOp>(x, x),
                             axesFrom(*axis, t.getRank()));
   Value denom = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
       ms, e.scalar(et, g.floatAttr("epsilon", 1e-5f))));
@@ -75,9 +59,9 @@ LogicalResult importLayerNormStatsOp(GraphImporter &g) {
     return failure();
   Type et = t.getElementType();
   SmallVector<int64_t> axes = axesFrom(*axis, t.getRank());
-  Value mean = reduceMeanKeep(g, e, x, axes);
+  Value mean = e.reduceMeanKeep(x, axes);
   Value d = e.make<aigraph::SubOp>(x, mean);
-  Value var = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(d, d), axes);
+  Value var = e.reduceMeanKeep(e.make<aigraph::MulOp>(d, d), axes);
   Value inv = e.make<aigraph::ReciprocalOp>(e.make<aigraph::SqrtOp>(
       e.make<aigraph::AddOp>(var,
                              e.scalar(et, g.floatAttr("epsilon", 1e-5f)))));
@@ -179,10 +163,10 @@ LogicalResult importPadOp(GraphImporter &g) {
     int64_t axis = axes[i], before = pads[i], after = pads[axes.size() + i];
     int64_t dim = typeOf(x).getDimSize(axis);
     if (before < 0)
-      x = sliceAxis(g, e, x, axis, -before, dim), before = 0;
+      x = e.sliceAxis(x, axis, -before, dim), before = 0;
     dim = typeOf(x).getDimSize(axis);
     if (after < 0)
-      x = sliceAxis(g, e, x, axis, 0, dim + after), after = 0;
+      x = e.sliceAxis(x, axis, 0, dim + after), after = 0;
     dim = typeOf(x).getDimSize(axis);
     if (!e.ok)
       return failure();
@@ -195,22 +179,22 @@ LogicalResult importPadOp(GraphImporter &g) {
       if (dim == 0)
         return nullptr;
       if (mode == "edge") {
-        Value edge = atStart ? sliceAxis(g, e, x, axis, 0, 1)
-                             : sliceAxis(g, e, x, axis, dim - 1, dim);
+        Value edge = atStart ? e.sliceAxis(x, axis, 0, 1)
+                             : e.sliceAxis(x, axis, dim - 1, dim);
         return e.make<aigraph::ExpandOp>(edge,
                                          g.builder.getDenseI64ArrayAttr(shape));
       }
       if (mode == "wrap") {
         if (n > dim)
           return nullptr;
-        return atStart ? sliceAxis(g, e, x, axis, dim - n, dim)
-                       : sliceAxis(g, e, x, axis, 0, n);
+        return atStart ? e.sliceAxis(x, axis, dim - n, dim)
+                       : e.sliceAxis(x, axis, 0, n);
       }
       // reflect: mirror without repeating the edge element.
       if (n >= dim)
         return nullptr;
-      return atStart ? sliceAxis(g, e, x, axis, n, 0, -1)
-                     : sliceAxis(g, e, x, axis, dim - 2, dim - 2 - n, -1);
+      return atStart ? e.sliceAxis(x, axis, n, 0, -1)
+                     : e.sliceAxis(x, axis, dim - 2, dim - 2 - n, -1);
     };
     SmallVector<Value> parts;
     if (before > 0) {
@@ -407,8 +391,8 @@ LogicalResult importOneHotOp(GraphImporter &g) {
   idx = e.reshape(idx, shape);
   Value hit = e.make<aigraph::EqualOp>(
       idx, iotaAlong(g, depth, *axis, outRank, idxType));
-  Value off = sliceAxis(g, e, e.reshape(values, {2}), 0, 0, 1);
-  Value on = sliceAxis(g, e, e.reshape(values, {2}), 0, 1, 2);
+  Value off = e.sliceAxis(e.reshape(values, {2}), 0, 0, 1);
+  Value on = e.sliceAxis(e.reshape(values, {2}), 0, 1, 2);
   Value y = e.make<aigraph::WhereOp>(hit, e.reshape(on, {}),
                                      e.reshape(off, {}));
   return e.bind(0, y);
@@ -439,9 +423,9 @@ LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
     return g.error() << "expects a float N x C x spatial... input";
   Type et = t.getElementType();
   SmallVector<int64_t> axes = axesFrom(2, rank);
-  Value mean = reduceMeanKeep(g, e, x, axes);
+  Value mean = e.reduceMeanKeep(x, axes);
   Value d = e.make<aigraph::SubOp>(x, mean);
-  Value var = reduceMeanKeep(g, e, e.make<aigraph::MulOp>(d, d), axes);
+  Value var = e.reduceMeanKeep(e.make<aigraph::MulOp>(d, d), axes);
   Value std = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
       var, e.scalar(et, g.floatAttr("epsilon", 1e-5f))));
   SmallVector<int64_t> chShape(rank, 1);
@@ -554,15 +538,6 @@ LogicalResult importSpaceToDepthOp(GraphImporter &g) {
 namespace {
 /// A per-axis scale or zero point reshaped to broadcast along `axis` of a
 /// tensor of `rank` dims (scalars stay scalars).
-Value alongAxis(Emitter &e, Value v, int64_t axis, int64_t rank) {
-  auto t = typeOf(v);
-  if (t.getRank() == 0 || t.getNumElements() == 1)
-    return e.reshape(v, {});
-  SmallVector<int64_t> shape(rank, 1);
-  shape[axis] = t.getNumElements();
-  return e.reshape(v, shape);
-}
-
 LogicalResult checkBlockSize(GraphImporter &g) {
   if (g.intAttr("block_size", 0) != 0)
     return g.error() << "blocked quantization is not supported yet";
@@ -590,11 +565,11 @@ LogicalResult importDequantizeLinearOp(GraphImporter &g) {
     return failure();
   Value y = e.make<aigraph::CastOp>(x, TypeAttr::get(ft));
   if (Value zp = g.input(2)) {
-    Value zpf = e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+    Value zpf = e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
                                         TypeAttr::get(ft));
     y = e.make<aigraph::SubOp>(y, zpf);
   }
-  y = e.make<aigraph::MulOp>(y, alongAxis(e, scale, *axis, t.getRank()));
+  y = e.make<aigraph::MulOp>(y, e.alongAxis(scale, *axis, t.getRank()));
   return e.bind(0, y);
 }
 
@@ -627,12 +602,12 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
     axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
   if (failed(axis))
     return failure();
-  Value q = e.make<aigraph::DivOp>(x, alongAxis(e, scale, *axis, t.getRank()));
+  Value q = e.make<aigraph::DivOp>(x, e.alongAxis(scale, *axis, t.getRank()));
   if (toFloat) {
     // float8/float4: the Cast rounds (to nearest even) and saturates.
     if (Value zp = g.input(2))
       q = e.make<aigraph::AddOp>(
-          q, e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+          q, e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
                                      TypeAttr::get(ft)));
     return e.bind(0, e.make<aigraph::CastOp>(
                          q, TypeAttr::get(target),
@@ -642,7 +617,7 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
   q = e.make<aigraph::RoundOp>(q);
   if (Value zp = g.input(2))
     q = e.make<aigraph::AddOp>(
-        q, e.make<aigraph::CastOp>(alongAxis(e, zp, *axis, t.getRank()),
+        q, e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
                                    TypeAttr::get(ft)));
   unsigned w = it.getWidth();
   double lo = it.isUnsigned() ? 0 : -std::ldexp(1.0, w - 1);

@@ -237,18 +237,36 @@ struct Emitter {
     g.setOutput(output, v);
     return mlir::success();
   }
-  /// Elements [start, end) of `v` along `axis`.
+  /// Elements [start, end) of `v` along `axis`, every `step`-th.
   mlir::Value sliceAxis(mlir::Value v, int64_t axis, int64_t start,
-                        int64_t end) {
+                        int64_t end, int64_t step = 1) {
     if (!ok)
       return nullptr;
     auto t = typeOf(v);
     llvm::SmallVector<int64_t> s(t.getRank(), 0), en(t.getShape()),
         st(t.getRank(), 1);
-    s[axis] = start, en[axis] = end;
+    s[axis] = start, en[axis] = end, st[axis] = step;
     return make<coreai::aigraph::SliceOp>(v, g.builder.getDenseI64ArrayAttr(s),
                                           g.builder.getDenseI64ArrayAttr(en),
                                           g.builder.getDenseI64ArrayAttr(st));
+  }
+  /// Mean of `v` over `axes`, keeping them as size-1 dims.
+  mlir::Value reduceMeanKeep(mlir::Value v, llvm::ArrayRef<int64_t> axes) {
+    return make<coreai::aigraph::ReduceMeanOp>(
+        v, g.builder.getDenseI64ArrayAttr(axes), g.builder.getBoolAttr(true));
+  }
+  /// A per-axis (1-D, several element) operand reshaped to broadcast along
+  /// `axis` of a rank-`rank` tensor; one-element operands become scalars.
+  /// Null stays null (an absent optional input).
+  mlir::Value alongAxis(mlir::Value v, int64_t axis, int64_t rank) {
+    if (!ok || !v)
+      return v;
+    auto t = typeOf(v);
+    if (t.getRank() == 0 || t.getNumElements() == 1)
+      return reshape(v, {});
+    llvm::SmallVector<int64_t> shape(rank, 1);
+    shape[axis] = t.getNumElements();
+    return reshape(v, shape);
   }
   mlir::Value zero(mlir::Type et) {
     return g.constant(mlir::DenseElementsAttr::get(

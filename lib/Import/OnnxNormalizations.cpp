@@ -9,12 +9,6 @@ using namespace coreai::onnx_import;
 
 namespace {
 
-Value reduceKeep(GraphImporter &g, Emitter &e, Value v,
-                 ArrayRef<int64_t> axes) {
-  return e.make<aigraph::ReduceMeanOp>(v, g.builder.getDenseI64ArrayAttr(axes),
-                                       g.builder.getBoolAttr(true));
-}
-
 LogicalResult requireFloat(GraphImporter &g, Value x, int64_t minRank) {
   auto t = typeOf(x);
   if (t.getRank() < minRank || !isa<FloatType>(t.getElementType()))
@@ -46,9 +40,9 @@ LogicalResult importGroupNormalizationOp(GraphImporter &g) {
   Type ct = g.intAttr("stash_type", 1) == 1 ? g.builder.getF32Type() : et;
   Value xc = ct == et ? x : e.make<aigraph::CastOp>(x, TypeAttr::get(ct));
   Value grouped = e.reshape(xc, {n, groups, c / groups * spatial});
-  Value mean = reduceKeep(g, e, grouped, {2});
+  Value mean = e.reduceMeanKeep(grouped, {2});
   Value d = e.make<aigraph::SubOp>(grouped, mean);
-  Value var = reduceKeep(g, e, e.make<aigraph::MulOp>(d, d), {2});
+  Value var = e.reduceMeanKeep(e.make<aigraph::MulOp>(d, d), {2});
   Value std = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
       var, e.scalar(ct, g.floatAttr("epsilon", 1e-5f))));
   Value y = e.reshape(e.make<aigraph::DivOp>(d, std), t.getShape());
@@ -97,8 +91,8 @@ LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
   }
   llvm::sort(axes);
   Type et = t.getElementType();
-  Value mean = reduceKeep(g, e, x, axes);
-  Value meanSq = reduceKeep(g, e, e.make<aigraph::MulOp>(x, x), axes);
+  Value mean = e.reduceMeanKeep(x, axes);
+  Value meanSq = e.reduceMeanKeep(e.make<aigraph::MulOp>(x, x), axes);
   Value var = e.make<aigraph::SubOp>(meanSq, e.make<aigraph::MulOp>(mean, mean));
   Value denom = e.make<aigraph::AddOp>(e.make<aigraph::SqrtOp>(var),
                                        e.scalar(et, 1e-9));

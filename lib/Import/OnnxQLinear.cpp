@@ -16,17 +16,6 @@ using namespace coreai::onnx_import;
 
 namespace {
 
-/// A per-axis (1-D, several element) operand reshaped to broadcast along
-/// `axis` of a rank-`rank` tensor; scalars and one-element tensors as is.
-Value alongDim(Emitter &e, Value v, int64_t axis, int64_t rank) {
-  if (!v || typeOf(v).getNumElements() == 1)
-    return v;
-  auto t = typeOf(v);
-  SmallVector<int64_t> shape(rank, 1);
-  shape[axis] = t.getNumElements();
-  return e.reshape(v, shape);
-}
-
 /// cast(x) - cast(zp) in `ft`; zp (optional) already shaped to broadcast.
 Value centered(Emitter &e, Value x, Value zp, Type ft) {
   Value xf = e.make<aigraph::CastOp>(x, TypeAttr::get(ft));
@@ -109,7 +98,7 @@ LogicalResult importMatMulIntegerOp(GraphImporter &g) {
   Value a = g.input(0), b = g.input(1);
   int64_t ra = typeOf(a).getRank();
   // a's zero point may be per row (M), b's per column (N).
-  Value azp = g.input(2) ? alongDim(e, g.input(2), ra - 2, ra) : nullptr;
+  Value azp = g.input(2) ? e.alongAxis(g.input(2), ra - 2, ra) : nullptr;
   Value acc = e.make<aigraph::MatMulOp>(centered(e, a, azp, f64),
                                         centered(e, b, g.input(3), f64));
   return e.bind(0, e.make<aigraph::CastOp>(
@@ -139,7 +128,7 @@ LogicalResult importConvIntegerOp(GraphImporter &g) {
   Emitter e{g};
   Type f64 = g.builder.getF64Type();
   int64_t rank = typeOf(g.input(1)).getRank();
-  Value wzp = g.input(3) ? alongDim(e, g.input(3), 0, rank) : nullptr;
+  Value wzp = g.input(3) ? e.alongAxis(g.input(3), 0, rank) : nullptr;
   Value acc = convolve(g, e, centered(e, g.input(0), g.input(2), f64),
                        centered(e, g.input(1), wzp, f64));
   return e.bind(0, e.make<aigraph::CastOp>(
@@ -157,14 +146,14 @@ LogicalResult importQLinearConvOp(GraphImporter &g) {
   int64_t rank = typeOf(g.input(3)).getRank();
   // w's scale and zero point may be per output channel (dim 0 of w, dim 1
   // of the result).
-  Value wzp = g.input(5) ? alongDim(e, g.input(5), 0, rank) : nullptr;
+  Value wzp = g.input(5) ? e.alongAxis(g.input(5), 0, rank) : nullptr;
   Value acc = convolve(g, e, centered(e, g.input(0), g.input(2), f32),
                        centered(e, g.input(3), wzp, f32));
   if (Value bias = g.input(8)) // int32, in units of x_scale * w_scale
     acc = e.make<aigraph::AddOp>(
-        acc, alongDim(e, e.make<aigraph::CastOp>(bias, TypeAttr::get(f32)), 1,
+        acc, e.alongAxis(e.make<aigraph::CastOp>(bias, TypeAttr::get(f32)), 1,
                       rank));
-  Value scale = combinedScale(e, g.input(1), alongDim(e, g.input(4), 1, rank),
+  Value scale = combinedScale(e, g.input(1), e.alongAxis(g.input(4), 1, rank),
                               g.input(6));
   return requantize(g, e, acc, scale, g.input(7),
                     typeOf(g.input(7)).getElementType());
