@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleReader.h"
+#include "lib/Bundle/ScheduleCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
@@ -292,7 +293,10 @@ bool BundleFile::verify(ReadError &error) {
   if (auto *exes = root_->executables()) {
     for (const fb::Executable *e : *exes) {
       ExecutableInfo info{str(e->unit()), str(e->arch()), str(e->format()),
-                          e->segment()};
+                          e->segment(), {}};
+      if (auto *needs = e->needs())
+        for (const flatbuffers::String *n : *needs)
+          info.needs.push_back(n->str());
       if (info.segment >= segments_.size())
         return corrupt(error, "executable " +
                                   std::to_string(executables_.size()) +
@@ -317,6 +321,19 @@ bool BundleFile::verify(ReadError &error) {
       if (auto *dbg = f->debug())
         for (const fb::DebugEntry *d : *dbg)
           info.debug.push_back({str(d->op()), str(d->source())});
+      if (const fb::Schedule *sched = f->schedule()) {
+        ScheduleData sd;
+        if (auto *slots = sched->slots())
+          for (const fb::Slot *slot : *slots)
+            sd.slots.push_back({static_cast<SlotKind>(slot->kind()),
+                                slot->index(), slot->size()});
+        if (auto *steps = sched->steps())
+          for (const fb::Step *st : *steps)
+            sd.steps.push_back({str(st->unit()), st->executable(),
+                                str(st->entry()), vec(st->args()),
+                                vec(st->groups()), str(st->source())});
+        info.schedule.push_back(std::move(sd));
+      }
 
       std::string what = "function '" + info.name + "'";
       if (info.name.empty() || !names.insert(info.name).second)
@@ -351,6 +368,22 @@ bool BundleFile::verify(ReadError &error) {
                         tensor + " has a dynamic or invalid shape " +
                             formatShape(d.shape));
         }
+      }
+      if (!info.schedule.empty()) {
+        std::vector<uint64_t> in, out, constantBytes;
+        for (const TensorDesc &d : info.inputs)
+          byteSize(d.dtype, d.shape, in.emplace_back());
+        for (const TensorDesc &d : info.outputs)
+          byteSize(d.dtype, d.shape, out.emplace_back());
+        for (const ConstantInfo &c : constants_)
+          constantBytes.push_back(segments_[c.segment].size);
+        std::vector<std::string> units;
+        for (const ExecutableInfo &e : executables_)
+          units.push_back(e.unit);
+        std::string why = checkSchedule(info.schedule.front(), in, out,
+                                        constantBytes, units);
+        if (!why.empty())
+          return corrupt(error, what + ": " + why + kCorrupt);
       }
       functions_.push_back(std::move(info));
     }

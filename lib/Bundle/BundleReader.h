@@ -66,6 +66,7 @@ struct ExecutableInfo {
   std::string arch;
   std::string format;
   uint32_t segment = 0;
+  std::vector<std::string> needs; // what the device must have
 };
 
 struct FunctionInfo {
@@ -76,6 +77,7 @@ struct FunctionInfo {
   std::string entrySymbol;
   std::vector<uint32_t> constants;
   std::vector<DebugEntry> debug;
+  std::vector<ScheduleData> schedule; // empty, or the function across units
 };
 
 /// A verified bundle, mapped (or held) in memory. Immutable; pointers it hands

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleWriter.h"
+#include "lib/Bundle/ScheduleCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
@@ -122,9 +123,24 @@ Plan plan(const BundleContents &contents) {
     auto entry = fbb.CreateString(f.entrySymbol);
     auto constants = fbb.CreateVector(f.constants);
     auto debugVec = fbb.CreateVector(debug);
+    flatbuffers::Offset<fb::Schedule> schedule = 0;
+    for (const ScheduleData &sd : f.schedule) {
+      std::vector<flatbuffers::Offset<fb::Slot>> slots;
+      for (const SlotData &slot : sd.slots)
+        slots.push_back(fb::CreateSlot(fbb, static_cast<uint8_t>(slot.kind),
+                                       slot.index, slot.size));
+      std::vector<flatbuffers::Offset<fb::Step>> steps;
+      for (const StepData &st : sd.steps)
+        steps.push_back(fb::CreateStep(
+            fbb, fbb.CreateString(st.unit), st.executable,
+            fbb.CreateString(st.entry), fbb.CreateVector(st.args),
+            fbb.CreateVector(st.groups), fbb.CreateString(st.source)));
+      schedule = fb::CreateSchedule(fbb, fbb.CreateVector(slots),
+                                    fbb.CreateVector(steps));
+    }
     functions.push_back(fb::CreateFunction(fbb, name, inputs, outputs,
                                            f.executable, entry, constants,
-                                           debugVec));
+                                           debugVec, schedule));
   }
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
@@ -141,9 +157,12 @@ Plan plan(const BundleContents &contents) {
     // Executables follow the constant segments, in order.
     uint32_t segment = static_cast<uint32_t>(p.segments.size() -
                                              contents.executables.size() + i);
+    std::vector<flatbuffers::Offset<flatbuffers::String>> needs;
+    for (const std::string &n : e.needs)
+      needs.push_back(fbb.CreateString(n));
     executables.push_back(fb::CreateExecutable(
         fbb, fbb.CreateString(e.unit), fbb.CreateString(e.arch),
-        fbb.CreateString(e.format), segment));
+        fbb.CreateString(e.format), segment, fbb.CreateVector(needs)));
   }
 
   std::vector<flatbuffers::Offset<fb::Segment>> segments;
@@ -205,6 +224,25 @@ std::string validate(const BundleContents &contents) {
                  formatShape(d.shape);
       }
     }
+  }
+  std::vector<uint64_t> constantBytes;
+  for (const ConstantData &c : contents.constants)
+    constantBytes.push_back(c.bytes.size());
+  std::vector<std::string> units;
+  for (const ExecutableData &e : contents.executables)
+    units.push_back(e.unit);
+  for (const FunctionData &f : contents.functions) {
+    if (f.schedule.size() > 1)
+      return "function '" + f.name + "' has more than one schedule";
+    std::vector<uint64_t> in, out;
+    for (const TensorDesc &d : f.inputs)
+      byteSize(d.dtype, d.shape, in.emplace_back());
+    for (const TensorDesc &d : f.outputs)
+      byteSize(d.dtype, d.shape, out.emplace_back());
+    for (const ScheduleData &sd : f.schedule)
+      if (std::string why = checkSchedule(sd, in, out, constantBytes, units);
+          !why.empty())
+        return "function '" + f.name + "': " + why;
   }
   for (size_t i = 0; i < contents.constants.size(); ++i) {
     const ConstantData &c = contents.constants[i];

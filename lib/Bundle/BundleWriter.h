@@ -30,10 +30,36 @@ struct ConstantData {
 };
 
 struct ExecutableData {
-  std::string unit;   // "cpu"
-  std::string arch;   // "x86_64"
-  std::string format; // "elf-shared-object"
+  std::string unit;   // "cpu", "gpu"
+  std::string arch;   // "x86_64", "vulkan1.1"
+  std::string format; // "elf-shared-object", "spirv"
   std::vector<uint8_t> bytes;
+  std::vector<std::string> needs; // what the device must have (SPIR-V capabilities)
+};
+
+enum class SlotKind : uint8_t { Input = 0, Output = 1, Constant = 2, Scratch = 3 };
+
+/// A buffer of a schedule (see schemas/aimodel.fbs).
+struct SlotData {
+  SlotKind kind = SlotKind::Scratch;
+  uint32_t index = 0; // input/output index or constant index
+  uint64_t size = 0;  // bytes
+};
+
+/// One step of a schedule: unit "cpu" or "gpu" runs `entry` of `executable`
+/// on `args`; unit "copy" copies slot args[0] to args[1].
+struct StepData {
+  std::string unit;
+  uint32_t executable = 0;
+  std::string entry;
+  std::vector<uint32_t> args;
+  std::vector<uint32_t> groups; // gpu workgroup counts (3)
+  std::string source;
+};
+
+struct ScheduleData {
+  std::vector<SlotData> slots;
+  std::vector<StepData> steps;
 };
 
 struct DebugEntry {
@@ -50,6 +76,7 @@ struct FunctionData {
   std::vector<uint32_t> constants;  // indices into BundleContents::constants,
                                     // in argument order (after outputs)
   std::vector<DebugEntry> debug;    // op -> source node table
+  std::vector<ScheduleData> schedule; // at most one: the function across units
 };
 
 struct BundleContents {

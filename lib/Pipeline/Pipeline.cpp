@@ -1,8 +1,11 @@
 //===- Pipeline.cpp - The one compilation pipeline ------------------------===//
 #include "lib/Pipeline/Pipeline.h"
 
+#include "lib/Pipeline/BundleValues.h"
+
 #include "coreai/KernelABI.h"
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/SourceNames.h"
 #include "lib/Target/CPU/Passes.h"
 #include "lib/Transforms/Passes.h"
 
@@ -26,44 +29,6 @@ void coreai::buildCPUPipeline(OpPassManager &pm) {
 
 namespace {
 
-FailureOr<coreai::DType> toDType(Location loc, Type t) {
-  if (t.isF32())
-    return coreai::DType::F32;
-  if (t.isF64())
-    return coreai::DType::F64;
-  if (t.isF16())
-    return coreai::DType::F16;
-  if (t.isBF16())
-    return coreai::DType::BF16;
-  if (t.isInteger(1))
-    return coreai::DType::Bool;
-  if (isa<Float8E4M3FNType>(t))
-    return coreai::DType::F8E4M3FN;
-  if (isa<Float8E4M3FNUZType>(t))
-    return coreai::DType::F8E4M3FNUZ;
-  if (isa<Float8E5M2Type>(t))
-    return coreai::DType::F8E5M2;
-  if (isa<Float8E5M2FNUZType>(t))
-    return coreai::DType::F8E5M2FNUZ;
-  if (isa<Float4E2M1FNType>(t))
-    return coreai::DType::F4E2M1;
-  if (isa<Float8E8M0FNUType>(t))
-    return coreai::DType::F8E8M0;
-  if (auto it = dyn_cast<IntegerType>(t)) {
-    bool u = it.isUnsigned();
-    switch (it.getWidth()) {
-    case 2: return u ? coreai::DType::U2 : coreai::DType::I2;
-    case 4: return u ? coreai::DType::U4 : coreai::DType::I4;
-    case 8: return u ? coreai::DType::U8 : coreai::DType::I8;
-    case 16: return u ? coreai::DType::U16 : coreai::DType::I16;
-    case 32: return u ? coreai::DType::U32 : coreai::DType::I32;
-    case 64: return u ? coreai::DType::U64 : coreai::DType::I64;
-    }
-  }
-  return emitError(loc) << "element type " << t
-                        << " cannot cross the bundle boundary";
-}
-
 FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
                                                StringRef name) {
   auto ranked = dyn_cast<RankedTensorType>(type);
@@ -71,48 +36,12 @@ FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
     return emitError(loc) << "tensor '" << name << "' has type " << type
                           << "; bind its symbolic dims with --shape "
                           << name << "=D0xD1x...";
-  auto dtype = toDType(loc, ranked.getElementType());
+  auto dtype = coreai::toDType(loc, ranked.getElementType());
   if (failed(dtype))
     return failure();
   return coreai::bundle::TensorDesc{
       name.str(), *dtype,
       std::vector<int64_t>(ranked.getShape().begin(), ranked.getShape().end())};
-}
-
-/// "conv1 (Conv, opset 17)" from the importer's nested NameLocs.
-std::string sourceOf(Location loc) {
-  std::string out;
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    for (Location l : fused.getLocations()) {
-      std::string s = sourceOf(l);
-      if (!s.empty())
-        out += (out.empty() ? "" : "; ") + s;
-    }
-    return out;
-  }
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    out = name.getName().str();
-    if (auto inner = dyn_cast<NameLoc>(name.getChildLoc()))
-      out += " (" + inner.getName().str() + ")";
-  }
-  return out;
-}
-
-void appendBytes(DenseElementsAttr dense, std::vector<uint8_t> &bytes) {
-  auto type = dense.getType();
-  int64_t elemBytes = (type.getElementTypeBitWidth() + 7) / 8;
-  if (type.getElementType().isInteger(1)) {
-    for (bool v : dense.getValues<bool>())
-      bytes.push_back(v);
-    return;
-  }
-  ArrayRef<char> raw = dense.getRawData();
-  if (dense.isSplat()) {
-    for (int64_t i = 0; i < type.getNumElements(); ++i)
-      bytes.insert(bytes.end(), raw.begin(), raw.begin() + elemBytes);
-    return;
-  }
-  bytes.insert(bytes.end(), raw.begin(), raw.end());
 }
 
 } // namespace
@@ -121,10 +50,14 @@ LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &options,
                                     bundle::BundleContents &contents) {
   MLIRContext *ctx = module.getContext();
-  for (const std::string &t : options.targets)
-    if (t != "cpu")
+  bool gpu = false;
+  for (const std::string &t : options.targets) {
+    if (t == "gpu")
+      gpu = true;
+    else if (t != "cpu")
       return emitError(module.getLoc())
-             << "target '" << t << "' is not available yet (available: cpu)";
+             << "target '" << t << "' is not available (available: cpu, gpu)";
+  }
 
   PassManager graph(ctx);
   buildGraphPipeline(graph);
@@ -165,14 +98,14 @@ LogicalResult coreai::compileModule(ModuleOp module,
       if (!dense)
         return emitError(loc) << "argument " << i
                               << " is neither an input nor a dense constant";
-      auto dtype = toDType(loc, dense.getType().getElementType());
+      auto dtype = coreai::toDType(loc, dense.getType().getElementType());
       if (failed(dtype))
         return failure();
       bundle::ConstantData c;
       c.dtype = *dtype;
       c.shape.assign(dense.getType().getShape().begin(),
                      dense.getType().getShape().end());
-      appendBytes(dense, c.bytes);
+      coreai::appendBytes(dense, c.bytes);
       fn.constants.push_back(contents.constants.size());
       contents.constants.push_back(std::move(c));
     }
@@ -187,7 +120,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
     func.walk([&](Operation *op) {
       if (!isa<aigraph::AIGraphDialect>(op->getDialect()))
         return;
-      std::string source = sourceOf(op->getLoc());
+      std::string source = aigraph::sourceOf(op->getLoc());
       if (!source.empty())
         fn.debug.push_back({op->getName().getStringRef().str(), source});
     });
@@ -197,18 +130,23 @@ LogicalResult coreai::compileModule(ModuleOp module,
       func.removeArgAttr(i, kConstantArgAttr);
   }
 
+  // Executable 0 is the CPU code: every function whole (every bundle runs on
+  // the CPU alone), plus the CPU segments of split functions.
+  contents.executables.emplace_back();
+  if (gpu && failed(buildGPUSchedules(module, contents)))
+    return failure();
+
   PassManager lower(ctx);
   cpu::buildLoweringPipeline(lower);
   if (failed(lower.run(module)))
     return failure();
 
-  bundle::ExecutableData exe;
+  bundle::ExecutableData &exe = contents.executables.front();
   exe.unit = "cpu";
   exe.arch = cpu::hostArch();
   exe.format = "elf-shared-object";
   std::string error;
   if (!cpu::emitSharedObject(module, exe.bytes, error))
     return emitError(module.getLoc()) << "CPU code generation: " << error;
-  contents.executables.push_back(std::move(exe));
   return success();
 }

@@ -45,6 +45,14 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
                                   const CompileOptions &options,
                                   bundle::BundleContents &contents);
 
+/// Splits every function of `module` (after the graph pipeline and constant
+/// extraction) between the CPU and the GPU: lowers its GPU parts to SPIR-V
+/// executables and records each function's schedule in `contents`
+/// (contents.executables[0] is the CPU executable, filled later), and adds
+/// its CPU parts to `module` as functions for the CPU lowering.
+mlir::LogicalResult buildGPUSchedules(mlir::ModuleOp module,
+                                      bundle::BundleContents &contents);
+
 } // namespace coreai
 
 #endif // COREAI_LIB_PIPELINE_PIPELINE_H

@@ -8,7 +8,9 @@
 
 #include "dialects/AIGraph/AIGraph.h"
 #include "lib/Conversion/Passes.h"
+#include "lib/Placement/Passes.h"
 #include "lib/Target/CPU/Passes.h"
+#include "lib/Target/GPU/Passes.h"
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -25,6 +27,8 @@
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Func/Extensions/AllExtensions.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -37,12 +41,15 @@
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/SPIRV/Target.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -51,9 +58,11 @@ void coreai::registerDialects(DialectRegistry &registry) {
   registry.insert<aigraph::AIGraphDialect, affine::AffineDialect,
                   arith::ArithDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect,
-                  index::IndexDialect, linalg::LinalgDialect,
+                  gpu::GPUDialect, index::IndexDialect, linalg::LinalgDialect,
                   LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
-                  scf::SCFDialect, tensor::TensorDialect, ub::UBDialect>();
+                  scf::SCFDialect, spirv::SPIRVDialect, tensor::TensorDialect,
+                  ub::UBDialect>();
+  spirv::registerSPIRVTargetInterfaceExternalModels(registry);
   func::registerAllExtensions(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
@@ -72,6 +81,8 @@ void coreai::registerPasses() {
   registerCoreAIConversionPasses();
   registerCoreAITransformsPasses();
   registerCoreAICPUPasses();
+  registerCoreAIGPUPasses();
+  registerCoreAIPlacementPasses();
   // Upstream, as used by the pipelines.
   registerCanonicalizerPass();
   arith::registerArithPasses();
@@ -93,12 +104,22 @@ void coreai::registerPasses() {
   registerUBToLLVMConversionPass();
   registerConvertFuncToLLVMPass();
   registerReconcileUnrealizedCastsPass();
+  registerGpuKernelOutliningPass();
+  registerGpuLaunchSinkIndexComputationsPass();
+  registerGpuSPIRVAttachTarget();
+  spirv::registerSPIRVLowerABIAttributesPass();
+  spirv::registerSPIRVUpdateVCEPass();
 
   static PassPipelineRegistration<> cpuPipeline(
       "coreai-cpu-pipeline",
       "The full CPU compilation pipeline of coreai-build, aigraph to the "
       "LLVM dialect with kernel ABI entry points",
       [](OpPassManager &pm) { buildCPUPipeline(pm); });
+  static PassPipelineRegistration<> gpuPipeline(
+      "coreai-gpu-lowering",
+      "The GPU lowering of coreai-build: aigraph (after the graph pipeline) "
+      "to a host function of gpu.launch_func ops and SPIR-V kernels",
+      [](OpPassManager &pm) { spv::buildLoweringPipeline(pm); });
   static PassPipelineRegistration<> graphPipeline(
       "coreai-graph-pipeline", "The graph-level passes of coreai-build",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });

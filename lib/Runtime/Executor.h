@@ -12,8 +12,11 @@
 
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Runtime/ComputeUnit.h"
+#include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/NDArray.h"
 
+#include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,12 +24,63 @@
 namespace coreai::runtime {
 
 /// One bundle function, ready to run. Inputs and outputs have been checked
-/// against the function's descriptor before run() is called.
+/// against the function's descriptor before run() is called. `trace`, if
+/// given, receives an event per dispatch.
 class Kernel {
 public:
   virtual ~Kernel() = default;
   virtual void run(const std::vector<NDArray> &inputs,
-                   std::vector<NDArray> &outputs) = 0;
+                   std::vector<NDArray> &outputs,
+                   std::vector<TraceEvent> *trace) = 0;
+};
+
+/// A sequence of kernel launches recorded once and run many times.
+class LaunchSequence {
+public:
+  virtual ~LaunchSequence() = default;
+  /// Runs the launches in order (each sees the writes of those before) and
+  /// waits for them; on return their writes are visible to the host.
+  /// `timings`, if given, gets each launch's start and duration in
+  /// microseconds from the start of the first. Throws AssetError.
+  virtual void run(std::vector<std::pair<double, double>> *timings) = 0;
+};
+
+/// The memory and kernels of a unit that runs the steps of schedules (the
+/// GPU), opened once per specialization.
+class ScheduleDevice {
+public:
+  virtual ~ScheduleDevice() = default;
+  /// e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
+  virtual std::string name() const = 0;
+  /// Empty if kernels of `exe` can run here, else why not.
+  virtual std::string whyNot(const bundle::ExecutableInfo &exe) const = 0;
+
+  /// A buffer the host reads and writes through `host` while no launch that
+  /// uses it runs; `handle` binds it to launches.
+  struct Memory {
+    void *host = nullptr;
+    std::shared_ptr<void> handle;
+  };
+  virtual Memory allocate(uint64_t bytes) = 0;
+
+  /// Prepares entry point `entry` of executable `exe` (`bytes` are its
+  /// segment) taking `numBindings` buffers. Throws AssetError.
+  virtual std::shared_ptr<void>
+  prepareKernel(const bundle::ExecutableInfo &exe, const uint8_t *bytes,
+                uint64_t size, const std::string &entry, uint32_t numBindings,
+                const std::string &label) = 0;
+
+  struct Launch {
+    std::shared_ptr<void> kernel;
+    std::vector<std::shared_ptr<void>> buffers; // binding i
+    std::array<uint32_t, 3> groups{1, 1, 1};
+  };
+  virtual std::unique_ptr<LaunchSequence>
+  record(const std::vector<Launch> &launches) = 0;
+
+  /// Called after a specialization prepared all its kernels (e.g. to save a
+  /// pipeline cache). Never throws.
+  virtual void preparationDone() {}
 };
 
 /// An executable loaded for its unit (e.g. a dlopen-ed shared object).
@@ -39,6 +93,15 @@ public:
   virtual std::unique_ptr<Kernel>
   prepare(const bundle::FunctionInfo &function,
           std::vector<const void *> constants) = 0;
+  /// A callable for entry point `symbol` taking buffer pointers (KernelABI.h
+  /// order: inputs, then outputs), for schedule steps on this unit; null if
+  /// this kind of executable has no such entry points. Throws AssetError if
+  /// the symbol is missing.
+  virtual std::function<void(void *const *)>
+  entryPoint(const std::string &symbol) {
+    (void)symbol;
+    return nullptr;
+  }
 };
 
 class Executor {
@@ -54,6 +117,14 @@ public:
   virtual std::shared_ptr<LoadedExecutable>
   load(const bundle::ExecutableInfo &exe, const uint8_t *bytes, uint64_t size,
        const std::string &label) = 0;
+  /// For units that run schedule steps (the GPU): opens the device the
+  /// options ask for, or throws AssetError saying why it cannot. Other units
+  /// return null.
+  virtual std::shared_ptr<ScheduleDevice>
+  openDevice(const SpecializationOptions &options) {
+    (void)options;
+    return nullptr;
+  }
 };
 
 /// Makes `executor` available to every later specialize(). Replaces an

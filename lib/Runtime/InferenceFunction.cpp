@@ -9,6 +9,8 @@
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/ModelState.h"
 
+#include <chrono>
+
 namespace coreai::runtime {
 namespace {
 
@@ -57,6 +59,22 @@ InferenceFunction::run(const std::vector<NDArray> &inputs) const {
 
 void InferenceFunction::run(const std::vector<NDArray> &inputs,
                             std::vector<NDArray> &outputs) const {
+  run(inputs, outputs, nullptr);
+}
+
+const std::string &InferenceFunction::placement() const {
+  return function_->placement;
+}
+
+double traceClockUs() {
+  using namespace std::chrono;
+  return duration<double, std::micro>(steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void InferenceFunction::run(const std::vector<NDArray> &inputs,
+                            std::vector<NDArray> &outputs,
+                            std::vector<TraceEvent> *trace) const {
   const FunctionDescriptor &d = function_->descriptor;
   if (inputs.size() != d.inputs.size())
     throw AssetError(AssetError::Code::InvalidArgument,
@@ -83,7 +101,7 @@ void InferenceFunction::run(const std::vector<NDArray> &inputs,
           !err.empty())
         throw AssetError(AssetError::Code::InvalidArgument, err);
   }
-  function_->kernel->run(inputs, outputs);
+  function_->kernel->run(inputs, outputs, trace);
 }
 
 } // namespace coreai::runtime

@@ -47,10 +47,31 @@ struct SpecializationOptions {
   /// Units the model may use. Every bundle can run on the CPU alone.
   std::vector<ComputeUnit> allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU,
                                            ComputeUnit::NeuralEngine};
-  /// Where a function has executables for several allowed units, the one to
-  /// use. (Format 1 bundles have one executable per function.)
+  /// The unit the model must use where it has code for it: with GPU, a
+  /// function compiled for the GPU runs its schedule (its CPU parts on the
+  /// CPU) or specialization fails saying why (no Vulkan, no GPU code in the
+  /// bundle). Without it, schedules run when every unit they use is allowed
+  /// and available, and functions fall back to the CPU otherwise.
   std::optional<ComputeUnit> preferredUnit;
+  /// The Vulkan device index for the GPU; -1: the first with compute.
+  int gpuDevice = -1;
+  /// Where compiled GPU pipelines are cached between processes (a folder,
+  /// created if needed); empty: only within this process.
+  std::string cacheDirectory;
 };
+
+/// One dispatch as a trace event: when it ran (microseconds on the
+/// process's steady clock), on which unit, for which source nodes.
+struct TraceEvent {
+  std::string name;   // kernel entry point or function name
+  std::string unit;   // "cpu", "gpu", "ane"
+  std::string source; // "conv1 (Conv); relu1 (Relu)"
+  double startUs = 0;
+  double durationUs = 0;
+};
+
+/// Microseconds on the steady clock, the time base of TraceEvent.
+double traceClockUs();
 
 struct AssetState;
 struct ModelState;
@@ -59,8 +80,12 @@ struct FunctionState;
 class InferenceFunction {
 public:
   const FunctionDescriptor &descriptor() const;
-  /// The unit this function runs on after specialization.
+  /// The unit this function runs on after specialization (for a schedule,
+  /// the unit other than the CPU it uses, if any).
   ComputeUnit unit() const;
+  /// How the function runs, e.g. "cpu" or "schedule: 41 gpu + 2 cpu steps on
+  /// llvmpipe (LLVM 15.0.6, 256 bits)".
+  const std::string &placement() const;
 
   /// Runs the function. Inputs must match the descriptor exactly (count,
   /// dtype, shape); outputs are freshly allocated. Throws AssetError.
@@ -69,6 +94,9 @@ public:
   /// against the descriptor and reused (e.g. across benchmark iterations).
   void run(const std::vector<NDArray> &inputs,
            std::vector<NDArray> &outputs) const;
+  /// As above, appending one event per dispatch to `trace`.
+  void run(const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,
+           std::vector<TraceEvent> *trace) const;
 
   /// Empty if `input` fits input `index`, else the message run() would throw,
   /// e.g. "input 0 'image': expected float32 [8,1,8,8], got float32 [1,1,8,8]".

@@ -17,6 +17,7 @@ struct AssetState {
 struct FunctionState {
   FunctionDescriptor descriptor;
   ComputeUnit unit = ComputeUnit::CPU;
+  std::string placement = "cpu";
   std::unique_ptr<Kernel> kernel;
 };
 
@@ -24,9 +25,18 @@ struct ModelState {
   std::shared_ptr<const AssetState> asset; // keeps constants mapped
   // Declared after `asset` so they are unloaded before the bundle is unmapped.
   std::vector<std::shared_ptr<LoadedExecutable>> executables;
+  std::shared_ptr<ScheduleDevice> gpu; // outlives the kernels that use it
   std::vector<FunctionState> functions;
   double specializationMillis = 0;
 };
+
+/// Prepares `function`'s schedule on `device` (its CPU steps call into
+/// `executables`, which must hold every CPU executable the steps use).
+/// Sets `placement` to a one-line summary. Throws AssetError.
+std::unique_ptr<Kernel> prepareSchedule(
+    const bundle::BundleFile &file, const bundle::FunctionInfo &function,
+    const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
+    ScheduleDevice &device, std::string &placement);
 
 /// The descriptor of a bundle function, in API terms.
 FunctionDescriptor describe(const bundle::FunctionInfo &function);

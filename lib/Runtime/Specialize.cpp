@@ -67,6 +67,76 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
                        what + reasons);
 }
 
+bool allows(const SpecializationOptions &options, ComputeUnit unit) {
+  return std::find(options.allowedUnits.begin(), options.allowedUnits.end(),
+                   unit) != options.allowedUnits.end();
+}
+
+bool usesGPU(const bundle::FunctionInfo &function) {
+  if (function.schedule.empty())
+    return false;
+  for (const bundle::StepData &step : function.schedule.front().steps)
+    if (step.unit == "gpu")
+      return true;
+  return false;
+}
+
+std::shared_ptr<ScheduleDevice>
+openGPU(const SpecializationOptions &options,
+        const std::vector<std::shared_ptr<Executor>> &executors) {
+  for (const auto &executor : executors)
+    if (executor->unit() == ComputeUnit::GPU)
+      if (auto device = executor->openDevice(options))
+        return device;
+  throw AssetError(AssetError::Code::Unsupported,
+                   "no gpu executor is registered in this runtime");
+}
+
+/// Loads executable `index` once, for a step or function on `unit`.
+void ensureLoaded(const bundle::BundleFile &file, uint32_t index,
+                  const bundle::FunctionInfo &function,
+                  const SpecializationOptions &options,
+                  const std::vector<std::shared_ptr<Executor>> &executors,
+                  ModelState &state) {
+  if (state.executables[index])
+    return;
+  const bundle::ExecutableInfo &exe = file.executables()[index];
+  std::shared_ptr<Executor> executor =
+      chooseExecutor(function, index, exe, options, executors);
+  const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+  state.executables[index] =
+      executor->load(exe, seg.data, seg.size, describeExecutable(index, exe));
+}
+
+/// Prepares `function`'s schedule with the GPU. Throws AssetError.
+FunctionState
+prepareOnGPU(const bundle::BundleFile &file,
+             const bundle::FunctionInfo &function,
+             const SpecializationOptions &options,
+             const std::vector<std::shared_ptr<Executor>> &executors,
+             ModelState &state) {
+  if (!state.gpu)
+    state.gpu = openGPU(options, executors);
+  for (const bundle::StepData &step : function.schedule.front().steps) {
+    if (step.unit == "cpu")
+      ensureLoaded(file, step.executable, function, options, executors,
+                   state);
+    if (step.unit == "gpu") {
+      const bundle::ExecutableInfo &exe = file.executables()[step.executable];
+      if (std::string why = state.gpu->whyNot(exe); !why.empty())
+        throw AssetError(AssetError::Code::Unsupported,
+                         describeExecutable(step.executable, exe) + ": " +
+                             why);
+    }
+  }
+  FunctionState fs;
+  fs.descriptor = describe(function);
+  fs.unit = ComputeUnit::GPU;
+  fs.kernel = prepareSchedule(file, function, state.executables, *state.gpu,
+                              fs.placement);
+  return fs;
+}
+
 } // namespace
 
 Model ModelAsset::specialize(const SpecializationOptions &options) const {
@@ -81,7 +151,29 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   state->executables.resize(file.executables().size());
   std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
 
+  bool requireGPU = options.preferredUnit == ComputeUnit::GPU;
+  if (requireGPU && !allows(options, ComputeUnit::GPU))
+    throw AssetError(AssetError::Code::InvalidArgument,
+                     "the GPU is preferred but not allowed");
   for (const bundle::FunctionInfo &function : file.functions()) {
+    std::string fallback;
+    if (requireGPU && !usesGPU(function))
+      throw AssetError(AssetError::Code::Unsupported,
+                       "function '" + function.name +
+                           "' has no GPU code: compile the model with "
+                           "--target gpu");
+    if (usesGPU(function) && allows(options, ComputeUnit::GPU)) {
+      try {
+        state->functions.push_back(
+            prepareOnGPU(file, function, options, executors, *state));
+        continue;
+      } catch (const AssetError &e) {
+        if (requireGPU)
+          throw AssetError(e.code(), "cannot run function '" + function.name +
+                                         "' on the GPU: " + e.message());
+        fallback = " (GPU not used: " + e.message() + ")";
+      }
+    }
     uint32_t index = function.executable;
     const bundle::ExecutableInfo &exe = file.executables()[index];
     std::shared_ptr<Executor> executor =
@@ -99,9 +191,12 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     FunctionState fs;
     fs.descriptor = describe(function);
     fs.unit = executor->unit();
+    fs.placement = computeUnitName(fs.unit) + fallback;
     fs.kernel = loaded->prepare(function, std::move(constants));
     state->functions.push_back(std::move(fs));
   }
+  if (state->gpu)
+    state->gpu->preparationDone();
   state->specializationMillis = watch.millis();
   return Model(std::move(state));
 }

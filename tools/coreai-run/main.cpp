@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/GPU/GpuExecutor.h"
 #include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/TensorIO.h"
 #include "lib/Runtime/Timing.h"
@@ -26,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 using namespace coreai;
@@ -36,6 +38,9 @@ namespace {
 struct Options {
   std::string bundle;
   std::string compute;
+  int gpuDevice = -1;
+  std::string cacheDir;
+  std::string trace;
   std::string function = "main";
   std::vector<std::string> inputs;
   std::string outputDir;
@@ -142,8 +147,50 @@ nlohmann::ordered_json benchmark(const Options &opts,
   return j;
 }
 
+/// Chrome trace-event JSON (Perfetto, chrome://tracing): one complete event
+/// per dispatch, times relative to the first.
+void writeTrace(const std::string &path, const std::vector<TraceEvent> &events) {
+  double origin = events.empty() ? 0 : events.front().startUs;
+  for (const TraceEvent &e : events)
+    origin = std::min(origin, e.startUs);
+  nlohmann::ordered_json list = nlohmann::json::array();
+  for (const TraceEvent &e : events) {
+    nlohmann::ordered_json j;
+    // Named after the source op type ("conv1 (Conv, opset 17)" -> "Conv"),
+    // else the kernel.
+    std::string name = e.name;
+    size_t open = e.source.find(" ("), close = e.source.find_first_of(",)", open);
+    if (open != std::string::npos && close != std::string::npos)
+      name = e.source.substr(open + 2, close - open - 2);
+    j["name"] = name;
+    j["cat"] = e.unit;
+    j["ph"] = "X";
+    j["ts"] = e.startUs - origin;
+    j["dur"] = e.durationUs;
+    j["pid"] = 1;
+    j["tid"] = e.unit == "cpu" ? 1 : e.unit == "gpu" ? 2 : 3;
+    j["args"] = {{"unit", e.unit}, {"source", e.source}, {"kernel", e.name}};
+    list.push_back(std::move(j));
+  }
+  nlohmann::ordered_json root;
+  root["traceEvents"] = std::move(list);
+  root["displayTimeUnit"] = "ms";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << root.dump(1) << "\n";
+    if (!out)
+      throw Failure{path, "cannot write the trace"};
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec)
+    throw Failure{path, "cannot write the trace: " + ec.message()};
+}
+
 int runBundle(const Options &opts) {
   registerCpuExecutor();
+  registerGpuExecutor();
 
   ModelAsset asset = [&] {
     try {
@@ -154,8 +201,17 @@ int runBundle(const Options &opts) {
   }();
 
   SpecializationOptions spec;
-  if (!opts.compute.empty())
-    spec.allowedUnits = {*parseComputeUnit(opts.compute)};
+  spec.gpuDevice = opts.gpuDevice;
+  spec.cacheDirectory = opts.cacheDir;
+  if (opts.compute == "cpu") {
+    spec.allowedUnits = {ComputeUnit::CPU};
+  } else if (opts.compute == "gpu") {
+    // The GPU with the CPU for what the GPU cannot run.
+    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
+    spec.preferredUnit = ComputeUnit::GPU;
+  } else if (opts.compute == "ane") {
+    spec.allowedUnits = {ComputeUnit::NeuralEngine};
+  }
   // Looking the function up before specializing reports a typo as such, not
   // as a failure to load some other function's executable.
   Model model = [&] {
@@ -189,11 +245,18 @@ int runBundle(const Options &opts) {
 
   // The first run produces the outputs and warms up for --benchmark.
   std::vector<NDArray> outputs;
+  std::vector<TraceEvent> trace;
   try {
     fn.run(inputs, outputs);
+    // Traced on a second run: the first includes one-time work (e.g. a
+    // driver compiling shaders on first use).
+    if (!opts.trace.empty())
+      fn.run(inputs, outputs, &trace);
   } catch (const AssetError &e) {
     throw Failure{opts.bundle, e.message()};
   }
+  if (!opts.trace.empty())
+    writeTrace(opts.trace, trace);
 
   if (!opts.outputDir.empty()) {
     std::error_code ec;
@@ -227,6 +290,15 @@ int runBundle(const Options &opts) {
     nlohmann::ordered_json j = benchmark(opts, fn, inputs, outputs);
     j["open_ms"] = asset.openMillis();
     j["specialize_ms"] = model.specializationMillis();
+    // A second specialization of the same bundle while the first is alive,
+    // as an app that reloads a model: it reuses what the first prepared
+    // (e.g. GPU pipelines).
+    try {
+      j["specialize_warm_ms"] = asset.specialize(spec).specializationMillis();
+    } catch (const AssetError &e) {
+      throw Failure{opts.bundle, e.message()};
+    }
+    j["placement"] = fn.placement();
     std::cout << j.dump() << std::endl;
   }
   return 0;
@@ -264,8 +336,18 @@ int main(int argc, char **argv) {
                "coreai-run"};
   app.add_option("bundle", opts.bundle, "The .aimodel bundle")->required();
   app.add_option("--compute", opts.compute,
-                 "Compute unit to run on (default: any available)")
-      ->check(CLI::IsMember({"cpu", "gpu", "ane"}));
+                 "cpu: the CPU only; gpu: the GPU (and the CPU for what the "
+                 "GPU cannot run), failing if there is no usable GPU; all "
+                 "(default): every available unit the bundle has code for")
+      ->check(CLI::IsMember({"cpu", "gpu", "ane", "all"}));
+  app.add_option("--gpu-device", opts.gpuDevice,
+                 "Vulkan device index (default: the first with compute)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--cache-dir", opts.cacheDir,
+                 "Keep compiled GPU pipelines in DIR between runs");
+  app.add_option("--trace", opts.trace,
+                 "Write every dispatch of the first run as Chrome "
+                 "trace-event JSON (Perfetto, chrome://tracing)");
   app.add_option("--function", opts.function, "Function to run")
       ->capture_default_str();
   app.add_option("--input", opts.inputs,

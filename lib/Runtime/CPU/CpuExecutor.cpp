@@ -50,9 +50,10 @@ struct Library {
 class CpuKernel final : public Kernel {
 public:
   CpuKernel(std::shared_ptr<Library> library, coreai_entry_fn entry,
-            size_t numInputs, size_t numOutputs,
+            std::string name, size_t numInputs, size_t numOutputs,
             const std::vector<const void *> &constants)
-      : library_(std::move(library)), entry_(entry), numInputs_(numInputs),
+      : library_(std::move(library)), entry_(entry), name_(std::move(name)),
+        numInputs_(numInputs),
         numOutputs_(numOutputs),
         args_(numInputs + numOutputs + constants.size(), nullptr) {
     // The ABI takes `void *const *`; constants are read-only by contract.
@@ -60,20 +61,25 @@ public:
       args_[numInputs + numOutputs + i] = const_cast<void *>(constants[i]);
   }
 
-  void run(const std::vector<NDArray> &inputs,
-           std::vector<NDArray> &outputs) override {
+  void run(const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,
+           std::vector<TraceEvent> *trace) override {
     std::lock_guard<std::mutex> lock(library_->mutex);
+    double start = trace ? traceClockUs() : 0;
     // Inputs are read-only by contract (see KernelABI.h).
     for (size_t i = 0; i < numInputs_; ++i)
       args_[i] = const_cast<void *>(inputs[i].data());
     for (size_t i = 0; i < numOutputs_; ++i)
       args_[numInputs_ + i] = outputs[i].data();
     entry_(args_.data());
+    if (trace)
+      trace->push_back({name_, "cpu", "the whole function", start,
+                        traceClockUs() - start});
   }
 
 private:
   std::shared_ptr<Library> library_;
   coreai_entry_fn entry_;
+  std::string name_;
   size_t numInputs_;
   size_t numOutputs_;
   std::vector<void *> args_; // guarded by library_->mutex
@@ -93,8 +99,22 @@ public:
                            function.entrySymbol + "' for function '" +
                            function.name + "'");
     return std::make_unique<CpuKernel>(
-        library_, reinterpret_cast<coreai_entry_fn>(sym),
+        library_, reinterpret_cast<coreai_entry_fn>(sym), function.name,
         function.inputs.size(), function.outputs.size(), constants);
+  }
+
+  std::function<void(void *const *)>
+  entryPoint(const std::string &symbol) override {
+    void *sym = library_->object->symbol(symbol.c_str());
+    if (!sym)
+      throw AssetError(AssetError::Code::Corrupt,
+                       label_ + " has no entry point '" + symbol + "'");
+    auto fn = reinterpret_cast<coreai_entry_fn>(sym);
+    std::shared_ptr<Library> library = library_;
+    return [library, fn](void *const *args) {
+      std::lock_guard<std::mutex> lock(library->mutex);
+      fn(args);
+    };
   }
 
 private:

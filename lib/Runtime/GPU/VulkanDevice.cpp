@@ -805,6 +805,7 @@ std::shared_ptr<Device> Device::open(int index, std::string &why) {
                         hex(s.properties.pipelineCacheUUID, VK_UUID_SIZE);
     std::vector<std::string> &caps = device->capabilities_;
     caps.push_back("Shader");
+    caps.push_back("Matrix"); // implied by Shader
     if (enable.features.shaderInt64)
       caps.push_back("Int64");
     if (enable.features.shaderFloat64)

@@ -140,7 +140,7 @@ public:
   const std::string &cacheKey() const;
 
   /// Whether the device was opened with what a SPIR-V capability needs:
-  /// "Shader" (always), "Int64", "Float64", "Int16", "Float16", "Int8",
+  /// "Shader" and "Matrix" (always), "Int64", "Float64", "Int16", "Float16", "Int8",
   /// "StorageBuffer8BitAccess", "StorageBuffer16BitAccess",
   /// "UniformAndStorageBuffer8BitAccess", "StorageUniformBufferBlock16"
   /// (the last two as SPIR-V names them). Unknown names: false.

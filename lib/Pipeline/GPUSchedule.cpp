@@ -1,0 +1,331 @@
+//===- GPUSchedule.cpp - A function split between the CPU and the GPU -----===//
+//
+// Places each graph op on the GPU where it can run there, outlines runs of
+// ops on one unit into segment functions, lowers GPU segments to SPIR-V
+// kernels and CPU segments (later, with the rest of the CPU code) to entry
+// points, and writes the function's schedule: the steps of every segment in
+// order over buffer slots.
+//
+// A GPU segment whose lowering fails is not an error: its ops are retried one
+// by one, and any op that still fails runs on the CPU. So every model that
+// compiles for the CPU compiles for cpu,gpu.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Pipeline/Pipeline.h"
+
+#include "coreai/KernelABI.h"
+#include "dialects/AIGraph/SourceNames.h"
+#include "lib/Pipeline/BundleValues.h"
+#include "lib/Placement/Passes.h"
+#include "lib/Target/GPU/Passes.h"
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <map>
+#include <set>
+
+using namespace mlir;
+
+namespace coreai {
+namespace {
+
+constexpr llvm::StringLiteral kOpIndexAttr = "coreai.op_index";
+
+uint64_t tensorBytes(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  uint64_t bits = shaped.getElementTypeBitWidth();
+  return (uint64_t)shaped.getNumElements() * ((bits + 7) / 8);
+}
+
+/// The source nodes of a segment's ops, at most `limit` of them.
+std::string sourcesOf(func::FuncOp segment, size_t limit = 16) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  segment.walk([&](Operation *op) {
+    std::string s = aigraph::sourceOf(op->getLoc());
+    if (!s.empty() && seen.insert(s).second)
+      names.push_back(s);
+  });
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < limit; ++i)
+    out += (out.empty() ? "" : "; ") + names[i];
+  if (names.size() > limit)
+    out += "; ... (" + std::to_string(names.size() - limit) + " more)";
+  return out;
+}
+
+/// The op indices (kOpIndexAttr) of a segment's top-level ops.
+std::vector<int64_t> opIndices(func::FuncOp segment) {
+  std::vector<int64_t> out;
+  for (Operation &op : segment.getBody().front())
+    if (auto a = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
+      out.push_back(a.getInt());
+  return out;
+}
+
+struct LoweredSegment {
+  spv::Program program;
+};
+
+/// Lowers one GPU segment on its own. Failure diagnostics are collected in
+/// `why` instead of being reported: the caller falls back to the CPU.
+FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
+                                        std::string &why) {
+  MLIRContext *ctx = segment.getContext();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
+  module->getBody()->push_back(segment.clone());
+  auto host = cast<func::FuncOp>(&module->getBody()->front());
+  std::string firstError;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+      firstError = d.str();
+    return success();
+  });
+  PassManager pm(ctx);
+  spv::buildLoweringPipeline(pm);
+  if (failed(pm.run(*module))) {
+    why = firstError.empty() ? "GPU lowering failed" : firstError;
+    return failure();
+  }
+  host = module->lookupSymbol<func::FuncOp>(segment.getSymName());
+  FailureOr<spv::Program> program = spv::extractProgram(*module, host);
+  if (failed(program))
+    why = firstError.empty() ? "GPU schedule extraction failed" : firstError;
+  return program;
+}
+
+class ScheduleBuilder {
+public:
+  ScheduleBuilder(bundle::BundleContents &contents,
+                  bundle::FunctionData &function)
+      : contents_(contents), function_(function) {}
+
+  LogicalResult build(func::FuncOp main,
+                      const std::map<std::string, spv::Program> &programs) {
+    int64_t numInputs = function_.inputs.size();
+    for (BlockArgument arg : main.getArguments()) {
+      unsigned i = arg.getArgNumber();
+      if ((int64_t)i < numInputs)
+        slotOf_[arg] = addSlot(bundle::SlotKind::Input, i,
+                               tensorBytes(arg.getType()));
+      else
+        slotOf_[arg] = addSlot(bundle::SlotKind::Constant,
+                               function_.constants[i - numInputs],
+                               tensorBytes(arg.getType()));
+    }
+    auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+    std::vector<std::pair<unsigned, Value>> copies;
+    for (auto [j, v] : llvm::enumerate(ret.getOperands())) {
+      if (isa<OpResult>(v) && isa<func::CallOp>(v.getDefiningOp()) &&
+          !slotOf_.count(v))
+        slotOf_[v] = addSlot(bundle::SlotKind::Output, j,
+                             tensorBytes(v.getType()));
+      else
+        copies.push_back({(unsigned)j, v});
+    }
+    for (Operation &op : main.getBody().front()) {
+      if (isa<func::ReturnOp>(op))
+        break;
+      auto call = dyn_cast<func::CallOp>(op);
+      if (!call)
+        return op.emitError("unexpected op in a partitioned function");
+      for (Value r : call.getResults())
+        if (!slotOf_.count(r))
+          slotOf_[r] = addSlot(bundle::SlotKind::Scratch, 0,
+                               tensorBytes(r.getType()));
+      auto callee =
+          main->getParentOfType<ModuleOp>().lookupSymbol<func::FuncOp>(
+              call.getCallee());
+      auto unit = callee->getAttrOfType<StringAttr>(kUnitAttr);
+      if (unit && unit.getValue() == "gpu") {
+        auto it = programs.find(callee.getSymName().str());
+        if (it == programs.end())
+          return call.emitError("GPU segment was not lowered");
+        if (failed(addGPUSteps(call, it->second)))
+          return failure();
+        continue;
+      }
+      bundle::StepData step;
+      step.unit = "cpu";
+      step.executable = 0;
+      step.entry = (COREAI_ENTRY_PREFIX + callee.getSymName()).str();
+      for (Value v : call.getOperands())
+        step.args.push_back(slotOf_.at(v));
+      for (Value v : call.getResults())
+        step.args.push_back(slotOf_.at(v));
+      step.source = sourcesOf(callee);
+      schedule_.steps.push_back(std::move(step));
+    }
+    for (auto [j, v] : copies) {
+      uint32_t to = addSlot(bundle::SlotKind::Output, j,
+                            tensorBytes(v.getType()));
+      bundle::StepData step;
+      step.unit = "copy";
+      step.args = {slotOf_.at(v), to};
+      schedule_.steps.push_back(std::move(step));
+    }
+    function_.schedule = {std::move(schedule_)};
+    return success();
+  }
+
+private:
+  uint32_t addSlot(bundle::SlotKind kind, uint32_t index, uint64_t size) {
+    schedule_.slots.push_back({kind, index, size});
+    return schedule_.slots.size() - 1;
+  }
+
+  /// The executable holding `kernel`'s module; identical modules share one.
+  uint32_t executableFor(const spv::Kernel &kernel) {
+    std::vector<uint8_t> bytes(kernel.spirv.size() * 4);
+    std::memcpy(bytes.data(), kernel.spirv.data(), bytes.size());
+    for (size_t i = 1; i < contents_.executables.size(); ++i)
+      if (contents_.executables[i].bytes == bytes)
+        return i;
+    bundle::ExecutableData exe;
+    exe.unit = "gpu";
+    exe.arch = "vulkan1.1";
+    exe.format = "spirv";
+    exe.bytes = std::move(bytes);
+    exe.needs = kernel.capabilities;
+    contents_.executables.push_back(std::move(exe));
+    return contents_.executables.size() - 1;
+  }
+
+  LogicalResult addGPUSteps(func::CallOp call, const spv::Program &program) {
+    unsigned numOperands = call.getNumOperands();
+    std::vector<uint32_t> slotOfBuffer;
+    for (const spv::Buffer &b : program.buffers) {
+      switch (b.kind) {
+      case spv::Buffer::Kind::Argument:
+        slotOfBuffer.push_back(
+            b.argument < numOperands
+                ? slotOf_.at(call.getOperand(b.argument))
+                : slotOf_.at(call.getResult(b.argument - numOperands)));
+        break;
+      case spv::Buffer::Kind::Scratch:
+        slotOfBuffer.push_back(
+            addSlot(bundle::SlotKind::Scratch, 0, b.bytes));
+        break;
+      case spv::Buffer::Kind::Constant: {
+        FailureOr<DType> dtype =
+            toDType(call.getLoc(), b.value.getType().getElementType());
+        if (failed(dtype))
+          return failure();
+        bundle::ConstantData c;
+        c.dtype = *dtype;
+        c.shape.assign(b.value.getType().getShape().begin(),
+                       b.value.getType().getShape().end());
+        appendBytes(b.value, c.bytes);
+        uint64_t size = c.bytes.size();
+        contents_.constants.push_back(std::move(c));
+        slotOfBuffer.push_back(addSlot(bundle::SlotKind::Constant,
+                                       contents_.constants.size() - 1, size));
+        break;
+      }
+      }
+    }
+    std::vector<uint32_t> exeOfKernel;
+    for (const spv::Kernel &k : program.kernels)
+      exeOfKernel.push_back(executableFor(k));
+    for (const spv::Dispatch &d : program.dispatches) {
+      const spv::Kernel &k = program.kernels[d.kernel];
+      bundle::StepData step;
+      step.unit = "gpu";
+      step.executable = exeOfKernel[d.kernel];
+      step.entry = k.entry;
+      for (unsigned b : d.buffers)
+        step.args.push_back(slotOfBuffer[b]);
+      step.groups.assign(d.groups.begin(), d.groups.end());
+      step.source = k.source;
+      schedule_.steps.push_back(std::move(step));
+    }
+    return success();
+  }
+
+  bundle::BundleContents &contents_;
+  bundle::FunctionData &function_;
+  bundle::ScheduleData schedule_;
+  DenseMap<Value, uint32_t> slotOf_;
+};
+
+} // namespace
+
+LogicalResult buildGPUSchedules(ModuleOp module,
+                                bundle::BundleContents &contents) {
+  MLIRContext *ctx = module.getContext();
+  for (bundle::FunctionData &function : contents.functions) {
+    auto original = module.lookupSymbol<func::FuncOp>(function.name);
+    if (!original)
+      return module.emitError("function '") << function.name << "' vanished";
+    int64_t index = 0;
+    for (Operation &op : original.getBody().front().without_terminator())
+      op.setAttr(kOpIndexAttr, IntegerAttr::get(IndexType::get(ctx), index++));
+
+    std::set<int64_t> pinnedToCPU, isolated;
+    for (int attempt = 0;; ++attempt) {
+      // A fresh copy of the function, partitioned with what we know.
+      OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
+      hetero->getBody()->push_back(original.clone());
+      auto fn = cast<func::FuncOp>(&hetero->getBody()->front());
+      for (Operation &op : fn.getBody().front().without_terminator()) {
+        auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
+        if (!i)
+          continue;
+        if (pinnedToCPU.count(i.getInt()))
+          op.setAttr(kUnitAttr, StringAttr::get(ctx, "cpu"));
+        if (isolated.count(i.getInt()))
+          op.setAttr(kIsolateAttr, UnitAttr::get(ctx));
+      }
+      PassManager pm(ctx);
+      pm.addNestedPass<func::FuncOp>(createPlace(PlaceOptions{{"gpu"}}));
+      pm.addPass(createPartition());
+      if (failed(pm.run(*hetero)))
+        return failure();
+
+      std::map<std::string, spv::Program> programs;
+      bool retry = false;
+      for (func::FuncOp segment :
+           llvm::to_vector(hetero->getOps<func::FuncOp>())) {
+        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+        if (!unit || unit.getValue() != "gpu")
+          continue;
+        std::string why;
+        FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
+        if (succeeded(program)) {
+          programs[segment.getSymName().str()] = std::move(*program);
+          continue;
+        }
+        retry = true;
+        std::vector<int64_t> ops = opIndices(segment);
+        if (ops.size() > 1)
+          isolated.insert(ops.begin(), ops.end());
+        else
+          pinnedToCPU.insert(ops.begin(), ops.end());
+      }
+      if (retry && attempt < 3)
+        continue;
+      if (retry)
+        return original.emitError("GPU placement did not converge");
+
+      fn = hetero->lookupSymbol<func::FuncOp>(function.name);
+      ScheduleBuilder builder(contents, function);
+      if (failed(builder.build(fn, programs)))
+        return failure();
+      // CPU segments are compiled with the rest of the CPU code.
+      for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
+        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+        if (unit && unit.getValue() == "cpu")
+          module.push_back(segment.clone());
+      }
+      break;
+    }
+    for (Operation &op : original.getBody().front())
+      op.removeAttr(kOpIndexAttr);
+  }
+  return success();
+}
+
+} // namespace coreai

@@ -1,0 +1,32 @@
+//===- Passes.h - Placement of ops on compute units -----------------------===//
+#ifndef COREAI_LIB_PLACEMENT_PASSES_H
+#define COREAI_LIB_PLACEMENT_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <string>
+
+namespace coreai {
+
+/// The unit an op runs on ("cpu", "gpu"), on ops and segment functions.
+inline constexpr llvm::StringLiteral kUnitAttr = "coreai.unit";
+/// Marks an op that must be outlined alone.
+inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
+
+#define GEN_PASS_DECL
+#include "lib/Placement/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lib/Placement/Passes.h.inc"
+
+namespace placement {
+
+/// Empty if the GPU unit can run `op`, else why not (one phrase).
+std::string whyNotOnGPU(mlir::Operation *op);
+
+} // namespace placement
+} // namespace coreai
+
+#endif // COREAI_LIB_PLACEMENT_PASSES_H

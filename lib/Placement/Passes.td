@@ -1,0 +1,36 @@
+//===- Passes.td - Placement of ops on compute units -------*- tablegen -*-===//
+#ifndef COREAI_PLACEMENT_PASSES
+#define COREAI_PLACEMENT_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def Place : Pass<"coreai-place", "::mlir::func::FuncOp"> {
+  let summary = "Choose a compute unit for every op of a graph function";
+  let description = [{
+    Sets `coreai.unit` on every top-level op of the function: the first of
+    `units` (in order of preference) that can run it, else "cpu", which runs
+    everything. Constant ops get no unit: partitioning copies them into every
+    segment that uses them. An op that already has `coreai.unit` keeps it (a
+    compiler retrying after a failed lowering pins ops this way).
+  }];
+  let options = [
+    ListOption<"units", "units", "std::string",
+               "units to consider besides the CPU, preferred first (gpu)">
+  ];
+}
+
+def Partition : Pass<"coreai-partition", "::mlir::ModuleOp"> {
+  let summary = "Outline each run of ops placed on one unit into a function";
+  let description = [{
+    After coreai-place: every maximal run of consecutive ops with the same
+    `coreai.unit` (an op with `coreai.isolate` forms a run of its own) is
+    outlined into `@<function>__s<K>` with attribute `coreai.unit`; the
+    function becomes a sequence of calls. Values that cross segments become
+    arguments and results; constants used by a segment are copied into it.
+    Segment arguments are read-only for bufferization, so no segment writes
+    a value another one reads.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+#endif // COREAI_PLACEMENT_PASSES

@@ -1,0 +1,212 @@
+//===- GpuExecutor.cpp - Runs GPU schedule steps through Vulkan -----------===//
+#include "lib/Runtime/GPU/GpuExecutor.h"
+
+#include "lib/Runtime/AssetError.h"
+#include "lib/Runtime/GPU/VulkanDevice.h"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+namespace coreai::runtime {
+namespace {
+
+const char kFormat[] = "spirv";
+const char kArch[] = "vulkan1.1";
+
+/// The recorded launches, and what they use kept alive.
+class VulkanSequence final : public LaunchSequence {
+public:
+  VulkanSequence(std::unique_ptr<vulkan::Recording> recording,
+                 std::vector<std::shared_ptr<void>> keepAlive)
+      : recording_(std::move(recording)), keepAlive_(std::move(keepAlive)) {}
+
+  void run(std::vector<std::pair<double, double>> *timings) override {
+    if (!timings) {
+      recording_->run(nullptr);
+      return;
+    }
+    std::vector<vulkan::DispatchTiming> t;
+    recording_->run(&t);
+    timings->clear();
+    for (const vulkan::DispatchTiming &d : t)
+      timings->push_back({d.startNs / 1000.0, d.durationNs / 1000.0});
+  }
+
+private:
+  std::unique_ptr<vulkan::Recording> recording_;
+  std::vector<std::shared_ptr<void>> keepAlive_;
+};
+
+/// An open device and the pipelines made on it, keyed by content (SPIR-V
+/// hash, entry point, bindings): every specialization on this device in this
+/// process shares them, so a second specialization of a bundle creates none.
+struct OpenDevice {
+  std::shared_ptr<vulkan::Device> device;
+  std::mutex mutex;
+  std::map<std::tuple<uint64_t, uint64_t, std::string, uint32_t>,
+           std::shared_ptr<vulkan::Pipeline>>
+      pipelines;
+};
+
+/// FNV-1a: identifies SPIR-V modules within one process.
+uint64_t contentHash(const uint8_t *bytes, uint64_t size) {
+  uint64_t h = 1469598103934665603ull;
+  for (uint64_t i = 0; i < size; ++i)
+    h = (h ^ bytes[i]) * 1099511628211ull;
+  return h;
+}
+
+class VulkanScheduleDevice final : public ScheduleDevice {
+public:
+  VulkanScheduleDevice(std::shared_ptr<OpenDevice> open, std::string cachePath)
+      : open_(std::move(open)), device_(open_->device),
+        cachePath_(std::move(cachePath)) {}
+
+  std::string name() const override { return device_->name(); }
+
+  std::string whyNot(const bundle::ExecutableInfo &exe) const override {
+    if (exe.format != kFormat || exe.arch != kArch)
+      return "format '" + exe.format + "' for '" + exe.arch +
+             "' is not supported (expected '" + kFormat + "' for '" + kArch +
+             "')";
+    for (const std::string &need : exe.needs)
+      if (!device_->supportsCapability(need))
+        return "needs SPIR-V capability " + need + ", which " +
+               device_->name() + " lacks";
+    return "";
+  }
+
+  Memory allocate(uint64_t bytes) override {
+    std::shared_ptr<vulkan::Buffer> buffer = device_->allocate(bytes);
+    return {buffer->data(), buffer};
+  }
+
+  std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &,
+                                      const uint8_t *bytes, uint64_t size,
+                                      const std::string &entry,
+                                      uint32_t numBindings,
+                                      const std::string &label) override {
+    auto key = std::make_tuple(contentHash(bytes, size), size, entry,
+                               numBindings);
+    std::lock_guard<std::mutex> lock(open_->mutex);
+    auto it = open_->pipelines.find(key);
+    if (it != open_->pipelines.end())
+      return it->second;
+    if (size % 4 != 0)
+      throw AssetError(AssetError::Code::Corrupt,
+                       label + ": SPIR-V size " + std::to_string(size) +
+                           " is not a multiple of 4");
+    // Segments are 64-byte aligned, so the words can be read in place.
+    std::shared_ptr<vulkan::Pipeline> pipeline = device_->createPipeline(
+        reinterpret_cast<const uint32_t *>(bytes), size / 4, entry,
+        numBindings, label);
+    open_->pipelines[key] = pipeline;
+    return pipeline;
+  }
+
+  std::unique_ptr<LaunchSequence>
+  record(const std::vector<Launch> &launches) override {
+    std::vector<vulkan::Dispatch> dispatches;
+    std::vector<std::shared_ptr<void>> keepAlive;
+    for (const Launch &l : launches) {
+      vulkan::Dispatch d;
+      d.pipeline = static_cast<const vulkan::Pipeline *>(l.kernel.get());
+      for (const std::shared_ptr<void> &b : l.buffers) {
+        d.buffers.push_back(static_cast<const vulkan::Buffer *>(b.get()));
+        keepAlive.push_back(b);
+      }
+      d.groups = l.groups;
+      keepAlive.push_back(l.kernel);
+      dispatches.push_back(std::move(d));
+    }
+    return std::make_unique<VulkanSequence>(device_->record(dispatches),
+                                            std::move(keepAlive));
+  }
+
+  void preparationDone() override {
+    if (!cachePath_.empty())
+      device_->savePipelineCache(cachePath_);
+  }
+
+private:
+  std::shared_ptr<OpenDevice> open_;
+  std::shared_ptr<vulkan::Device> device_;
+  std::string cachePath_;
+};
+
+class GpuExecutor final : public Executor {
+public:
+  ComputeUnit unit() const override { return ComputeUnit::GPU; }
+  std::string name() const override { return "gpu (vulkan)"; }
+
+  std::string whyNot(const bundle::ExecutableInfo &exe) const override {
+    if (exe.format != kFormat)
+      return "format '" + exe.format + "' is not supported (expected '" +
+             kFormat + "')";
+    return "";
+  }
+
+  std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,
+                                         const uint8_t *, uint64_t,
+                                         const std::string &label) override {
+    throw AssetError(AssetError::Code::Unsupported,
+                     label + ": GPU kernels run only as schedule steps");
+  }
+
+  std::shared_ptr<ScheduleDevice>
+  openDevice(const SpecializationOptions &options) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Devices stay open while any model uses them, so a second
+    // specialization in this process reuses the pipeline cache in memory.
+    std::shared_ptr<OpenDevice> open = open_[options.gpuDevice].lock();
+    std::string cachePath;
+    if (!options.cacheDirectory.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(options.cacheDirectory, ec);
+      if (ec)
+        throw AssetError(AssetError::Code::InvalidArgument,
+                         "cannot create cache folder " +
+                             options.cacheDirectory + ": " + ec.message());
+    }
+    if (!open) {
+      std::string why;
+      open = std::make_shared<OpenDevice>();
+      open->device = vulkan::Device::open(options.gpuDevice, why);
+      if (!open->device)
+        throw AssetError(AssetError::Code::Unsupported,
+                         "no usable GPU: " + why);
+      open_[options.gpuDevice] = open;
+      if (!options.cacheDirectory.empty())
+        open->device->loadPipelineCache(pathFor(options, *open->device));
+    }
+    if (!options.cacheDirectory.empty())
+      cachePath = pathFor(options, *open->device);
+    return std::make_shared<VulkanScheduleDevice>(open, cachePath);
+  }
+
+private:
+  static std::string pathFor(const SpecializationOptions &options,
+                             const vulkan::Device &device) {
+    return (std::filesystem::path(options.cacheDirectory) /
+            ("vulkan-pipelines-" + device.cacheKey() + ".bin"))
+        .string();
+  }
+
+  std::mutex mutex_;
+  std::map<int, std::weak_ptr<OpenDevice>> open_;
+};
+
+} // namespace
+
+std::shared_ptr<Executor> createGpuExecutor() {
+  return std::make_shared<GpuExecutor>();
+}
+
+void registerGpuExecutor() { registerExecutor(createGpuExecutor()); }
+
+std::vector<std::string> listGpuDevices(std::string &why) {
+  return vulkan::Device::list(why);
+}
+
+} // namespace coreai::runtime

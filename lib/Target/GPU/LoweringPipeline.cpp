@@ -1,0 +1,44 @@
+//===- LoweringPipeline.cpp - aigraph -> SPIR-V kernels + host schedule ---===//
+//
+// Upstream passes wherever they exist, spelled as a textual pipeline so the
+// same string is readable in docs and reproducible with coreai-opt. The order
+// follows notes/spirv-on-lavapipe.md, with our own mapping of loop nests to
+// launches (coreai-gpu-map-to-launches) and SPIR-V conversion that also
+// covers math (coreai-gpu-to-spirv).
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/GPU/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
+  static constexpr const char *kPipeline =
+      // Graph -> linalg on tensors, fused elementwise chains.
+      "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
+      "  linalg-fuse-elementwise-ops, canonicalize, cse,"
+      "  coreai-cpu-distinct-results, coreai-cpu-flatten-empty-boundaries),"
+      // Tensors -> buffers; results become caller-provided out params.
+      "one-shot-bufferize{bufferize-function-boundaries=1"
+      "  function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "canonicalize,"
+      // Buffers -> one launch per loop nest.
+      "func.func(coreai-cpu-copies-to-loops, coreai-gpu-reductions-innermost,"
+      "  convert-linalg-to-parallel-loops, lower-affine, canonicalize,"
+      "  coreai-gpu-map-to-launches, gpu-launch-sink-index-computations),"
+      "gpu-kernel-outlining, coreai-gpu-entry-point-abi,"
+      // Kernels -> SPIR-V for Vulkan 1.1. The capabilities listed are those
+      // a kernel may use; spirv-update-vce narrows each module to what it
+      // needs, and the runtime checks the device has it.
+      "spirv-attach-target{ver=v1.3 client_api=Vulkan"
+      "  caps=Shader,Int64,Int16,Int8,Float16,Float64,"
+      "StorageBuffer8BitAccess,StorageBuffer16BitAccess"
+      "  exts=SPV_KHR_storage_buffer_storage_class,SPV_KHR_8bit_storage,"
+      "SPV_KHR_16bit_storage},"
+      "coreai-gpu-to-spirv,"
+      "spirv.module(spirv-lower-abi-attrs, spirv-update-vce, canonicalize, cse)";
+  if (failed(parsePassPipeline(kPipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("coreai: malformed built-in GPU pipeline");
+}
