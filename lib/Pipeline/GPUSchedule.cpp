@@ -254,7 +254,8 @@ private:
 } // namespace
 
 LogicalResult buildGPUSchedules(ModuleOp module,
-                                bundle::BundleContents &contents) {
+                                bundle::BundleContents &contents,
+                                bool explain) {
   MLIRContext *ctx = module.getContext();
   for (bundle::FunctionData &function : contents.functions) {
     auto original = module.lookupSymbol<func::FuncOp>(function.name);
@@ -265,6 +266,7 @@ LogicalResult buildGPUSchedules(ModuleOp module,
       op.setAttr(kOpIndexAttr, IntegerAttr::get(IndexType::get(ctx), index++));
 
     std::set<int64_t> pinnedToCPU, isolated;
+    std::map<int64_t, std::string> whyOnCPU;
     for (int attempt = 0;; ++attempt) {
       // A fresh copy of the function, partitioned with what we know.
       OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
@@ -300,10 +302,13 @@ LogicalResult buildGPUSchedules(ModuleOp module,
         }
         retry = true;
         std::vector<int64_t> ops = opIndices(segment);
-        if (ops.size() > 1)
+        if (ops.size() > 1) {
           isolated.insert(ops.begin(), ops.end());
-        else
+        } else {
           pinnedToCPU.insert(ops.begin(), ops.end());
+          for (int64_t i : ops)
+            whyOnCPU[i] = "its GPU lowering failed: " + why;
+        }
       }
       if (retry && attempt < 3)
         continue;
@@ -322,8 +327,17 @@ LogicalResult buildGPUSchedules(ModuleOp module,
       }
       break;
     }
-    for (Operation &op : original.getBody().front())
+    for (Operation &op : original.getBody().front().without_terminator()) {
+      auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
       op.removeAttr(kOpIndexAttr);
+      if (!explain || op.hasTrait<OpTrait::ConstantLike>())
+        continue;
+      std::string why = placement::whyNotOnGPU(&op);
+      if (why.empty() && i && whyOnCPU.count(i.getInt()))
+        why = whyOnCPU[i.getInt()];
+      if (!why.empty())
+        op.emitRemark("runs on the CPU: ") << why;
+    }
   }
   return success();
 }

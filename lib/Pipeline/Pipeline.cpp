@@ -133,7 +133,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
   // Executable 0 is the CPU code: every function whole (every bundle runs on
   // the CPU alone), plus the CPU segments of split functions.
   contents.executables.emplace_back();
-  if (gpu && failed(buildGPUSchedules(module, contents)))
+  if (gpu && failed(buildGPUSchedules(module, contents, options.explainPlacement)))
     return failure();
 
   PassManager lower(ctx);

@@ -23,6 +23,7 @@ struct CompileOptions {
   std::string modelName;       // defaults to the input file's stem
   std::string sourceHash;      // hex hash of the source model bytes
   std::string commandLine;     // the options that shaped the output
+  bool explainPlacement = false; // remark on every op not on the preferred unit
 };
 
 /// Every dialect and external interface model the compiler uses.
@@ -50,8 +51,10 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
 /// executables and records each function's schedule in `contents`
 /// (contents.executables[0] is the CPU executable, filled later), and adds
 /// its CPU parts to `module` as functions for the CPU lowering.
+/// With `explain`, emits a remark at every op left on the CPU saying why.
 mlir::LogicalResult buildGPUSchedules(mlir::ModuleOp module,
-                                      bundle::BundleContents &contents);
+                                      bundle::BundleContents &contents,
+                                      bool explain);
 
 } // namespace coreai
 

@@ -124,10 +124,13 @@ struct Partition : coreai::impl::PartitionBase<Partition> {
       for (auto [k, run] : llvm::enumerate(runs))
         outline(func, run,
                 (func.getSymName() + "__s" + Twine(k)).str(), runUnits[k]);
-      for (Operation &op : llvm::make_early_inc_range(
-               llvm::reverse(body.without_terminator())))
-        if (op.hasTrait<OpTrait::ConstantLike>() && op.use_empty())
-          op.erase();
+      SmallVector<Operation *> constants;
+      for (Operation &op : body.without_terminator())
+        if (op.hasTrait<OpTrait::ConstantLike>())
+          constants.push_back(&op);
+      for (Operation *op : llvm::reverse(constants))
+        if (op->use_empty())
+          op->erase();
     }
   }
 };

@@ -25,7 +25,8 @@ struct ModelState {
   std::shared_ptr<const AssetState> asset; // keeps constants mapped
   // Declared after `asset` so they are unloaded before the bundle is unmapped.
   std::vector<std::shared_ptr<LoadedExecutable>> executables;
-  std::shared_ptr<ScheduleDevice> gpu; // outlives the kernels that use it
+  std::shared_ptr<ScheduleDevice> gpu;  // outlive the kernels that use them
+  std::shared_ptr<ScheduleDevice> host; // for schedules without GPU steps
   std::vector<FunctionState> functions;
   double specializationMillis = 0;
 };
@@ -37,6 +38,9 @@ std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,
     const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
     ScheduleDevice &device, std::string &placement);
+
+/// Host memory for schedules whose steps all run on the CPU.
+std::shared_ptr<ScheduleDevice> createHostScheduleDevice();
 
 /// The descriptor of a bundle function, in API terms.
 FunctionDescriptor describe(const bundle::FunctionInfo &function);

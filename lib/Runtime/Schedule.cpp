@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ModelState.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -81,7 +82,41 @@ public:
   }
 };
 
+/// Host memory for schedules that use no device (every step on the CPU).
+class HostScheduleDevice final : public ScheduleDevice {
+public:
+  std::string name() const override { return "the CPU"; }
+  std::string whyNot(const bundle::ExecutableInfo &exe) const override {
+    return "executable for " + exe.unit + " needs a device";
+  }
+  Memory allocate(uint64_t bytes) override {
+    // 64-byte aligned, at least one line, zero-filled.
+    size_t size = (std::max<uint64_t>(bytes, 1) + 63) / 64 * 64;
+    void *p = std::aligned_alloc(64, size);
+    if (!p)
+      throw AssetError(AssetError::Code::Internal,
+                       "out of memory for a " + std::to_string(bytes) +
+                           "-byte buffer");
+    std::memset(p, 0, size);
+    return {p, std::shared_ptr<void>(p, std::free)};
+  }
+  std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &exe,
+                                      const uint8_t *, uint64_t,
+                                      const std::string &, uint32_t,
+                                      const std::string &label) override {
+    throw AssetError(AssetError::Code::Unsupported, label + ": " + whyNot(exe));
+  }
+  std::unique_ptr<LaunchSequence>
+  record(const std::vector<Launch> &) override {
+    throw AssetError(AssetError::Code::Internal, "no launches on the host");
+  }
+};
+
 } // namespace
+
+std::shared_ptr<ScheduleDevice> createHostScheduleDevice() {
+  return std::make_shared<HostScheduleDevice>();
+}
 
 std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,

@@ -115,15 +115,19 @@ prepareOnGPU(const bundle::BundleFile &file,
              const SpecializationOptions &options,
              const std::vector<std::shared_ptr<Executor>> &executors,
              ModelState &state) {
-  if (!state.gpu)
+  bool gpu = usesGPU(function);
+  if (gpu && !state.gpu)
     state.gpu = openGPU(options, executors);
+  if (!gpu && !state.host)
+    state.host = createHostScheduleDevice();
+  ScheduleDevice &device = gpu ? *state.gpu : *state.host;
   for (const bundle::StepData &step : function.schedule.front().steps) {
     if (step.unit == "cpu")
       ensureLoaded(file, step.executable, function, options, executors,
                    state);
     if (step.unit == "gpu") {
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
-      if (std::string why = state.gpu->whyNot(exe); !why.empty())
+      if (std::string why = device.whyNot(exe); !why.empty())
         throw AssetError(AssetError::Code::Unsupported,
                          describeExecutable(step.executable, exe) + ": " +
                              why);
@@ -131,9 +135,9 @@ prepareOnGPU(const bundle::BundleFile &file,
   }
   FunctionState fs;
   fs.descriptor = describe(function);
-  fs.unit = ComputeUnit::GPU;
-  fs.kernel = prepareSchedule(file, function, state.executables, *state.gpu,
-                              fs.placement);
+  fs.unit = gpu ? ComputeUnit::GPU : ComputeUnit::CPU;
+  fs.kernel =
+      prepareSchedule(file, function, state.executables, device, fs.placement);
   return fs;
 }
 
@@ -157,12 +161,15 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
                      "the GPU is preferred but not allowed");
   for (const bundle::FunctionInfo &function : file.functions()) {
     std::string fallback;
-    if (requireGPU && !usesGPU(function))
+    // With the GPU preferred, a function compiled for it runs its schedule
+    // even when every step ended up on the CPU.
+    if (requireGPU && function.schedule.empty())
       throw AssetError(AssetError::Code::Unsupported,
                        "function '" + function.name +
                            "' has no GPU code: compile the model with "
                            "--target gpu");
-    if (usesGPU(function) && allows(options, ComputeUnit::GPU)) {
+    if (!function.schedule.empty() && allows(options, ComputeUnit::GPU) &&
+        (requireGPU || usesGPU(function))) {
       try {
         state->functions.push_back(
             prepareOnGPU(file, function, options, executors, *state));

@@ -103,6 +103,10 @@ int main(int argc, char **argv) {
                       "Comma-separated compute units to compile for (cpu)");
   compile->add_option("--shape", shapes,
                       "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+  bool explainPlacement = false;
+  compile->add_flag("--explain-placement", explainPlacement,
+                    "Say, for every op that will not run on the first unit "
+                    "of --target, why");
   std::vector<std::string> constants;
   compile->add_option("--constant", constants,
                       "Freeze an input to the value in a TensorProto file: "
@@ -191,6 +195,7 @@ int main(int argc, char **argv) {
 
   coreai::CompileOptions options;
   options.targets = splitTargets(targets);
+  options.explainPlacement = explainPlacement;
   options.modelName = llvm::sys::path::stem(model).str();
   if (auto buf = llvm::MemoryBuffer::getFile(model)) {
     char hex[17];
