@@ -129,6 +129,17 @@ public:
     for (Operation &op : main.getBody().front()) {
       if (isa<func::ReturnOp>(op))
         break;
+      if (op.hasTrait<OpTrait::ConstantLike>()) {
+        // Left in the function only when it returns the constant itself.
+        auto value = op.getAttrOfType<DenseElementsAttr>("value");
+        if (!value || op.getNumResults() != 1)
+          return op.emitError("constant without dense contents");
+        FailureOr<uint32_t> slot = addConstant(op.getLoc(), value);
+        if (failed(slot))
+          return failure();
+        slotOf_[op.getResult(0)] = *slot;
+        continue;
+      }
       auto call = dyn_cast<func::CallOp>(op);
       if (!call)
         return op.emitError("unexpected op in a partitioned function");
@@ -177,6 +188,22 @@ private:
     return schedule_.slots.size() - 1;
   }
 
+  /// A new bundle constant holding `value`, and its slot.
+  FailureOr<uint32_t> addConstant(Location loc, DenseElementsAttr value) {
+    FailureOr<DType> dtype = toDType(loc, value.getType().getElementType());
+    if (failed(dtype))
+      return failure();
+    bundle::ConstantData c;
+    c.dtype = *dtype;
+    c.shape.assign(value.getType().getShape().begin(),
+                   value.getType().getShape().end());
+    appendBytes(value, c.bytes);
+    uint64_t size = c.bytes.size();
+    contents_.constants.push_back(std::move(c));
+    return addSlot(bundle::SlotKind::Constant, contents_.constants.size() - 1,
+                   size);
+  }
+
   /// The executable holding `kernel`'s module; identical modules share one.
   uint32_t executableFor(const spv::Kernel &kernel) {
     std::vector<uint8_t> bytes(kernel.spirv.size() * 4);
@@ -210,19 +237,10 @@ private:
             addSlot(bundle::SlotKind::Scratch, 0, b.bytes));
         break;
       case spv::Buffer::Kind::Constant: {
-        FailureOr<DType> dtype =
-            toDType(call.getLoc(), b.value.getType().getElementType());
-        if (failed(dtype))
+        FailureOr<uint32_t> slot = addConstant(call.getLoc(), b.value);
+        if (failed(slot))
           return failure();
-        bundle::ConstantData c;
-        c.dtype = *dtype;
-        c.shape.assign(b.value.getType().getShape().begin(),
-                       b.value.getType().getShape().end());
-        appendBytes(b.value, c.bytes);
-        uint64_t size = c.bytes.size();
-        contents_.constants.push_back(std::move(c));
-        slotOfBuffer.push_back(addSlot(bundle::SlotKind::Constant,
-                                       contents_.constants.size() - 1, size));
+        slotOfBuffer.push_back(*slot);
         break;
       }
       }

@@ -22,9 +22,10 @@ StringRef unitOf(Operation *op) {
 }
 
 /// Outlines `run` (consecutive ops of `func`'s body) into a new function
-/// named `name` and replaces it with a call.
-void outline(func::FuncOp func, ArrayRef<Operation *> run, StringRef name,
-             StringRef unit) {
+/// named `name`, placed after `after`, and replaces it with a call. Returns
+/// the new function.
+func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
+                     StringRef name, StringRef unit, Operation *after) {
   MLIRContext *ctx = func.getContext();
   llvm::SmallPtrSet<Operation *, 16> inRun(run.begin(), run.end());
   Block *body = &func.getBody().front();
@@ -64,7 +65,7 @@ void outline(func::FuncOp func, ArrayRef<Operation *> run, StringRef name,
   for (Value v : outputs)
     resultTypes.push_back(v.getType());
   OpBuilder b(ctx);
-  b.setInsertionPointAfter(func);
+  b.setInsertionPointAfter(after);
   auto segment = func::FuncOp::create(b, run.front()->getLoc(), name,
                                       b.getFunctionType(argTypes, resultTypes));
   segment->setAttr(coreai::kUnitAttr, b.getStringAttr(unit));
@@ -95,6 +96,7 @@ void outline(func::FuncOp func, ArrayRef<Operation *> run, StringRef name,
     });
   for (Operation *op : llvm::reverse(run))
     op->erase();
+  return segment;
 }
 
 struct Partition : coreai::impl::PartitionBase<Partition> {
@@ -121,9 +123,10 @@ struct Partition : coreai::impl::PartitionBase<Partition> {
         runs.back().push_back(&op);
         lastIsolated = isolated;
       }
+      Operation *after = func;
       for (auto [k, run] : llvm::enumerate(runs))
-        outline(func, run,
-                (func.getSymName() + "__s" + Twine(k)).str(), runUnits[k]);
+        after = outline(func, run, (func.getSymName() + "__s" + Twine(k)).str(),
+                        runUnits[k], after);
       SmallVector<Operation *> constants;
       for (Operation &op : body.without_terminator())
         if (op.hasTrait<OpTrait::ConstantLike>())

@@ -36,6 +36,12 @@ config.substitutions.append(("%shared", shared_dir))
 if os.path.isdir(os.path.join(shared_dir, "models")):
     config.available_features.add("shared-models")
 
+# GPU tests run through Vulkan (Mesa lavapipe in CI, installed by
+# scripts/bootstrap.sh): REQUIRES: vulkan.
+import glob
+if os.environ.get("VK_ICD_FILENAMES") or glob.glob("/usr/share/vulkan/icd.d/*.json"):
+    config.available_features.add("vulkan")
+
 tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
 tools = ["coreai-opt", "coreai-build", "coreai-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

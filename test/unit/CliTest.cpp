@@ -176,7 +176,8 @@ TEST_CASE("coreai-run reports bad inputs on one line", "[cli]") {
 
   r = runCli(f.dir, f.bundle + " --compute gpu --input " + f.x);
   CHECK(r.exitCode == 1);
-  CHECK_THAT(r.err, Catch::Contains("not among the allowed units (gpu)"));
+  CHECK_THAT(r.err, Catch::Contains("function 'main' has no GPU code: compile "
+                                    "the model with --target gpu"));
 
   r = runCli(f.dir, f.bundle + " --function nope --input " + f.x);
   CHECK(r.exitCode == 1);

@@ -11,6 +11,7 @@
 // 2 usage error. Every failure is one line on stderr naming the file.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
@@ -41,6 +42,7 @@ struct Options {
   int gpuDevice = -1;
   std::string cacheDir;
   std::string trace;
+  std::string dumpDir;
   std::string function = "main";
   std::vector<std::string> inputs;
   std::string outputDir;
@@ -188,6 +190,36 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events) 
     throw Failure{path, "cannot write the trace: " + ec.message()};
 }
 
+/// Writes every executable of the bundle to DIR/executable_<i>.<ext>, for
+/// inspection and validation (spirv-val, readelf), one line each on stdout.
+int dumpExecutables(const ModelAsset &asset, const std::string &dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    throw Failure{dir, "cannot create directory: " + ec.message()};
+  const bundle::BundleFile &file = asset.bundle();
+  for (size_t i = 0; i < file.executables().size(); ++i) {
+    const bundle::ExecutableInfo &exe = file.executables()[i];
+    const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+    std::string ext = exe.format == "spirv"               ? "spv"
+                      : exe.format == "elf-shared-object" ? "so"
+                                                          : "bin";
+    std::string path = (std::filesystem::path(dir) /
+                        ("executable_" + std::to_string(i) + "." + ext))
+                           .string();
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char *>(seg.data), seg.size);
+    if (!out)
+      throw Failure{path, "cannot write the executable"};
+    std::string needs;
+    for (const std::string &n : exe.needs)
+      needs += (needs.empty() ? " needs " : ",") + n;
+    std::cout << path << ": " << exe.unit << " " << exe.arch << " "
+              << exe.format << ", " << seg.size << " bytes" << needs << "\n";
+  }
+  return 0;
+}
+
 int runBundle(const Options &opts) {
   registerCpuExecutor();
   registerGpuExecutor();
@@ -199,6 +231,9 @@ int runBundle(const Options &opts) {
       throw Failure{opts.bundle, e.message()};
     }
   }();
+
+  if (!opts.dumpDir.empty())
+    return dumpExecutables(asset, opts.dumpDir);
 
   SpecializationOptions spec;
   spec.gpuDevice = opts.gpuDevice;
@@ -345,6 +380,9 @@ int main(int argc, char **argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--cache-dir", opts.cacheDir,
                  "Keep compiled GPU pipelines in DIR between runs");
+  app.add_option("--dump-executables", opts.dumpDir,
+                 "Write the bundle's executables (CPU shared objects, SPIR-V "
+                 "modules) to DIR and exit");
   app.add_option("--trace", opts.trace,
                  "Write every dispatch of the first run as Chrome "
                  "trace-event JSON (Perfetto, chrome://tracing)");
