@@ -62,7 +62,8 @@ std::vector<int64_t> opIndices(func::FuncOp segment) {
   std::vector<int64_t> out;
   for (Operation &op : segment.getBody().front())
     if (auto a = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
-      out.push_back(a.getInt());
+      if (!op.hasTrait<OpTrait::ConstantLike>()) // copied into every segment
+        out.push_back(a.getInt());
   return out;
 }
 

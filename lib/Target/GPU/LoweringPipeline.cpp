@@ -27,7 +27,9 @@ void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
       // Buffers -> one launch per loop nest.
       "func.func(coreai-cpu-copies-to-loops, coreai-gpu-reductions-innermost,"
       "  convert-linalg-to-parallel-loops, lower-affine, canonicalize,"
-      "  coreai-gpu-map-to-launches, gpu-launch-sink-index-computations),"
+      "  coreai-gpu-map-to-launches, fold-memref-alias-ops, lower-affine,"
+      // canonicalize hoists constants out of launches; sink them back.
+      "  canonicalize, gpu-launch-sink-index-computations),"
       "gpu-kernel-outlining, coreai-gpu-entry-point-abi,"
       // Kernels -> SPIR-V for Vulkan 1.1. The capabilities listed are those
       // a kernel may use; spirv-update-vce narrows each module to what it

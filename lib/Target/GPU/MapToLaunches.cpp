@@ -7,6 +7,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 
@@ -67,6 +68,39 @@ void parallelToSerial(scf::ParallelOp par) {
     b.clone(op, map);
   (void)innermost;
   par.erase();
+}
+
+/// Ops recomputed inside each kernel that uses them.
+bool recomputedInKernel(Operation *op) {
+  return isa<arith::ConstantOp, memref::SubViewOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp, memref::CastOp,
+             memref::ReinterpretCastOp>(op);
+}
+
+/// Clones the chains of views and constants that `launch` uses into its
+/// body, so the kernel's captured buffers are the chains' sources.
+void sinkViews(gpu::LaunchOp launch) {
+  Region &body = launch.getBody();
+  llvm::SetVector<Value> used;
+  getUsedValuesDefinedAbove(body, used);
+  OpBuilder b(&body.front(), body.front().begin());
+  IRMapping map;
+  std::function<Value(Value)> materialize = [&](Value v) -> Value {
+    if (Value known = map.lookupOrNull(v))
+      return known;
+    Operation *def = v.getDefiningOp();
+    if (!def || !recomputedInKernel(def))
+      return v;
+    for (Value operand : def->getOperands())
+      map.map(operand, materialize(operand));
+    b.clone(*def, map);
+    return map.lookup(v);
+  };
+  for (Value v : used) {
+    Value inside = materialize(v);
+    if (inside != v)
+      replaceAllUsesInRegionWith(v, inside, body);
+  }
 }
 
 struct GPUMapToLaunches
@@ -189,6 +223,15 @@ struct GPUMapToLaunches
     }
     if (failed(flush()))
       return signalPassFailure();
+
+    // Views and constants are recomputed inside each kernel, so a kernel's
+    // buffer arguments are whole allocations (or function arguments): a
+    // SPIR-V binding then covers the whole buffer, and fold-memref-alias-ops
+    // turns the views into index arithmetic on it.
+    SmallVector<gpu::LaunchOp> launches;
+    func.walk([&](gpu::LaunchOp l) { launches.push_back(l); });
+    for (gpu::LaunchOp l : launches)
+      sinkViews(l);
 
     // Parallel loops left inside kernels run sequentially per invocation.
     SmallVector<scf::ParallelOp> inner;

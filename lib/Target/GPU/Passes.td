@@ -27,7 +27,10 @@ def GPUMapToLaunches : Pass<"coreai-gpu-map-to-launches", "::mlir::func::FuncOp"
     spills into y beyond 65535 workgroups. Nested scf.parallel ops become
     scf.for. Any other run of consecutive top-level compute ops (sequential
     loops, scalar code) becomes a one-invocation launch, so no computation is
-    left on the host. Upstream's scf-parallel-loop-tiling + gpu-map-parallel-
+    left on the host. Views (subview, expand/collapse_shape, casts) and
+    constants are then sunk into the launches that use them, so kernels take
+    whole buffers (a SPIR-V binding is sized by its memref type, and a view's
+    offset would index past it). Upstream's scf-parallel-loop-tiling + gpu-map-parallel-
     loops maps the leading dims only, which leaves most invocations idle on
     NCHW tensors with N=1, hence this pass.
   }];

@@ -37,7 +37,7 @@ func.func @elementwise(%a: memref<2x100xf32>, %b: memref<2x100xf32>) {
 // CHECK: memref.alloc
 // CHECK-COUNT-4: arith.constant 1 : index
 // CHECK-NEXT: gpu.launch
-// CHECK-NEXT:   scf.for
+// CHECK:        scf.for
 // CHECK:   gpu.terminator
 func.func @serial(%a: memref<8xf32>, %out: memref<f32>) {
   %c0 = arith.constant 0 : index
@@ -74,6 +74,30 @@ func.func @nested(%a: memref<4x8xf32>) {
         scf.reduce
       }
     }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Views and constants are recomputed inside the kernel, so the kernel uses
+// the whole buffer (a SPIR-V binding is sized by its memref type).
+// CHECK-LABEL: func @view
+// CHECK-SAME: (%[[BASE:.*]]: memref<4x10xf32>)
+// CHECK: gpu.launch
+// CHECK-DAG: arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[SUB:.*]] = memref.subview %[[BASE]][0, 1] [4, 8] [1, 1]
+// CHECK: memref.store %{{.*}}, %[[SUB]]
+func.func @view(%a: memref<4x10xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %cst = arith.constant 1.0 : f32
+  %sub = memref.subview %a[0, 1] [4, 8] [1, 1] : memref<4x10xf32> to memref<4x8xf32, strided<[10, 1], offset: 1>>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    memref.store %cst, %sub[%i, %j] : memref<4x8xf32, strided<[10, 1], offset: 1>>
     scf.reduce
   }
   return
