@@ -25,7 +25,8 @@ void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
       "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
       "canonicalize,"
       // Buffers -> one launch per loop nest.
-      "func.func(coreai-cpu-copies-to-loops, coreai-gpu-reductions-innermost,"
+      "func.func(coreai-cpu-copies-to-loops, coreai-gpu-tile-contractions,"
+      "  coreai-gpu-reductions-innermost,"
       "  convert-linalg-to-parallel-loops, lower-affine, canonicalize,"
       "  coreai-gpu-map-to-launches, fold-memref-alias-ops, lower-affine,"
       // canonicalize hoists constants out of launches; sink them back.

@@ -16,6 +16,25 @@ def GPUReductionsInnermost : Pass<"coreai-gpu-reductions-innermost", "::mlir::fu
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUTileContractions : Pass<"coreai-gpu-tile-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Shared-memory tiled GPU launches for matmuls and convolutions";
+  let description = [{
+    Rewrites each linalg op on buffers that reads two inputs A and B, whose
+    parallel loops split into loops only A uses (rows), loops only B uses
+    (columns) and loops both use (batch), with at least one reduction loop
+    (matmul, batch matmul, Gemm, conv_2d_nchw_fchw as an implicit GEMM) into
+    a gpu.launch of 16x16 workgroups, each computing a 16x16 output tile
+    from 16x16 tiles of A and B staged in workgroup memory (gpu.barrier
+    between stages). Indices come from the op's indexing maps; its body is
+    cloned into the reduction loop. Other ops are left to
+    coreai-gpu-map-to-launches.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def GPUMapToLaunches : Pass<"coreai-gpu-map-to-launches", "::mlir::func::FuncOp"> {
   let summary = "Turn each top-level loop nest of a buffer function into a gpu.launch";
   let description = [{
