@@ -9,6 +9,9 @@
 // its element from the shared tiles. So each global element is read once per
 // tile instead of once per use.
 //
+// Each invocation computes up to 4x4 outputs (register blocking), so a
+// workgroup covers up to a 64x64 output tile per pass over the reduction.
+//
 // It applies to a linalg op on buffers with two inputs A and B whose
 // parallel dimensions split into those only A uses (the tile's rows), those
 // only B uses (its columns) and those both use (one workgroup layer each),
@@ -126,6 +129,16 @@ void loadTile(OpBuilder &b, Location loc, Value valid, Value input,
   memref::StoreOp::create(b, loc, v, tile, ValueRange{ty, tx});
 }
 
+/// `regs` x `regs` outputs per invocation: fewer workgroups and barriers,
+/// and each value read from workgroup memory feeds `regs` products.
+int64_t registerBlock(const Dims &d) {
+  int64_t rows = product(d, d.rows), cols = product(d, d.cols);
+  for (int64_t r : {4, 2})
+    if (rows >= kTile * r && cols >= kTile * r)
+      return r;
+  return 1;
+}
+
 void tile(linalg::LinalgOp op, const Dims &d) {
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
@@ -133,12 +146,13 @@ void tile(linalg::LinalgOp op, const Dims &d) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   Value a = op.getDpsInputs()[0], bIn = op.getDpsInputs()[1];
   Value c = op.getDpsInits()[0];
+  const int64_t R = registerBlock(d), TM = kTile * R;
   // Memory space 3 is Vulkan's Workgroup storage class in upstream's
   // memory-space mapping (mapMemorySpaceToVulkanStorageClass), which does not
   // map #gpu.address_space<workgroup>.
   Attribute workgroup = IntegerAttr::get(IntegerType::get(ctx, 64), 3);
-  auto tileType = [&](Value v) {
-    return MemRefType::get({kTile, kTile},
+  auto tileType = [&](Value v, int64_t r, int64_t c) {
+    return MemRefType::get({r, c},
                            cast<MemRefType>(v.getType()).getElementType(),
                            MemRefLayoutAttrInterface(), workgroup);
   };
@@ -146,105 +160,137 @@ void tile(linalg::LinalgOp op, const Dims &d) {
           batch = product(d, d.batch), depth = product(d, d.reduction);
   Value one = cst(b, loc, 1);
   auto launch = gpu::LaunchOp::create(
-      b, loc, cst(b, loc, (cols + kTile - 1) / kTile),
-      cst(b, loc, (rows + kTile - 1) / kTile), cst(b, loc, batch),
-      cst(b, loc, kTile), cst(b, loc, kTile), one,
-      /*dynamicSharedMemorySize=*/nullptr);
+      b, loc, cst(b, loc, (cols + TM - 1) / TM), cst(b, loc, (rows + TM - 1) / TM),
+      cst(b, loc, batch), cst(b, loc, kTile), cst(b, loc, kTile), one);
   Block &body = launch.getBody().front();
   b.setInsertionPointToEnd(&body);
   // Workgroup memory as allocations in the kernel (SPIR-V conversion turns
   // them into Workgroup variables; it does not take gpu.func workgroup
-  // attributions).
-  Value tileA = memref::AllocOp::create(b, loc, tileType(a));
-  Value tileB = memref::AllocOp::create(b, loc, tileType(bIn));
+  // attributions). A slice: TM rows of A by kTile steps, kTile steps of B by
+  // TM columns.
+  Value tileA = memref::AllocOp::create(b, loc, tileType(a, TM, kTile));
+  Value tileB = memref::AllocOp::create(b, loc, tileType(bIn, kTile, TM));
   Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
   Value T = cst(b, loc, kTile), zero = cst(b, loc, 0);
+  Value depthV = cst(b, loc, depth);
 
-  Value row = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().y, T), ty);
-  Value col = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, T), tx);
-  Value rowValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         row, cst(b, loc, rows));
-  Value colValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         col, cst(b, loc, cols));
-  Value valid = arith::AndIOp::create(b, loc, rowValid, colValid);
+  // Invocation (tx, ty) owns rows ty + i*kTile and columns tx + j*kTile of
+  // the workgroup's TM x TM tile (interleaved, so neighbours read
+  // neighbouring addresses).
+  Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                        cst(b, loc, TM));
+  Value colBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                        cst(b, loc, TM));
   SmallVector<Value> ivs(d.ranges.size(), zero);
   delinearize(b, loc, launch.getBlockIds().z, d, d.batch, ivs);
-  delinearize(b, loc, row, d, d.rows, ivs);
-  delinearize(b, loc, col, d, d.cols, ivs);
-
-  // The accumulator starts from the output's value (linalg reads outs).
-  Type accType = cast<MemRefType>(c.getType()).getElementType();
-  SmallVector<Value> cIndices = indicesOf(b, loc, maps[2], ivs);
-  auto init = scf::IfOp::create(b, loc, TypeRange{accType}, valid,
-                                /*withElse=*/true);
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(init.thenBlock());
-    scf::YieldOp::create(b, loc,
-                         ValueRange{memref::LoadOp::create(b, loc, c, cIndices)});
-    b.setInsertionPointToStart(init.elseBlock());
-    scf::YieldOp::create(
-        b, loc, ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(accType))});
+  SmallVector<Value> rowLocal, colLocal, rowValid, colValid;
+  SmallVector<SmallVector<Value>> rowIvs, colIvs;
+  for (int64_t i = 0; i < R; ++i) {
+    rowLocal.push_back(
+        arith::AddIOp::create(b, loc, ty, cst(b, loc, i * kTile)));
+    colLocal.push_back(
+        arith::AddIOp::create(b, loc, tx, cst(b, loc, i * kTile)));
+    Value row = arith::AddIOp::create(b, loc, rowBase, rowLocal.back());
+    Value col = arith::AddIOp::create(b, loc, colBase, colLocal.back());
+    rowValid.push_back(arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, row, cst(b, loc, rows)));
+    colValid.push_back(arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, col, cst(b, loc, cols)));
+    rowIvs.push_back(ivs);
+    delinearize(b, loc, row, d, d.rows, rowIvs.back());
+    colIvs.push_back(ivs);
+    delinearize(b, loc, col, d, d.cols, colIvs.back());
   }
 
-  auto slices = scf::ForOp::create(b, loc, zero,
-                                   cst(b, loc, (depth + kTile - 1) / kTile),
-                                   one, ValueRange{init.getResult(0)});
+  // Accumulators start from the output's values (linalg reads outs).
+  Type accType = cast<MemRefType>(c.getType()).getElementType();
+  SmallVector<Value> valid, inits;
+  SmallVector<SmallVector<Value>> cIndices;
+  for (int64_t i = 0; i < R; ++i)
+    for (int64_t j = 0; j < R; ++j) {
+      SmallVector<Value> at(rowIvs[i]);
+      for (unsigned dim : d.cols)
+        at[dim] = colIvs[j][dim];
+      cIndices.push_back(indicesOf(b, loc, maps[2], at));
+      valid.push_back(arith::AndIOp::create(b, loc, rowValid[i], colValid[j]));
+      auto init = scf::IfOp::create(b, loc, TypeRange{accType}, valid.back(),
+                                    /*withElse=*/true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(init.thenBlock());
+      scf::YieldOp::create(
+          b, loc, ValueRange{memref::LoadOp::create(b, loc, c, cIndices.back())});
+      b.setInsertionPointToStart(init.elseBlock());
+      scf::YieldOp::create(
+          b, loc,
+          ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(accType))});
+      inits.push_back(init.getResult(0));
+    }
+
+  auto slices = scf::ForOp::create(
+      b, loc, zero, cst(b, loc, (depth + kTile - 1) / kTile), one, inits);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(slices.getBody());
     Value k0 = arith::MulIOp::create(b, loc, slices.getInductionVar(), T);
-    Value depthV = cst(b, loc, depth);
-    // A[row, k0 + tx] -> tileA[ty][tx]; B[k0 + ty, col] -> tileB[ty][tx].
+    // A[row_i, k0 + tx] -> tileA[ty + i*16][tx];
+    // B[k0 + ty, col_j] -> tileB[ty][tx + j*16].
     Value kA = arith::AddIOp::create(b, loc, k0, tx);
-    SmallVector<Value> ivsA(ivs);
-    delinearize(b, loc, kA, d, d.reduction, ivsA);
-    Value validA = arith::AndIOp::create(
-        b, loc, rowValid,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kA, depthV));
-    loadTile(b, loc, validA, a, maps[0], ivsA, tileA, ty, tx);
+    Value kAValid =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kA, depthV);
     Value kB = arith::AddIOp::create(b, loc, k0, ty);
-    SmallVector<Value> ivsB(ivs);
-    delinearize(b, loc, kB, d, d.reduction, ivsB);
-    Value validB = arith::AndIOp::create(
-        b, loc, colValid,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kB, depthV));
-    loadTile(b, loc, validB, bIn, maps[1], ivsB, tileB, ty, tx);
+    Value kBValid =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kB, depthV);
+    for (int64_t i = 0; i < R; ++i) {
+      SmallVector<Value> ivsA(rowIvs[i]);
+      delinearize(b, loc, kA, d, d.reduction, ivsA);
+      loadTile(b, loc, arith::AndIOp::create(b, loc, rowValid[i], kAValid), a,
+               maps[0], ivsA, tileA, rowLocal[i], tx);
+      SmallVector<Value> ivsB(colIvs[i]);
+      delinearize(b, loc, kB, d, d.reduction, ivsB);
+      loadTile(b, loc, arith::AndIOp::create(b, loc, colValid[i], kBValid),
+               bIn, maps[1], ivsB, tileB, ty, colLocal[i]);
+    }
     gpu::BarrierOp::create(b, loc);
 
-    // Each invocation reads only its own tile row of A and column of B, so
-    // rows and columns past the edge are never used; the last slice stops
+    // Each invocation reads only its own rows of tileA and columns of
+    // tileB, so entries past the edges are never used; the last slice stops
     // at the reduction's end.
     Value steps = arith::MinSIOp::create(
         b, loc, T, arith::SubIOp::create(b, loc, depthV, k0));
     auto inner = scf::ForOp::create(b, loc, zero, steps, one,
-                                    ValueRange{slices.getRegionIterArg(0)});
+                                    slices.getRegionIterArgs());
     {
       OpBuilder::InsertionGuard g2(b);
       b.setInsertionPointToStart(inner.getBody());
       Value kk = inner.getInductionVar();
-      Value av = memref::LoadOp::create(b, loc, tileA, ValueRange{ty, kk});
-      Value bv = memref::LoadOp::create(b, loc, tileB, ValueRange{kk, tx});
+      SmallVector<Value> av, bv, next;
+      for (int64_t i = 0; i < R; ++i) {
+        av.push_back(
+            memref::LoadOp::create(b, loc, tileA, ValueRange{rowLocal[i], kk}));
+        bv.push_back(
+            memref::LoadOp::create(b, loc, tileB, ValueRange{kk, colLocal[i]}));
+      }
       Block *region = op.getBlock();
-      IRMapping map;
-      map.map(region->getArgument(0), av);
-      map.map(region->getArgument(1), bv);
-      map.map(region->getArgument(2), inner.getRegionIterArg(0));
-      for (Operation &o : region->without_terminator())
-        b.clone(o, map);
-      Value next = map.lookup(region->getTerminator()->getOperand(0));
-      scf::YieldOp::create(b, loc, ValueRange{next});
+      for (int64_t i = 0; i < R; ++i)
+        for (int64_t j = 0; j < R; ++j) {
+          IRMapping map;
+          map.map(region->getArgument(0), av[i]);
+          map.map(region->getArgument(1), bv[j]);
+          map.map(region->getArgument(2), inner.getRegionIterArgs()[i * R + j]);
+          for (Operation &o : region->without_terminator())
+            b.clone(o, map);
+          next.push_back(map.lookup(region->getTerminator()->getOperand(0)));
+        }
+      scf::YieldOp::create(b, loc, next);
     }
     gpu::BarrierOp::create(b, loc);
-    scf::YieldOp::create(b, loc, ValueRange{inner.getResult(0)});
+    scf::YieldOp::create(b, loc, inner.getResults());
   }
-  auto store = scf::IfOp::create(b, loc, valid, /*withElse=*/false);
-  {
+  for (int64_t k = 0; k < R * R; ++k) {
+    auto store = scf::IfOp::create(b, loc, valid[k], /*withElse=*/false);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPoint(store.thenBlock()->getTerminator());
-    memref::StoreOp::create(b, loc, slices.getResult(0), c, cIndices);
+    memref::StoreOp::create(b, loc, slices.getResult(k), c, cIndices[k]);
   }
   gpu::TerminatorOp::create(b, loc);
   op->erase();
