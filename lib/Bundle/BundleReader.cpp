@@ -85,8 +85,8 @@ decodeDescs(const flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>> *v) {
   if (!v)
     return out;
   for (const fb::TensorDesc *d : *v)
-    out.push_back({str(d->name()), static_cast<DType>(d->dtype()),
-                   vec(d->shape())});
+    out.push_back(
+        {str(d->name()), static_cast<DType>(d->dtype()), vec(d->shape())});
   return out;
 }
 
@@ -106,14 +106,14 @@ bool checkVersion(const uint8_t *buf, uint64_t size, BundleMetadata &meta,
   if (!root->VerifyTableStart(v) ||
       !root->VerifyField<uint32_t>(v, fb::Bundle::VT_FORMAT_MAJOR, 4) ||
       !root->VerifyField<uint32_t>(v, fb::Bundle::VT_FORMAT_MINOR, 4))
-    return corrupt(error, std::string("metadata root table is malformed") +
-                              kCorrupt);
+    return corrupt(error,
+                   std::string("metadata root table is malformed") + kCorrupt);
   meta.formatMajor = root->GetField<uint32_t>(fb::Bundle::VT_FORMAT_MAJOR, 0);
   meta.formatMinor = root->GetField<uint32_t>(fb::Bundle::VT_FORMAT_MINOR, 0);
   if (meta.formatMajor == kFormatMajor)
     return true;
-  std::string version = std::to_string(meta.formatMajor) + "." +
-                        std::to_string(meta.formatMinor);
+  std::string version =
+      std::to_string(meta.formatMajor) + "." + std::to_string(meta.formatMinor);
   std::string supported = std::to_string(kFormatMajor) + ".x";
   return fail(error, ReadErrorKind::Unsupported,
               "bundle format " + version + " is " +
@@ -142,7 +142,8 @@ std::unique_ptr<BundleFile> BundleFile::open(const std::string &path,
   if (::fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
-    fail(error, ReadErrorKind::IO, std::string("cannot stat: ") + std::strerror(e));
+    fail(error, ReadErrorKind::IO,
+         std::string("cannot stat: ") + std::strerror(e));
     return nullptr;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -212,8 +213,8 @@ bool BundleFile::verify(ReadError &error) {
   uint64_t metaSize = loadLE64(trailer);
   metadataHash_ = loadLE64(trailer + 8);
   if (loadLE64(trailer + 16) != 0)
-    return corrupt(error,
-                   std::string("trailer reserved field is not zero") + kCorrupt);
+    return corrupt(error, std::string("trailer reserved field is not zero") +
+                              kCorrupt);
   // The metadata and its padding must fit before the trailer.
   if (metaSize < 8 || metaSize > kMaxMetadataSize ||
       alignUp(metaSize, kSegmentAlignment) > size_ - kTrailerSize)
@@ -236,15 +237,14 @@ bool BundleFile::verify(ReadError &error) {
     opts.max_tables = 1u << 30; // large models have many tables
     flatbuffers::Verifier v(data_, metaSize, opts);
     if (!fb::VerifyBundleBuffer(v))
-      return corrupt(error,
-                     std::string("metadata is not a valid FlatBuffer") +
-                         kCorrupt);
+      return corrupt(error, std::string("metadata is not a valid FlatBuffer") +
+                                kCorrupt);
   }
   root_ = fb::GetBundle(data_);
   uint64_t areaOffset = alignUp(metaSize, kSegmentAlignment);
   if (!allZero(data_ + metaSize, areaOffset - metaSize))
-    return corrupt(error,
-                   std::string("nonzero padding after the metadata") + kCorrupt);
+    return corrupt(error, std::string("nonzero padding after the metadata") +
+                              kCorrupt);
 
   if (const fb::Metadata *m = root_->metadata()) {
     metadata_.name = str(m->name());
@@ -276,9 +276,8 @@ bool BundleFile::verify(ReadError &error) {
                         std::to_string(c->dtype()));
       uint64_t bytes;
       if (!byteSize(info.dtype, info.shape, bytes))
-        return corrupt(error,
-                       what + " has an invalid shape " + formatShape(info.shape) +
-                           kCorrupt);
+        return corrupt(error, what + " has an invalid shape " +
+                                  formatShape(info.shape) + kCorrupt);
       if (bytes != segments_[info.segment].size)
         return corrupt(error, what + " (" + formatType(info.dtype, info.shape) +
                                   ") needs " + std::to_string(bytes) +
@@ -292,17 +291,16 @@ bool BundleFile::verify(ReadError &error) {
 
   if (auto *exes = root_->executables()) {
     for (const fb::Executable *e : *exes) {
-      ExecutableInfo info{str(e->unit()), str(e->arch()), str(e->format()),
-                          e->segment(), {}};
+      ExecutableInfo info{
+          str(e->unit()), str(e->arch()), str(e->format()), e->segment(), {}};
       if (auto *needs = e->needs())
         for (const flatbuffers::String *n : *needs)
           info.needs.push_back(n->str());
       if (info.segment >= segments_.size())
-        return corrupt(error, "executable " +
-                                  std::to_string(executables_.size()) +
-                                  " refers to segment " +
-                                  std::to_string(info.segment) + " of " +
-                                  std::to_string(segments_.size()) + kCorrupt);
+        return corrupt(
+            error, "executable " + std::to_string(executables_.size()) +
+                       " refers to segment " + std::to_string(info.segment) +
+                       " of " + std::to_string(segments_.size()) + kCorrupt);
       segmentKind[info.segment] = "executable";
       executables_.push_back(std::move(info));
     }
@@ -348,16 +346,15 @@ bool BundleFile::verify(ReadError &error) {
                                   kCorrupt);
       for (uint32_t c : info.constants)
         if (c >= constants_.size())
-          return corrupt(error, what + " refers to constant " +
-                                    std::to_string(c) + " of " +
-                                    std::to_string(constants_.size()) +
-                                    kCorrupt);
+          return corrupt(
+              error, what + " refers to constant " + std::to_string(c) +
+                         " of " + std::to_string(constants_.size()) + kCorrupt);
       for (auto [kind, list] : {std::make_pair("input", &info.inputs),
                                 std::make_pair("output", &info.outputs)}) {
         for (size_t i = 0; i < list->size(); ++i) {
           const TensorDesc &d = (*list)[i];
-          std::string tensor = what + " " + kind + " " + std::to_string(i) +
-                               " '" + d.name + "'";
+          std::string tensor =
+              what + " " + kind + " " + std::to_string(i) + " '" + d.name + "'";
           uint64_t bytes;
           if (!isKnownDType(static_cast<uint8_t>(d.dtype)))
             return fail(error, ReadErrorKind::Unsupported,
@@ -380,8 +377,8 @@ bool BundleFile::verify(ReadError &error) {
         std::vector<std::string> units;
         for (const ExecutableInfo &e : executables_)
           units.push_back(e.unit);
-        std::string why = checkSchedule(info.schedule.front(), in, out,
-                                        constantBytes, units);
+        std::string why =
+            checkSchedule(info.schedule.front(), in, out, constantBytes, units);
         if (!why.empty())
           return corrupt(error, what + ": " + why + kCorrupt);
       }
@@ -395,8 +392,8 @@ bool BundleFile::verify(ReadError &error) {
   uint64_t end = 0;
   for (size_t i = 0; i < segments_.size(); ++i) {
     SegmentInfo &s = segments_[i];
-    std::string what = "segment " + std::to_string(i) + " (" +
-                       segmentKind[i] + ")";
+    std::string what =
+        "segment " + std::to_string(i) + " (" + segmentKind[i] + ")";
     uint64_t segEnd;
     if (s.offset % kSegmentAlignment != 0)
       return corrupt(error, what + " is not 64-byte aligned" + kCorrupt);

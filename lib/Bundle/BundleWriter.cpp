@@ -47,8 +47,8 @@ void storeLE64(uint8_t *p, uint64_t v) {
     p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-using FbTensorDescs =
-    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>>>;
+using FbTensorDescs = flatbuffers::Offset<
+    flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>>>;
 
 FbTensorDescs buildTensorDescs(flatbuffers::FlatBufferBuilder &fbb,
                                const std::vector<TensorDesc> &descs) {
@@ -106,10 +106,10 @@ Plan plan(const BundleContents &contents) {
   p.areaSize = alignUp(end, kSegmentAlignment);
 
   flatbuffers::FlatBufferBuilder fbb(4096);
-  auto metadata = fb::CreateMetadata(
-      fbb, fbb.CreateString(contents.modelName),
-      fbb.CreateString(contents.producer), fbb.CreateString(contents.sourceHash),
-      fbb.CreateString(contents.compileOptions));
+  auto metadata = fb::CreateMetadata(fbb, fbb.CreateString(contents.modelName),
+                                     fbb.CreateString(contents.producer),
+                                     fbb.CreateString(contents.sourceHash),
+                                     fbb.CreateString(contents.compileOptions));
 
   std::vector<flatbuffers::Offset<fb::Function>> functions;
   for (const FunctionData &f : contents.functions) {
@@ -217,8 +217,8 @@ std::string validate(const BundleContents &contents) {
         const TensorDesc &d = (*list)[i];
         uint64_t bytes;
         if (!isKnownDType(static_cast<uint8_t>(d.dtype)))
-          return describeTensor(f.name, kind, i, d) + " has unsupported dtype " +
-                 dtypeName(d.dtype);
+          return describeTensor(f.name, kind, i, d) +
+                 " has unsupported dtype " + dtypeName(d.dtype);
         if (!byteSize(d.dtype, d.shape, bytes))
           return describeTensor(f.name, kind, i, d) + " has an invalid shape " +
                  formatShape(d.shape);

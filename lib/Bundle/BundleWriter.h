@@ -34,10 +34,16 @@ struct ExecutableData {
   std::string arch;   // "x86_64", "vulkan1.1"
   std::string format; // "elf-shared-object", "spirv"
   std::vector<uint8_t> bytes;
-  std::vector<std::string> needs; // what the device must have (SPIR-V capabilities)
+  std::vector<std::string>
+      needs; // what the device must have (SPIR-V capabilities)
 };
 
-enum class SlotKind : uint8_t { Input = 0, Output = 1, Constant = 2, Scratch = 3 };
+enum class SlotKind : uint8_t {
+  Input = 0,
+  Output = 1,
+  Constant = 2,
+  Scratch = 3
+};
 
 /// A buffer of a schedule (see schemas/aimodel.fbs).
 struct SlotData {
@@ -71,11 +77,11 @@ struct FunctionData {
   std::string name; // "main"
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;
-  uint32_t executable = 0;          // index into BundleContents::executables
-  std::string entrySymbol;          // see KernelABI.h
-  std::vector<uint32_t> constants;  // indices into BundleContents::constants,
-                                    // in argument order (after outputs)
-  std::vector<DebugEntry> debug;    // op -> source node table
+  uint32_t executable = 0;            // index into BundleContents::executables
+  std::string entrySymbol;            // see KernelABI.h
+  std::vector<uint32_t> constants;    // indices into BundleContents::constants,
+                                      // in argument order (after outputs)
+  std::vector<DebugEntry> debug;      // op -> source node table
   std::vector<ScheduleData> schedule; // at most one: the function across units
 };
 
@@ -95,7 +101,8 @@ std::vector<uint8_t> serializeBundle(const BundleContents &contents);
 /// Writes the bundle atomically (temp file in the same folder, then rename).
 /// Returns an empty string on success, else a one-line message without the
 /// path (the caller prefixes it).
-std::string writeBundle(const BundleContents &contents, const std::string &path);
+std::string writeBundle(const BundleContents &contents,
+                        const std::string &path);
 
 } // namespace coreai::bundle
 

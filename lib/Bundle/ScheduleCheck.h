@@ -29,17 +29,25 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
     std::string what = "schedule slot " + std::to_string(i);
     const std::vector<uint64_t> *sizes = nullptr;
     switch (slot.kind) {
-    case SlotKind::Input: sizes = &inputBytes; break;
-    case SlotKind::Output: sizes = &outputBytes; break;
-    case SlotKind::Constant: sizes = &constantBytes; break;
-    case SlotKind::Scratch: break;
-    default: return what + " has unknown kind " + std::to_string((int)slot.kind);
+    case SlotKind::Input:
+      sizes = &inputBytes;
+      break;
+    case SlotKind::Output:
+      sizes = &outputBytes;
+      break;
+    case SlotKind::Constant:
+      sizes = &constantBytes;
+      break;
+    case SlotKind::Scratch:
+      break;
+    default:
+      return what + " has unknown kind " + std::to_string((int)slot.kind);
     }
     if (!sizes)
       continue;
     if (slot.index >= sizes->size())
-      return what + " refers to index " + std::to_string(slot.index) +
-             " of " + std::to_string(sizes->size());
+      return what + " refers to index " + std::to_string(slot.index) + " of " +
+             std::to_string(sizes->size());
     if (slot.size != (*sizes)[slot.index])
       return what + " has " + std::to_string(slot.size) + " bytes, but its " +
              "tensor has " + std::to_string((*sizes)[slot.index]);
@@ -67,9 +75,8 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
     if (step.unit != "cpu" && step.unit != "gpu")
       return what + " has unknown unit '" + step.unit + "'";
     if (step.executable >= executableUnits.size())
-      return what + " refers to executable " +
-             std::to_string(step.executable) + " of " +
-             std::to_string(executableUnits.size());
+      return what + " refers to executable " + std::to_string(step.executable) +
+             " of " + std::to_string(executableUnits.size());
     if (executableUnits[step.executable] != step.unit)
       return what + " runs on " + step.unit + ", but executable " +
              std::to_string(step.executable) + " is for " +

@@ -32,12 +32,18 @@ FailureOr<coreai::DType> coreai::toDType(Location loc, Type t) {
   if (auto it = dyn_cast<IntegerType>(t)) {
     bool u = it.isUnsigned();
     switch (it.getWidth()) {
-    case 2: return u ? coreai::DType::U2 : coreai::DType::I2;
-    case 4: return u ? coreai::DType::U4 : coreai::DType::I4;
-    case 8: return u ? coreai::DType::U8 : coreai::DType::I8;
-    case 16: return u ? coreai::DType::U16 : coreai::DType::I16;
-    case 32: return u ? coreai::DType::U32 : coreai::DType::I32;
-    case 64: return u ? coreai::DType::U64 : coreai::DType::I64;
+    case 2:
+      return u ? coreai::DType::U2 : coreai::DType::I2;
+    case 4:
+      return u ? coreai::DType::U4 : coreai::DType::I4;
+    case 8:
+      return u ? coreai::DType::U8 : coreai::DType::I8;
+    case 16:
+      return u ? coreai::DType::U16 : coreai::DType::I16;
+    case 32:
+      return u ? coreai::DType::U32 : coreai::DType::I32;
+    case 64:
+      return u ? coreai::DType::U64 : coreai::DType::I64;
     }
   }
   return emitError(loc) << "element type " << t
@@ -60,4 +66,3 @@ void coreai::appendBytes(DenseElementsAttr dense, std::vector<uint8_t> &bytes) {
   }
   bytes.insert(bytes.end(), raw.begin(), raw.end());
 }
-

@@ -110,8 +110,8 @@ public:
     for (BlockArgument arg : main.getArguments()) {
       unsigned i = arg.getArgNumber();
       if ((int64_t)i < numInputs)
-        slotOf_[arg] = addSlot(bundle::SlotKind::Input, i,
-                               tensorBytes(arg.getType()));
+        slotOf_[arg] =
+            addSlot(bundle::SlotKind::Input, i, tensorBytes(arg.getType()));
       else
         slotOf_[arg] = addSlot(bundle::SlotKind::Constant,
                                function_.constants[i - numInputs],
@@ -122,8 +122,8 @@ public:
     for (auto [j, v] : llvm::enumerate(ret.getOperands())) {
       if (isa<OpResult>(v) && isa<func::CallOp>(v.getDefiningOp()) &&
           !slotOf_.count(v))
-        slotOf_[v] = addSlot(bundle::SlotKind::Output, j,
-                             tensorBytes(v.getType()));
+        slotOf_[v] =
+            addSlot(bundle::SlotKind::Output, j, tensorBytes(v.getType()));
       else
         copies.push_back({(unsigned)j, v});
     }
@@ -146,8 +146,8 @@ public:
         return op.emitError("unexpected op in a partitioned function");
       for (Value r : call.getResults())
         if (!slotOf_.count(r))
-          slotOf_[r] = addSlot(bundle::SlotKind::Scratch, 0,
-                               tensorBytes(r.getType()));
+          slotOf_[r] =
+              addSlot(bundle::SlotKind::Scratch, 0, tensorBytes(r.getType()));
       auto callee =
           main->getParentOfType<ModuleOp>().lookupSymbol<func::FuncOp>(
               call.getCallee());
@@ -172,8 +172,8 @@ public:
       schedule_.steps.push_back(std::move(step));
     }
     for (auto [j, v] : copies) {
-      uint32_t to = addSlot(bundle::SlotKind::Output, j,
-                            tensorBytes(v.getType()));
+      uint32_t to =
+          addSlot(bundle::SlotKind::Output, j, tensorBytes(v.getType()));
       bundle::StepData step;
       step.unit = "copy";
       step.args = {slotOf_.at(v), to};
@@ -234,8 +234,7 @@ private:
                 : slotOf_.at(call.getResult(b.argument - numOperands)));
         break;
       case spv::Buffer::Kind::Scratch:
-        slotOfBuffer.push_back(
-            addSlot(bundle::SlotKind::Scratch, 0, b.bytes));
+        slotOfBuffer.push_back(addSlot(bundle::SlotKind::Scratch, 0, b.bytes));
         break;
       case spv::Buffer::Kind::Constant: {
         FailureOr<uint32_t> slot = addConstant(call.getLoc(), b.value);

@@ -34,8 +34,8 @@ FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
   auto ranked = dyn_cast<RankedTensorType>(type);
   if (!ranked || !ranked.hasStaticShape())
     return emitError(loc) << "tensor '" << name << "' has type " << type
-                          << "; bind its symbolic dims with --shape "
-                          << name << "=D0xD1x...";
+                          << "; bind its symbolic dims with --shape " << name
+                          << "=D0xD1x...";
   auto dtype = coreai::toDType(loc, ranked.getElementType());
   if (failed(dtype))
     return failure();
@@ -86,15 +86,15 @@ LogicalResult coreai::compileModule(ModuleOp module,
       Location loc = func.getArgument(i).getLoc();
       if ((int64_t)i < numInputs) {
         auto name = func.getArgAttrOfType<StringAttr>(i, kNameAttr);
-        std::string nameStr =
-            name ? name.str() : "input" + std::to_string(i);
+        std::string nameStr = name ? name.str() : "input" + std::to_string(i);
         auto desc = describe(loc, func.getArgument(i).getType(), nameStr);
         if (failed(desc))
           return failure();
         fn.inputs.push_back(*desc);
         continue;
       }
-      auto dense = func.getArgAttrOfType<DenseElementsAttr>(i, kConstantArgAttr);
+      auto dense =
+          func.getArgAttrOfType<DenseElementsAttr>(i, kConstantArgAttr);
       if (!dense)
         return emitError(loc) << "argument " << i
                               << " is neither an input nor a dense constant";
@@ -133,7 +133,8 @@ LogicalResult coreai::compileModule(ModuleOp module,
   // Executable 0 is the CPU code: every function whole (every bundle runs on
   // the CPU alone), plus the CPU segments of split functions.
   contents.executables.emplace_back();
-  if (gpu && failed(buildGPUSchedules(module, contents, options.explainPlacement)))
+  if (gpu &&
+      failed(buildGPUSchedules(module, contents, options.explainPlacement)))
     return failure();
 
   PassManager lower(ctx);

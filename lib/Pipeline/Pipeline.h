@@ -20,9 +20,9 @@ namespace coreai {
 
 struct CompileOptions {
   std::vector<std::string> targets{"cpu"};
-  std::string modelName;       // defaults to the input file's stem
-  std::string sourceHash;      // hex hash of the source model bytes
-  std::string commandLine;     // the options that shaped the output
+  std::string modelName;         // defaults to the input file's stem
+  std::string sourceHash;        // hex hash of the source model bytes
+  std::string commandLine;       // the options that shaped the output
   bool explainPlacement = false; // remark on every op not on the preferred unit
 };
 

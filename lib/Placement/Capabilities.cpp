@@ -34,8 +34,7 @@ std::string whyNotType(Type type) {
 
 std::string coreai::placement::whyNotOnGPU(Operation *op) {
   if (!isa<aigraph::AIGraphDialect>(op->getDialect()))
-    return "'" + op->getName().getStringRef().str() +
-           "' is not a graph op";
+    return "'" + op->getName().getStringRef().str() + "' is not a graph op";
   if (op->getNumRegions() != 0)
     return "ops with regions run on the CPU";
   for (Type t : op->getOperandTypes())

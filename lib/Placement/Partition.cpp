@@ -91,9 +91,8 @@ func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
   auto call = func::CallOp::create(b, run.front()->getLoc(), segment,
                                    inputs.getArrayRef());
   for (auto [v, r] : llvm::zip(outputs, call.getResults()))
-    v.replaceUsesWithIf(r, [&](OpOperand &use) {
-      return !inside(use.getOwner());
-    });
+    v.replaceUsesWithIf(
+        r, [&](OpOperand &use) { return !inside(use.getOwner()); });
   for (Operation *op : llvm::reverse(run))
     op->erase();
   return segment;
@@ -102,8 +101,7 @@ func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
 struct Partition : coreai::impl::PartitionBase<Partition> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (func::FuncOp func :
-         llvm::to_vector(module.getOps<func::FuncOp>())) {
+    for (func::FuncOp func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isExternal() || func->hasAttr(coreai::kUnitAttr))
         continue;
       Block &body = func.getBody().front();

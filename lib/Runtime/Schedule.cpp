@@ -94,9 +94,9 @@ public:
     size_t size = (std::max<uint64_t>(bytes, 1) + 63) / 64 * 64;
     void *p = std::aligned_alloc(64, size);
     if (!p)
-      throw AssetError(AssetError::Code::Internal,
-                       "out of memory for a " + std::to_string(bytes) +
-                           "-byte buffer");
+      throw AssetError(AssetError::Code::Internal, "out of memory for a " +
+                                                       std::to_string(bytes) +
+                                                       "-byte buffer");
     std::memset(p, 0, size);
     return {p, std::shared_ptr<void>(p, std::free)};
   }
@@ -106,8 +106,7 @@ public:
                                       const std::string &label) override {
     throw AssetError(AssetError::Code::Unsupported, label + ": " + whyNot(exe));
   }
-  std::unique_ptr<LaunchSequence>
-  record(const std::vector<Launch> &) override {
+  std::unique_ptr<LaunchSequence> record(const std::vector<Launch> &) override {
     throw AssetError(AssetError::Code::Internal, "no launches on the host");
   }
 };

@@ -59,8 +59,8 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
   }
   if (reasons.empty())
     throw AssetError(AssetError::Code::Unsupported,
-                     what + " runs on " + computeUnitName(*unit) +
-                         ", but no " + computeUnitName(*unit) +
+                     what + " runs on " + computeUnitName(*unit) + ", but no " +
+                         computeUnitName(*unit) +
                          " executor is registered in this runtime");
   throw AssetError(AssetError::Code::Unsupported,
                    "cannot run " + describeExecutable(index, exe) + " of " +
@@ -123,14 +123,12 @@ prepareOnGPU(const bundle::BundleFile &file,
   ScheduleDevice &device = gpu ? *state.gpu : *state.host;
   for (const bundle::StepData &step : function.schedule.front().steps) {
     if (step.unit == "cpu")
-      ensureLoaded(file, step.executable, function, options, executors,
-                   state);
+      ensureLoaded(file, step.executable, function, options, executors, state);
     if (step.unit == "gpu") {
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
       if (std::string why = device.whyNot(exe); !why.empty())
         throw AssetError(AssetError::Code::Unsupported,
-                         describeExecutable(step.executable, exe) + ": " +
-                             why);
+                         describeExecutable(step.executable, exe) + ": " + why);
     }
   }
   FunctionState fs;

@@ -127,7 +127,7 @@ TEST_CASE("other major versions are refused with both versions named",
   std::memcpy(major, &zero, 4);
   reseal(b);
   CHECK(tryOpen(b).message == "bundle format 0." + minor +
-                                   " is older than this runtime supports (1.x)");
+                                  " is older than this runtime supports (1.x)");
 }
 
 TEST_CASE("a newer major version is refused even if its schema changed",

@@ -58,7 +58,8 @@ TEST_CASE("file layout: metadata, aligned segments, trailer", "[bundle]") {
   uint64_t areaOffset = alignUp(metaSize, 64);
   for (const SegmentInfo &s : file->segments()) {
     CHECK(s.offset % 64 == 0);
-    CHECK(static_cast<uint64_t>(s.data - file->data()) == areaOffset + s.offset);
+    CHECK(static_cast<uint64_t>(s.data - file->data()) ==
+          areaOffset + s.offset);
   }
 }
 
@@ -163,7 +164,8 @@ TEST_CASE("writeBundle writes atomically", "[bundle]") {
 
 TEST_CASE("writeBundle reports failures and leaves nothing", "[bundle]") {
   TempDir dir;
-  std::string err = writeBundle(sampleContents(), dir.file("no/such/m.aimodel"));
+  std::string err =
+      writeBundle(sampleContents(), dir.file("no/such/m.aimodel"));
   CHECK(err.find("cannot create temporary file") != std::string::npos);
 
   BundleContents bad = sampleContents();
@@ -198,6 +200,5 @@ TEST_CASE("open reports missing files and directories", "[bundle]") {
   test::writeFileBytes(dir.file("empty"), {});
   CHECK_FALSE(BundleFile::open(dir.file("empty"), error));
   CHECK(error.kind == ReadErrorKind::Corrupt);
-  CHECK(error.message ==
-        "file is too small to be a .aimodel bundle (0 bytes)");
+  CHECK(error.message == "file is too small to be a .aimodel bundle (0 bytes)");
 }

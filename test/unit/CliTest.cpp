@@ -125,17 +125,17 @@ TEST_CASE("coreai-run checks outputs against references", "[cli]") {
 
 TEST_CASE("coreai-run --benchmark prints JSON last", "[cli]") {
   Fixture f;
-  CliResult r = runCli(f.dir, f.bundle + " --input " + f.x +
-                                  " --benchmark 5 --threads 2 --expect " +
-                                  f.want);
+  CliResult r =
+      runCli(f.dir, f.bundle + " --input " + f.x +
+                        " --benchmark 5 --threads 2 --expect " + f.want);
   INFO(r.err);
   REQUIRE(r.exitCode == 0);
   std::string json = lastLine(r.out);
   CHECK(json.front() == '{');
   CHECK(json.back() == '}');
-  for (const char *key : {"\"median_ms\":", "\"min_ms\":", "\"mean_ms\":",
-                          "\"iterations\":5", "\"threads\":2",
-                          "\"specialize_ms\":", "\"open_ms\":"})
+  for (const char *key :
+       {"\"median_ms\":", "\"min_ms\":", "\"mean_ms\":", "\"iterations\":5",
+        "\"threads\":2", "\"specialize_ms\":", "\"open_ms\":"})
     CHECK_THAT(json, Catch::Contains(key));
 }
 
@@ -170,8 +170,8 @@ TEST_CASE("coreai-run reports bad inputs on one line", "[cli]") {
   test::writeFileBytes(f.dir.file("bad.aimodel"), bad);
   r = runCli(f.dir, f.dir.file("bad.aimodel") + " --input " + f.x);
   CHECK(r.exitCode == 1);
-  CHECK_THAT(r.err, Catch::StartsWith("coreai-run: " + f.dir.file("bad.aimodel") +
-                                      ": error: "));
+  CHECK_THAT(r.err, Catch::StartsWith("coreai-run: " +
+                                      f.dir.file("bad.aimodel") + ": error: "));
   CHECK_THAT(r.err, Catch::EndsWith(": the bundle is corrupt\n"));
 
   r = runCli(f.dir, f.bundle + " --compute gpu --input " + f.x);

@@ -46,7 +46,11 @@ template <typename Fn> AssetError errorOf(Fn fn) {
   return AssetError(AssetError::Code::Internal, "");
 }
 
-const SpecializationOptions kCpuOnly{{ComputeUnit::CPU}, std::nullopt};
+const SpecializationOptions kCpuOnly = [] {
+  SpecializationOptions o;
+  o.allowedUnits = {ComputeUnit::CPU};
+  return o;
+}();
 
 } // namespace
 
@@ -155,7 +159,9 @@ TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
   TempDir dir;
   ModelAsset asset = ModelAsset::open(writeKernelBundle(dir));
 
-  AssetError e = errorOf([&] { asset.specialize({{ComputeUnit::GPU}, {}}); });
+  SpecializationOptions gpuOnly;
+  gpuOnly.allowedUnits = {ComputeUnit::GPU};
+  AssetError e = errorOf([&] { asset.specialize(gpuOnly); });
   CHECK(e.code() == AssetError::Code::Unsupported);
   CHECK(e.message() == "function 'main' runs on cpu, which is not among the "
                        "allowed units (gpu)");

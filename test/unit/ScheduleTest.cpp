@@ -52,8 +52,11 @@ std::unique_ptr<BundleFile> open(const BundleContents &c) {
 
 TEST_CASE("schedules and executable needs round trip", "[bundle][schedule]") {
   BundleContents in = scheduledContents();
-  in.executables.push_back({"gpu", "vulkan1.1", "spirv",
-                            std::vector<uint8_t>(32, 7), {"Shader", "Int64"}});
+  in.executables.push_back({"gpu",
+                            "vulkan1.1",
+                            "spirv",
+                            std::vector<uint8_t>(32, 7),
+                            {"Shader", "Int64"}});
   in.functions[0].schedule[0].steps.insert(
       in.functions[0].schedule[0].steps.begin(),
       StepData{"gpu", 1, "k", {0, 1}, {2, 1, 1}, "relu (Relu)"});
@@ -109,12 +112,14 @@ TEST_CASE("the writer refuses inconsistent schedules", "[bundle][schedule]") {
         "function 'main': schedule slot 1 has 8 bytes, but its tensor has 24");
 }
 
-TEST_CASE("a schedule of CPU steps runs on host memory", "[runtime][schedule]") {
+TEST_CASE("a schedule of CPU steps runs on host memory",
+          "[runtime][schedule]") {
   registerCpuExecutor();
   test::TempDir dir;
   std::string path = dir.file("s.aimodel");
-  REQUIRE(writeBundle(scheduledContents(test::readFileBytes(COREAI_TEST_KERNEL)),
-                      path) == "");
+  REQUIRE(
+      writeBundle(scheduledContents(test::readFileBytes(COREAI_TEST_KERNEL)),
+                  path) == "");
   ModelAsset asset = ModelAsset::open(path);
 
   NDArray x(DType::F32, {2, 3});

@@ -94,8 +94,8 @@ int main(int argc, char **argv) {
 
   std::string model, output, targets = "cpu";
   std::vector<std::string> shapes;
-  auto *compile = app.add_subcommand(
-      "compile", "Compile a model into an .aimodel bundle");
+  auto *compile =
+      app.add_subcommand("compile", "Compile a model into an .aimodel bundle");
   compile->add_option("model", model, "Model: .onnx, .mlir or .mlirbc")
       ->required();
   compile->add_option("-o,--output", output, "Output bundle")->required();
@@ -147,12 +147,13 @@ int main(int argc, char **argv) {
   }
 
   {
-    for (const std::string &c : compile->parsed() ? constants
-                                                  : importConstants) {
+    for (const std::string &c :
+         compile->parsed() ? constants : importConstants) {
       size_t eq = c.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == c.size()) {
-        std::cerr << "coreai-build: error: --constant expects NAME=FILE.pb, got '"
-                  << c << "'\n";
+        std::cerr
+            << "coreai-build: error: --constant expects NAME=FILE.pb, got '"
+            << c << "'\n";
         return kExitUsage;
       }
       importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);

@@ -98,8 +98,7 @@ size_t checkExpectations(const Options &opts, const FunctionDescriptor &desc,
     throw Failure{opts.bundle, std::to_string(opts.expects.size()) +
                                    " --expect files given, but function " +
                                    quoted(desc.name) + " has " +
-                                   std::to_string(outputs.size()) +
-                                   " outputs"};
+                                   std::to_string(outputs.size()) + " outputs"};
   size_t failed = 0;
   for (size_t k = 0; k < opts.expects.size(); ++k) {
     NDArray want = readTensor(opts.expects[k]);
@@ -151,7 +150,8 @@ nlohmann::ordered_json benchmark(const Options &opts,
 
 /// Chrome trace-event JSON (Perfetto, chrome://tracing): one complete event
 /// per dispatch, times relative to the first.
-void writeTrace(const std::string &path, const std::vector<TraceEvent> &events) {
+void writeTrace(const std::string &path,
+                const std::vector<TraceEvent> &events) {
   double origin = events.empty() ? 0 : events.front().startUs;
   for (const TraceEvent &e : events)
     origin = std::min(origin, e.startUs);
@@ -161,7 +161,8 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events) 
     // Named after the source op type ("conv1 (Conv, opset 17)" -> "Conv"),
     // else the kernel.
     std::string name = e.name;
-    size_t open = e.source.find(" ("), close = e.source.find_first_of(",)", open);
+    size_t open = e.source.find(" ("),
+           close = e.source.find_first_of(",)", open);
     if (open != std::string::npos && close != std::string::npos)
       name = e.source.substr(open + 2, close - open - 2);
     j["name"] = name;
@@ -299,10 +300,9 @@ int runBundle(const Options &opts) {
     if (ec)
       throw Failure{opts.outputDir, "cannot create directory: " + ec.message()};
     for (size_t k = 0; k < outputs.size(); ++k) {
-      std::string path =
-          (std::filesystem::path(opts.outputDir) /
-           ("output_" + std::to_string(k) + ".npy"))
-              .string();
+      std::string path = (std::filesystem::path(opts.outputDir) /
+                          ("output_" + std::to_string(k) + ".npy"))
+                             .string();
       try {
         writeNpy(path, outputs[k]);
       } catch (const TensorFileError &e) {

@@ -53,8 +53,7 @@ public:
             std::string name, size_t numInputs, size_t numOutputs,
             const std::vector<const void *> &constants)
       : library_(std::move(library)), entry_(entry), name_(std::move(name)),
-        numInputs_(numInputs),
-        numOutputs_(numOutputs),
+        numInputs_(numInputs), numOutputs_(numOutputs),
         args_(numInputs + numOutputs + constants.size(), nullptr) {
     // The ABI takes `void *const *`; constants are read-only by contract.
     for (size_t i = 0; i < constants.size(); ++i)
@@ -72,8 +71,8 @@ public:
       args_[numInputs_ + i] = outputs[i].data();
     entry_(args_.data());
     if (trace)
-      trace->push_back({name_, "cpu", "the whole function", start,
-                        traceClockUs() - start});
+      trace->push_back(
+          {name_, "cpu", "the whole function", start, traceClockUs() - start});
   }
 
 private:
@@ -90,14 +89,14 @@ public:
   CpuExecutable(std::shared_ptr<Library> library, std::string label)
       : library_(std::move(library)), label_(std::move(label)) {}
 
-  std::unique_ptr<Kernel> prepare(const bundle::FunctionInfo &function,
-                                  std::vector<const void *> constants) override {
+  std::unique_ptr<Kernel>
+  prepare(const bundle::FunctionInfo &function,
+          std::vector<const void *> constants) override {
     void *sym = library_->object->symbol(function.entrySymbol.c_str());
     if (!sym)
       throw AssetError(AssetError::Code::Corrupt,
-                       label_ + " has no entry point '" +
-                           function.entrySymbol + "' for function '" +
-                           function.name + "'");
+                       label_ + " has no entry point '" + function.entrySymbol +
+                           "' for function '" + function.name + "'");
     return std::make_unique<CpuKernel>(
         library_, reinterpret_cast<coreai_entry_fn>(sym), function.name,
         function.inputs.size(), function.outputs.size(), constants);
@@ -160,8 +159,8 @@ public:
     uint32_t v = version();
     if (v != COREAI_KERNEL_ABI_VERSION)
       throw AssetError(AssetError::Code::Unsupported,
-                       label + " uses kernel ABI version " +
-                           std::to_string(v) + ", but this runtime supports " +
+                       label + " uses kernel ABI version " + std::to_string(v) +
+                           ", but this runtime supports " +
                            std::to_string(COREAI_KERNEL_ABI_VERSION));
     return std::make_shared<CpuExecutable>(std::move(library), label);
   }

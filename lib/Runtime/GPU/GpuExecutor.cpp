@@ -87,8 +87,8 @@ public:
                                       const std::string &entry,
                                       uint32_t numBindings,
                                       const std::string &label) override {
-    auto key = std::make_tuple(contentHash(bytes, size), size, entry,
-                               numBindings);
+    auto key =
+        std::make_tuple(contentHash(bytes, size), size, entry, numBindings);
     std::lock_guard<std::mutex> lock(open_->mutex);
     auto it = open_->pipelines.find(key);
     if (it != open_->pipelines.end())
@@ -98,9 +98,9 @@ public:
                        label + ": SPIR-V size " + std::to_string(size) +
                            " is not a multiple of 4");
     // Segments are 64-byte aligned, so the words can be read in place.
-    std::shared_ptr<vulkan::Pipeline> pipeline = device_->createPipeline(
-        reinterpret_cast<const uint32_t *>(bytes), size / 4, entry,
-        numBindings, label);
+    std::shared_ptr<vulkan::Pipeline> pipeline =
+        device_->createPipeline(reinterpret_cast<const uint32_t *>(bytes),
+                                size / 4, entry, numBindings, label);
     open_->pipelines[key] = pipeline;
     return pipeline;
   }

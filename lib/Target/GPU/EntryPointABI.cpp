@@ -13,8 +13,7 @@ namespace coreai {
 } // namespace coreai
 
 namespace {
-struct GPUEntryPointABI
-    : coreai::impl::GPUEntryPointABIBase<GPUEntryPointABI> {
+struct GPUEntryPointABI : coreai::impl::GPUEntryPointABIBase<GPUEntryPointABI> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     WalkResult result = getOperation().walk([&](gpu::GPUFuncOp func) {

@@ -32,9 +32,9 @@ LogicalResult legalizeMath(Operation *module) {
   RewritePatternSet patterns(module->getContext());
   populatePolynomialApproximateErfPattern(patterns);
   populatePolynomialApproximateErfcPattern(patterns);
-  math::populateExpansionPatterns(
-      patterns, {"fpowi", "ipowi", "sinh", "cosh", "asinh", "acosh", "atanh",
-                 "tan", "roundeven", "ctlz"});
+  math::populateExpansionPatterns(patterns, {"fpowi", "ipowi", "sinh", "cosh",
+                                             "asinh", "acosh", "atanh", "tan",
+                                             "roundeven", "ctlz"});
   arith::populateArithExpandOpsPatterns(patterns);
   return applyPatternsGreedily(module, std::move(patterns));
 }

@@ -47,14 +47,15 @@ spirv::ModuleOp findSPIRVModule(ModuleOp module, StringRef gpuModuleName) {
   spirv::ModuleOp found;
   module.walk([&](spirv::ModuleOp m) {
     std::optional<StringRef> name = m.getName();
-    if (name && (*name == gpuModuleName ||
-                 *name == ("__spv__" + gpuModuleName).str()))
+    if (name &&
+        (*name == gpuModuleName || *name == ("__spv__" + gpuModuleName).str()))
       found = m;
   });
   return found;
 }
 
-FailureOr<Kernel> serializeKernel(ModuleOp module, mlir::gpu::LaunchFuncOp launch) {
+FailureOr<Kernel> serializeKernel(ModuleOp module,
+                                  mlir::gpu::LaunchFuncOp launch) {
   StringRef moduleName = launch.getKernelModuleName().getValue();
   StringRef entry = launch.getKernelName().getValue();
   spirv::ModuleOp spv = findSPIRVModule(module, moduleName);
@@ -139,7 +140,8 @@ FailureOr<Program> extractProgram(ModuleOp module, func::FuncOp host) {
       std::string key = (launch.getKernelModuleName().getValue() +
                          "::" + launch.getKernelName().getValue())
                             .str();
-      auto [it, inserted] = kernelIndex.try_emplace(key, program.kernels.size());
+      auto [it, inserted] =
+          kernelIndex.try_emplace(key, program.kernels.size());
       if (inserted) {
         FailureOr<Kernel> k = serializeKernel(module, launch);
         if (failed(k))

@@ -22,7 +22,8 @@ void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "buffer-results-to-out-params{hoist-static-allocs=1 "
+      "modify-public-functions=1},"
       "canonicalize,"
       // Buffers -> one launch per loop nest.
       "func.func(coreai-cpu-copies-to-loops, coreai-gpu-tile-contractions,"
@@ -41,7 +42,8 @@ void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
       "  exts=SPV_KHR_storage_buffer_storage_class,SPV_KHR_8bit_storage,"
       "SPV_KHR_16bit_storage},"
       "coreai-gpu-to-spirv,"
-      "spirv.module(spirv-lower-abi-attrs, spirv-update-vce, canonicalize, cse)";
+      "spirv.module(spirv-lower-abi-attrs, spirv-update-vce, canonicalize, "
+      "cse)";
   if (failed(parsePassPipeline(kPipeline, pm, llvm::errs())))
     llvm::report_fatal_error("coreai: malformed built-in GPU pipeline");
 }

@@ -26,9 +26,9 @@ constexpr int64_t kMaxGroupsPerDim = 65535;
 bool staysOnHost(Operation *op) {
   return isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
              memref::GetGlobalOp, memref::SubViewOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp, memref::CastOp,
-             memref::ReinterpretCastOp, memref::ViewOp, arith::ConstantOp,
-             gpu::LaunchOp, bufferization::DeallocOp>(op) ||
+             memref::CollapseShapeOp, memref::CastOp, memref::ReinterpretCastOp,
+             memref::ViewOp, arith::ConstantOp, gpu::LaunchOp,
+             bufferization::DeallocOp>(op) ||
          op->hasTrait<OpTrait::IsTerminator>();
 }
 
@@ -41,9 +41,9 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 gpu::LaunchOp createLaunch(OpBuilder &b, Location loc, int64_t groupsX,
                            int64_t groupsY, int64_t block) {
   Value one = indexConst(b, loc, 1);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, indexConst(b, loc, groupsX), indexConst(b, loc, groupsY), one,
-      indexConst(b, loc, block), one, one);
+  auto launch = gpu::LaunchOp::create(b, loc, indexConst(b, loc, groupsX),
+                                      indexConst(b, loc, groupsY), one,
+                                      indexConst(b, loc, block), one, one);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(&launch.getBody().front());
   gpu::TerminatorOp::create(b, loc);
@@ -103,8 +103,7 @@ void sinkViews(gpu::LaunchOp launch) {
   }
 }
 
-struct GPUMapToLaunches
-    : coreai::impl::GPUMapToLaunchesBase<GPUMapToLaunches> {
+struct GPUMapToLaunches : coreai::impl::GPUMapToLaunchesBase<GPUMapToLaunches> {
   using Base::Base;
 
   /// Spreads a static scf.parallel over workgroups of invocations.
@@ -114,8 +113,8 @@ struct GPUMapToLaunches
                            "GPU launch");
     SmallVector<int64_t> lbs, steps, trips;
     int64_t total = 1;
-    for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
-                                         par.getUpperBound(), par.getStep())) {
+    for (auto [lb, ub, step] :
+         llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep())) {
       auto l = getConstantIntValue(lb), u = getConstantIntValue(ub),
            s = getConstantIntValue(step);
       if (!l || !u || !s || *s <= 0)
@@ -152,8 +151,8 @@ struct GPUMapToLaunches
     Value id = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, group, indexConst(b, loc, block)),
         launch.getThreadIds().x);
-    Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          id, indexConst(b, loc, total));
+    Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id,
+                                          indexConst(b, loc, total));
     auto guard = scf::IfOp::create(b, loc, inRange, /*withElse=*/false);
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
 

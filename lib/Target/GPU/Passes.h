@@ -37,11 +37,11 @@ void buildLoweringPipeline(mlir::OpPassManager &pm);
 
 /// One SPIR-V compute kernel.
 struct Kernel {
-  std::string entry;                    // entry point name
-  std::vector<uint32_t> spirv;          // the serialized module
+  std::string entry;           // entry point name
+  std::vector<uint32_t> spirv; // the serialized module
   std::array<uint32_t, 3> workgroup{1, 1, 1};
   std::vector<std::string> capabilities; // SPIR-V capabilities it needs
-  std::string source;                   // source nodes, "conv1 (Conv)"
+  std::string source;                    // source nodes, "conv1 (Conv)"
 };
 
 /// A buffer of a lowered GPU function.

@@ -159,9 +159,10 @@ void tile(linalg::LinalgOp op, const Dims &d) {
   int64_t rows = product(d, d.rows), cols = product(d, d.cols),
           batch = product(d, d.batch), depth = product(d, d.reduction);
   Value one = cst(b, loc, 1);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, cst(b, loc, (cols + TM - 1) / TM), cst(b, loc, (rows + TM - 1) / TM),
-      cst(b, loc, batch), cst(b, loc, kTile), cst(b, loc, kTile), one);
+  auto launch = gpu::LaunchOp::create(b, loc, cst(b, loc, (cols + TM - 1) / TM),
+                                      cst(b, loc, (rows + TM - 1) / TM),
+                                      cst(b, loc, batch), cst(b, loc, kTile),
+                                      cst(b, loc, kTile), one);
   Block &body = launch.getBody().front();
   b.setInsertionPointToEnd(&body);
   // Workgroup memory as allocations in the kernel (SPIR-V conversion turns
@@ -177,10 +178,10 @@ void tile(linalg::LinalgOp op, const Dims &d) {
   // Invocation (tx, ty) owns rows ty + i*kTile and columns tx + j*kTile of
   // the workgroup's TM x TM tile (interleaved, so neighbours read
   // neighbouring addresses).
-  Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                        cst(b, loc, TM));
-  Value colBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                        cst(b, loc, TM));
+  Value rowBase =
+      arith::MulIOp::create(b, loc, launch.getBlockIds().y, cst(b, loc, TM));
+  Value colBase =
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x, cst(b, loc, TM));
   SmallVector<Value> ivs(d.ranges.size(), zero);
   delinearize(b, loc, launch.getBlockIds().z, d, d.batch, ivs);
   SmallVector<Value> rowLocal, colLocal, rowValid, colValid;
@@ -192,10 +193,10 @@ void tile(linalg::LinalgOp op, const Dims &d) {
         arith::AddIOp::create(b, loc, tx, cst(b, loc, i * kTile)));
     Value row = arith::AddIOp::create(b, loc, rowBase, rowLocal.back());
     Value col = arith::AddIOp::create(b, loc, colBase, colLocal.back());
-    rowValid.push_back(arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ult, row, cst(b, loc, rows)));
-    colValid.push_back(arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ult, col, cst(b, loc, cols)));
+    rowValid.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             row, cst(b, loc, rows)));
+    colValid.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             col, cst(b, loc, cols)));
     rowIvs.push_back(ivs);
     delinearize(b, loc, row, d, d.rows, rowIvs.back());
     colIvs.push_back(ivs);
@@ -218,11 +219,12 @@ void tile(linalg::LinalgOp op, const Dims &d) {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(init.thenBlock());
       scf::YieldOp::create(
-          b, loc, ValueRange{memref::LoadOp::create(b, loc, c, cIndices.back())});
-      b.setInsertionPointToStart(init.elseBlock());
-      scf::YieldOp::create(
           b, loc,
-          ValueRange{arith::ConstantOp::create(b, loc, b.getZeroAttr(accType))});
+          ValueRange{memref::LoadOp::create(b, loc, c, cIndices.back())});
+      b.setInsertionPointToStart(init.elseBlock());
+      scf::YieldOp::create(b, loc,
+                           ValueRange{arith::ConstantOp::create(
+                               b, loc, b.getZeroAttr(accType))});
       inits.push_back(init.getResult(0));
     }
 
@@ -247,8 +249,8 @@ void tile(linalg::LinalgOp op, const Dims &d) {
                maps[0], ivsA, tileA, rowLocal[i], tx);
       SmallVector<Value> ivsB(colIvs[i]);
       delinearize(b, loc, kB, d, d.reduction, ivsB);
-      loadTile(b, loc, arith::AndIOp::create(b, loc, colValid[i], kBValid),
-               bIn, maps[1], ivsB, tileB, ty, colLocal[i]);
+      loadTile(b, loc, arith::AndIOp::create(b, loc, colValid[i], kBValid), bIn,
+               maps[1], ivsB, tileB, ty, colLocal[i]);
     }
     gpu::BarrierOp::create(b, loc);
 
