@@ -20,6 +20,20 @@ for s in $shapes; do args+=(--shape "$s"); done
 "$bin/coreai-build" compile "$model_dir/model.onnx" -o "$work/model.aimodel" \
   --target "$unit" "${args[@]}"
 
+if [ "$unit" = gpu ]; then
+  # Every SPIR-V module of the bundle must pass the Vulkan 1.1 validator.
+  rm -rf "$work/executables"
+  "$bin/coreai-run" "$work/model.aimodel" --dump-executables "$work/executables" > /dev/null
+  n=0
+  for f in "$work"/executables/*.spv; do
+    [ -e "$f" ] || continue
+    spirv-val --target-env vulkan1.1 "$f"
+    n=$((n + 1))
+  done
+  echo "spirv-val: $n SPIR-V modules valid"
+  [ "$n" -gt 0 ] || { echo "no SPIR-V modules in a --target gpu bundle"; exit 1; }
+fi
+
 found=0
 for data in "$model_dir"/test_data_set_*; do
   [ -d "$data" ] || continue
