@@ -50,7 +50,7 @@ bundle::BundleContents sampleContents(std::vector<uint8_t> executable) {
   if (executable.empty())
     for (int i = 0; i < 200; ++i)
       executable.push_back(static_cast<uint8_t>(i * 7 + 1));
-  c.executables = {{"cpu", "x86_64", "elf-shared-object", executable}};
+  c.executables = {{"cpu", "x86_64", "elf-shared-object", executable, {}}};
   FunctionData main;
   main.name = "main";
   main.inputs = {{"x", DType::F32, {2, 3}}};
