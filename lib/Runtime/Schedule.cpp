@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ModelState.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -197,8 +198,15 @@ std::unique_ptr<Kernel> prepareSchedule(
     }
   }
   flush();
+  uint64_t bytes = 0;
+  for (uint64_t b : kernel->slotBytes)
+    bytes += b;
+  char mb[32];
+  std::snprintf(mb, sizeof(mb), "%.2f", bytes / 1e6);
   placement = "schedule: " + std::to_string(gpuSteps) + " gpu + " +
-              std::to_string(cpuSteps) + " cpu steps on " + device.name();
+              std::to_string(cpuSteps) + " cpu steps over " +
+              std::to_string(kernel->slots.size()) + " buffers (" + mb +
+              " MB) on " + device.name();
   return kernel;
 }
 

@@ -134,7 +134,8 @@ TEST_CASE("a schedule of CPU steps runs on host memory",
   gpu.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
   gpu.preferredUnit = ComputeUnit::GPU;
   InferenceFunction fn = asset.specialize(gpu).function("main");
-  CHECK(fn.placement() == "schedule: 0 gpu + 1 cpu steps on the CPU");
+  CHECK(fn.placement() ==
+        "schedule: 0 gpu + 1 cpu steps over 4 buffers (0.00 MB) on the CPU");
   std::vector<NDArray> out;
   std::vector<TraceEvent> trace;
   fn.run({x}, out, &trace);
