@@ -50,19 +50,28 @@ FailureOr<coreai::DType> coreai::toDType(Location loc, Type t) {
                         << " cannot cross the bundle boundary";
 }
 
-void coreai::appendBytes(DenseElementsAttr dense, std::vector<uint8_t> &bytes) {
+FailureOr<coreai::bundle::ConstantData>
+coreai::toConstantData(Location loc, DenseElementsAttr dense) {
   auto type = dense.getType();
+  FailureOr<DType> dtype = toDType(loc, type.getElementType());
+  if (failed(dtype))
+    return failure();
+  bundle::ConstantData c;
+  c.dtype = *dtype;
+  c.shape.assign(type.getShape().begin(), type.getShape().end());
+  std::vector<uint8_t> &bytes = c.bytes;
   int64_t elemBytes = (type.getElementTypeBitWidth() + 7) / 8;
   if (type.getElementType().isInteger(1)) {
     for (bool v : dense.getValues<bool>())
       bytes.push_back(v);
-    return;
+    return c;
   }
   ArrayRef<char> raw = dense.getRawData();
   if (dense.isSplat()) {
     for (int64_t i = 0; i < type.getNumElements(); ++i)
       bytes.insert(bytes.end(), raw.begin(), raw.begin() + elemBytes);
-    return;
+    return c;
   }
   bytes.insert(bytes.end(), raw.begin(), raw.end());
+  return c;
 }

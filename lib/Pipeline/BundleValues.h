@@ -3,6 +3,7 @@
 #define COREAI_LIB_PIPELINE_BUNDLEVALUES_H
 
 #include "coreai/DType.h"
+#include "lib/Bundle/BundleWriter.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -15,9 +16,10 @@ namespace coreai {
 /// The bundle dtype of an element type, or an error at `loc`.
 mlir::FailureOr<DType> toDType(mlir::Location loc, mlir::Type t);
 
-/// Appends the bytes of `dense` as the runtime stores them (one byte per
-/// bool, splats expanded).
-void appendBytes(mlir::DenseElementsAttr dense, std::vector<uint8_t> &bytes);
+/// `dense` as a bundle constant: its dtype, shape and bytes as the runtime
+/// stores them (one byte per bool, splats expanded), or an error at `loc`.
+mlir::FailureOr<bundle::ConstantData>
+toConstantData(mlir::Location loc, mlir::DenseElementsAttr dense);
 
 } // namespace coreai
 

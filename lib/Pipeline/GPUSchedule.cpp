@@ -68,10 +68,6 @@ std::vector<int64_t> opIndices(func::FuncOp segment) {
   return out;
 }
 
-struct LoweredSegment {
-  spv::Program program;
-};
-
 /// Lowers one GPU segment on its own. Failure diagnostics are collected in
 /// `why` instead of being reported: the caller falls back to the CPU.
 FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
@@ -194,7 +190,8 @@ public:
     std::vector<bundle::SlotData> &slots = schedule_.slots;
     std::vector<bundle::StepData> &steps = schedule_.steps;
     const int64_t unused = -1;
-    std::vector<int64_t> first(slots.size(), unused), last(slots.size(), unused);
+    std::vector<int64_t> first(slots.size(), unused),
+        last(slots.size(), unused);
     for (size_t k = 0; k < steps.size(); ++k)
       for (uint32_t a : steps[k].args) {
         if (first[a] == unused)
@@ -205,8 +202,9 @@ public:
     for (uint32_t i = 0; i < slots.size(); ++i)
       if (slots[i].kind == bundle::SlotKind::Scratch && first[i] != unused)
         order.push_back(i);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return first[a] < first[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return first[a] < first[b];
+    });
     // Buffers: the slot that represents them and when they are next free.
     struct Buffer {
       uint32_t slot;
@@ -229,7 +227,8 @@ public:
         }
         uint64_t cur = slots[best->slot].size;
         bool fits = have >= want, curFits = cur >= want;
-        if ((fits && (!curFits || have < cur)) || (!fits && !curFits && have > cur))
+        if ((fits && (!curFits || have < cur)) ||
+            (!fits && !curFits && have > cur))
           best = &b;
       }
       if (!best) {
@@ -262,16 +261,11 @@ private:
 
   /// A new bundle constant holding `value`, and its slot.
   FailureOr<uint32_t> addConstant(Location loc, DenseElementsAttr value) {
-    FailureOr<DType> dtype = toDType(loc, value.getType().getElementType());
-    if (failed(dtype))
+    FailureOr<bundle::ConstantData> c = toConstantData(loc, value);
+    if (failed(c))
       return failure();
-    bundle::ConstantData c;
-    c.dtype = *dtype;
-    c.shape.assign(value.getType().getShape().begin(),
-                   value.getType().getShape().end());
-    appendBytes(value, c.bytes);
-    uint64_t size = c.bytes.size();
-    contents_.constants.push_back(std::move(c));
+    uint64_t size = c->bytes.size();
+    contents_.constants.push_back(std::move(*c));
     return addSlot(bundle::SlotKind::Constant, contents_.constants.size() - 1,
                    size);
   }

@@ -98,16 +98,11 @@ LogicalResult coreai::compileModule(ModuleOp module,
       if (!dense)
         return emitError(loc) << "argument " << i
                               << " is neither an input nor a dense constant";
-      auto dtype = coreai::toDType(loc, dense.getType().getElementType());
-      if (failed(dtype))
+      FailureOr<bundle::ConstantData> c = coreai::toConstantData(loc, dense);
+      if (failed(c))
         return failure();
-      bundle::ConstantData c;
-      c.dtype = *dtype;
-      c.shape.assign(dense.getType().getShape().begin(),
-                     dense.getType().getShape().end());
-      coreai::appendBytes(dense, c.bytes);
       fn.constants.push_back(contents.constants.size());
-      contents.constants.push_back(std::move(c));
+      contents.constants.push_back(std::move(*c));
     }
     for (unsigned i = 0; i < func.getNumResults(); ++i) {
       auto name = func.getResultAttrOfType<StringAttr>(i, kNameAttr);

@@ -63,12 +63,13 @@ public:
   };
   virtual Memory allocate(uint64_t bytes) = 0;
 
-  /// Prepares entry point `entry` of executable `exe` (`bytes` are its
-  /// segment) taking `numBindings` buffers. Throws AssetError.
+  /// Prepares entry point `entry` of executable `exe` (whose verified
+  /// segment, with its content hash, is `segment`) taking `numBindings`
+  /// buffers. Throws AssetError.
   virtual std::shared_ptr<void>
-  prepareKernel(const bundle::ExecutableInfo &exe, const uint8_t *bytes,
-                uint64_t size, const std::string &entry, uint32_t numBindings,
-                const std::string &label) = 0;
+  prepareKernel(const bundle::ExecutableInfo &exe,
+                const bundle::SegmentInfo &segment, const std::string &entry,
+                uint32_t numBindings, const std::string &label) = 0;
 
   struct Launch {
     std::shared_ptr<void> kernel;

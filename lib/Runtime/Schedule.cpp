@@ -24,7 +24,8 @@ public:
   struct Group {
     enum class Kind { CPU, GPU, Copy } kind = Kind::CPU;
     std::function<void(void *const *)> entry; // CPU
-    std::vector<uint32_t> args;               // CPU, Copy: slots
+    std::vector<uint32_t> args;               // Copy: from, to
+    std::vector<void *> pointers;             // CPU: the slots' memory
     std::unique_ptr<LaunchSequence> launches; // GPU
     std::vector<const bundle::StepData *> steps;
   };
@@ -42,16 +43,12 @@ public:
     for (auto [slot, i] : inputs)
       if (in[i].byteSize())
         std::memcpy(slots[slot].host, in[i].data(), in[i].byteSize());
-    std::vector<void *> args;
     std::vector<std::pair<double, double>> timings;
     for (Group &g : groups) {
       double start = trace ? traceClockUs() : 0;
       switch (g.kind) {
       case Group::Kind::CPU:
-        args.clear();
-        for (uint32_t a : g.args)
-          args.push_back(slots[a].host);
-        g.entry(args.data());
+        g.entry(g.pointers.data());
         break;
       case Group::Kind::Copy:
         std::memcpy(slots[g.args[1]].host, slots[g.args[0]].host,
@@ -102,7 +99,7 @@ public:
     return {p, std::shared_ptr<void>(p, std::free)};
   }
   std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &exe,
-                                      const uint8_t *, uint64_t,
+                                      const bundle::SegmentInfo &,
                                       const std::string &, uint32_t,
                                       const std::string &label) override {
     throw AssetError(AssetError::Code::Unsupported, label + ": " + whyNot(exe));
@@ -171,7 +168,8 @@ std::unique_ptr<Kernel> prepareSchedule(
                         std::to_string(i) + " (" + step.entry + ")";
     if (kind == Kind::CPU) {
       ++cpuSteps;
-      g.args = step.args;
+      for (uint32_t a : step.args)
+        g.pointers.push_back(kernel->slots[a].host);
       if (!executables[step.executable])
         throw AssetError(AssetError::Code::Internal,
                          label + ": its executable was not loaded");
@@ -186,10 +184,9 @@ std::unique_ptr<Kernel> prepareSchedule(
     } else {
       ++gpuSteps;
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
-      const bundle::SegmentInfo &seg = file.segments()[exe.segment];
       ScheduleDevice::Launch launch;
-      launch.kernel = device.prepareKernel(exe, seg.data, seg.size, step.entry,
-                                           step.args.size(), label);
+      launch.kernel = device.prepareKernel(exe, file.segments()[exe.segment],
+                                           step.entry, step.args.size(), label);
       for (uint32_t a : step.args)
         launch.buffers.push_back(kernel->slots[a].handle);
       for (int d = 0; d < 3; ++d)

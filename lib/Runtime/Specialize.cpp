@@ -29,6 +29,11 @@ std::string describeExecutable(uint32_t index,
          exe.arch + ", " + exe.format + ")";
 }
 
+bool allows(const SpecializationOptions &options, ComputeUnit unit) {
+  return std::find(options.allowedUnits.begin(), options.allowedUnits.end(),
+                   unit) != options.allowedUnits.end();
+}
+
 /// The executor that will load `exe` for `function`, or an AssetError that
 /// says why none can.
 std::shared_ptr<Executor>
@@ -42,8 +47,7 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
     throw AssetError(AssetError::Code::Unsupported,
                      what + " needs compute unit '" + exe.unit +
                          "', which this runtime does not know");
-  if (std::find(options.allowedUnits.begin(), options.allowedUnits.end(),
-                *unit) == options.allowedUnits.end())
+  if (!allows(options, *unit))
     throw AssetError(AssetError::Code::Unsupported,
                      what + " runs on " + computeUnitName(*unit) +
                          ", which is not among the allowed units (" +
@@ -67,11 +71,6 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
                        what + reasons);
 }
 
-bool allows(const SpecializationOptions &options, ComputeUnit unit) {
-  return std::find(options.allowedUnits.begin(), options.allowedUnits.end(),
-                   unit) != options.allowedUnits.end();
-}
-
 bool usesGPU(const bundle::FunctionInfo &function) {
   if (function.schedule.empty())
     return false;
@@ -92,20 +91,23 @@ openGPU(const SpecializationOptions &options,
                    "no gpu executor is registered in this runtime");
 }
 
-/// Loads executable `index` once, for a step or function on `unit`.
-void ensureLoaded(const bundle::BundleFile &file, uint32_t index,
-                  const bundle::FunctionInfo &function,
-                  const SpecializationOptions &options,
-                  const std::vector<std::shared_ptr<Executor>> &executors,
-                  ModelState &state) {
-  if (state.executables[index])
-    return;
+/// The executor for executable `index` of `function` (within the allowed
+/// units), having loaded the executable once per model.
+std::shared_ptr<Executor>
+ensureLoaded(const bundle::BundleFile &file, uint32_t index,
+             const bundle::FunctionInfo &function,
+             const SpecializationOptions &options,
+             const std::vector<std::shared_ptr<Executor>> &executors,
+             ModelState &state) {
   const bundle::ExecutableInfo &exe = file.executables()[index];
   std::shared_ptr<Executor> executor =
       chooseExecutor(function, index, exe, options, executors);
-  const bundle::SegmentInfo &seg = file.segments()[exe.segment];
-  state.executables[index] =
-      executor->load(exe, seg.data, seg.size, describeExecutable(index, exe));
+  if (!state.executables[index]) {
+    const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+    state.executables[index] =
+        executor->load(exe, seg.data, seg.size, describeExecutable(index, exe));
+  }
+  return executor;
 }
 
 /// Prepares `function`'s schedule with the GPU. Throws AssetError.
@@ -179,16 +181,8 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
         fallback = " (GPU not used: " + e.message() + ")";
       }
     }
-    uint32_t index = function.executable;
-    const bundle::ExecutableInfo &exe = file.executables()[index];
-    std::shared_ptr<Executor> executor =
-        chooseExecutor(function, index, exe, options, executors);
-    std::shared_ptr<LoadedExecutable> &loaded = state->executables[index];
-    if (!loaded) {
-      const bundle::SegmentInfo &seg = file.segments()[exe.segment];
-      loaded = executor->load(exe, seg.data, seg.size,
-                              describeExecutable(index, exe));
-    }
+    std::shared_ptr<Executor> executor = ensureLoaded(
+        file, function.executable, function, options, executors, *state);
     std::vector<const void *> constants;
     for (uint32_t c : function.constants)
       constants.push_back(file.constantData(c));
@@ -197,7 +191,8 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     fs.descriptor = describe(function);
     fs.unit = executor->unit();
     fs.placement = computeUnitName(fs.unit) + fallback;
-    fs.kernel = loaded->prepare(function, std::move(constants));
+    fs.kernel = state->executables[function.executable]->prepare(
+        function, std::move(constants));
     state->functions.push_back(std::move(fs));
   }
   if (state->gpu)

@@ -38,9 +38,10 @@ private:
   std::vector<std::shared_ptr<void>> keepAlive_;
 };
 
-/// An open device and the pipelines made on it, keyed by content (SPIR-V
-/// hash, entry point, bindings): every specialization on this device in this
-/// process shares them, so a second specialization of a bundle creates none.
+/// An open device and the pipelines made on it, keyed by content (the SPIR-V
+/// segment's hash, which the bundle reader verified, its size, entry point
+/// and bindings): every specialization on this device in this process
+/// shares them, so a second specialization of a bundle creates none.
 struct OpenDevice {
   std::shared_ptr<vulkan::Device> device;
   std::mutex mutex;
@@ -48,14 +49,6 @@ struct OpenDevice {
            std::shared_ptr<vulkan::Pipeline>>
       pipelines;
 };
-
-/// FNV-1a: identifies SPIR-V modules within one process.
-uint64_t contentHash(const uint8_t *bytes, uint64_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (uint64_t i = 0; i < size; ++i)
-    h = (h ^ bytes[i]) * 1099511628211ull;
-  return h;
-}
 
 class VulkanScheduleDevice final : public ScheduleDevice {
 public:
@@ -83,12 +76,13 @@ public:
   }
 
   std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &,
-                                      const uint8_t *bytes, uint64_t size,
+                                      const bundle::SegmentInfo &segment,
                                       const std::string &entry,
                                       uint32_t numBindings,
                                       const std::string &label) override {
-    auto key =
-        std::make_tuple(contentHash(bytes, size), size, entry, numBindings);
+    const uint8_t *bytes = segment.data;
+    uint64_t size = segment.size;
+    auto key = std::make_tuple(segment.hash, size, entry, numBindings);
     std::lock_guard<std::mutex> lock(open_->mutex);
     auto it = open_->pipelines.find(key);
     if (it != open_->pipelines.end())

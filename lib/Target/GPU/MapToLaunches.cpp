@@ -21,13 +21,20 @@ namespace {
 /// The most workgroups Vulkan guarantees per grid dimension.
 constexpr int64_t kMaxGroupsPerDim = 65535;
 
+/// Ops recomputed inside each kernel that uses them.
+bool recomputedInKernel(Operation *op) {
+  return isa<arith::ConstantOp, memref::SubViewOp, memref::ExpandShapeOp,
+             memref::CollapseShapeOp, memref::CastOp,
+             memref::ReinterpretCastOp>(op);
+}
+
 /// Host-side ops that stay on the host: they allocate or describe buffers and
-/// compute nothing a kernel must see.
+/// compute nothing a kernel must see (views and constants are recomputed in
+/// the kernels that use them).
 bool staysOnHost(Operation *op) {
-  return isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
-             memref::GetGlobalOp, memref::SubViewOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp, memref::CastOp, memref::ReinterpretCastOp,
-             memref::ViewOp, arith::ConstantOp, gpu::LaunchOp,
+  return recomputedInKernel(op) ||
+         isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
+             memref::GetGlobalOp, memref::ViewOp, gpu::LaunchOp,
              bufferization::DeallocOp>(op) ||
          op->hasTrait<OpTrait::IsTerminator>();
 }
@@ -55,26 +62,16 @@ gpu::LaunchOp createLaunch(OpBuilder &b, Location loc, int64_t groupsX,
 void parallelToSerial(scf::ParallelOp par) {
   OpBuilder b(par);
   IRMapping map;
-  Block *innermost = nullptr;
   for (auto [lb, ub, step, iv] :
        llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep(),
                  par.getInductionVars())) {
     auto loop = scf::ForOp::create(b, par.getLoc(), lb, ub, step);
     map.map(iv, loop.getInductionVar());
-    innermost = loop.getBody();
-    b.setInsertionPoint(innermost->getTerminator());
+    b.setInsertionPoint(loop.getBody()->getTerminator());
   }
   for (Operation &op : par.getBody()->without_terminator())
     b.clone(op, map);
-  (void)innermost;
   par.erase();
-}
-
-/// Ops recomputed inside each kernel that uses them.
-bool recomputedInKernel(Operation *op) {
-  return isa<arith::ConstantOp, memref::SubViewOp, memref::ExpandShapeOp,
-             memref::CollapseShapeOp, memref::CastOp,
-             memref::ReinterpretCastOp>(op);
 }
 
 /// Clones the chains of views and constants that `launch` uses into its

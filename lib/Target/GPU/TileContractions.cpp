@@ -151,8 +151,8 @@ void tile(linalg::LinalgOp op, const Dims &d) {
   // memory-space mapping (mapMemorySpaceToVulkanStorageClass), which does not
   // map #gpu.address_space<workgroup>.
   Attribute workgroup = IntegerAttr::get(IntegerType::get(ctx, 64), 3);
-  auto tileType = [&](Value v, int64_t r, int64_t c) {
-    return MemRefType::get({r, c},
+  auto tileType = [&](Value v, int64_t numRows, int64_t numCols) {
+    return MemRefType::get({numRows, numCols},
                            cast<MemRefType>(v.getType()).getElementType(),
                            MemRefLayoutAttrInterface(), workgroup);
   };
