@@ -72,7 +72,7 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
         return what + " copies between slots of different sizes";
       continue;
     }
-    if (step.unit != "cpu" && step.unit != "gpu")
+    if (step.unit != "cpu" && step.unit != "gpu" && step.unit != "ane")
       return what + " has unknown unit '" + step.unit + "'";
     if (step.executable >= executableUnits.size())
       return what + " refers to executable " + std::to_string(step.executable) +

@@ -50,13 +50,14 @@ LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &options,
                                     bundle::BundleContents &contents) {
   MLIRContext *ctx = module.getContext();
-  bool gpu = false;
+  bool split = false; // any unit besides the CPU
   for (const std::string &t : options.targets) {
-    if (t == "gpu")
-      gpu = true;
+    if (t == "gpu" || t == "ane")
+      split = true;
     else if (t != "cpu")
-      return emitError(module.getLoc())
-             << "target '" << t << "' is not available (available: cpu, gpu)";
+      return emitError(module.getLoc()) << "target '" << t
+                                        << "' is not available (available: "
+                                           "cpu, gpu, ane)";
   }
 
   PassManager graph(ctx);
@@ -120,17 +121,18 @@ LogicalResult coreai::compileModule(ModuleOp module,
         fn.debug.push_back({op->getName().getStringRef().str(), source});
     });
     contents.functions.push_back(std::move(fn));
-    // The data now lives in the bundle; dropping it keeps the lowering light.
-    for (unsigned i = numInputs; i < func.getNumArguments(); ++i)
-      func.removeArgAttr(i, kConstantArgAttr);
   }
 
   // Executable 0 is the CPU code: every function whole (every bundle runs on
   // the CPU alone), plus the CPU segments of split functions.
   contents.executables.emplace_back();
-  if (gpu &&
-      failed(buildGPUSchedules(module, contents, options.explainPlacement)))
+  if (split && failed(buildSchedules(module, contents, options)))
     return failure();
+  // The data now lives in the bundle (and the engine's command stream);
+  // dropping it keeps the CPU lowering light.
+  for (func::FuncOp func : module.getOps<func::FuncOp>())
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.removeArgAttr(i, kConstantArgAttr);
 
   PassManager lower(ctx);
   cpu::buildLoweringPipeline(lower);

@@ -24,6 +24,7 @@ struct CompileOptions {
   std::string sourceHash;        // hex hash of the source model bytes
   std::string commandLine;       // the options that shaped the output
   bool explainPlacement = false; // remark on every op not on the preferred unit
+  std::string aneArch = "ane-16c-4mb"; // the neural engine (--ane-arch)
 };
 
 /// Every dialect and external interface model the compiler uses.
@@ -47,14 +48,16 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
                                   bundle::BundleContents &contents);
 
 /// Splits every function of `module` (after the graph pipeline and constant
-/// extraction) between the CPU and the GPU: lowers its GPU parts to SPIR-V
-/// executables and records each function's schedule in `contents`
-/// (contents.executables[0] is the CPU executable, filled later), and adds
-/// its CPU parts to `module` as functions for the CPU lowering.
-/// With `explain`, emits a remark at every op left on the CPU saying why.
-mlir::LogicalResult buildGPUSchedules(mlir::ModuleOp module,
-                                      bundle::BundleContents &contents,
-                                      bool explain);
+/// extraction, with constant arguments still marked) between the units of
+/// `options.targets`: lowers its GPU parts to SPIR-V executables and its
+/// neural-engine parts to one command stream for `options.aneArch`, records
+/// each function's schedule in `contents` (contents.executables[0] is the
+/// CPU executable, filled later), and adds its CPU parts to `module` as
+/// functions for the CPU lowering. With `options.explainPlacement`, emits a
+/// remark at every op not on the preferred unit saying why.
+mlir::LogicalResult buildSchedules(mlir::ModuleOp module,
+                                   bundle::BundleContents &contents,
+                                   const CompileOptions &options);
 
 } // namespace coreai
 

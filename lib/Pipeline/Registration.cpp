@@ -7,6 +7,7 @@
 #include "lib/Pipeline/Pipeline.h"
 
 #include "dialects/AIGraph/AIGraph.h"
+#include "lib/Target/ANE/Passes.h"
 #include "lib/Conversion/Passes.h"
 #include "lib/Placement/Passes.h"
 #include "lib/Target/CPU/Passes.h"
@@ -55,7 +56,7 @@
 using namespace mlir;
 
 void coreai::registerDialects(DialectRegistry &registry) {
-  registry.insert<aigraph::AIGraphDialect, affine::AffineDialect,
+  registry.insert<aigraph::AIGraphDialect, ane::ANEDialect, affine::AffineDialect,
                   arith::ArithDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
                   index::IndexDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
@@ -82,6 +83,8 @@ void coreai::registerPasses() {
   registerCoreAICPUPasses();
   registerCoreAIGPUPasses();
   registerCoreAIPlacementPasses();
+  anelower::registerCoreAIANEPasses();
+  anelower::registerLoweringPipeline();
   // Upstream, as used by the pipelines.
   registerCanonicalizerPass();
   arith::registerArithPasses();

@@ -74,6 +74,14 @@ func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
   Block *entry = segment.addEntryBlock();
   for (unsigned i = 0; i < argTypes.size(); ++i)
     segment.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
+  // The neural engine's weights are part of its command stream: its
+  // segments keep knowing which arguments are constants, and their values.
+  if (unit == "ane")
+    for (auto [i, v] : llvm::enumerate(inputs))
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == body)
+        if (Attribute c =
+                func.getArgAttr(arg.getArgNumber(), coreai::kConstantArgAttr))
+          segment.setArgAttr(i, coreai::kConstantArgAttr, c);
   IRMapping map;
   for (auto [v, arg] : llvm::zip(inputs, entry->getArguments()))
     map.map(v, arg);

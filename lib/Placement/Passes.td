@@ -11,11 +11,16 @@ def Place : Pass<"coreai-place", "::mlir::func::FuncOp"> {
     `units` (in order of preference) that can run it, else "cpu", which runs
     everything. Constant ops get no unit: partitioning copies them into every
     segment that uses them. An op that already has `coreai.unit` keeps it (a
-    compiler retrying after a failed lowering pins ops this way).
+    compiler retrying after a failed lowering pins ops this way). Ops that
+    move no data (reshape, flatten, identity) go to the neural engine only
+    when their operand is computed there: alone they would only add a
+    rounding to fp16 and two unit boundaries.
   }];
   let options = [
     ListOption<"units", "units", "std::string",
-               "units to consider besides the CPU, preferred first (gpu)">
+               "units to consider besides the CPU, preferred first (ane, gpu)">,
+    Option<"aneArch", "ane-arch", "std::string", "\"ane-16c-4mb\"",
+           "the neural engine: a built-in name (targets/ane) or a .json path">
   ];
 }
 

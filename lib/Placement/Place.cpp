@@ -1,6 +1,9 @@
 //===- Place.cpp - Choose a compute unit per op ---------------------------===//
 #include "lib/Placement/Passes.h"
 
+#include "lib/Target/ANE/GraphOps.h"
+#include "lib/Target/ANE/Passes.h"
+
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -11,6 +14,16 @@ namespace coreai {
 } // namespace coreai
 
 namespace {
+
+bool operandOnANE(Operation &op) {
+  if (op.getNumOperands() == 0)
+    return false;
+  Operation *def = op.getOperand(0).getDefiningOp();
+  auto unit = def ? def->getAttrOfType<StringAttr>(coreai::kUnitAttr)
+                  : StringAttr();
+  return unit && unit.getValue() == "ane";
+}
+
 struct Place : coreai::impl::PlaceBase<Place> {
   using Base::Base;
   void runOnOperation() override {
@@ -18,20 +31,36 @@ struct Place : coreai::impl::PlaceBase<Place> {
     if (func.isExternal())
       return;
     Builder b(&getContext());
-    for (const std::string &unit : units)
-      if (unit != "gpu" && unit != "cpu") {
+    std::optional<coreai::runtime::ane::EngineDescription> engine;
+    for (const std::string &unit : units) {
+      if (unit == "ane") {
+        FailureOr<coreai::runtime::ane::EngineDescription> e =
+            coreai::anelower::loadEngine(func.getLoc(), aneArch);
+        if (failed(e))
+          return signalPassFailure();
+        engine = *e;
+      } else if (unit != "gpu" && unit != "cpu") {
         func.emitError("unknown compute unit '") << unit << "'";
         return signalPassFailure();
       }
+    }
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (op.hasTrait<OpTrait::ConstantLike>() || op.hasAttr(coreai::kUnitAttr))
         continue;
       std::string chosen = "cpu";
-      for (const std::string &unit : units)
-        if (unit == "gpu" && coreai::placement::whyNotOnGPU(&op).empty()) {
+      for (const std::string &unit : units) {
+        bool fits =
+            unit == "gpu"   ? coreai::placement::whyNotOnGPU(&op).empty()
+            : unit == "ane" ? coreai::anelower::whyNotOnANE(&op, *engine)
+                                      .empty() &&
+                                  (!coreai::anelower::isLayoutOnly(&op) ||
+                                   operandOnANE(op))
+                            : false;
+        if (fits) {
           chosen = unit;
           break;
         }
+      }
       op.setAttr(coreai::kUnitAttr, b.getStringAttr(chosen));
     }
   }

@@ -19,6 +19,16 @@ inline const char *computeUnitName(ComputeUnit unit) {
   return "?";
 }
 
+/// The names used in messages: "CPU", "GPU", "neural engine".
+inline const char *computeUnitTitle(ComputeUnit unit) {
+  switch (unit) {
+  case ComputeUnit::CPU: return "CPU";
+  case ComputeUnit::GPU: return "GPU";
+  case ComputeUnit::NeuralEngine: return "neural engine";
+  }
+  return "?";
+}
+
 inline std::optional<ComputeUnit> parseComputeUnit(std::string_view name) {
   if (name == "cpu")
     return ComputeUnit::CPU;

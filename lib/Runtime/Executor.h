@@ -32,6 +32,9 @@ public:
   virtual void run(const std::vector<NDArray> &inputs,
                    std::vector<NDArray> &outputs,
                    std::vector<TraceEvent> *trace) = 0;
+  /// The simulated neural-engine time of the last run, in milliseconds;
+  /// negative when the kernel uses no simulated unit.
+  virtual double simulatedEngineMillis() const { return -1; }
 };
 
 /// A sequence of kernel launches recorded once and run many times.
@@ -84,6 +87,19 @@ public:
   virtual void preparationDone() {}
 };
 
+/// A layer a simulated unit (the neural engine) ran, with its simulated time.
+struct SimulatedLayer {
+  std::string name;   // e.g. "conv"
+  std::string source; // the graph nodes it came from
+  double micros = 0;
+};
+
+/// Runs one schedule step of a simulated unit over buffer pointers (in step
+/// argument order), appends the layers it ran to `layers` when given, and
+/// returns the step's simulated duration in microseconds.
+using SimulatedStep =
+    std::function<double(void *const *, std::vector<SimulatedLayer> *)>;
+
 /// An executable loaded for its unit (e.g. a dlopen-ed shared object).
 class LoadedExecutable {
 public:
@@ -101,6 +117,16 @@ public:
   virtual std::function<void(void *const *)>
   entryPoint(const std::string &symbol) {
     (void)symbol;
+    return nullptr;
+  }
+  /// For simulated units: a step running program `symbol`, whose arguments
+  /// are buffers of `argBytes` bytes; null if this executable is not
+  /// simulated. Throws AssetError if the program is missing or does not fit
+  /// the buffers.
+  virtual SimulatedStep simulatedEntryPoint(const std::string &symbol,
+                                            const std::vector<uint64_t> &argBytes) {
+    (void)symbol;
+    (void)argBytes;
     return nullptr;
   }
 };

@@ -66,6 +66,12 @@ const std::string &InferenceFunction::placement() const {
   return function_->placement;
 }
 
+double InferenceFunction::simulatedEngineMillis() const {
+  return function_->unit == ComputeUnit::NeuralEngine
+             ? function_->kernel->simulatedEngineMillis()
+             : -1;
+}
+
 double traceClockUs() {
   using namespace std::chrono;
   return duration<double, std::micro>(steady_clock::now().time_since_epoch())

@@ -86,6 +86,10 @@ public:
   /// How the function runs, e.g. "cpu" or "schedule: 41 gpu + 2 cpu steps on
   /// llvmpipe (LLVM 15.0.6, 256 bits)".
   const std::string &placement() const;
+  /// The neural engine's simulated time in the last run, in milliseconds
+  /// (the cycle model of the engine the bundle was compiled for); negative
+  /// when the function uses no neural engine.
+  double simulatedEngineMillis() const;
 
   /// Runs the function. Inputs must match the descriptor exactly (count,
   /// dtype, shape); outputs are freshly allocated. Throws AssetError.

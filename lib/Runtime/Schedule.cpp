@@ -22,10 +22,11 @@ namespace {
 class ScheduleKernel final : public Kernel {
 public:
   struct Group {
-    enum class Kind { CPU, GPU, Copy } kind = Kind::CPU;
+    enum class Kind { CPU, GPU, ANE, Copy } kind = Kind::CPU;
     std::function<void(void *const *)> entry; // CPU
+    SimulatedStep simulate;                   // ANE
     std::vector<uint32_t> args;               // Copy: from, to
-    std::vector<void *> pointers;             // CPU: the slots' memory
+    std::vector<void *> pointers;             // CPU, ANE: the slots' memory
     std::unique_ptr<LaunchSequence> launches; // GPU
     std::vector<const bundle::StepData *> steps;
   };
@@ -36,6 +37,12 @@ public:
   std::vector<std::pair<uint32_t, uint32_t>> outputs; // (slot, output)
   std::vector<Group> groups;
   std::mutex mutex; // runs share the slots
+  double engineMicros = 0; // simulated neural-engine time of the last run
+
+  double simulatedEngineMillis() const override {
+    std::lock_guard<std::mutex> lock(const_cast<std::mutex &>(mutex));
+    return engineMicros / 1000.0;
+  }
 
   void run(const std::vector<NDArray> &in, std::vector<NDArray> &out,
            std::vector<TraceEvent> *trace) override {
@@ -44,11 +51,17 @@ public:
       if (in[i].byteSize())
         std::memcpy(slots[slot].host, in[i].data(), in[i].byteSize());
     std::vector<std::pair<double, double>> timings;
+    std::vector<SimulatedLayer> layers;
+    engineMicros = 0;
     for (Group &g : groups) {
       double start = trace ? traceClockUs() : 0;
       switch (g.kind) {
       case Group::Kind::CPU:
         g.entry(g.pointers.data());
+        break;
+      case Group::Kind::ANE:
+        layers.clear();
+        engineMicros += g.simulate(g.pointers.data(), trace ? &layers : nullptr);
         break;
       case Group::Kind::Copy:
         std::memcpy(slots[g.args[1]].host, slots[g.args[0]].host,
@@ -62,6 +75,15 @@ public:
       if (!trace)
         continue;
       double end = traceClockUs();
+      if (g.kind == Group::Kind::ANE) {
+        // Simulated durations, one after another from the step's start.
+        double at = start;
+        for (const SimulatedLayer &l : layers) {
+          trace->push_back({l.name, "ane", l.source, at, l.micros});
+          at += l.micros;
+        }
+        continue;
+      }
       if (g.kind == Group::Kind::GPU && timings.size() == g.steps.size()) {
         // Device timestamps, placed at the submission's start.
         for (size_t i = 0; i < g.steps.size(); ++i)
@@ -142,7 +164,7 @@ std::unique_ptr<Kernel> prepareSchedule(
     }
   }
 
-  size_t gpuSteps = 0, cpuSteps = 0;
+  size_t gpuSteps = 0, cpuSteps = 0, aneSteps = 0;
   std::vector<ScheduleDevice::Launch> pending;
   auto flush = [&]() {
     if (pending.empty())
@@ -155,6 +177,7 @@ std::unique_ptr<Kernel> prepareSchedule(
     using Kind = ScheduleKernel::Group::Kind;
     Kind kind = step.unit == "gpu"   ? Kind::GPU
                 : step.unit == "cpu" ? Kind::CPU
+                : step.unit == "ane" ? Kind::ANE
                                      : Kind::Copy;
     if (kind != Kind::GPU || kernel->groups.empty() ||
         kernel->groups.back().kind != Kind::GPU) {
@@ -179,6 +202,23 @@ std::unique_ptr<Kernel> prepareSchedule(
                          label + ": executable " +
                              std::to_string(step.executable) +
                              " has no schedule entry points");
+    } else if (kind == Kind::ANE) {
+      ++aneSteps;
+      std::vector<uint64_t> bytes;
+      for (uint32_t a : step.args) {
+        g.pointers.push_back(kernel->slots[a].host);
+        bytes.push_back(kernel->slotBytes[a]);
+      }
+      if (!executables[step.executable])
+        throw AssetError(AssetError::Code::Internal,
+                         label + ": its executable was not loaded");
+      g.simulate =
+          executables[step.executable]->simulatedEntryPoint(step.entry, bytes);
+      if (!g.simulate)
+        throw AssetError(AssetError::Code::Unsupported,
+                         label + ": executable " +
+                             std::to_string(step.executable) +
+                             " is not a neural-engine command stream");
     } else if (kind == Kind::Copy) {
       g.args = step.args;
     } else {
@@ -200,8 +240,14 @@ std::unique_ptr<Kernel> prepareSchedule(
     bytes += b;
   char mb[32];
   std::snprintf(mb, sizeof(mb), "%.2f", bytes / 1e6);
-  placement = "schedule: " + std::to_string(gpuSteps) + " gpu + " +
-              std::to_string(cpuSteps) + " cpu steps over " +
+  std::string steps;
+  for (auto [n, unit] : {std::pair<size_t, const char *>{aneSteps, "ane"},
+                         {gpuSteps, "gpu"},
+                         {cpuSteps, "cpu"}})
+    if (n || std::string(unit) != "ane")
+      steps += std::to_string(n) + " " + unit + " + ";
+  steps.resize(steps.size() - 3);
+  placement = "schedule: " + steps + " steps over " +
               std::to_string(kernel->slots.size()) + " buffers (" + mb +
               " MB) on " + device.name();
   return kernel;

@@ -71,11 +71,18 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
                        what + reasons);
 }
 
-bool usesGPU(const bundle::FunctionInfo &function) {
+bool uses(const bundle::FunctionInfo &function, const std::string &unit) {
   if (function.schedule.empty())
     return false;
   for (const bundle::StepData &step : function.schedule.front().steps)
-    if (step.unit == "gpu")
+    if (step.unit == unit)
+      return true;
+  return false;
+}
+
+bool hasCodeFor(const bundle::BundleFile &file, const std::string &unit) {
+  for (const bundle::ExecutableInfo &exe : file.executables())
+    if (exe.unit == unit)
       return true;
   return false;
 }
@@ -110,21 +117,24 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
   return executor;
 }
 
-/// Prepares `function`'s schedule with the GPU. Throws AssetError.
+/// Prepares `function`'s schedule: GPU steps on the GPU (whose memory then
+/// holds every slot), neural-engine steps in its simulator. Throws
+/// AssetError.
 FunctionState
-prepareOnGPU(const bundle::BundleFile &file,
-             const bundle::FunctionInfo &function,
-             const SpecializationOptions &options,
-             const std::vector<std::shared_ptr<Executor>> &executors,
-             ModelState &state) {
-  bool gpu = usesGPU(function);
+prepareScheduled(const bundle::BundleFile &file,
+                 const bundle::FunctionInfo &function,
+                 const SpecializationOptions &options,
+                 const std::vector<std::shared_ptr<Executor>> &executors,
+                 ModelState &state) {
+  bool gpu = uses(function, "gpu");
+  bool ane = uses(function, "ane");
   if (gpu && !state.gpu)
     state.gpu = openGPU(options, executors);
   if (!gpu && !state.host)
     state.host = createHostScheduleDevice();
   ScheduleDevice &device = gpu ? *state.gpu : *state.host;
   for (const bundle::StepData &step : function.schedule.front().steps) {
-    if (step.unit == "cpu")
+    if (step.unit == "cpu" || step.unit == "ane")
       ensureLoaded(file, step.executable, function, options, executors, state);
     if (step.unit == "gpu") {
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
@@ -135,7 +145,9 @@ prepareOnGPU(const bundle::BundleFile &file,
   }
   FunctionState fs;
   fs.descriptor = describe(function);
-  fs.unit = gpu ? ComputeUnit::GPU : ComputeUnit::CPU;
+  fs.unit = ane   ? ComputeUnit::NeuralEngine
+            : gpu ? ComputeUnit::GPU
+                  : ComputeUnit::CPU;
   fs.kernel =
       prepareSchedule(file, function, state.executables, device, fs.placement);
   return fs;
@@ -155,30 +167,54 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   state->executables.resize(file.executables().size());
   std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
 
-  bool requireGPU = options.preferredUnit == ComputeUnit::GPU;
-  if (requireGPU && !allows(options, ComputeUnit::GPU))
+  // With a unit other than the CPU preferred, a function compiled for it
+  // runs its schedule (even when every step ended up on the CPU) or
+  // specialization fails saying why.
+  std::optional<ComputeUnit> required;
+  if (options.preferredUnit && *options.preferredUnit != ComputeUnit::CPU)
+    required = options.preferredUnit;
+  if (required && !allows(options, *required))
     throw AssetError(AssetError::Code::InvalidArgument,
-                     "the GPU is preferred but not allowed");
+                     std::string("the ") + computeUnitTitle(*required) +
+                         " is preferred but not allowed");
   for (const bundle::FunctionInfo &function : file.functions()) {
     std::string fallback;
-    // With the GPU preferred, a function compiled for it runs its schedule
-    // even when every step ended up on the CPU.
-    if (requireGPU && function.schedule.empty())
-      throw AssetError(AssetError::Code::Unsupported,
-                       "function '" + function.name +
-                           "' has no GPU code: compile the model with "
-                           "--target gpu");
-    if (!function.schedule.empty() && allows(options, ComputeUnit::GPU) &&
-        (requireGPU || usesGPU(function))) {
+    if (required) {
+      std::string unit = computeUnitName(*required);
+      if (function.schedule.empty() ||
+          (*required == ComputeUnit::NeuralEngine && !hasCodeFor(file, unit)))
+        throw AssetError(AssetError::Code::Unsupported,
+                         "function '" + function.name + "' has no " +
+                             (unit == "gpu" ? "GPU" : "neural-engine") +
+                             " code: compile the model with --target " + unit);
+    }
+    std::string notAllowed;
+    for (ComputeUnit u : {ComputeUnit::GPU, ComputeUnit::NeuralEngine})
+      if (uses(function, computeUnitName(u)) && !allows(options, u))
+        notAllowed = computeUnitTitle(u);
+    bool split = uses(function, "gpu") || uses(function, "ane");
+    // Without a required unit, a schedule runs when every unit it uses is
+    // allowed; with one, a unit that is not allowed is an error.
+    if (!function.schedule.empty() &&
+        (required || (split && notAllowed.empty()))) {
       try {
+        if (!notAllowed.empty())
+          throw AssetError(AssetError::Code::Unsupported,
+                           "its schedule uses the " + notAllowed +
+                               ", which is not among the allowed units (" +
+                               unitList(options.allowedUnits) + ")");
         state->functions.push_back(
-            prepareOnGPU(file, function, options, executors, *state));
+            prepareScheduled(file, function, options, executors, *state));
         continue;
       } catch (const AssetError &e) {
-        if (requireGPU)
+        if (required)
           throw AssetError(e.code(), "cannot run function '" + function.name +
-                                         "' on the GPU: " + e.message());
-        fallback = " (GPU not used: " + e.message() + ")";
+                                         "' on the " +
+                                         computeUnitTitle(*required) + ": " +
+                                         e.message());
+        fallback = std::string(" (") +
+                   (uses(function, "gpu") ? "GPU" : "neural engine") +
+                   " not used: " + e.message() + ")";
       }
     }
     std::shared_ptr<Executor> executor = ensureLoaded(

@@ -120,18 +120,18 @@ TEST_CASE("accumulator precision follows the description", "[ane]") {
   // stops at 2048, where adding 1 rounds back to 2048.
   std::vector<uint16_t> ones(4096, floatToHalf(1.0f));
   uint16_t out = 0;
-  matmul(1, 4096, 1, ones.data(), ones.data(), &out, true);
+  matmul(1, 4096, 1, ones.data(), ones.data(), nullptr, &out, true);
   CHECK(toFloat(out) == 4096.0f);
-  matmul(1, 4096, 1, ones.data(), ones.data(), &out, false);
+  matmul(1, 4096, 1, ones.data(), ones.data(), nullptr, &out, false);
   CHECK(toFloat(out) == 2048.0f);
   // A 2x2 product by hand.
   std::vector<uint16_t> a = halves({1, 2, 3, 4}), b = halves({5, 6, 7, 8});
   std::vector<uint16_t> c(4);
-  matmul(2, 2, 2, a.data(), b.data(), c.data(), true);
+  matmul(2, 2, 2, a.data(), b.data(), nullptr, c.data(), true);
   CHECK(floats(c) == std::vector<float>{19, 22, 43, 50});
   // The result rounds once, at the output: 2049 is not an fp16 value.
   std::vector<uint16_t> x = halves({2048, 1}), y = halves({1, 1});
-  matmul(1, 2, 1, x.data(), y.data(), &out, true);
+  matmul(1, 2, 1, x.data(), y.data(), nullptr, &out, true);
   CHECK(toFloat(out) == 2048.0f);
 }
 

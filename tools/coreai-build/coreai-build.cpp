@@ -100,7 +100,12 @@ int main(int argc, char **argv) {
       ->required();
   compile->add_option("-o,--output", output, "Output bundle")->required();
   compile->add_option("--target", targets,
-                      "Comma-separated compute units to compile for (cpu)");
+                      "Comma-separated compute units to compile for: cpu, "
+                      "gpu, ane (default cpu)");
+  std::string aneArch = "ane-16c-4mb";
+  compile->add_option("--ane-arch", aneArch,
+                      "The neural engine for --target ane: ane-16c-4mb "
+                      "(default), ane-8c-2mb, or a description .json");
   compile->add_option("--shape", shapes,
                       "Bind an input's shape: NAME=D0xD1x... (repeatable)");
   bool explainPlacement = false;
@@ -208,6 +213,10 @@ int main(int argc, char **argv) {
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
   options.commandLine = "--target " + targets;
+  options.aneArch = aneArch;
+  if (llvm::is_contained(options.targets, "ane"))
+    options.commandLine +=
+        " --ane-arch " + llvm::sys::path::filename(aneArch).str();
   for (const auto &[name, file] : importOptions.constants) {
     // The value, not the path, shapes the output (it is hashed in).
     auto data = llvm::MemoryBuffer::getFile(file);

@@ -14,6 +14,7 @@
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/ANE/AneExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
 #include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/TensorIO.h"
@@ -224,6 +225,7 @@ int dumpExecutables(const ModelAsset &asset, const std::string &dir) {
 int runBundle(const Options &opts) {
   registerCpuExecutor();
   registerGpuExecutor();
+  registerAneExecutor();
 
   ModelAsset asset = [&] {
     try {
@@ -246,7 +248,9 @@ int runBundle(const Options &opts) {
     spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
     spec.preferredUnit = ComputeUnit::GPU;
   } else if (opts.compute == "ane") {
-    spec.allowedUnits = {ComputeUnit::NeuralEngine};
+    // The neural engine (simulated) with the CPU for what it cannot run.
+    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::NeuralEngine};
+    spec.preferredUnit = ComputeUnit::NeuralEngine;
   }
   // Looking the function up before specializing reports a typo as such, not
   // as a failure to load some other function's executable.
@@ -334,6 +338,9 @@ int runBundle(const Options &opts) {
       throw Failure{opts.bundle, e.message()};
     }
     j["placement"] = fn.placement();
+    // The neural engine is simulated: its latency is the cycle model's.
+    if (double ms = fn.simulatedEngineMillis(); ms >= 0)
+      j["ane_estimated_ms"] = ms;
     std::cout << j.dump() << std::endl;
   }
   return 0;
@@ -372,7 +379,9 @@ int main(int argc, char **argv) {
   app.add_option("bundle", opts.bundle, "The .aimodel bundle")->required();
   app.add_option("--compute", opts.compute,
                  "cpu: the CPU only; gpu: the GPU (and the CPU for what the "
-                 "GPU cannot run), failing if there is no usable GPU; all "
+                 "GPU cannot run), failing if there is no usable GPU; ane: "
+                 "the simulated neural engine (and the CPU for the rest), "
+                 "failing if the bundle has no engine code; all "
                  "(default): every available unit the bundle has code for")
       ->check(CLI::IsMember({"cpu", "gpu", "ane", "all"}));
   app.add_option("--gpu-device", opts.gpuDevice,

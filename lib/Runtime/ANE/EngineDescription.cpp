@@ -49,7 +49,14 @@ bool parseEngineDescription(const std::string &text, EngineDescription &out,
     }
     d.layerOverheadCycles = j["layer_overhead_cycles"].get<int64_t>();
   }
-  std::string acc = j.value("accumulator", std::string("fp32"));
+  std::string acc = "fp32";
+  if (j.contains("accumulator")) {
+    if (!j["accumulator"].is_string()) {
+      error = "'accumulator' must be \"fp32\" or \"fp16\"";
+      return false;
+    }
+    acc = j["accumulator"].get<std::string>();
+  }
   if (acc != "fp32" && acc != "fp16") {
     error = "'accumulator' must be \"fp32\" or \"fp16\"";
     return false;

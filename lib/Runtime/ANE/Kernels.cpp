@@ -86,20 +86,22 @@ void conv2d(const ConvParams &p, const uint16_t *in, const uint16_t *weight,
 }
 
 void matmul(int64_t m, int64_t k, int64_t n, const uint16_t *a,
-            const uint16_t *b, uint16_t *out, bool fp32Accumulator) {
+            const uint16_t *b, const uint16_t *bias, uint16_t *out,
+            bool fp32Accumulator) {
   std::vector<float> av = decode(a, m * k), bv = decode(b, k * n);
+  std::vector<float> b0 = bias ? decode(bias, n) : std::vector<float>(n, 0.0f);
   std::vector<float> acc(n);
   for (int64_t i = 0; i < m; ++i) {
     if (!fp32Accumulator) {
       for (int64_t j = 0; j < n; ++j) {
-        uint16_t s = 0;
+        uint16_t s = floatToHalf(b0[j]);
         for (int64_t kk = 0; kk < k; ++kk)
           s = floatToHalf(toFloat(s) + av[i * k + kk] * bv[kk * n + j]);
         out[i * n + j] = s;
       }
       continue;
     }
-    std::fill(acc.begin(), acc.end(), 0.0f);
+    std::copy(b0.begin(), b0.end(), acc.begin());
     for (int64_t kk = 0; kk < k; ++kk) {
       const float x = av[i * k + kk];
       const float *row = &bv[kk * n];

@@ -36,9 +36,11 @@ struct ConvParams {
 void conv2d(const ConvParams &p, const uint16_t *in, const uint16_t *weight,
             const uint16_t *bias, uint16_t *out, bool fp32Accumulator);
 
-/// out[m, n] = sum_k a[m, k] * b[k, n] (a 1x1 convolution on the engine).
+/// out[m, n] = bias[n] + sum_k a[m, k] * b[k, n] (a 1x1 convolution on the
+/// engine); `bias` may be null.
 void matmul(int64_t m, int64_t k, int64_t n, const uint16_t *a,
-            const uint16_t *b, uint16_t *out, bool fp32Accumulator);
+            const uint16_t *b, const uint16_t *bias, uint16_t *out,
+            bool fp32Accumulator);
 
 enum class Binary { Add, Sub, Mul };
 /// out = a op b, elementwise, each result rounded to fp16. `b` is either the

@@ -1,14 +1,15 @@
-//===- GPUSchedule.cpp - A function split between the CPU and the GPU -----===//
+//===- Schedules.cpp - A function split between compute units -------------===//
 //
-// Places each graph op on the GPU where it can run there, outlines runs of
-// ops on one unit into segment functions, lowers GPU segments to SPIR-V
-// kernels and CPU segments (later, with the rest of the CPU code) to entry
-// points, and writes the function's schedule: the steps of every segment in
-// order over buffer slots.
+// Places each graph op on the neural engine or the GPU where it can run
+// there, outlines runs of ops on one unit into segment functions, lowers GPU
+// segments to SPIR-V kernels, engine segments to command-stream programs and
+// CPU segments (later, with the rest of the CPU code) to entry points, and
+// writes the function's schedule: the steps of every segment in order over
+// buffer slots.
 //
-// A GPU segment whose lowering fails is not an error: its ops are retried one
-// by one, and any op that still fails runs on the CPU. So every model that
-// compiles for the CPU compiles for cpu,gpu.
+// A segment whose lowering fails is not an error: its ops are retried one by
+// one, and any op that still fails runs on the CPU. So every model that
+// compiles for the CPU compiles for any set of units.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Pipeline/Pipeline.h"
@@ -17,6 +18,8 @@
 #include "dialects/AIGraph/SourceNames.h"
 #include "lib/Pipeline/BundleValues.h"
 #include "lib/Placement/Passes.h"
+#include "lib/Target/ANE/GraphOps.h"
+#include "lib/Target/ANE/Passes.h"
 #include "lib/Target/GPU/Passes.h"
 #include "lib/Transforms/Passes.h"
 
@@ -95,6 +98,29 @@ FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
   return program;
 }
 
+/// Lowers one neural-engine segment on its own to tiled ane layers, in a
+/// module of its own; failure diagnostics go to `why` as for the GPU.
+FailureOr<OwningOpRef<ModuleOp>> lowerANESegment(func::FuncOp segment,
+                                                 const std::string &arch,
+                                                 std::string &why) {
+  MLIRContext *ctx = segment.getContext();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
+  module->getBody()->push_back(segment.clone());
+  std::string firstError;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+      firstError = d.str();
+    return success();
+  });
+  PassManager pm(ctx);
+  anelower::buildLoweringPipeline(pm, arch);
+  if (failed(pm.run(*module))) {
+    why = firstError.empty() ? "neural-engine lowering failed" : firstError;
+    return failure();
+  }
+  return module;
+}
+
 class ScheduleBuilder {
 public:
   ScheduleBuilder(bundle::BundleContents &contents,
@@ -102,7 +128,8 @@ public:
       : contents_(contents), function_(function) {}
 
   LogicalResult build(func::FuncOp main,
-                      const std::map<std::string, spv::Program> &programs) {
+                      const std::map<std::string, spv::Program> &programs,
+                      int64_t aneExecutable) {
     int64_t numInputs = function_.inputs.size();
     for (BlockArgument arg : main.getArguments()) {
       unsigned i = arg.getArgNumber();
@@ -158,9 +185,16 @@ public:
         continue;
       }
       bundle::StepData step;
-      step.unit = "cpu";
-      step.executable = 0;
-      step.entry = (COREAI_ENTRY_PREFIX + callee.getSymName()).str();
+      if (unit && unit.getValue() == "ane") {
+        // One command-stream program per segment, named after it.
+        step.unit = "ane";
+        step.executable = aneExecutable;
+        step.entry = callee.getSymName().str();
+      } else {
+        step.unit = "cpu";
+        step.executable = 0;
+        step.entry = (COREAI_ENTRY_PREFIX + callee.getSymName()).str();
+      }
       for (Value v : call.getOperands())
         step.args.push_back(slotOf_.at(v));
       for (Value v : call.getResults())
@@ -336,10 +370,44 @@ private:
 
 } // namespace
 
-LogicalResult buildGPUSchedules(ModuleOp module,
-                                bundle::BundleContents &contents,
-                                bool explain) {
+LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
+                             const CompileOptions &options) {
   MLIRContext *ctx = module.getContext();
+  bool useANE = llvm::is_contained(options.targets, "ane");
+  bool useGPU = llvm::is_contained(options.targets, "gpu");
+  // Preferred first: the engine (least energy), then the GPU.
+  std::vector<std::string> units;
+  if (useANE)
+    units.push_back("ane");
+  if (useGPU)
+    units.push_back("gpu");
+  std::optional<runtime::ane::EngineDescription> engine;
+  std::optional<anelower::CommandStreamWriter> stream;
+  int64_t aneExecutable = -1;
+  if (useANE) {
+    FailureOr<runtime::ane::EngineDescription> e =
+        anelower::loadEngine(module.getLoc(), options.aneArch);
+    if (failed(e))
+      return failure();
+    engine = *e;
+    stream.emplace(*engine);
+    // The engine's executable: one command stream, filled in at the end.
+    aneExecutable = contents.executables.size();
+    bundle::ExecutableData exe;
+    exe.unit = "ane";
+    exe.arch = engine->name;
+    exe.format = "ane-command-stream";
+    contents.executables.push_back(std::move(exe));
+  }
+  auto whyNotOn = [&](const std::string &unit, Operation *op) {
+    if (unit == "gpu")
+      return placement::whyNotOnGPU(op);
+    std::string why = anelower::whyNotOnANE(op, *engine);
+    if (why.empty() && anelower::isLayoutOnly(op))
+      why = "it moves no data and its operand is not on the engine";
+    return why;
+  };
+
   for (bundle::FunctionData &function : contents.functions) {
     auto original = module.lookupSymbol<func::FuncOp>(function.name);
     if (!original)
@@ -349,7 +417,7 @@ LogicalResult buildGPUSchedules(ModuleOp module,
       op.setAttr(kOpIndexAttr, IntegerAttr::get(IndexType::get(ctx), index++));
 
     std::set<int64_t> pinnedToCPU, isolated;
-    std::map<int64_t, std::string> whyOnCPU;
+    std::map<int64_t, std::string> whyOnCPU, unitOf;
     for (int attempt = 0;; ++attempt) {
       // A fresh copy of the function, partitioned with what we know.
       OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
@@ -365,23 +433,37 @@ LogicalResult buildGPUSchedules(ModuleOp module,
           op.setAttr(kIsolateAttr, UnitAttr::get(ctx));
       }
       PassManager pm(ctx);
-      pm.addNestedPass<func::FuncOp>(createPlace(PlaceOptions{{"gpu"}}));
+      PlaceOptions place;
+      place.units.assign(units.begin(), units.end());
+      place.aneArch = options.aneArch;
+      pm.addNestedPass<func::FuncOp>(createPlace(place));
       pm.addPass(createPartition());
       if (failed(pm.run(*hetero)))
         return failure();
 
       std::map<std::string, spv::Program> programs;
+      std::vector<std::pair<std::string, OwningOpRef<ModuleOp>>> aneModules;
       bool retry = false;
       for (func::FuncOp segment :
            llvm::to_vector(hetero->getOps<func::FuncOp>())) {
         auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-        if (!unit || unit.getValue() != "gpu")
+        if (!unit || unit.getValue() == "cpu")
           continue;
         std::string why;
-        FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
-        if (succeeded(program)) {
-          programs[segment.getSymName().str()] = std::move(*program);
-          continue;
+        if (unit.getValue() == "gpu") {
+          FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
+          if (succeeded(program)) {
+            programs[segment.getSymName().str()] = std::move(*program);
+            continue;
+          }
+        } else {
+          FailureOr<OwningOpRef<ModuleOp>> lowered =
+              lowerANESegment(segment, options.aneArch, why);
+          if (succeeded(lowered)) {
+            aneModules.emplace_back(segment.getSymName().str(),
+                                    std::move(*lowered));
+            continue;
+          }
         }
         retry = true;
         std::vector<int64_t> ops = opIndices(segment);
@@ -390,17 +472,29 @@ LogicalResult buildGPUSchedules(ModuleOp module,
         } else {
           pinnedToCPU.insert(ops.begin(), ops.end());
           for (int64_t i : ops)
-            whyOnCPU[i] = "its GPU lowering failed: " + why;
+            whyOnCPU[i] = "its " + unit.getValue().str() +
+                          " lowering failed: " + why;
         }
       }
       if (retry && attempt < 3)
         continue;
       if (retry)
-        return original.emitError("GPU placement did not converge");
+        return original.emitError("placement did not converge");
 
+      for (auto &[name, lowered] : aneModules)
+        if (failed(stream->addProgram(
+                lowered->lookupSymbol<func::FuncOp>(name), name)))
+          return failure();
+      for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
+        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+        for (Operation &op : segment.getBody().front())
+          if (auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
+            if (unit && !op.hasTrait<OpTrait::ConstantLike>())
+              unitOf[i.getInt()] = unit.getValue().str();
+      }
       fn = hetero->lookupSymbol<func::FuncOp>(function.name);
       ScheduleBuilder builder(contents, function);
-      if (failed(builder.build(fn, programs)))
+      if (failed(builder.build(fn, programs, aneExecutable)))
         return failure();
       // CPU segments are compiled with the rest of the CPU code.
       for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
@@ -413,15 +507,33 @@ LogicalResult buildGPUSchedules(ModuleOp module,
     for (Operation &op : original.getBody().front().without_terminator()) {
       auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
       op.removeAttr(kOpIndexAttr);
-      if (!explain || op.hasTrait<OpTrait::ConstantLike>())
+      if (!options.explainPlacement || op.hasTrait<OpTrait::ConstantLike>() ||
+          !i)
         continue;
-      std::string why = placement::whyNotOnGPU(&op);
-      if (why.empty() && i && whyOnCPU.count(i.getInt()))
-        why = whyOnCPU[i.getInt()];
-      if (!why.empty())
-        op.emitRemark("runs on the CPU: ") << why;
+      // Where the op runs, and why not on each unit preferred to that one.
+      std::string ranOn = unitOf.count(i.getInt()) ? unitOf[i.getInt()] : "cpu";
+      std::string why;
+      for (const std::string &unit : units) {
+        if (unit == ranOn)
+          break;
+        std::string reason = whyNotOn(unit, &op);
+        if (reason.empty() && whyOnCPU.count(i.getInt()))
+          reason = whyOnCPU[i.getInt()];
+        if (reason.empty())
+          reason = "placed with its neighbours";
+        why += (why.empty() ? "" : "; ") +
+               (units.size() > 1 ? "not on " + unit + ": " : "") + reason;
+      }
+      if (why.empty())
+        continue;
+      std::string where = ranOn == "cpu"   ? "the CPU"
+                          : ranOn == "gpu" ? "the GPU"
+                                           : "the neural engine";
+      op.emitRemark("runs on ") << where << ": " << why;
     }
   }
+  if (stream)
+    contents.executables[aneExecutable].bytes = stream->finish();
   return success();
 }
 

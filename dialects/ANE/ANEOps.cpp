@@ -1,0 +1,193 @@
+//===- ANEOps.cpp - Verifiers of the neural engine's layers ---------------===//
+#include "dialects/ANE/ANE.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace coreai::ane;
+
+#define GET_OP_CLASSES
+#include "dialects/ANE/ANEOps.cpp.inc"
+
+namespace {
+
+/// Output rows and channels of a layer's result, the dims its tiles split:
+/// [N, C, H, W] tiles H and C; [M, N] tiles M (rows) and N (channels).
+std::pair<int64_t, int64_t> tiledDims(RankedTensorType t) {
+  ArrayRef<int64_t> s = t.getShape();
+  if (s.size() == 4)
+    return {s[2], s[1]};
+  if (s.size() >= 2)
+    return {s[s.size() - 2], s.back()};
+  return {1, s.empty() ? 1 : s[0]};
+}
+
+LogicalResult verifyTile(Operation *op, std::optional<int64_t> rows,
+                         std::optional<int64_t> channels) {
+  auto [h, c] = tiledDims(cast<RankedTensorType>(op->getResult(0).getType()));
+  if (rows && (*rows < 1 || *rows > h))
+    return op->emitOpError("tile_rows ")
+           << *rows << " is not within [1, " << h << "]";
+  if (channels && (*channels < 1 || *channels > c))
+    return op->emitOpError("tile_channels ")
+           << *channels << " is not within [1, " << c << "]";
+  return success();
+}
+
+LogicalResult verifyRank(Operation *op, Value v, int64_t rank,
+                         StringRef what) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getRank() != rank)
+    return op->emitOpError() << what << " must have rank " << rank << ", not "
+                             << t.getRank();
+  return success();
+}
+
+} // namespace
+
+LogicalResult ConvertOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getShape() != out.getShape())
+    return emitOpError("input and output shapes differ");
+  if (in.getElementType() == out.getElementType())
+    return emitOpError("converts between f32 and f16, not to the same type");
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  if (failed(verifyRank(*this, getInput(), 4, "input")) ||
+      failed(verifyRank(*this, getWeight(), 4, "weight")) ||
+      failed(verifyRank(*this, getOutput(), 4, "output")))
+    return failure();
+  if (getStrides().size() != 2 || getDilations().size() != 2 ||
+      getPads().size() != 4)
+    return emitOpError("needs 2 strides, 2 dilations and 4 pads");
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> w = getWeight().getType().getShape();
+  ArrayRef<int64_t> out = getOutput().getType().getShape();
+  int64_t g = getGroups();
+  if (g < 1 || in[1] % g || w[0] % g || in[1] / g != w[1])
+    return emitOpError("weight [F, C / groups, KH, KW] does not match ")
+           << in[1] << " input channels in " << g << " groups";
+  if (out[0] != in[0] || out[1] != w[0])
+    return emitOpError("output must be [N, F, OH, OW]");
+  for (int d = 0; d < 2; ++d) {
+    int64_t span = getDilations()[d] * (w[2 + d] - 1) + 1;
+    int64_t expect =
+        (in[2 + d] + getPads()[d] + getPads()[2 + d] - span) / getStrides()[d] +
+        1;
+    if (out[2 + d] != expect)
+      return emitOpError("output spatial dim ")
+             << d << " is " << out[2 + d] << ", expected " << expect;
+  }
+  if (getBias() &&
+      getBias().getType().getShape() != ArrayRef<int64_t>{w[0]})
+    return emitOpError("bias must be [F]");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifyRank(*this, getInput(), 2, "input")) ||
+      failed(verifyRank(*this, getWeight(), 2, "weight")))
+    return failure();
+  ArrayRef<int64_t> a = getInput().getType().getShape();
+  ArrayRef<int64_t> b = getWeight().getType().getShape();
+  if (a[1] != b[0])
+    return emitOpError("input [M, K] and weight [K, N] disagree on K");
+  if (getOutput().getType().getShape() != ArrayRef<int64_t>{a[0], b[1]})
+    return emitOpError("output must be [M, N]");
+  if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{b[1]})
+    return emitOpError("bias must be [N]");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult ElementwiseOp::verify() {
+  StringRef k = getKind();
+  if (k != "add" && k != "sub" && k != "mul")
+    return emitOpError("kind must be add, sub or mul, not '") << k << "'";
+  auto lhs = getLhs().getType(), rhs = getRhs().getType();
+  if (getOutput().getType() != lhs)
+    return emitOpError("output must have lhs's type");
+  int64_t channelDim = lhs.getRank() == 4 ? 1 : lhs.getRank() - 1;
+  bool perChannel = rhs.getRank() == 1 && lhs.getRank() >= 1 &&
+                    rhs.getDimSize(0) == lhs.getDimSize(channelDim);
+  if (rhs != lhs && !perChannel)
+    return emitOpError("rhs must have lhs's shape or be one value per channel");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult ActivationOp::verify() {
+  StringRef k = getKind();
+  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh")
+    return emitOpError("kind must be relu, clip, sigmoid or tanh, not '")
+           << k << "'";
+  if (getOutput().getType() != getInput().getType())
+    return emitOpError("output must have the input's type");
+  if (k == "clip" && (!getMin() || !getMax()))
+    return emitOpError("clip needs min and max");
+  if ((k == "sigmoid" || k == "tanh") &&
+      (!getTableEntries() || *getTableEntries() < 2))
+    return emitOpError("a table-driven activation needs table_entries >= 2");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult PoolOp::verify() {
+  if (getKind() != "max" && getKind() != "avg")
+    return emitOpError("kind must be max or avg, not '") << getKind() << "'";
+  if (failed(verifyRank(*this, getInput(), 4, "input")))
+    return failure();
+  if (getKernel().size() != 2 || getStrides().size() != 2 ||
+      getPads().size() != 4)
+    return emitOpError("needs a 2-D kernel, 2 strides and 4 pads");
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> out = getOutput().getType().getShape();
+  if (out.size() != 4 || out[0] != in[0] || out[1] != in[1])
+    return emitOpError("output must be [N, C, OH, OW]");
+  for (int d = 0; d < 2; ++d) {
+    int64_t expect = (in[2 + d] + getPads()[d] + getPads()[2 + d] -
+                      getKernel()[d]) / getStrides()[d] + 1;
+    if (out[2 + d] != expect)
+      return emitOpError("output spatial dim ")
+             << d << " is " << out[2 + d] << ", expected " << expect;
+  }
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (getOutput().getType() != getInput().getType())
+    return emitOpError("output must have the input's type");
+  if (getInput().getType().getRank() < 1)
+    return emitOpError("input must have an axis");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto out = getOutput().getType();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= out.getRank())
+    return emitOpError("axis ") << axis << " is out of range";
+  int64_t sum = 0;
+  for (Value v : getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != out.getRank())
+      return emitOpError("inputs must have the output's rank");
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (d != axis && t.getDimSize(d) != out.getDimSize(d))
+        return emitOpError("inputs differ from the output in dim ") << d;
+    sum += t.getDimSize(axis);
+  }
+  if (sum != out.getDimSize(axis))
+    return emitOpError("inputs sum to ")
+           << sum << " along the axis, the output has " << out.getDimSize(axis);
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getNumElements() !=
+      getOutput().getType().getNumElements())
+    return emitOpError("input and output element counts differ");
+  return success();
+}

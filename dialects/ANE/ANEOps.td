@@ -1,0 +1,145 @@
+//===- ANEOps.td - The neural engine's layers --------------*- tablegen -*-===//
+//
+// Engine-level ops of the modeled neural engine (targets/ane): what one
+// command-stream layer does. Every tensor is fp16 except at `ane.convert`,
+// the cast at a unit boundary. Compute layers carry their tile loop after
+// coreai-ane-tile: `tile_rows` output rows and `tile_channels` output
+// channels per tile, and `stream_weights` when the layer's weights do not
+// stay in SRAM for the whole loop.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ANE_OPS
+#define ANE_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def ANE_Dialect : Dialect {
+  let name = "ane";
+  let cppNamespace = "::coreai::ane";
+  let summary = "Layers of the modeled neural engine, in fp16, with tiles";
+  let description = [{
+    The neural-engine unit of coreai-build lowers the graph ops it places on
+    the engine to these ops (coreai-ane-legalize), chooses each layer's tile
+    loop so its working set fits the engine's SRAM (coreai-ane-tile), and
+    serializes the result as a command stream (schemas/ane_stream.fbs).
+  }];
+}
+
+class ANE_Op<string mnemonic, list<Trait> traits = []>
+    : Op<ANE_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def ANE_F16Tensor : RankedTensorOf<[F16]>;
+
+/// The tile loop of a compute layer (set by coreai-ane-tile).
+class ANE_TiledOp<string mnemonic, list<Trait> traits = []>
+    : ANE_Op<mnemonic, traits> {
+  dag tileArgs = (ins OptionalAttr<I64Attr>:$tile_rows,
+                      OptionalAttr<I64Attr>:$tile_channels,
+                      UnitAttr:$stream_weights);
+}
+
+def ANE_ConvertOp : ANE_Op<"convert"> {
+  let summary = "fp32 <-> fp16 at a unit boundary (round to nearest even)";
+  let arguments = (ins RankedTensorOf<[F16, F32]>:$input);
+  let results = (outs RankedTensorOf<[F16, F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_ConvOp : ANE_TiledOp<"conv"> {
+  let summary = "2-D convolution, NCHW, grouped or depthwise";
+  let description = [{
+    Weights are [F, C / groups, KH, KW] constants; bias is [F]. `pads` is
+    top, left, bottom, right.
+  }];
+  let arguments = !con((ins ANE_F16Tensor:$input, ANE_F16Tensor:$weight,
+                            Optional<ANE_F16Tensor>:$bias,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$pads,
+                            DenseI64ArrayAttr:$dilations,
+                            I64Attr:$groups), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def ANE_MatMulOp : ANE_TiledOp<"matmul"> {
+  let summary = "[M, K] x [K, N] + bias[N]: a 1x1 convolution on the engine";
+  let arguments = !con((ins ANE_F16Tensor:$input, ANE_F16Tensor:$weight,
+                            Optional<ANE_F16Tensor>:$bias), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def ANE_ElementwiseOp : ANE_TiledOp<"elementwise"> {
+  let summary = "add, sub or mul; rhs has lhs's shape or one value per channel";
+  let description = [{
+    A per-channel `rhs` is [C] where C is dim 1 of a rank-4 lhs
+    ([N, C, H, W]) and the last dim otherwise; every result is rounded to
+    fp16.
+  }];
+  let arguments = !con((ins ANE_F16Tensor:$lhs, ANE_F16Tensor:$rhs,
+                            StrAttr:$kind), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = [{
+    $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def ANE_ActivationOp : ANE_TiledOp<"activation"> {
+  let summary = "relu, clip (exact) or sigmoid, tanh (lookup table)";
+  let arguments = !con((ins ANE_F16Tensor:$input, StrAttr:$kind,
+                            OptionalAttr<F32Attr>:$min,
+                            OptionalAttr<F32Attr>:$max,
+                            OptionalAttr<I64Attr>:$table_entries), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_PoolOp : ANE_TiledOp<"pool"> {
+  let summary = "max or average pooling, NCHW";
+  let arguments = !con((ins ANE_F16Tensor:$input, StrAttr:$kind,
+                            DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$pads,
+                            UnitAttr:$count_include_pad), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_SoftmaxOp : ANE_TiledOp<"softmax"> {
+  let summary = "softmax over the last axis";
+  let arguments = !con((ins ANE_F16Tensor:$input), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_ConcatOp : ANE_Op<"concat"> {
+  let summary = "concatenation: DMA copies of each input into one tensor";
+  let arguments = (ins Variadic<ANE_F16Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def ANE_ReshapeOp : ANE_Op<"reshape"> {
+  let summary = "a new shape for the same fp16 elements (no data movement)";
+  let arguments = (ins ANE_F16Tensor:$input);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+#endif // ANE_OPS

@@ -1,0 +1,463 @@
+//===- AneExecutor.cpp - Runs neural-engine command streams in a simulator ===//
+//
+// Loading verifies the stream (FlatBuffers verifier, then every buffer
+// reference, size and layer shape), so a malformed bundle is an error, never
+// an out-of-bounds access. Each layer is computed whole: tiles split output
+// rows and channels only, never a reduction, so every output is the same
+// fp16 value whichever tile computes it; the tile loop and its DMA
+// transfers are what the cycle model times.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Runtime/ANE/AneExecutor.h"
+
+#include "coreai/schemas/ane_stream_generated.h"
+#include "lib/Runtime/ANE/CycleModel.h"
+#include "lib/Runtime/ANE/Fp16.h"
+#include "lib/Runtime/ANE/Kernels.h"
+#include "lib/Runtime/AssetError.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace coreai::runtime {
+namespace {
+
+namespace fb = coreai::anefb;
+using ane::EngineDescription;
+
+int64_t elements(const flatbuffers::Vector<int64_t> *dims) {
+  int64_t n = 1;
+  if (dims)
+    for (int64_t d : *dims) {
+      if (d < 0 || (d > 0 && n > (int64_t(1) << 40) / d))
+        return -1;
+      n *= d;
+    }
+  return n;
+}
+
+std::vector<int64_t> dimsOf(const flatbuffers::Vector<int64_t> *v) {
+  return v ? std::vector<int64_t>(v->begin(), v->end())
+           : std::vector<int64_t>();
+}
+
+/// One verified program: its layers resolved to the arguments they read.
+struct CheckedProgram {
+  const fb::Program *program = nullptr;
+  std::vector<int64_t> cycles; // per layer, from the cycle model
+  int64_t totalCycles = 0;
+};
+
+class AneLoaded final : public LoadedExecutable {
+public:
+  AneLoaded(const uint8_t *bytes, uint64_t size, std::string label)
+      : label_(std::move(label)) {
+    flatbuffers::Verifier verifier(bytes, size);
+    if (size < 8 || !fb::StreamBufferHasIdentifier(bytes) ||
+        !fb::VerifyStreamBuffer(verifier))
+      fail("not a valid neural-engine command stream");
+    stream_ = fb::GetStream(bytes);
+    const fb::Engine *e = stream_->engine();
+    if (!e || !e->name() || e->cores() <= 0 ||
+        e->macs_per_core_per_cycle() <= 0 || e->clock_mhz() <= 0 ||
+        e->dma_bytes_per_cycle() <= 0 || e->row_alignment_bytes() <= 0 ||
+        e->sram_bytes() <= 0)
+      fail("the stream's engine description is incomplete");
+    engine_.name = e->name()->str();
+    engine_.cores = e->cores();
+    engine_.macsPerCorePerCycle = e->macs_per_core_per_cycle();
+    engine_.clockMHz = e->clock_mhz();
+    engine_.sramBytes = e->sram_bytes();
+    engine_.dmaBytesPerCycle = e->dma_bytes_per_cycle();
+    engine_.rowAlignmentBytes = e->row_alignment_bytes();
+    engine_.layerOverheadCycles = e->layer_overhead_cycles();
+    engine_.fp32Accumulator = e->fp32_accumulator();
+    if (stream_->programs())
+      for (const fb::Program *p : *stream_->programs())
+        check(p);
+  }
+
+  std::unique_ptr<Kernel> prepare(const bundle::FunctionInfo &function,
+                                  std::vector<const void *>) override {
+    throw AssetError(AssetError::Code::Unsupported,
+                     label_ + ": function '" + function.name +
+                         "': a command stream runs schedule steps only");
+  }
+
+  SimulatedStep
+  simulatedEntryPoint(const std::string &symbol,
+                      const std::vector<uint64_t> &argBytes) override {
+    auto it = programs_.find(symbol);
+    if (it == programs_.end())
+      throw AssetError(AssetError::Code::Corrupt,
+                       label_ + ": no program '" + symbol + "'");
+    const CheckedProgram &cp = it->second;
+    const fb::Program *p = cp.program;
+    if (argBytes.size() != p->num_arguments())
+      throw AssetError(AssetError::Code::Corrupt,
+                       label_ + ": program '" + symbol + "' takes " +
+                           std::to_string(p->num_arguments()) +
+                           " buffers, the step gives " +
+                           std::to_string(argBytes.size()));
+    for (const fb::Buffer *b : *p->buffers())
+      if (b->kind() == fb::BufferKind::Argument &&
+          b->bytes() > argBytes[b->index()])
+        throw AssetError(AssetError::Code::Corrupt,
+                         label_ + ": program '" + symbol + "' needs " +
+                             std::to_string(b->bytes()) +
+                             " bytes in argument " +
+                             std::to_string(b->index()) + ", the slot has " +
+                             std::to_string(argBytes[b->index()]));
+    // The program's DRAM arena, one per step (steps of one schedule run
+    // one at a time under the schedule's lock).
+    auto arena = std::shared_ptr<uint8_t>(
+        static_cast<uint8_t *>(std::aligned_alloc(
+            64, (std::max<uint64_t>(p->arena_bytes(), 1) + 63) / 64 * 64)),
+        std::free);
+    if (!arena)
+      throw AssetError(AssetError::Code::Internal,
+                       label_ + ": out of memory for the engine's arena");
+    return [this, &cp, arena](void *const *args,
+                              std::vector<SimulatedLayer> *layers) {
+      return run(cp, args, arena.get(), layers);
+    };
+  }
+
+private:
+  [[noreturn]] void fail(const std::string &what) const {
+    throw AssetError(AssetError::Code::Corrupt, label_ + ": " + what);
+  }
+
+  /// Verifies every reference of program `p` and times its layers.
+  void check(const fb::Program *p) {
+    if (!p->name() || !p->buffers() || !p->layers())
+      fail("a program lacks its name, buffers or layers");
+    std::string name = p->name()->str();
+    std::string where = "program '" + name + "'";
+    if (programs_.count(name))
+      fail(where + " appears twice");
+    const auto *buffers = p->buffers();
+    size_t numConstants =
+        stream_->constants() ? stream_->constants()->size() : 0;
+    for (const fb::Buffer *b : *buffers) {
+      switch (b->kind()) {
+      case fb::BufferKind::Argument:
+        if (b->index() >= p->num_arguments())
+          fail(where + " refers to argument " + std::to_string(b->index()) +
+               " of " + std::to_string(p->num_arguments()));
+        break;
+      case fb::BufferKind::Internal:
+        if (b->offset() > p->arena_bytes() ||
+            b->bytes() > p->arena_bytes() - b->offset())
+          fail(where + " has a buffer past its arena");
+        break;
+      case fb::BufferKind::Constant: {
+        if (b->index() >= numConstants)
+          fail(where + " refers to constant " + std::to_string(b->index()) +
+               " of " + std::to_string(numConstants));
+        const auto *data = stream_->constants()->Get(b->index())->data();
+        if (!data || data->size() < b->bytes())
+          fail(where + " reads past constant " + std::to_string(b->index()));
+        break;
+      }
+      default:
+        fail(where + " has a buffer of unknown kind");
+      }
+    }
+    CheckedProgram cp;
+    cp.program = p;
+    for (size_t i = 0; i < p->layers()->size(); ++i) {
+      const fb::Layer *l = p->layers()->Get(i);
+      std::string what = where + " layer " + std::to_string(i);
+      checkLayer(l, buffers, what);
+      int64_t dma = 0;
+      if (l->dmas())
+        for (const fb::Dma *d : *l->dmas()) {
+          if (d->buffer() >= buffers->size())
+            fail(what + " moves an unknown buffer");
+          dma += d->bytes() * d->count();
+        }
+      ane::LayerWork work{l->work_outputs(),
+                          std::max<int64_t>(l->work_reduction(), 1), dma};
+      if (work.outputs < 0 || dma < 0)
+        fail(what + " has negative work");
+      int64_t c = ane::layerCycles(engine_, work).total;
+      cp.cycles.push_back(c);
+      cp.totalCycles += c;
+    }
+    programs_[name] = std::move(cp);
+  }
+
+  /// The shapes a layer reads and writes fit its op and its buffers.
+  void checkLayer(const fb::Layer *l,
+                  const flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>> *buffers,
+                  const std::string &what) {
+    if (!l->op() || !l->inputs() || !l->outputs() || !l->input_shapes() ||
+        !l->output_shape() || l->outputs()->size() != 1 ||
+        l->inputs()->size() != l->input_shapes()->size())
+      fail(what + " is incomplete");
+    std::string op = l->op()->str(), kind = l->kind() ? l->kind()->str() : "";
+    std::vector<std::vector<int64_t>> in;
+    for (const fb::Shape *s : *l->input_shapes())
+      in.push_back(dimsOf(s ? s->dims() : nullptr));
+    std::vector<int64_t> out = dimsOf(l->output_shape());
+    auto bytesOf = [&](const std::vector<int64_t> &d, int64_t elem) {
+      int64_t n = 1;
+      for (int64_t x : d) {
+        if (x < 0 || (x > 0 && n > (int64_t(1) << 40) / x))
+          fail(what + " has an invalid shape");
+        n *= x;
+      }
+      return n * elem;
+    };
+    int64_t inElem = 2, outElem = 2;
+    if (op == "convert") {
+      if (kind != "f32-to-f16" && kind != "f16-to-f32")
+        fail(what + ": unknown conversion '" + kind + "'");
+      (kind == "f32-to-f16" ? inElem : outElem) = 4;
+    }
+    for (size_t i = 0; i < in.size(); ++i) {
+      uint32_t b = l->inputs()->Get(i);
+      if (b >= buffers->size() ||
+          (uint64_t)bytesOf(in[i], inElem) > buffers->Get(b)->bytes())
+        fail(what + " reads past buffer " + std::to_string(b));
+    }
+    uint32_t ob = l->outputs()->Get(0);
+    if (ob >= buffers->size() ||
+        (uint64_t)bytesOf(out, outElem) > buffers->Get(ob)->bytes())
+      fail(what + " writes past its output buffer");
+    if (buffers->Get(ob)->kind() == fb::BufferKind::Constant)
+      fail(what + " writes a constant");
+    auto need = [&](bool ok, const std::string &why) {
+      if (!ok)
+        fail(what + " (" + op + "): " + why);
+    };
+    auto count = [&](const std::vector<int64_t> &d) { return bytesOf(d, 1); };
+    auto vec = [&](const flatbuffers::Vector<int64_t> *v, size_t n) {
+      return v && v->size() == n;
+    };
+    if (op == "convert" || op == "activation" || op == "softmax") {
+      need(in.size() == 1 && in[0] == out, "output shape differs from input");
+      if (op == "activation")
+        need(kind == "relu" || kind == "clip" || kind == "sigmoid" ||
+                 kind == "tanh",
+             "unknown activation '" + kind + "'");
+      if (op == "softmax")
+        need(!out.empty(), "needs an axis");
+    } else if (op == "conv") {
+      need((in.size() == 2 || in.size() == 3) && in[0].size() == 4 &&
+               in[1].size() == 4 && out.size() == 4 &&
+               vec(l->strides(), 2) && vec(l->pads(), 4) &&
+               vec(l->dilations(), 2) && l->groups() >= 1,
+           "needs input, weight, strides, pads and dilations");
+      ane::ConvParams p = convParams(l, in[0], in[1]);
+      need(p.c % p.groups == 0 && p.f % p.groups == 0 &&
+               in[1][1] == p.c / p.groups && out[0] == p.n && out[1] == p.f &&
+               p.stride[0] > 0 && p.stride[1] > 0 && p.dilation[0] > 0 &&
+               p.dilation[1] > 0 && out[2] == p.outH() && out[3] == p.outW() &&
+               p.outH() > 0 && p.outW() > 0,
+           "shapes disagree");
+      if (in.size() == 3)
+        need(count(in[2]) == p.f, "bias must have one value per filter");
+    } else if (op == "matmul") {
+      need((in.size() == 2 || in.size() == 3) && in[0].size() == 2 &&
+               in[1].size() == 2 && in[0][1] == in[1][0] &&
+               out == std::vector<int64_t>{in[0][0], in[1][1]},
+           "shapes disagree");
+      if (in.size() == 3)
+        need(count(in[2]) == in[1][1], "bias must have one value per column");
+    } else if (op == "elementwise") {
+      need(kind == "add" || kind == "sub" || kind == "mul",
+           "unknown kind '" + kind + "'");
+      need(in.size() == 2 && in[0] == out && !out.empty() &&
+               (in[1] == out ||
+                (in[1].size() == 1 &&
+                 in[1][0] == out[out.size() == 4 ? 1 : out.size() - 1])),
+           "rhs is neither elementwise nor per channel");
+    } else if (op == "pool") {
+      need((kind == "max" || kind == "avg") && in.size() == 1 &&
+               in[0].size() == 4 && out.size() == 4 && vec(l->kernel(), 2) &&
+               vec(l->strides(), 2) && vec(l->pads(), 4),
+           "needs a 4-D input, kernel, strides and pads");
+      ane::ConvParams p = poolParams(l, in[0]);
+      need(p.kh > 0 && p.kw > 0 && p.stride[0] > 0 && p.stride[1] > 0 &&
+               out[0] == p.n && out[1] == p.c && out[2] == p.outH() &&
+               out[3] == p.outW() && p.outH() > 0 && p.outW() > 0,
+           "shapes disagree");
+    } else if (op == "concat") {
+      int64_t axis = l->axis(), sum = 0;
+      need(!in.empty() && axis >= 0 && axis < (int64_t)out.size(),
+           "axis out of range");
+      for (const auto &s : in) {
+        need(s.size() == out.size(), "inputs differ in rank");
+        for (size_t d = 0; d < s.size(); ++d)
+          need((int64_t)d == axis || s[d] == out[d], "inputs differ in shape");
+        sum += s[axis];
+      }
+      need(sum == out[axis], "inputs do not sum to the output");
+    } else {
+      fail(what + " has unknown op '" + op + "'");
+    }
+  }
+
+  static ane::ConvParams convParams(const fb::Layer *l,
+                                    const std::vector<int64_t> &in,
+                                    const std::vector<int64_t> &w) {
+    ane::ConvParams p;
+    p.n = in[0], p.c = in[1], p.h = in[2], p.w = in[3];
+    p.f = w[0], p.kh = w[2], p.kw = w[3];
+    p.groups = l->groups();
+    p.stride = {l->strides()->Get(0), l->strides()->Get(1)};
+    p.dilation = {l->dilations()->Get(0), l->dilations()->Get(1)};
+    for (int i = 0; i < 4; ++i)
+      p.pads[i] = l->pads()->Get(i);
+    return p;
+  }
+
+  static ane::ConvParams poolParams(const fb::Layer *l,
+                                    const std::vector<int64_t> &in) {
+    ane::ConvParams p;
+    p.n = in[0], p.c = in[1], p.h = in[2], p.w = in[3];
+    p.f = p.c, p.groups = p.c;
+    p.kh = l->kernel()->Get(0), p.kw = l->kernel()->Get(1);
+    p.stride = {l->strides()->Get(0), l->strides()->Get(1)};
+    for (int i = 0; i < 4; ++i)
+      p.pads[i] = l->pads()->Get(i);
+    return p;
+  }
+
+  double run(const CheckedProgram &cp, void *const *args, uint8_t *arena,
+             std::vector<SimulatedLayer> *layers) const {
+    const fb::Program *p = cp.program;
+    auto ptr = [&](uint32_t buffer) -> uint8_t * {
+      const fb::Buffer *b = p->buffers()->Get(buffer);
+      switch (b->kind()) {
+      case fb::BufferKind::Argument:
+        return static_cast<uint8_t *>(args[b->index()]);
+      case fb::BufferKind::Internal:
+        return arena + b->offset();
+      default:
+        return const_cast<uint8_t *>(
+            stream_->constants()->Get(b->index())->data()->data());
+      }
+    };
+    auto half = [&](const fb::Layer *l, size_t i) {
+      return reinterpret_cast<const uint16_t *>(ptr(l->inputs()->Get(i)));
+    };
+    const bool acc32 = engine_.fp32Accumulator;
+    for (size_t i = 0; i < p->layers()->size(); ++i) {
+      const fb::Layer *l = p->layers()->Get(i);
+      std::string op = l->op()->str(), kind = l->kind() ? l->kind()->str() : "";
+      std::vector<int64_t> out = dimsOf(l->output_shape());
+      int64_t n = elements(l->output_shape());
+      uint8_t *o = ptr(l->outputs()->Get(0));
+      auto *oh = reinterpret_cast<uint16_t *>(o);
+      auto inShape = [&](size_t k) {
+        return dimsOf(l->input_shapes()->Get(k)->dims());
+      };
+      if (op == "convert") {
+        const uint8_t *src = ptr(l->inputs()->Get(0));
+        if (kind == "f32-to-f16") {
+          for (int64_t k = 0; k < n; ++k) {
+            float f;
+            std::memcpy(&f, src + 4 * k, 4);
+            oh[k] = ane::floatToHalf(f);
+          }
+        } else {
+          for (int64_t k = 0; k < n; ++k) {
+            uint16_t h;
+            std::memcpy(&h, src + 2 * k, 2);
+            float f = halfToFloat(h);
+            std::memcpy(o + 4 * k, &f, 4);
+          }
+        }
+      } else if (op == "conv") {
+        ane::ConvParams cp2 = convParams(l, inShape(0), inShape(1));
+        ane::conv2d(cp2, half(l, 0), half(l, 1),
+                    l->inputs()->size() == 3 ? half(l, 2) : nullptr, oh, acc32);
+      } else if (op == "matmul") {
+        std::vector<int64_t> a = inShape(0), w = inShape(1);
+        ane::matmul(a[0], a[1], w[1], half(l, 0), half(l, 1),
+                    l->inputs()->size() == 3 ? half(l, 2) : nullptr, oh, acc32);
+      } else if (op == "elementwise") {
+        ane::Binary b = kind == "add"   ? ane::Binary::Add
+                        : kind == "sub" ? ane::Binary::Sub
+                                        : ane::Binary::Mul;
+        bool perChannel = inShape(1) != out;
+        int64_t cdim = out.size() == 4 ? 1 : out.size() - 1;
+        int64_t c = out[cdim], hw = 1;
+        for (size_t d = cdim + 1; d < out.size(); ++d)
+          hw *= out[d];
+        ane::binary(b, n / std::max<int64_t>(c * hw, 1), c, hw, half(l, 0),
+                    half(l, 1), perChannel, oh);
+      } else if (op == "activation") {
+        ane::Unary u = kind == "relu"      ? ane::Unary::Relu
+                       : kind == "clip"    ? ane::Unary::Clip
+                       : kind == "sigmoid" ? ane::Unary::Sigmoid
+                                           : ane::Unary::Tanh;
+        ane::unary(u, n, half(l, 0), oh, l->min(), l->max(),
+                   l->table_entries());
+      } else if (op == "pool") {
+        ane::pool(kind == "max" ? ane::Pool::Max : ane::Pool::Avg,
+                  poolParams(l, inShape(0)), half(l, 0), oh,
+                  l->count_include_pad());
+      } else if (op == "softmax") {
+        int64_t cols = out.back();
+        ane::softmax(n / std::max<int64_t>(cols, 1), cols, half(l, 0), oh);
+      } else if (op == "concat") {
+        // Each input's rows of the axis, copied into place (the engine's DMA).
+        int64_t axis = l->axis(), outer = 1, inner = 1;
+        for (int64_t d = 0; d < axis; ++d)
+          outer *= out[d];
+        for (size_t d = axis + 1; d < out.size(); ++d)
+          inner *= out[d];
+        int64_t offset = 0;
+        for (size_t k = 0; k < l->inputs()->size(); ++k) {
+          int64_t rows = inShape(k)[axis];
+          const uint16_t *src = half(l, k);
+          for (int64_t a = 0; a < outer; ++a)
+            std::memcpy(oh + (a * out[axis] + offset) * inner,
+                        src + a * rows * inner, rows * inner * 2);
+          offset += rows;
+        }
+      }
+      if (layers)
+        layers->push_back({op, l->source() ? l->source()->str() : "",
+                           ane::cyclesToMillis(engine_, cp.cycles[i]) * 1000});
+    }
+    return ane::cyclesToMillis(engine_, cp.totalCycles) * 1000;
+  }
+
+  std::string label_;
+  const fb::Stream *stream_ = nullptr;
+  EngineDescription engine_;
+  std::map<std::string, CheckedProgram> programs_;
+};
+
+class AneExecutor final : public Executor {
+public:
+  ComputeUnit unit() const override { return ComputeUnit::NeuralEngine; }
+  std::string name() const override { return "ane (simulator)"; }
+  std::string whyNot(const bundle::ExecutableInfo &exe) const override {
+    if (exe.format != "ane-command-stream")
+      return "format '" + exe.format + "' is not a neural-engine command stream";
+    return "";
+  }
+  std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,
+                                         const uint8_t *bytes, uint64_t size,
+                                         const std::string &label) override {
+    return std::make_shared<AneLoaded>(bytes, size, label);
+  }
+};
+
+} // namespace
+
+std::shared_ptr<Executor> createAneExecutor() {
+  return std::make_shared<AneExecutor>();
+}
+
+void registerAneExecutor() { registerExecutor(createAneExecutor()); }
+
+} // namespace coreai::runtime
