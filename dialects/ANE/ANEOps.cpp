@@ -191,3 +191,14 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("input and output element counts differ");
   return success();
 }
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getOutput().getType())
+    return getInput();
+  // A reshape of a reshape is one reshape of the first input.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}

@@ -140,6 +140,7 @@ def ANE_ReshapeOp : ANE_Op<"reshape"> {
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 #endif // ANE_OPS

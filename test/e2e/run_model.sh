@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end check of one model folder (model.onnx + test_data_set_*/):
-# compile with coreai-build, run every data set with coreai-run on UNIT (cpu
-# or gpu), compare each output with its reference (fp32 tolerances). On the
-# GPU it also checks the run's trace: every convolution and matrix product
-# ran on the GPU.
+# compile with coreai-build, run every data set with coreai-run on UNIT (cpu,
+# gpu or ane), compare each output with its reference (fp32 tolerances; fp16
+# ones on the neural engine, as ../shared/models/README.md gives). It also
+# checks the run's trace: on the GPU every convolution and matrix product
+# ran there; on the neural engine (COREAI_ANE_ARCH, default ane-16c-4mb)
+# every layer the engine description lists ran there.
 #   run_model.sh MODEL_DIR "NAME=SHAPE[ NAME=SHAPE...]" WORK_DIR [UNIT]
 # Exits 77 (ctest: skipped) when MODEL_DIR does not exist.
 set -euo pipefail
 model_dir=$1 shapes=$2 work=$3 unit=${4:-cpu}
+arch=${COREAI_ANE_ARCH:-ane-16c-4mb}
+desc=$arch
+[[ $arch == *.json ]] || desc="$(cd "$(dirname "$0")/../.." && pwd)/targets/ane/$arch.json"
 bin=${COREAI_BIN:?COREAI_BIN must point at the folder with coreai-build}
 
 if [ ! -d "$model_dir" ]; then
@@ -17,6 +22,11 @@ fi
 mkdir -p "$work"
 args=()
 for s in $shapes; do args+=(--shape "$s"); done
+tol=(--atol 1e-4 --rtol 1e-3)
+if [ "$unit" = ane ]; then
+  args+=(--ane-arch "$arch")
+  tol=(--atol 1e-2 --rtol 1e-2)
+fi
 "$bin/coreai-build" compile "$model_dir/model.onnx" -o "$work/model.aimodel" \
   --target "$unit" "${args[@]}"
 
@@ -40,26 +50,39 @@ for data in "$model_dir"/test_data_set_*; do
   found=1
   trace="$work/$(basename "$data").trace.json"
   run=("$bin/coreai-run" "$work/model.aimodel" --compute "$unit"
-       --output-dir "$work/$(basename "$data")" --atol 1e-4 --rtol 1e-3
-       --trace "$trace")
+       --output-dir "$work/$(basename "$data")" "${tol[@]}"
+       --trace "$trace" --benchmark 1)
   for f in "$data"/input_*.pb; do run+=(--input "$f"); done
   for f in "$data"/output_*.pb; do run+=(--expect "$f"); done
   echo "+ ${run[*]}"
   "${run[@]}"
   if [ "$unit" != cpu ]; then
-    python3 - "$trace" "$unit" <<'PY'
+    python3 - "$trace" "$unit" "$desc" <<'PY'
 import json, sys
 events = json.load(open(sys.argv[1]))["traceEvents"]
-heavy = [e for e in events if e["name"] in ("Conv", "MatMul", "Gemm")]
-elsewhere = [e for e in heavy if e["args"]["unit"] != sys.argv[2]]
+unit = sys.argv[2]
+if unit == "ane":
+    # The graph ops behind each layer kind of the engine description.
+    layers = {"conv": ["Conv"], "matmul": ["Gemm"], "relu": ["Relu"],
+              "clip": ["Clip"], "max_pool": ["MaxPool"],
+              "avg_pool": ["AveragePool"],
+              "global_avg_pool": ["GlobalAveragePool"],
+              "softmax": ["Softmax"], "sigmoid": ["Sigmoid"],
+              "concat": ["Concat"]}
+    desc = json.load(open(sys.argv[3]))
+    names = {n for op in desc["ops"] for n in layers.get(op, [])}
+else:
+    names = {"Conv", "MatMul", "Gemm"}
+heavy = [e for e in events if e["name"] in names]
+elsewhere = [e for e in heavy if e["args"]["unit"] != unit]
 units = {}
 for e in events:
     units[e["args"]["unit"]] = units.get(e["args"]["unit"], 0) + 1
-print("trace: %d dispatches (%s); %d Conv/MatMul/Gemm, %d not on %s" % (
+print("trace: %d dispatches (%s); %d of %s, %d not on %s" % (
     len(events), ", ".join("%s %d" % kv for kv in sorted(units.items())),
-    len(heavy), len(elsewhere), sys.argv[2]))
+    len(heavy), "/".join(sorted(names)), len(elsewhere), unit))
 if not heavy or elsewhere:
-    sys.exit("convolutions and matrix products must all run on %s" % sys.argv[2])
+    sys.exit("%s must all run on %s" % (", ".join(sorted(names)), unit))
 PY
   fi
 done

@@ -30,6 +30,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%onnx-tensor-encode",
      "protoc --encode=onnx.TensorProto -I%s onnx/onnx.proto" % onnx_proto_include))
+# The repository's schemas, for decoding bundle parts with flatc.
+config.substitutions.append(("%schemas", os.path.join(config.coreai_src_dir, "schemas")))
 shared_dir = os.path.join(config.coreai_src_dir, "..", "shared")
 config.substitutions.append(("%shared", shared_dir))
 # Whole-model tests use ../shared/models when it is there (REQUIRES: shared-models).

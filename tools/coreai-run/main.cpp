@@ -203,9 +203,10 @@ int dumpExecutables(const ModelAsset &asset, const std::string &dir) {
   for (size_t i = 0; i < file.executables().size(); ++i) {
     const bundle::ExecutableInfo &exe = file.executables()[i];
     const bundle::SegmentInfo &seg = file.segments()[exe.segment];
-    std::string ext = exe.format == "spirv"               ? "spv"
-                      : exe.format == "elf-shared-object" ? "so"
-                                                          : "bin";
+    std::string ext = exe.format == "spirv"                ? "spv"
+                      : exe.format == "elf-shared-object"  ? "so"
+                      : exe.format == "ane-command-stream" ? "anecs"
+                                                           : "bin";
     std::string path = (std::filesystem::path(dir) /
                         ("executable_" + std::to_string(i) + "." + ext))
                            .string();
@@ -339,8 +340,9 @@ int runBundle(const Options &opts) {
     }
     j["placement"] = fn.placement();
     // The neural engine is simulated: its latency is the cycle model's.
+    // Rounded to the nanosecond, below any clock's cycle.
     if (double ms = fn.simulatedEngineMillis(); ms >= 0)
-      j["ane_estimated_ms"] = ms;
+      j["ane_estimated_ms"] = std::round(ms * 1e6) / 1e6;
     std::cout << j.dump() << std::endl;
   }
   return 0;

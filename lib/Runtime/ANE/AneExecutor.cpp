@@ -425,9 +425,9 @@ private:
       }
       if (layers)
         layers->push_back({op, l->source() ? l->source()->str() : "",
-                           ane::cyclesToMillis(engine_, cp.cycles[i]) * 1000});
+                           ane::cyclesToMicros(engine_, cp.cycles[i])});
     }
-    return ane::cyclesToMillis(engine_, cp.totalCycles) * 1000;
+    return ane::cyclesToMicros(engine_, cp.totalCycles);
   }
 
   std::string label_;

@@ -50,6 +50,10 @@ inline double cyclesToMillis(const EngineDescription &e, int64_t cycles) {
   return double(cycles) / (e.clockMHz * 1000.0);
 }
 
+inline double cyclesToMicros(const EngineDescription &e, int64_t cycles) {
+  return double(cycles) / e.clockMHz;
+}
+
 /// Bytes of an fp16 tensor in the engine's layout: the innermost dim's rows
 /// padded to the row alignment.
 inline int64_t paddedBytes(const EngineDescription &e,

@@ -106,17 +106,21 @@ private:
     OpBuilder::InsertionGuard guard(b_);
     Value h;
     if (DenseElementsAttr c = constantOf(v)) {
-      b_.setInsertionPointToStart(&func_.getBody().front());
+      setInsertionPointToPrologue();
       h = arith::ConstantOp::create(
           b_, loc, halfConstant(b_.getContext(), type.getShape(), valuesOf(c)));
+      prologueEnd_ = h.getDefiningOp();
     } else if (type.getElementType().isF16()) {
       h = v;
     } else {
-      if (auto arg = dyn_cast<BlockArgument>(v))
-        b_.setInsertionPointToStart(arg.getOwner());
+      bool arg = isa<BlockArgument>(v);
+      if (arg)
+        setInsertionPointToPrologue();
       else
         b_.setInsertionPointAfterValue(v);
       h = ane::ConvertOp::create(b_, loc, halfType(type), v);
+      if (arg)
+        prologueEnd_ = h.getDefiningOp();
     }
     half_.map(v, h);
     return h;
@@ -129,12 +133,22 @@ private:
     return ane::ReshapeOp::create(b_, loc, type, h);
   }
 
+  /// Constants and argument conversions go first, in the order of use.
+  void setInsertionPointToPrologue() {
+    if (prologueEnd_)
+      b_.setInsertionPointAfter(prologueEnd_);
+    else
+      b_.setInsertionPointToStart(&func_.getBody().front());
+  }
+
   Value constant(ArrayRef<int64_t> shape, ArrayRef<double> values,
                  Location loc) {
     OpBuilder::InsertionGuard guard(b_);
-    b_.setInsertionPointToStart(&func_.getBody().front());
-    return arith::ConstantOp::create(
+    setInsertionPointToPrologue();
+    Value c = arith::ConstantOp::create(
         b_, loc, halfConstant(b_.getContext(), shape, values));
+    prologueEnd_ = c.getDefiningOp();
+    return c;
   }
 
   FailureOr<Value> lower(Operation *op) {
@@ -144,10 +158,13 @@ private:
       return reshape(half(op->getOperand(0), loc), outType.getShape(), loc);
 
     if (auto conv = dyn_cast<aigraph::ConvOp>(op)) {
+      // One statement per operand: the prologue's order must not depend on
+      // the host compiler's order of evaluating call arguments.
+      Value input = half(conv.getInput(), loc);
+      Value weight = half(conv.getWeight(), loc);
       Value bias = conv.getBias() ? half(conv.getBias(), loc) : Value();
       auto c = ane::ConvOp::create(
-          b_, loc, outType, half(conv.getInput(), loc),
-          half(conv.getWeight(), loc), bias, conv.getStridesAttr(),
+          b_, loc, outType, input, weight, bias, conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(),
           b_.getI64IntegerAttr(conv.getGroup()), IntegerAttr(), IntegerAttr(),
           UnitAttr());
@@ -165,6 +182,8 @@ private:
         for (int64_t j = 0; j < n; ++j)
           kn[i * n + j] =
               alpha * (gemm.getTransB() ? w[j * k + i] : w[i * n + j]);
+      Value input = half(gemm.getA(), loc);
+      Value weight = constant({k, n}, kn, loc);
       Value bias;
       if (Value c = gemm.getC()) {
         std::vector<double> cv = valuesOf(constantOf(c));
@@ -174,9 +193,8 @@ private:
           col[j] = beta * cv[cv.size() == 1 ? 0 : j];
         bias = constant({n}, col, loc);
       }
-      auto mm = ane::MatMulOp::create(
-          b_, loc, outType, half(gemm.getA(), loc), constant({k, n}, kn, loc),
-          bias, IntegerAttr(), IntegerAttr(), UnitAttr());
+      auto mm = ane::MatMulOp::create(b_, loc, outType, input, weight, bias,
+                                      IntegerAttr(), IntegerAttr(), UnitAttr());
       return mm.getResult();
     }
     if (auto matmul = dyn_cast<aigraph::MatMulOp>(op)) {
@@ -187,15 +205,16 @@ private:
       for (int64_t d : lhs.drop_back())
         m *= d;
       Value a = reshape(half(matmul.getLhs(), loc), {m, k}, loc);
+      Value weight = half(matmul.getRhs(), loc);
       auto mm = ane::MatMulOp::create(
-          b_, loc, RankedTensorType::get({m, n}, b_.getF16Type()), a,
-          half(matmul.getRhs(), loc), Value(), IntegerAttr(), IntegerAttr(),
-          UnitAttr());
+          b_, loc, RankedTensorType::get({m, n}, b_.getF16Type()), a, weight,
+          Value(), IntegerAttr(), IntegerAttr(), UnitAttr());
       return reshape(mm.getResult(), outType.getShape(), loc);
     }
     if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp>(op)) {
       ElementwiseForm form;
       elementwiseForm(op, form); // checked by whyNotOnANE
+      Value big = half(form.big, loc);
       Value small;
       if (!form.perChannel) {
         small = half(form.small, loc);
@@ -209,7 +228,7 @@ private:
       }
       std::string kind = op->getName().stripDialect().str();
       auto ew = ane::ElementwiseOp::create(
-          b_, loc, outType, half(form.big, loc), small,
+          b_, loc, outType, big, small,
           b_.getStringAttr(kind), IntegerAttr(), IntegerAttr(), UnitAttr());
       return ew.getResult();
     }
@@ -290,6 +309,7 @@ private:
   const EngineDescription &engine_;
   OpBuilder b_;
   IRMapping half_;
+  Operation *prologueEnd_ = nullptr;
 };
 
 struct LegalizeToANE

@@ -46,3 +46,21 @@ func.func @isolate(%x: tensor<4xf32>) -> tensor<4xf32> {
   %2 = aigraph.relu %1 {coreai.unit = "gpu"} : tensor<4xf32>
   return %2 : tensor<4xf32>
 }
+
+// -----
+
+// A neural-engine segment keeps knowing which of its arguments are hoisted
+// constants (their values become fp16 weights of its command stream);
+// other units' segments do not carry the values.
+// CHECK-LABEL: func.func @weights
+// CHECK-LABEL: func.func @weights__s0
+// CHECK-SAME: %{{.*}}: tensor<4xf32> {bufferization.writable = false}, %{{.*}}: tensor<4xf32> {bufferization.writable = false, coreai.constant = dense<3.000000e+00> : tensor<4xf32>}
+// CHECK-SAME: coreai.unit = "ane"
+// CHECK-LABEL: func.func @weights__s1
+// CHECK-NOT: coreai.constant
+// CHECK: aigraph.mul
+func.func @weights(%x: tensor<4xf32>, %w: tensor<4xf32> {coreai.constant = dense<3.0> : tensor<4xf32>}) -> tensor<4xf32> {
+  %0 = aigraph.add %x, %w {coreai.unit = "ane"} : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  %1 = aigraph.mul %0, %w {coreai.unit = "gpu"} : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}

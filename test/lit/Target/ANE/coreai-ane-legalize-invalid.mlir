@@ -1,0 +1,66 @@
+// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-ane-legalize{arch=ane-8c-2mb}))' --verify-diagnostics
+// What engine ane-8c-2mb cannot take is an error that says why; placement
+// asks the same question, so it never sends such an op to the engine.
+
+func.func @kernel(%x: tensor<1x1x16x16xf32>) -> tensor<1x1x8x8xf32> {
+  %w = aigraph.constant dense<1.0> : tensor<1x1x9x9xf32>
+  // expected-error @+1 {{cannot run on the neural engine: kernel 9x9 exceeds 7x7}}
+  %0 = aigraph.conv %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x16x16xf32>, tensor<1x1x9x9xf32>) -> tensor<1x1x8x8xf32>
+  return %0 : tensor<1x1x8x8xf32>
+}
+
+// -----
+
+func.func @stride(%x: tensor<1x1x16x16xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: stride 4 exceeds 2}}
+  %0 = aigraph.max_pool %x {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 4, 4>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 4, 4>} : tensor<1x1x16x16xf32> -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @int64(%x: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error @+1 {{cannot run on the neural engine: int64 tensor}}
+  %0 = aigraph.add %x, %x : tensor<4xi64>, tensor<4xi64> -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+func.func @dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: dynamic shape}}
+  %0 = aigraph.relu %x : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @not_listed(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: engine ane-8c-2mb has no softmax layer}}
+  %0 = aigraph.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @activations(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: a right operand that is not a constant}}
+  %0 = aigraph.matmul %x, %w : tensor<2x8xf32>, tensor<8x8xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @broadcast(%x: tensor<2x8xf32>, %y: tensor<2x1xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: broadcast of 2x1 to 2x8 is neither elementwise nor per channel}}
+  %0 = aigraph.mul %x, %y : tensor<2x8xf32>, tensor<2x1xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @no_layer(%x: tensor<2x8xf32>) -> tensor<8x2xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: 'aigraph.transpose' has no neural-engine layer}}
+  %0 = aigraph.transpose %x {perm = array<i64: 1, 0>} : tensor<2x8xf32> -> tensor<8x2xf32>
+  return %0 : tensor<8x2xf32>
+}
