@@ -35,6 +35,19 @@ LogicalResult verifyTile(Operation *op, std::optional<int64_t> rows,
   return success();
 }
 
+LogicalResult verifyFusion(Operation *op, std::optional<StringRef> kind,
+                           std::optional<APFloat> lo,
+                           std::optional<APFloat> hi) {
+  if (!kind)
+    return success();
+  if (*kind != "relu" && *kind != "clip")
+    return op->emitOpError("fused_activation must be relu or clip, not '")
+           << *kind << "'";
+  if (*kind == "clip" && (!lo || !hi))
+    return op->emitOpError("a fused clip needs fused_min and fused_max");
+  return success();
+}
+
 LogicalResult verifyRank(Operation *op, Value v, int64_t rank,
                          StringRef what) {
   auto t = cast<RankedTensorType>(v.getType());
@@ -84,6 +97,9 @@ LogicalResult ConvOp::verify() {
   if (getBias() &&
       getBias().getType().getShape() != ArrayRef<int64_t>{w[0]})
     return emitOpError("bias must be [F]");
+  if (failed(verifyFusion(*this, getFusedActivation(), getFusedMin(),
+                          getFusedMax())))
+    return failure();
   return verifyTile(*this, getTileRows(), getTileChannels());
 }
 
@@ -99,6 +115,9 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("output must be [M, N]");
   if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{b[1]})
     return emitOpError("bias must be [N]");
+  if (failed(verifyFusion(*this, getFusedActivation(), getFusedMin(),
+                          getFusedMax())))
+    return failure();
   return verifyTile(*this, getTileRows(), getTileChannels());
 }
 
@@ -114,6 +133,9 @@ LogicalResult ElementwiseOp::verify() {
                     rhs.getDimSize(0) == lhs.getDimSize(channelDim);
   if (rhs != lhs && !perChannel)
     return emitOpError("rhs must have lhs's shape or be one value per channel");
+  if (failed(verifyFusion(*this, getFusedActivation(), getFusedMin(),
+                          getFusedMax())))
+    return failure();
   return verifyTile(*this, getTileRows(), getTileChannels());
 }
 

@@ -41,6 +41,15 @@ class ANE_TiledOp<string mnemonic, list<Trait> traits = []>
                       UnitAttr:$stream_weights);
 }
 
+/// An activation the layer applies before rounding its output (set by
+/// coreai-ane-fuse-activations): "relu", or "clip" with fused_min/fused_max.
+class ANE_FusibleOp<string mnemonic, list<Trait> traits = []>
+    : ANE_TiledOp<mnemonic, traits> {
+  dag fusionArgs = (ins OptionalAttr<StrAttr>:$fused_activation,
+                        OptionalAttr<F32Attr>:$fused_min,
+                        OptionalAttr<F32Attr>:$fused_max);
+}
+
 def ANE_ConvertOp : ANE_Op<"convert"> {
   let summary = "fp32 <-> fp16 at a unit boundary (round to nearest even)";
   let arguments = (ins RankedTensorOf<[F16, F32]>:$input);
@@ -49,7 +58,7 @@ def ANE_ConvertOp : ANE_Op<"convert"> {
   let hasVerifier = 1;
 }
 
-def ANE_ConvOp : ANE_TiledOp<"conv"> {
+def ANE_ConvOp : ANE_FusibleOp<"conv"> {
   let summary = "2-D convolution, NCHW, grouped or depthwise";
   let description = [{
     Weights are [F, C / groups, KH, KW] constants; bias is [F]. `pads` is
@@ -60,7 +69,7 @@ def ANE_ConvOp : ANE_TiledOp<"conv"> {
                             DenseI64ArrayAttr:$strides,
                             DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations,
-                            I64Attr:$groups), tileArgs);
+                            I64Attr:$groups), tileArgs, fusionArgs);
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -68,10 +77,11 @@ def ANE_ConvOp : ANE_TiledOp<"conv"> {
   let hasVerifier = 1;
 }
 
-def ANE_MatMulOp : ANE_TiledOp<"matmul"> {
+def ANE_MatMulOp : ANE_FusibleOp<"matmul"> {
   let summary = "[M, K] x [K, N] + bias[N]: a 1x1 convolution on the engine";
   let arguments = !con((ins ANE_F16Tensor:$input, ANE_F16Tensor:$weight,
-                            Optional<ANE_F16Tensor>:$bias), tileArgs);
+                            Optional<ANE_F16Tensor>:$bias), tileArgs,
+                       fusionArgs);
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -79,7 +89,7 @@ def ANE_MatMulOp : ANE_TiledOp<"matmul"> {
   let hasVerifier = 1;
 }
 
-def ANE_ElementwiseOp : ANE_TiledOp<"elementwise"> {
+def ANE_ElementwiseOp : ANE_FusibleOp<"elementwise"> {
   let summary = "add, sub or mul; rhs has lhs's shape or one value per channel";
   let description = [{
     A per-channel `rhs` is [C] where C is dim 1 of a rank-4 lhs
@@ -87,7 +97,7 @@ def ANE_ElementwiseOp : ANE_TiledOp<"elementwise"> {
     fp16.
   }];
   let arguments = !con((ins ANE_F16Tensor:$lhs, ANE_F16Tensor:$rhs,
-                            StrAttr:$kind), tileArgs);
+                            StrAttr:$kind), tileArgs, fusionArgs);
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = [{
     $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)

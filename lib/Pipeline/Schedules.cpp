@@ -100,9 +100,10 @@ FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
 
 /// Lowers one neural-engine segment on its own to tiled ane layers, in a
 /// module of its own; failure diagnostics go to `why` as for the GPU.
-FailureOr<OwningOpRef<ModuleOp>> lowerANESegment(func::FuncOp segment,
-                                                 const std::string &arch,
-                                                 std::string &why) {
+FailureOr<OwningOpRef<ModuleOp>>
+lowerANESegment(func::FuncOp segment, const std::string &arch,
+                const runtime::ane::EngineDescription &engine,
+                std::string &why) {
   MLIRContext *ctx = segment.getContext();
   OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
   module->getBody()->push_back(segment.clone());
@@ -114,7 +115,13 @@ FailureOr<OwningOpRef<ModuleOp>> lowerANESegment(func::FuncOp segment,
   });
   PassManager pm(ctx);
   anelower::buildLoweringPipeline(pm, arch);
-  if (failed(pm.run(*module))) {
+  // Serializing it once here makes a program the stream cannot hold a
+  // lowering failure (the ops fall back), not a compile error later.
+  anelower::CommandStreamWriter probe(engine);
+  if (failed(pm.run(*module)) ||
+      failed(probe.addProgram(
+          module->lookupSymbol<func::FuncOp>(segment.getSymName()),
+          segment.getSymName().str()))) {
     why = firstError.empty() ? "neural-engine lowering failed" : firstError;
     return failure();
   }
@@ -458,7 +465,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
           }
         } else {
           FailureOr<OwningOpRef<ModuleOp>> lowered =
-              lowerANESegment(segment, options.aneArch, why);
+              lowerANESegment(segment, options.aneArch, *engine, why);
           if (succeeded(lowered)) {
             aneModules.emplace_back(segment.getSymName().str(),
                                     std::move(*lowered));

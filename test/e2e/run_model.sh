@@ -73,16 +73,25 @@ if unit == "ane":
     names = {n for op in desc["ops"] for n in layers.get(op, [])}
 else:
     names = {"Conv", "MatMul", "Gemm"}
-heavy = [e for e in events if e["name"] in names]
-elsewhere = [e for e in heavy if e["args"]["unit"] != unit]
+# Every source node an event computes ("conv1 (Conv, opset 17); relu1
+# (Relu, opset 17)" for a layer with a fused activation), with its unit.
+import re
+nodes = {}
+for e in events:
+    for node, kind in re.findall(r"([^;]+?) \(([A-Za-z]+)[,)]", e["args"]["source"]):
+        nodes.setdefault((node.strip(), kind), set()).add(e["args"]["unit"])
+heavy = [k for k in nodes if k[1] in names]
+elsewhere = [k for k in heavy if nodes[k] != {unit}]
 units = {}
 for e in events:
     units[e["args"]["unit"]] = units.get(e["args"]["unit"], 0) + 1
-print("trace: %d dispatches (%s); %d of %s, %d not on %s" % (
+print("trace: %d dispatches (%s); %d nodes of %s, %d not only on %s" % (
     len(events), ", ".join("%s %d" % kv for kv in sorted(units.items())),
     len(heavy), "/".join(sorted(names)), len(elsewhere), unit))
 if not heavy or elsewhere:
-    sys.exit("%s must all run on %s" % (", ".join(sorted(names)), unit))
+    sys.exit("%s must all run on %s; not: %s" % (
+        ", ".join(sorted(names)), unit,
+        ", ".join("%s (%s)" % k for k in sorted(elsewhere)[:10])))
 PY
   fi
 done

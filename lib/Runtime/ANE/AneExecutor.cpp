@@ -234,6 +234,11 @@ private:
       if (!ok)
         fail(what + " (" + op + "): " + why);
     };
+    std::string activation = l->activation() ? l->activation()->str() : "";
+    need(activation.empty() ||
+             ((activation == "relu" || activation == "clip") &&
+              (op == "conv" || op == "matmul" || op == "elementwise")),
+         "cannot apply activation '" + activation + "'");
     auto count = [&](const std::vector<int64_t> &d) { return bytesOf(d, 1); };
     auto vec = [&](const flatbuffers::Vector<int64_t> *v, size_t n) {
       return v && v->size() == n;
@@ -271,9 +276,9 @@ private:
     } else if (op == "elementwise") {
       need(kind == "add" || kind == "sub" || kind == "mul",
            "unknown kind '" + kind + "'");
-      need(in.size() == 2 && in[0] == out && !out.empty() &&
+      need(in.size() == 2 && in[0] == out &&
                (in[1] == out ||
-                (in[1].size() == 1 &&
+                (in[1].size() == 1 && !out.empty() &&
                  in[1][0] == out[out.size() == 4 ? 1 : out.size() - 1])),
            "rhs is neither elementwise nor per channel");
     } else if (op == "pool") {
@@ -386,10 +391,14 @@ private:
                         : kind == "sub" ? ane::Binary::Sub
                                         : ane::Binary::Mul;
         bool perChannel = inShape(1) != out;
-        int64_t cdim = out.size() == 4 ? 1 : out.size() - 1;
-        int64_t c = out[cdim], hw = 1;
-        for (size_t d = cdim + 1; d < out.size(); ++d)
-          hw *= out[d];
+        // [n, c, hw] with c the channel dim (one scalar: 1 x 1 x 1).
+        int64_t c = 1, hw = 1;
+        if (!out.empty()) {
+          size_t cdim = out.size() == 4 ? 1 : out.size() - 1;
+          c = out[cdim];
+          for (size_t d = cdim + 1; d < out.size(); ++d)
+            hw *= out[d];
+        }
         ane::binary(b, n / std::max<int64_t>(c * hw, 1), c, hw, half(l, 0),
                     half(l, 1), perChannel, oh);
       } else if (op == "activation") {
@@ -423,6 +432,12 @@ private:
           offset += rows;
         }
       }
+      // A fused activation: relu and clip commute with the rounding to fp16,
+      // so applying them to the rounded output is what the engine computes.
+      if (l->activation())
+        ane::unary(l->activation()->str() == "relu" ? ane::Unary::Relu
+                                                    : ane::Unary::Clip,
+                   n, oh, oh, l->min(), l->max());
       if (layers)
         layers->push_back({op, l->source() ? l->source()->str() : "",
                            ane::cyclesToMicros(engine_, cp.cycles[i])});

@@ -169,11 +169,18 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
   for (Operation *op : layers) {
     TilePlan plan = planRecorded(op, w.engine);
     std::string opName = op->getName().stripDialect().str();
-    std::string kind;
+    std::string kind, activation;
     std::vector<int64_t> strides, pads, dilations, kernel;
     int64_t groups = 1, axis = 0, entries = 0;
     float lo = 0, hi = 0;
     bool countPad = false;
+    if (auto fused = op->getAttrOfType<StringAttr>("fused_activation")) {
+      activation = fused.str();
+      if (auto a = op->getAttrOfType<FloatAttr>("fused_min"))
+        lo = a.getValueAsDouble();
+      if (auto a = op->getAttrOfType<FloatAttr>("fused_max"))
+        hi = a.getValueAsDouble();
+    }
     if (auto c = dyn_cast<ane::ConvertOp>(op)) {
       kind = c.getOutput().getType().getElementType().isF16() ? "f32-to-f16"
                                                               : "f16-to-f32";
@@ -221,7 +228,8 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
         &shapes, &outShape, &strides, &pads, &dilations, &kernel, groups, axis,
         lo, hi, entries, countPad, isTiled(op) ? plan.rows : 0,
         isTiled(op) ? plan.channels : 0, plan.tiles, plan.streamWeights,
-        plan.sramBytes, &dmas, plan.outputs, plan.reduction));
+        plan.sramBytes, &dmas, plan.outputs, plan.reduction,
+        activation.empty() ? nullptr : activation.c_str()));
   }
   w.programs.push_back(fb::CreateProgramDirect(
       f, name.c_str(), numArgs + ret.getNumOperands(), arena, &bufferOffsets,

@@ -32,6 +32,8 @@ std::string whyNotTensor(Type type, const EngineDescription &e) {
     return "operand of type " + str(type) + " is not a ranked tensor";
   if (!t.hasStaticShape())
     return "dynamic shape";
+  if (t.getNumElements() == 0)
+    return "empty tensor";
   Type elem = t.getElementType();
   if (auto it = dyn_cast<IntegerType>(elem))
     return (it.getWidth() == 1 ? std::string("bool")
@@ -229,6 +231,8 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
   if (auto pool = dyn_cast<aigraph::AveragePoolOp>(op)) {
     if (!(why = whyNotListed(e, "avg_pool", l)).empty())
       return why;
+    if (pool.getCeilMode() && pool.getCountIncludePad())
+      return "ceil_mode average pooling that counts padding";
     return whyNotWindow(*l, pool.getKernelShape(), pool.getStrides(),
                         pool.getDilations());
   }

@@ -86,8 +86,15 @@ public:
       Value v = operand.get();
       Value h = half(v, ret.getLoc());
       auto want = cast<RankedTensorType>(v.getType());
-      if (h.getType() != want)
+      if (h.getType() != want) {
         h = ane::ConvertOp::create(b_, v.getLoc(), want, h);
+      } else if (!h.getDefiningOp() ||
+                 isa<ane::ReshapeOp, arith::ConstantOp>(h.getDefiningOp())) {
+        // An fp16 result that no layer writes (an argument, a view, a
+        // constant) is copied into its output buffer by a one-input concat.
+        h = ane::ConcatOp::create(b_, v.getLoc(), want, ValueRange{h},
+                                  b_.getI64IntegerAttr(0));
+      }
       operand.set(h);
     }
     for (Operation *op : llvm::reverse(graphOps))
@@ -167,7 +174,7 @@ private:
           b_, loc, outType, input, weight, bias, conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(),
           b_.getI64IntegerAttr(conv.getGroup()), IntegerAttr(), IntegerAttr(),
-          UnitAttr());
+          UnitAttr(), StringAttr(), FloatAttr(), FloatAttr());
       return c.getResult();
     }
     if (auto gemm = dyn_cast<aigraph::GemmOp>(op)) {
@@ -194,7 +201,8 @@ private:
         bias = constant({n}, col, loc);
       }
       auto mm = ane::MatMulOp::create(b_, loc, outType, input, weight, bias,
-                                      IntegerAttr(), IntegerAttr(), UnitAttr());
+                                      IntegerAttr(), IntegerAttr(), UnitAttr(),
+                                      StringAttr(), FloatAttr(), FloatAttr());
       return mm.getResult();
     }
     if (auto matmul = dyn_cast<aigraph::MatMulOp>(op)) {
@@ -208,7 +216,8 @@ private:
       Value weight = half(matmul.getRhs(), loc);
       auto mm = ane::MatMulOp::create(
           b_, loc, RankedTensorType::get({m, n}, b_.getF16Type()), a, weight,
-          Value(), IntegerAttr(), IntegerAttr(), UnitAttr());
+          Value(), IntegerAttr(), IntegerAttr(), UnitAttr(), StringAttr(),
+          FloatAttr(), FloatAttr());
       return reshape(mm.getResult(), outType.getShape(), loc);
     }
     if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp>(op)) {
@@ -229,7 +238,8 @@ private:
       std::string kind = op->getName().stripDialect().str();
       auto ew = ane::ElementwiseOp::create(
           b_, loc, outType, big, small,
-          b_.getStringAttr(kind), IntegerAttr(), IntegerAttr(), UnitAttr());
+          b_.getStringAttr(kind), IntegerAttr(), IntegerAttr(), UnitAttr(),
+          StringAttr(), FloatAttr(), FloatAttr());
       return ew.getResult();
     }
     if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp,

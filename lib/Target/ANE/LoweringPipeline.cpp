@@ -12,6 +12,7 @@ void coreai::anelower::buildLoweringPipeline(OpPassManager &pm,
   // Folds reshape chains and drops conversions nothing uses.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createFuseActivations());
   pm.addNestedPass<func::FuncOp>(createTileForSRAM(TileForSRAMOptions{arch}));
 }
 

@@ -26,6 +26,19 @@ def LegalizeToANE : Pass<"coreai-ane-legalize", "::mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def FuseActivations : Pass<"coreai-ane-fuse-activations", "::mlir::func::FuncOp"> {
+  let summary = "Apply relu and clip inside the layer that computes their input";
+  let description = [{
+    An `ane.activation` relu, or clip with bounds that are fp16 values,
+    whose input is the only use of a conv, matmul or elementwise layer
+    becomes that layer's `fused_activation`: the engine applies it to the
+    accumulator before the output is rounded and written, so the pair costs
+    one layer overhead and one round trip through DRAM instead of two. Both
+    commute with rounding to fp16, so the results are bit-identical. The
+    fused layer's location lists both source nodes.
+  }];
+}
+
 def TileForSRAM : Pass<"coreai-ane-tile", "::mlir::func::FuncOp"> {
   let summary = "Choose each layer's tile loop so its working set fits SRAM";
   let description = [{
