@@ -141,14 +141,15 @@ LogicalResult ElementwiseOp::verify() {
 
 LogicalResult ActivationOp::verify() {
   StringRef k = getKind();
-  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh")
-    return emitOpError("kind must be relu, clip, sigmoid or tanh, not '")
+  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh" &&
+      k != "erf")
+    return emitOpError("kind must be relu, clip, sigmoid, tanh or erf, not '")
            << k << "'";
   if (getOutput().getType() != getInput().getType())
     return emitOpError("output must have the input's type");
   if (k == "clip" && (!getMin() || !getMax()))
     return emitOpError("clip needs min and max");
-  if ((k == "sigmoid" || k == "tanh") &&
+  if ((k == "sigmoid" || k == "tanh" || k == "erf") &&
       (!getTableEntries() || *getTableEntries() < 2))
     return emitOpError("a table-driven activation needs table_entries >= 2");
   return verifyTile(*this, getTileRows(), getTileChannels());
@@ -223,4 +224,60 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
     return getResult();
   }
   return {};
+}
+
+LogicalResult BatchMatMulOp::verify() {
+  if (failed(verifyRank(*this, getLhs(), 3, "lhs")) ||
+      failed(verifyRank(*this, getRhs(), 3, "rhs")))
+    return failure();
+  ArrayRef<int64_t> a = getLhs().getType().getShape();
+  ArrayRef<int64_t> b = getRhs().getType().getShape();
+  if (a[0] != b[0] || a[2] != b[1])
+    return emitOpError("lhs [B, M, K] and rhs [B, K, N] disagree");
+  if (getOutput().getType().getShape() != ArrayRef<int64_t>{a[0], a[1], b[2]})
+    return emitOpError("output must be [B, M, N]");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto in = getInput().getType();
+  if (getOutput().getType() != in)
+    return emitOpError("output must have the input's type");
+  if (in.getRank() < 1)
+    return emitOpError("input must have an axis");
+  int64_t channels = in.getShape().back();
+  ArrayRef<int64_t> c(channels);
+  if (getScale().getType().getShape() != c ||
+      (getBias() && getBias().getType().getShape() != c))
+    return emitOpError("scale and bias must be [C] for the last axis");
+  return verifyTile(*this, getTileRows(), getTileChannels());
+}
+
+LogicalResult TransposeOp::verify() {
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> out = getOutput().getType().getShape();
+  ArrayRef<int64_t> perm = getPerm();
+  if (perm.size() != in.size() || out.size() != in.size())
+    return emitOpError("perm must have one entry per dim");
+  SmallVector<bool> seen(in.size(), false);
+  for (size_t i = 0; i < perm.size(); ++i) {
+    if (perm[i] < 0 || perm[i] >= (int64_t)in.size() || seen[perm[i]])
+      return emitOpError("perm is not a permutation");
+    seen[perm[i]] = true;
+    if (out[i] != in[perm[i]])
+      return emitOpError("output dim ") << i << " must be input dim " << perm[i];
+  }
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> out = getOutput().getType().getShape();
+  ArrayRef<int64_t> starts = getStarts();
+  if (starts.size() != in.size() || out.size() != in.size())
+    return emitOpError("needs one start per dim");
+  for (size_t i = 0; i < in.size(); ++i)
+    if (starts[i] < 0 || starts[i] + out[i] > in[i])
+      return emitOpError("the box leaves the input in dim ") << i;
+  return success();
 }

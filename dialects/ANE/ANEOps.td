@@ -89,6 +89,21 @@ def ANE_MatMulOp : ANE_FusibleOp<"matmul"> {
   let hasVerifier = 1;
 }
 
+def ANE_BatchMatMulOp : ANE_TiledOp<"batch_matmul"> {
+  let summary = "[B, M, K] x [B, K, N]: a product of two engine tensors";
+  let description = [{
+    Both operands are computed on the engine (attention's Q x K^T and
+    P x V); the right one is read from DRAM like streamed weights, one
+    [K, tile] slice per batch and channel tile.
+  }];
+  let arguments = !con((ins ANE_F16Tensor:$lhs, ANE_F16Tensor:$rhs), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def ANE_ElementwiseOp : ANE_FusibleOp<"elementwise"> {
   let summary = "add, sub or mul; rhs has lhs's shape or one value per channel";
   let description = [{
@@ -106,7 +121,7 @@ def ANE_ElementwiseOp : ANE_FusibleOp<"elementwise"> {
 }
 
 def ANE_ActivationOp : ANE_TiledOp<"activation"> {
-  let summary = "relu, clip (exact) or sigmoid, tanh (lookup table)";
+  let summary = "relu, clip (exact) or sigmoid, tanh, erf (lookup table)";
   let arguments = !con((ins ANE_F16Tensor:$input, StrAttr:$kind,
                             OptionalAttr<F32Attr>:$min,
                             OptionalAttr<F32Attr>:$max,
@@ -131,6 +146,38 @@ def ANE_PoolOp : ANE_TiledOp<"pool"> {
 def ANE_SoftmaxOp : ANE_TiledOp<"softmax"> {
   let summary = "softmax over the last axis";
   let arguments = !con((ins ANE_F16Tensor:$input), tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_LayerNormOp : ANE_TiledOp<"layer_norm"> {
+  let summary = "normalization over the last axis, then scale and bias";
+  let description = [{
+    (x - mean) / sqrt(variance + epsilon) * scale + bias over the last
+    axis, computed in fp32 and rounded once; scale and bias are [C].
+  }];
+  let arguments = !con((ins ANE_F16Tensor:$input, ANE_F16Tensor:$scale,
+                            Optional<ANE_F16Tensor>:$bias, F32Attr:$epsilon),
+                       tileArgs);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def ANE_TransposeOp : ANE_Op<"transpose"> {
+  let summary = "a permutation of dims: a strided DMA copy";
+  let arguments = (ins ANE_F16Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs ANE_F16Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def ANE_SliceOp : ANE_Op<"slice"> {
+  let summary = "a box of the input starting at `starts`: a strided DMA copy";
+  let arguments = (ins ANE_F16Tensor:$input, DenseI64ArrayAttr:$starts);
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;

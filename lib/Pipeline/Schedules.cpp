@@ -425,7 +425,11 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
 
     std::set<int64_t> pinnedToCPU, isolated;
     std::map<int64_t, std::string> whyOnCPU, unitOf;
+    // Enough for: whole segments, ops alone, segments again without the
+    // pinned ops; then failing segments go to the CPU whole.
+    constexpr int kMaxAttempts = 8;
     for (int attempt = 0;; ++attempt) {
+      bool lastResort = attempt >= 4, isolatedNow = false;
       // A fresh copy of the function, partitioned with what we know.
       OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
       hetero->getBody()->push_back(original.clone());
@@ -474,19 +478,27 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         }
         retry = true;
         std::vector<int64_t> ops = opIndices(segment);
-        if (ops.size() > 1) {
+        if (ops.size() > 1 && !lastResort) {
           isolated.insert(ops.begin(), ops.end());
+          isolatedNow = true;
         } else {
           pinnedToCPU.insert(ops.begin(), ops.end());
           for (int64_t i : ops)
-            whyOnCPU[i] = "its " + unit.getValue().str() +
+            whyOnCPU[i] = std::string("its ") +
+                          (unit.getValue() == "gpu" ? "GPU" : "neural-engine") +
                           " lowering failed: " + why;
         }
       }
-      if (retry && attempt < 3)
+      if (retry) {
+        // Once the ops that fail alone are pinned, the others merge into
+        // segments again. Each attempt pins or isolates more ops; the last
+        // ones pin whole failing segments, so this ends.
+        if (!isolatedNow)
+          isolated.clear();
+        if (attempt >= kMaxAttempts)
+          return original.emitError("placement did not converge");
         continue;
-      if (retry)
-        return original.emitError("placement did not converge");
+      }
 
       for (auto &[name, lowered] : aneModules)
         if (failed(stream->addProgram(

@@ -68,7 +68,10 @@ if unit == "ane":
               "avg_pool": ["AveragePool"],
               "global_avg_pool": ["GlobalAveragePool"],
               "softmax": ["Softmax"], "sigmoid": ["Sigmoid"],
-              "concat": ["Concat"]}
+              "concat": ["Concat"], "erf": ["Erf"],
+              "layer_norm": ["LayerNormalization"],
+              "batch_matmul": ["MatMul"], "transpose": ["Transpose"],
+              "slice": ["Slice"]}
     desc = json.load(open(sys.argv[3]))
     names = {n for op in desc["ops"] for n in layers.get(op, [])}
 else:

@@ -170,6 +170,43 @@ TEST_CASE("elementwise, activations, pooling and softmax", "[ane]") {
   CHECK(floats(probs) == std::vector<float>{0.25f, 0.25f, 0.25f, 0.25f});
 }
 
+TEST_CASE("normalization, erf and data movement", "[ane]") {
+  // x = [1, 2, 3, 4]: mean 2.5, variance 1.25, (x - mean) / sqrt(1.25)
+  // = [-3, -1, 1, 3] / sqrt(5); times 2 plus 1, rounded once to fp16.
+  std::vector<uint16_t> x = halves({1, 2, 3, 4}), g = halves({2, 2, 2, 2}),
+                        b = halves({1, 1, 1, 1}), out(4);
+  layerNorm(1, 4, x.data(), g.data(), b.data(), 0.0f, out.data());
+  for (int i = 0; i < 4; ++i) {
+    double want = (2 * i - 3) / std::sqrt(5.0) * 2 + 1;
+    CHECK(out[i] == floatToHalf(float(want)));
+  }
+  // Without a bias; epsilon counts: variance 1 plus epsilon 1 divides the
+  // deviations (-1, -1, 1, 1) by sqrt(2).
+  std::vector<uint16_t> flat = halves({5, 5, 7, 7}), ones = halves({1, 1, 1, 1});
+  layerNorm(1, 4, flat.data(), ones.data(), nullptr, 1.0f, out.data());
+  float r = roundToHalf(1.0f / std::sqrt(2.0f));
+  CHECK(floats(out) == std::vector<float>{-r, -r, r, r});
+
+  std::vector<uint16_t> e = halves({0, 1, -9, 9});
+  unary(Unary::Erf, 4, e.data(), out.data(), 0, 0, 1025);
+  CHECK(toFloat(out[0]) == 0.0f);                       // a table sample
+  CHECK(std::abs(toFloat(out[1]) - 0.8427f) < 2e-3f); // interpolated
+  CHECK(toFloat(out[2]) == -1.0f);                      // saturated
+  CHECK(toFloat(out[3]) == 1.0f);
+
+  // [2, 3] transposed, and the [2, 2] box at (1, 1) of a [3, 4] tensor.
+  std::vector<uint16_t> m = halves({1, 2, 3, 4, 5, 6}), t(6);
+  transpose({2, 3}, {1, 0}, m.data(), t.data());
+  CHECK(floats(t) == std::vector<float>{1, 4, 2, 5, 3, 6});
+  std::vector<uint16_t> big = halves({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+  slice({3, 4}, {1, 1}, {2, 2}, big.data(), out.data());
+  CHECK(floats(out) == std::vector<float>{5, 6, 9, 10});
+  // A rank-3 permutation (1, 2, 0) of [2, 2, 2].
+  std::vector<uint16_t> cube = halves({0, 1, 2, 3, 4, 5, 6, 7}), c(8);
+  transpose({2, 2, 2}, {1, 2, 0}, cube.data(), c.data());
+  CHECK(floats(c) == std::vector<float>{0, 4, 1, 5, 2, 6, 3, 7});
+}
+
 TEST_CASE("cycle model by hand", "[ane]") {
   EngineDescription e;
   e.cores = 16;

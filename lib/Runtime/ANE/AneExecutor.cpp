@@ -247,7 +247,7 @@ private:
       need(in.size() == 1 && in[0] == out, "output shape differs from input");
       if (op == "activation")
         need(kind == "relu" || kind == "clip" || kind == "sigmoid" ||
-                 kind == "tanh",
+                 kind == "tanh" || kind == "erf",
              "unknown activation '" + kind + "'");
       if (op == "softmax")
         need(!out.empty(), "needs an axis");
@@ -273,6 +273,39 @@ private:
            "shapes disagree");
       if (in.size() == 3)
         need(count(in[2]) == in[1][1], "bias must have one value per column");
+    } else if (op == "batch_matmul") {
+      need(in.size() == 2 && in[0].size() == 3 && in[1].size() == 3 &&
+               in[0][0] == in[1][0] && in[0][2] == in[1][1] &&
+               out == std::vector<int64_t>{in[0][0], in[0][1], in[1][2]},
+           "shapes disagree");
+    } else if (op == "layer_norm") {
+      need((in.size() == 2 || in.size() == 3) && in[0] == out && !out.empty(),
+           "needs an input of the output's shape and a scale");
+      for (size_t k = 1; k < in.size(); ++k)
+        need(count(in[k]) == out.back(),
+             "scale and bias must have one value per channel");
+    } else if (op == "transpose") {
+      need(in.size() == 1 && l->perm() && l->perm()->size() == out.size() &&
+               in[0].size() == out.size(),
+           "needs one perm entry per dim");
+      std::vector<bool> seen(out.size(), false);
+      for (size_t d = 0; d < out.size(); ++d) {
+        int64_t p = l->perm()->Get(d);
+        need(p >= 0 && p < (int64_t)out.size() && !seen[p] &&
+                 out[d] == in[0][p],
+             "perm is not a permutation of the input's dims");
+        seen[p] = true;
+      }
+    } else if (op == "slice") {
+      need(in.size() == 1 && l->starts() &&
+               l->starts()->size() == out.size() &&
+               in[0].size() == out.size(),
+           "needs one start per dim");
+      for (size_t d = 0; d < out.size(); ++d) {
+        int64_t st = l->starts()->Get(d);
+        need(st >= 0 && st <= in[0][d] && out[d] <= in[0][d] - st,
+             "the box leaves the input");
+      }
     } else if (op == "elementwise") {
       need(kind == "add" || kind == "sub" || kind == "mul",
            "unknown kind '" + kind + "'");
@@ -386,6 +419,22 @@ private:
         std::vector<int64_t> a = inShape(0), w = inShape(1);
         ane::matmul(a[0], a[1], w[1], half(l, 0), half(l, 1),
                     l->inputs()->size() == 3 ? half(l, 2) : nullptr, oh, acc32);
+      } else if (op == "batch_matmul") {
+        std::vector<int64_t> a = inShape(0), w = inShape(1);
+        for (int64_t b = 0; b < a[0]; ++b)
+          ane::matmul(a[1], a[2], w[2], half(l, 0) + b * a[1] * a[2],
+                      half(l, 1) + b * w[1] * w[2], nullptr,
+                      oh + b * a[1] * w[2], acc32);
+      } else if (op == "layer_norm") {
+        int64_t cols = out.back();
+        ane::layerNorm(n / std::max<int64_t>(cols, 1), cols, half(l, 0),
+                       half(l, 1),
+                       l->inputs()->size() == 3 ? half(l, 2) : nullptr,
+                       l->epsilon(), oh);
+      } else if (op == "transpose") {
+        ane::transpose(inShape(0), dimsOf(l->perm()), half(l, 0), oh);
+      } else if (op == "slice") {
+        ane::slice(inShape(0), dimsOf(l->starts()), out, half(l, 0), oh);
       } else if (op == "elementwise") {
         ane::Binary b = kind == "add"   ? ane::Binary::Add
                         : kind == "sub" ? ane::Binary::Sub
@@ -405,7 +454,8 @@ private:
         ane::Unary u = kind == "relu"      ? ane::Unary::Relu
                        : kind == "clip"    ? ane::Unary::Clip
                        : kind == "sigmoid" ? ane::Unary::Sigmoid
-                                           : ane::Unary::Tanh;
+                       : kind == "tanh"    ? ane::Unary::Tanh
+                                           : ane::Unary::Erf;
         ane::unary(u, n, half(l, 0), oh, l->min(), l->max(),
                    l->table_entries());
       } else if (op == "pool") {

@@ -126,13 +126,15 @@ void binary(Binary op, int64_t n, int64_t c, int64_t hw, const uint16_t *a,
 void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out,
            float lo, float hi, int64_t entries) {
   std::vector<float> table;
-  if (op == Unary::Sigmoid || op == Unary::Tanh) {
+  bool tabled = op == Unary::Sigmoid || op == Unary::Tanh || op == Unary::Erf;
+  if (tabled) {
     entries = std::max<int64_t>(entries, 2);
     table.resize(entries);
     for (int64_t i = 0; i < entries; ++i) {
       double t = -8.0 + 16.0 * double(i) / double(entries - 1);
       table[i] = op == Unary::Sigmoid ? float(1.0 / (1.0 + std::exp(-t)))
-                                      : float(std::tanh(t));
+                 : op == Unary::Tanh  ? float(std::tanh(t))
+                                      : float(std::erf(t));
     }
   }
   for (int64_t i = 0; i < count; ++i) {
@@ -145,7 +147,8 @@ void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out,
       out[i] = std::isnan(x) ? in[i] : floatToHalf(std::min(std::max(x, lo), hi));
       break;
     case Unary::Sigmoid:
-    case Unary::Tanh: {
+    case Unary::Tanh:
+    case Unary::Erf: {
       if (std::isnan(x)) {
         out[i] = in[i];
         break;
@@ -200,6 +203,83 @@ void softmax(int64_t rows, int64_t cols, const uint16_t *in, uint16_t *out) {
     for (int64_t c = 0; c < cols; ++c)
       out[r * cols + c] = floatToHalf(e[c] / s);
   }
+}
+
+void layerNorm(int64_t rows, int64_t cols, const uint16_t *in,
+               const uint16_t *scale, const uint16_t *bias, float epsilon,
+               uint16_t *out) {
+  std::vector<float> g = decode(scale, cols);
+  std::vector<float> b = bias ? decode(bias, cols) : std::vector<float>(cols);
+  std::vector<float> x(cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    float mean = 0, var = 0;
+    for (int64_t c = 0; c < cols; ++c)
+      mean += (x[c] = toFloat(in[r * cols + c]));
+    mean /= float(cols);
+    for (int64_t c = 0; c < cols; ++c)
+      var += (x[c] - mean) * (x[c] - mean);
+    float inv = 1.0f / std::sqrt(var / float(cols) + epsilon);
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * cols + c] = floatToHalf((x[c] - mean) * inv * g[c] + b[c]);
+  }
+}
+
+namespace {
+
+/// Row-major strides of `shape`.
+std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> s(shape.size(), 1);
+  for (size_t d = shape.size(); d-- > 1;)
+    s[d - 1] = s[d] * shape[d];
+  return s;
+}
+
+/// Calls f(outIndex, inOffset) for every element of `outShape`, where the
+/// input offset advances by `inStrides` per output dim.
+template <typename F>
+void forEach(const std::vector<int64_t> &outShape,
+             const std::vector<int64_t> &inStrides, int64_t base, F f) {
+  int64_t total = 1;
+  for (int64_t d : outShape)
+    total *= d;
+  std::vector<int64_t> idx(outShape.size(), 0);
+  int64_t off = base;
+  for (int64_t i = 0; i < total; ++i) {
+    f(i, off);
+    for (size_t d = outShape.size(); d-- > 0;) {
+      off += inStrides[d];
+      if (++idx[d] < outShape[d])
+        break;
+      off -= inStrides[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+void transpose(const std::vector<int64_t> &inShape,
+               const std::vector<int64_t> &perm, const uint16_t *in,
+               uint16_t *out) {
+  std::vector<int64_t> inStrides = stridesOf(inShape), outShape, strides;
+  for (int64_t p : perm) {
+    outShape.push_back(inShape[p]);
+    strides.push_back(inStrides[p]);
+  }
+  forEach(outShape, strides, 0,
+          [&](int64_t i, int64_t off) { out[i] = in[off]; });
+}
+
+void slice(const std::vector<int64_t> &inShape,
+           const std::vector<int64_t> &starts,
+           const std::vector<int64_t> &outShape, const uint16_t *in,
+           uint16_t *out) {
+  std::vector<int64_t> strides = stridesOf(inShape);
+  int64_t base = 0;
+  for (size_t d = 0; d < starts.size(); ++d)
+    base += starts[d] * strides[d];
+  forEach(outShape, strides, base,
+          [&](int64_t i, int64_t off) { out[i] = in[off]; });
 }
 
 } // namespace coreai::runtime::ane

@@ -48,8 +48,8 @@ enum class Binary { Add, Sub, Mul };
 void binary(Binary op, int64_t n, int64_t c, int64_t hw, const uint16_t *a,
             const uint16_t *b, bool bPerChannel, uint16_t *out);
 
-enum class Unary { Relu, Clip, Sigmoid, Tanh };
-/// Relu and Clip are exact. Sigmoid and Tanh are table-driven: `entries`
+enum class Unary { Relu, Clip, Sigmoid, Tanh, Erf };
+/// Relu and Clip are exact. Sigmoid, Tanh and Erf are table-driven: `entries`
 /// samples over [-8, 8] with linear interpolation in fp32 (saturating
 /// outside), rounded to fp16, as a lookup-table activation unit computes.
 void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out,
@@ -64,6 +64,25 @@ void pool(Pool kind, const ConvParams &p, const uint16_t *in, uint16_t *out,
 
 /// Softmax over the last axis of [rows, cols], computed in fp32 and rounded.
 void softmax(int64_t rows, int64_t cols, const uint16_t *in, uint16_t *out);
+
+/// (x - mean) / sqrt(variance + epsilon) * scale + bias over each row of
+/// [rows, cols], in fp32, rounded once; `bias` may be null.
+void layerNorm(int64_t rows, int64_t cols, const uint16_t *in,
+               const uint16_t *scale, const uint16_t *bias, float epsilon,
+               uint16_t *out);
+
+/// Data movement (exact): `out` is `in` (of shape `inShape`) with its dims
+/// permuted, output dim i being input dim perm[i].
+void transpose(const std::vector<int64_t> &inShape,
+               const std::vector<int64_t> &perm, const uint16_t *in,
+               uint16_t *out);
+
+/// Data movement (exact): `out` (of shape `outShape`) is the box of `in`
+/// (of shape `inShape`) that starts at `starts`.
+void slice(const std::vector<int64_t> &inShape,
+           const std::vector<int64_t> &starts,
+           const std::vector<int64_t> &outShape, const uint16_t *in,
+           uint16_t *out);
 
 } // namespace coreai::runtime::ane
 

@@ -170,9 +170,9 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
     TilePlan plan = planRecorded(op, w.engine);
     std::string opName = op->getName().stripDialect().str();
     std::string kind, activation;
-    std::vector<int64_t> strides, pads, dilations, kernel;
+    std::vector<int64_t> strides, pads, dilations, kernel, perm, starts;
     int64_t groups = 1, axis = 0, entries = 0;
-    float lo = 0, hi = 0;
+    float lo = 0, hi = 0, epsilon = 0;
     bool countPad = false;
     if (auto fused = op->getAttrOfType<StringAttr>("fused_activation")) {
       activation = fused.str();
@@ -204,6 +204,12 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
       countPad = p.getCountIncludePad();
     } else if (auto c = dyn_cast<ane::ConcatOp>(op)) {
       axis = c.getAxis();
+    } else if (auto t = dyn_cast<ane::TransposeOp>(op)) {
+      perm.assign(t.getPerm().begin(), t.getPerm().end());
+    } else if (auto sl = dyn_cast<ane::SliceOp>(op)) {
+      starts.assign(sl.getStarts().begin(), sl.getStarts().end());
+    } else if (auto ln = dyn_cast<ane::LayerNormOp>(op)) {
+      epsilon = ln.getEpsilon().convertToFloat();
     }
     std::vector<uint32_t> inputs;
     std::vector<flatbuffers::Offset<fb::Shape>> shapes;
@@ -229,7 +235,9 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
         lo, hi, entries, countPad, isTiled(op) ? plan.rows : 0,
         isTiled(op) ? plan.channels : 0, plan.tiles, plan.streamWeights,
         plan.sramBytes, &dmas, plan.outputs, plan.reduction,
-        activation.empty() ? nullptr : activation.c_str()));
+        activation.empty() ? nullptr : activation.c_str(),
+        perm.empty() ? nullptr : &perm, starts.empty() ? nullptr : &starts,
+        epsilon));
   }
   w.programs.push_back(fb::CreateProgramDirect(
       f, name.c_str(), numArgs + ret.getNumOperands(), arena, &bufferOffsets,

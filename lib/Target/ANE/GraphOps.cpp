@@ -197,25 +197,69 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
     return whyNotListed(e, "matmul", l);
   }
   if (auto mm = dyn_cast<aigraph::MatMulOp>(op)) {
-    if (!constantOf(mm.getRhs()))
-      return "a right operand that is not a constant";
-    if (mm.getRhs().getType().getRank() != 2)
-      return "a batched right operand";
-    if (mm.getLhs().getType().getRank() < 2)
+    auto lhs = mm.getLhs().getType(), rhs = mm.getRhs().getType();
+    if (lhs.getRank() < 2)
       return "a vector left operand";
-    return whyNotListed(e, "matmul", l);
+    if (constantOf(mm.getRhs())) {
+      if (rhs.getRank() != 2)
+        return "batched constant weights";
+      return whyNotListed(e, "matmul", l);
+    }
+    // Two engine tensors: a batched product with the same batch dims.
+    if (rhs.getRank() != lhs.getRank() ||
+        lhs.getShape().drop_back(2) != rhs.getShape().drop_back(2))
+      return "a product of two tensors whose batch dims differ";
+    return whyNotListed(e, "batch_matmul", l);
   }
-  if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp>(op)) {
-    std::string kind = op->getName().stripDialect().str();
+  if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp, aigraph::DivOp>(
+          op)) {
+    // Division by a constant is a product with its reciprocal.
+    bool div = isa<aigraph::DivOp>(op);
+    std::string kind = div ? "mul" : op->getName().stripDialect().str();
     if (!(why = whyNotListed(e, kind, l)).empty())
       return why;
     if (constantOf(op->getOperand(0)) && constantOf(op->getOperand(1)))
       return "both operands are constants";
+    if (div && !constantOf(op->getOperand(1)))
+      return "a divisor that is not a constant";
     ElementwiseForm form;
     return elementwiseForm(op, form);
   }
-  if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp>(op))
+  if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp,
+          aigraph::ErfOp>(op))
     return whyNotListed(e, op->getName().stripDialect().str(), l);
+  if (auto ln = dyn_cast<aigraph::LayerNormOp>(op)) {
+    int64_t rank = ln.getInput().getType().getRank();
+    int64_t axis = ln.getAxis() < 0 ? ln.getAxis() + rank : ln.getAxis();
+    if (axis != rank - 1)
+      return "normalization over more than the last axis";
+    if (!(why = whyNotListed(e, "layer_norm", l)).empty())
+      return why;
+    int64_t c = ln.getInput().getType().getShape().back();
+    for (Value v : {ln.getScale(), ln.getBias()})
+      if (v && (!constantOf(v) ||
+                cast<RankedTensorType>(v.getType()).getNumElements() != c))
+        return "a scale or bias that is not a constant per channel";
+    if (l->maxAxisDim && c > l->maxAxisDim)
+      return "normalized axis of " + std::to_string(c) + " exceeds " +
+             std::to_string(l->maxAxisDim);
+    return "";
+  }
+  if (isa<aigraph::TransposeOp>(op))
+    return whyNotListed(e, "transpose", l);
+  if (auto slice = dyn_cast<aigraph::SliceOp>(op)) {
+    if (!(why = whyNotListed(e, "slice", l)).empty())
+      return why;
+    ArrayRef<int64_t> in = slice.getInput().getType().getShape();
+    if (slice.getStarts().size() != in.size() ||
+        slice.getSteps().size() != in.size())
+      return "a slice of some dims only";
+    for (size_t d = 0; d < in.size(); ++d)
+      if (slice.getSteps()[d] != 1 || slice.getStarts()[d] < 0 ||
+          slice.getStarts()[d] > in[d])
+        return "a strided or reversed slice";
+    return "";
+  }
   if (auto clip = dyn_cast<aigraph::ClipOp>(op)) {
     if ((clip.getMin() && !isScalarConstant(clip.getMin())) ||
         (clip.getMax() && !isScalarConstant(clip.getMax())))

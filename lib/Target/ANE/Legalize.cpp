@@ -205,6 +205,23 @@ private:
                                       StringAttr(), FloatAttr(), FloatAttr());
       return mm.getResult();
     }
+    if (auto matmul = dyn_cast<aigraph::MatMulOp>(op);
+        matmul && !constantOf(matmul.getRhs())) {
+      // Two engine tensors: batch dims flattened into one, [B, M, K] x
+      // [B, K, N].
+      ArrayRef<int64_t> lhs = matmul.getLhs().getType().getShape();
+      ArrayRef<int64_t> rhs = matmul.getRhs().getType().getShape();
+      int64_t batch = 1, m = lhs[lhs.size() - 2], k = lhs.back(),
+              n = rhs.back();
+      for (int64_t d : lhs.drop_back(2))
+        batch *= d;
+      Value a = reshape(half(matmul.getLhs(), loc), {batch, m, k}, loc);
+      Value b = reshape(half(matmul.getRhs(), loc), {batch, k, n}, loc);
+      auto mm = ane::BatchMatMulOp::create(
+          b_, loc, RankedTensorType::get({batch, m, n}, b_.getF16Type()), a, b,
+          IntegerAttr(), IntegerAttr(), UnitAttr());
+      return reshape(mm.getResult(), outType.getShape(), loc);
+    }
     if (auto matmul = dyn_cast<aigraph::MatMulOp>(op)) {
       // Leading dims of the left operand become rows of one [M, K] matmul.
       ArrayRef<int64_t> lhs = matmul.getLhs().getType().getShape();
@@ -220,22 +237,35 @@ private:
           FloatAttr(), FloatAttr());
       return reshape(mm.getResult(), outType.getShape(), loc);
     }
-    if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp>(op)) {
+    if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp, aigraph::DivOp>(
+            op)) {
       ElementwiseForm form;
       elementwiseForm(op, form); // checked by whyNotOnANE
       Value big = half(form.big, loc);
+      // x / c is x * (1 / c), the reciprocal rounded to fp16 once.
+      bool div = isa<aigraph::DivOp>(op);
+      auto smallShape = cast<RankedTensorType>(form.small.getType()).getShape();
+      auto smallHalf = [&]() {
+        if (!div)
+          return half(form.small, loc);
+        std::vector<double> r = valuesOf(constantOf(form.small));
+        for (double &x : r)
+          x = 1.0 / x;
+        return constant(smallShape, r, loc);
+      };
       Value small;
       if (!form.perChannel) {
-        small = half(form.small, loc);
+        small = smallHalf();
       } else if (DenseElementsAttr c = constantOf(form.small);
                  c && c.getNumElements() == 1) {
+        double v = valuesOf(c)[0];
         small = constant({form.channels},
-                         std::vector<double>(form.channels, valuesOf(c)[0]),
+                         std::vector<double>(form.channels, div ? 1.0 / v : v),
                          loc);
       } else {
-        small = reshape(half(form.small, loc), {form.channels}, loc);
+        small = reshape(smallHalf(), {form.channels}, loc);
       }
-      std::string kind = op->getName().stripDialect().str();
+      std::string kind = div ? "mul" : op->getName().stripDialect().str();
       auto ew = ane::ElementwiseOp::create(
           b_, loc, outType, big, small,
           b_.getStringAttr(kind), IntegerAttr(), IntegerAttr(), UnitAttr(),
@@ -243,7 +273,7 @@ private:
       return ew.getResult();
     }
     if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp,
-            aigraph::ClipOp>(op)) {
+            aigraph::ErfOp, aigraph::ClipOp>(op)) {
       std::string kind = op->getName().stripDialect().str();
       FloatAttr lo, hi;
       IntegerAttr entries;
@@ -255,7 +285,7 @@ private:
         lo = bound(clip.getMin(), -65504.0);
         hi = bound(clip.getMax(), 65504.0);
       }
-      if (kind == "sigmoid" || kind == "tanh") {
+      if (kind == "sigmoid" || kind == "tanh" || kind == "erf") {
         int64_t n = engine_.ops.at(kind).tableEntries;
         entries = b_.getI64IntegerAttr(n ? n : 256);
       }
@@ -300,6 +330,28 @@ private:
     if (auto sm = dyn_cast<aigraph::SoftmaxOp>(op))
       return ane::SoftmaxOp::create(b_, loc, outType, half(sm.getInput(), loc),
                                     IntegerAttr(), IntegerAttr(), UnitAttr())
+          .getResult();
+    if (auto ln = dyn_cast<aigraph::LayerNormOp>(op)) {
+      int64_t c = outType.getShape().back();
+      Value input = half(ln.getInput(), loc);
+      Value scale = constant({c}, valuesOf(constantOf(ln.getScale())), loc);
+      Value bias = ln.getBias()
+                       ? constant({c}, valuesOf(constantOf(ln.getBias())), loc)
+                       : Value();
+      return ane::LayerNormOp::create(
+                 b_, loc, outType, input, scale, bias,
+                 b_.getF32FloatAttr(ln.getEpsilon().convertToDouble()),
+                 IntegerAttr(), IntegerAttr(), UnitAttr())
+          .getResult();
+    }
+    if (auto t = dyn_cast<aigraph::TransposeOp>(op))
+      return ane::TransposeOp::create(b_, loc, outType, half(t.getInput(), loc),
+                                      t.getPermAttr())
+          .getResult();
+    if (auto slice = dyn_cast<aigraph::SliceOp>(op))
+      return ane::SliceOp::create(b_, loc, outType,
+                                  half(slice.getInput(), loc),
+                                  slice.getStartsAttr())
           .getResult();
     if (auto concat = dyn_cast<aigraph::ConcatOp>(op)) {
       SmallVector<Value> inputs;

@@ -70,8 +70,9 @@ int64_t TilePlan::dmaBytes() const {
 }
 
 bool isTiled(Operation *op) {
-  return isa<ane::ConvOp, ane::MatMulOp, ane::ElementwiseOp,
-             ane::ActivationOp, ane::PoolOp, ane::SoftmaxOp>(op);
+  return isa<ane::ConvOp, ane::MatMulOp, ane::BatchMatMulOp,
+             ane::ElementwiseOp, ane::ActivationOp, ane::PoolOp,
+             ane::SoftmaxOp, ane::LayerNormOp>(op);
 }
 
 TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
@@ -80,11 +81,15 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
   auto out = cast<RankedTensorType>(op->getResult(0).getType());
   p.outputs = out.getNumElements();
   if (!isTiled(op)) {
-    // One pass: every operand read, the result written (convert, concat).
+    // One pass: every operand read, the result written (convert, concat,
+    // transpose; a slice reads only its box).
+    bool box = isa<ane::SliceOp>(op);
     for (unsigned i = 0; i < op->getNumOperands(); ++i)
-      p.dmas.push_back({i, true, tensorBytes(e, op->getOperand(i).getType()), 1});
+      p.dmas.push_back(
+          {i, true,
+           tensorBytes(e, box ? out : op->getOperand(i).getType()), 1});
     p.dmas.push_back({DmaPlan::kResult, false, tensorBytes(e, out), 1});
-    if (isa<ane::ConcatOp>(op))
+    if (isa<ane::ConcatOp, ane::TransposeOp, ane::SliceOp>(op))
       p.outputs = 0; // data movement only
     return p;
   }
@@ -132,6 +137,22 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     if (mm.getBias())
       weights(2, align(e, p.channels * 2));
     p.reduction = k;
+  } else if (auto bmm = dyn_cast<ane::BatchMatMulOp>(op)) {
+    // The right operand is per batch: a [K, tile] slice for every plane
+    // and channel tile, like streamed weights.
+    int64_t k = bmm.getLhs().getType().getDimSize(2);
+    perTile(0, p.rows * align(e, k * 2));
+    int64_t slice = k * align(e, p.channels * 2);
+    p.dmas.push_back({1, true, slice, g.planes * chanTiles});
+    p.sramBytes += slice;
+    p.streamWeights = true;
+    p.reduction = k;
+  } else if (auto ln = dyn_cast<ane::LayerNormOp>(op)) {
+    perTile(0, outTile);
+    weights(1, align(e, p.channels * 2));
+    if (ln.getBias())
+      weights(2, align(e, p.channels * 2));
+    p.reduction = 4; // mean, variance, normalize, scale and shift
   } else if (auto ew = dyn_cast<ane::ElementwiseOp>(op)) {
     perTile(0, outTile);
     bool perChannel = ew.getRhs().getType() != ew.getLhs().getType();
@@ -163,11 +184,11 @@ TilePlan planRecorded(Operation *op, const EngineDescription &e) {
 FailureOr<TilePlan> chooseTile(Operation *op, const EngineDescription &e,
                                std::string &why) {
   Geometry g = geometryOf(cast<RankedTensorType>(op->getResult(0).getType()));
-  // Softmax needs whole rows of its axis in SRAM.
+  // Softmax and normalization need whole rows of their axis in SRAM.
   std::vector<int64_t> channelChoices;
   for (int64_t c = g.channels;; c = ceilDiv(c, 2)) {
     channelChoices.push_back(c);
-    if (c == 1 || isa<ane::SoftmaxOp>(op))
+    if (c == 1 || isa<ane::SoftmaxOp, ane::LayerNormOp>(op))
       break;
   }
   std::optional<TilePlan> best;

@@ -2,20 +2,20 @@
 // RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=ane ane-arch=ane-8c-2mb}))' | FileCheck %s --check-prefix=SMALL
 
 // The neural engine first, then the GPU: what the engine cannot take (an
-// int64 tensor, a transpose) goes to the GPU when it can, else the CPU.
+// int64 tensor, an exponential) goes to the GPU when it can, else the CPU.
 // A flatten follows its operand: onto the engine after a relu computed
-// there, not after the transpose on the GPU.
+// there, not after the exponential on the GPU.
 // CHECK-LABEL: func @preference
 // CHECK: aigraph.relu {{.*}} {coreai.unit = "ane"}
 // CHECK: aigraph.flatten {{.*}}coreai.unit = "ane"
-// CHECK: aigraph.transpose {{.*}}coreai.unit = "gpu"
+// CHECK: aigraph.exp {{.*}}coreai.unit = "gpu"
 // CHECK: aigraph.flatten {{.*}}coreai.unit = "gpu"
 // CHECK: aigraph.add {{.*}} {coreai.unit = "gpu"}
 // CHECK: aigraph.cast {{.*}} {coreai.unit = "cpu", to = f64}
 func.func @preference(%x: tensor<1x4x2x2xf32>, %i: tensor<4xi64>) -> (tensor<1x16xf32>, tensor<1x16xf32>, tensor<4xi64>, tensor<4xf64>) {
   %0 = aigraph.relu %x : tensor<1x4x2x2xf32>
   %1 = aigraph.flatten %0 {axis = 1 : i64} : tensor<1x4x2x2xf32> -> tensor<1x16xf32>
-  %2 = aigraph.transpose %x {perm = array<i64: 0, 1, 3, 2>} : tensor<1x4x2x2xf32> -> tensor<1x4x2x2xf32>
+  %2 = aigraph.exp %x : tensor<1x4x2x2xf32>
   %3 = aigraph.flatten %2 {axis = 1 : i64} : tensor<1x4x2x2xf32> -> tensor<1x16xf32>
   %4 = aigraph.add %i, %i : tensor<4xi64>, tensor<4xi64> -> tensor<4xi64>
   %5 = aigraph.cast %i {to = f64} : tensor<4xi64> -> tensor<4xf64>

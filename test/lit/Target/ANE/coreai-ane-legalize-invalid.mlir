@@ -44,9 +44,33 @@ func.func @not_listed(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 func.func @activations(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{cannot run on the neural engine: a right operand that is not a constant}}
+  // expected-error @+1 {{cannot run on the neural engine: engine ane-8c-2mb has no batch_matmul layer}}
   %0 = aigraph.matmul %x, %w : tensor<2x8xf32>, tensor<8x8xf32> -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @batch_dims(%x: tensor<2x3x8xf32>, %w: tensor<8x4xf32>) -> tensor<2x3x4xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: a product of two tensors whose batch dims differ}}
+  %0 = aigraph.matmul %x, %w : tensor<2x3x8xf32>, tensor<8x4xf32> -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+func.func @divisor(%x: tensor<2x8xf32>, %y: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: a divisor that is not a constant}}
+  %0 = aigraph.div %x, %y : tensor<2x8xf32>, tensor<2x8xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @strided(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: a strided or reversed slice}}
+  %0 = aigraph.slice %x {starts = array<i64: 0>, ends = array<i64: 8>, steps = array<i64: 2>} : tensor<8xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----
@@ -59,8 +83,8 @@ func.func @broadcast(%x: tensor<2x8xf32>, %y: tensor<2x1xf32>) -> tensor<2x8xf32
 
 // -----
 
-func.func @no_layer(%x: tensor<2x8xf32>) -> tensor<8x2xf32> {
-  // expected-error @+1 {{cannot run on the neural engine: 'aigraph.transpose' has no neural-engine layer}}
-  %0 = aigraph.transpose %x {perm = array<i64: 1, 0>} : tensor<2x8xf32> -> tensor<8x2xf32>
-  return %0 : tensor<8x2xf32>
+func.func @no_layer(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: 'aigraph.exp' has no neural-engine layer}}
+  %0 = aigraph.exp %x : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
 }

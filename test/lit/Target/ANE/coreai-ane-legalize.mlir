@@ -98,3 +98,32 @@ func.func @concat_softmax(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> t
   %3 = aigraph.softmax %2 {axis = 1 : i64} : tensor<1x16xf32>
   return %3 : tensor<1x16xf32>
 }
+
+// -----
+
+// The transformer's layers: division by a constant is a product with its
+// reciprocal (1 / 8 = 0.125), erf a table, layer normalization over the
+// last axis with fp16 scale and bias, transposes and slices DMA copies, and
+// a product of two engine tensors a batched matmul.
+// CHECK-LABEL: func @transformer
+// CHECK-DAG: %[[EIGHTH:.*]] = arith.constant dense<1.250000e-01> : tensor<16xf16>
+// CHECK-DAG: %[[G:.*]] = arith.constant dense<2.000000e+00> : tensor<16xf16>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<5.000000e-01> : tensor<16xf16>
+// CHECK: %[[D:.*]] = ane.elementwise "mul" %{{.*}}, %[[EIGHTH]] : (tensor<2x4x16xf16>, tensor<16xf16>)
+// CHECK: %[[E:.*]] = ane.activation "erf" %[[D]] {table_entries = 1024 : i64}
+// CHECK: %[[N:.*]] = ane.layer_norm %[[E]], %[[G]], %[[B]] {epsilon = 9.99999974E-6 : f32}
+// CHECK: %[[S:.*]] = ane.slice %[[N]] {starts = array<i64: 0, 0, 8>} : tensor<2x4x16xf16> -> tensor<2x4x8xf16>
+// CHECK: %[[T:.*]] = ane.transpose %[[S]] {perm = array<i64: 0, 2, 1>} : tensor<2x4x8xf16> -> tensor<2x8x4xf16>
+// CHECK: ane.batch_matmul %[[S]], %[[T]] : (tensor<2x4x8xf16>, tensor<2x8x4xf16>) -> tensor<2x4x4xf16>
+func.func @transformer(%x: tensor<2x4x16xf32>) -> tensor<2x4x4xf32> {
+  %eight = aigraph.constant dense<8.0> : tensor<f32>
+  %g = aigraph.constant dense<2.0> : tensor<16xf32>
+  %b = aigraph.constant dense<0.5> : tensor<16xf32>
+  %0 = aigraph.div %x, %eight : tensor<2x4x16xf32>, tensor<f32> -> tensor<2x4x16xf32>
+  %1 = aigraph.erf %0 : tensor<2x4x16xf32>
+  %2 = aigraph.layer_norm %1, %g, %b {axis = 2 : i64, epsilon = 1.0E-5 : f64} : (tensor<2x4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x4x16xf32>
+  %3 = aigraph.slice %2 {starts = array<i64: 0, 0, 8>, ends = array<i64: 2, 4, 16>, steps = array<i64: 1, 1, 1>} : tensor<2x4x16xf32> -> tensor<2x4x8xf32>
+  %4 = aigraph.transpose %3 {perm = array<i64: 0, 2, 1>} : tensor<2x4x8xf32> -> tensor<2x8x4xf32>
+  %5 = aigraph.matmul %3, %4 : tensor<2x4x8xf32>, tensor<2x8x4xf32> -> tensor<2x4x4xf32>
+  return %5 : tensor<2x4x4xf32>
+}
