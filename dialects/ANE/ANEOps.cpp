@@ -76,6 +76,9 @@ LogicalResult ConvOp::verify() {
   if (getStrides().size() != 2 || getDilations().size() != 2 ||
       getPads().size() != 4)
     return emitOpError("needs 2 strides, 2 dilations and 4 pads");
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getDilations(), [](int64_t d) { return d < 1; }))
+    return emitOpError("strides and dilations must be positive");
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> w = getWeight().getType().getShape();
   ArrayRef<int64_t> out = getOutput().getType().getShape();
@@ -163,6 +166,9 @@ LogicalResult PoolOp::verify() {
   if (getKernel().size() != 2 || getStrides().size() != 2 ||
       getPads().size() != 4)
     return emitOpError("needs a 2-D kernel, 2 strides and 4 pads");
+  if (llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getKernel(), [](int64_t k) { return k < 1; }))
+    return emitOpError("strides and kernel must be positive");
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> out = getOutput().getType().getShape();
   if (out.size() != 4 || out[0] != in[0] || out[1] != in[1])

@@ -425,9 +425,9 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
 
     std::set<int64_t> pinnedToCPU, isolated;
     std::map<int64_t, std::string> whyOnCPU, unitOf;
-    // Enough for: whole segments, ops alone, segments again without the
-    // pinned ops; then failing segments go to the CPU whole.
-    constexpr int kMaxAttempts = 8;
+    // Whole segments, ops alone, segments again without the pinned ops;
+    // from then on failing segments go to the CPU whole. Every attempt that
+    // fails pins at least one more op, so this ends.
     for (int attempt = 0;; ++attempt) {
       bool lastResort = attempt >= 4, isolatedNow = false;
       // A fresh copy of the function, partitioned with what we know.
@@ -495,7 +495,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         // ones pin whole failing segments, so this ends.
         if (!isolatedNow)
           isolated.clear();
-        if (attempt >= kMaxAttempts)
+        if (attempt > index + 4)
           return original.emitError("placement did not converge");
         continue;
       }

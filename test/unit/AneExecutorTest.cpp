@@ -27,6 +27,11 @@ struct Tweaks {
   uint32_t argumentIndex = 1;
   uint32_t constantIndex = 1;
   int64_t convOutputWidth = 2;
+  uint32_t reluOutputBuffer = 6;
+  uint32_t lastOutputBuffer = 1;
+  uint64_t inputBytes = 16;
+  int64_t tableEntries = 0;
+  const char *reluKind = "relu";
   std::string identifier = "ANE1";
 };
 
@@ -38,7 +43,7 @@ std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
   auto engine = fb::CreateEngineDirect(f, "tiny", 2, 4, 100.0, 8192, 16, 64,
                                        10, true);
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
-      fb::CreateBuffer(f, fb::BufferKind::Argument, 0, 0, 16),
+      fb::CreateBuffer(f, fb::BufferKind::Argument, 0, 0, t.inputBytes),
       fb::CreateBuffer(f, fb::BufferKind::Argument, t.argumentIndex, 0, 32),
       fb::CreateBuffer(f, fb::BufferKind::Constant, 0, 0, 4),
       fb::CreateBuffer(f, fb::BufferKind::Constant, t.constantIndex, 0, 4),
@@ -55,7 +60,7 @@ std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
                    std::vector<uint32_t> in,
                    std::vector<flatbuffers::Offset<fb::Shape>> shapes,
                    uint32_t out, std::vector<int64_t> outShape,
-                   int64_t outputs, bool conv = false) {
+                   int64_t outputs, bool conv = false, int64_t entries = 0) {
     std::vector<int64_t> ones{1, 1}, pads{0, 0, 0, 0};
     std::vector<flatbuffers::Offset<fb::Dma>> dmas;
     for (uint32_t b : in)
@@ -65,7 +70,8 @@ std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
     return fb::CreateLayerDirect(
         f, op, kind, "node", &in, &outs, &shapes, &outShape,
         conv ? &ones : nullptr, conv ? &pads : nullptr, conv ? &ones : nullptr,
-        nullptr, 1, 0, 0, 0, 0, false, 0, 0, 1, false, 0, &dmas, outputs, 1);
+        nullptr, 1, 0, 0, 0, entries, false, 0, 0, 1, false, 0, &dmas, outputs,
+        1);
   };
   std::vector<flatbuffers::Offset<fb::Layer>> layers = {
       layer("convert", "f32-to-f16", {0}, {shape({1, 1, 2, 2})}, 4,
@@ -73,12 +79,13 @@ std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
       layer("conv", "", {4, 2, 3},
             {shape({1, 1, 2, 2}), shape({2, 1, 1, 1}), shape({2})},
             t.convOutputBuffer, {1, 2, 2, t.convOutputWidth}, 8, true),
-      layer("activation", "relu", {5}, {shape({1, 2, 2, 2})}, 6, {1, 2, 2, 2},
-            8),
-      layer("convert", "f16-to-f32", {6}, {shape({1, 2, 2, 2})}, 1,
-            {1, 2, 2, 2}, 8)};
+      layer("activation", t.reluKind, {5}, {shape({1, 2, 2, 2})},
+            t.reluOutputBuffer, {1, 2, 2, 2}, 8, false, t.tableEntries),
+      layer("convert", "f16-to-f32", {6}, {shape({1, 2, 2, 2})},
+            t.lastOutputBuffer, {1, 2, 2, 2}, 8)};
   auto program =
-      fb::CreateProgramDirect(f, "p", 2, t.arenaBytes, &buffers, &layers);
+      fb::CreateProgramDirect(f, "p", 2, t.arenaBytes, &buffers, &layers,
+                              /*num_inputs=*/1);
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
   for (std::vector<float> values :
        {std::vector<float>{1.0f, -2.0f}, std::vector<float>{0.5f, 0.0f}}) {
@@ -202,4 +209,26 @@ TEST_CASE("malformed command streams are refused when loaded", "[ane]") {
   t.convOutputWidth = 1; // 1x1 convolution of a 2x2 input gives 2x2
   CHECK(loadError(sampleStream(t)) ==
         "executable 1: program 'p' layer 1 (conv): shapes disagree");
+  // An arena so large its rounding would wrap.
+  t = {};
+  t.arenaBytes = ~uint64_t(0);
+  CHECK(loadError(sampleStream(t)) ==
+        "executable 1: program 'p' has an arena or arguments out of range");
+  // A layer computing in place, and one writing the step's input.
+  t = {};
+  t.reluOutputBuffer = 5;
+  CHECK(loadError(sampleStream(t)) ==
+        "executable 1: program 'p' layer 2 writes a buffer it reads");
+  t = {};
+  t.lastOutputBuffer = 0;
+  t.inputBytes = 32;
+  CHECK(loadError(sampleStream(t)) ==
+        "executable 1: program 'p' layer 3 writes the step's input 0");
+  // A table of 2^34 entries would take 64 GiB.
+  t = {};
+  t.reluKind = "sigmoid";
+  t.tableEntries = int64_t(1) << 34;
+  CHECK(loadError(sampleStream(t)) == "executable 1: program 'p' layer 2 "
+                                      "(activation): table entries out of "
+                                      "range");
 }

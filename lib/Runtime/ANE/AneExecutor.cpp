@@ -27,6 +27,12 @@ namespace {
 namespace fb = coreai::anefb;
 using ane::EngineDescription;
 
+// Limits on what a stream may ask for, so that no size, index or cycle
+// count a verified stream computes can overflow int64 or exhaust memory.
+constexpr int64_t kMaxBytes = int64_t(1) << 40;   // any one buffer or arena
+constexpr int64_t kMaxParam = int64_t(1) << 20;   // strides, pads, kernels
+constexpr int64_t kMaxTable = 65536;              // activation table entries
+
 int64_t elements(const flatbuffers::Vector<int64_t> *dims) {
   int64_t n = 1;
   if (dims)
@@ -60,10 +66,13 @@ public:
       fail("not a valid neural-engine command stream");
     stream_ = fb::GetStream(bytes);
     const fb::Engine *e = stream_->engine();
-    if (!e || !e->name() || e->cores() <= 0 ||
-        e->macs_per_core_per_cycle() <= 0 || e->clock_mhz() <= 0 ||
+    if (!e || !e->name() || e->cores() <= 0 || e->cores() > kMaxParam ||
+        e->macs_per_core_per_cycle() <= 0 ||
+        e->macs_per_core_per_cycle() > kMaxParam ||
+        !(e->clock_mhz() > 0 && e->clock_mhz() < 1e9) ||
         e->dma_bytes_per_cycle() <= 0 || e->row_alignment_bytes() <= 0 ||
-        e->sram_bytes() <= 0)
+        e->sram_bytes() <= 0 || e->layer_overhead_cycles() < 0 ||
+        e->layer_overhead_cycles() > kMaxParam)
       fail("the stream's engine description is incomplete");
     engine_.name = e->name()->str();
     engine_.cores = e->cores();
@@ -112,13 +121,15 @@ public:
                              std::to_string(argBytes[b->index()]));
     // The program's DRAM arena, one per step (steps of one schedule run
     // one at a time under the schedule's lock).
+    // (check() bounded arena_bytes, so the rounding cannot wrap.) Zeroed, so
+    // nothing of the heap's previous contents can reach an output.
+    uint64_t arenaBytes = (std::max<uint64_t>(p->arena_bytes(), 1) + 63) / 64 * 64;
     auto arena = std::shared_ptr<uint8_t>(
-        static_cast<uint8_t *>(std::aligned_alloc(
-            64, (std::max<uint64_t>(p->arena_bytes(), 1) + 63) / 64 * 64)),
-        std::free);
+        static_cast<uint8_t *>(std::aligned_alloc(64, arenaBytes)), std::free);
     if (!arena)
       throw AssetError(AssetError::Code::Internal,
                        label_ + ": out of memory for the engine's arena");
+    std::memset(arena.get(), 0, arenaBytes);
     return [this, &cp, arena](void *const *args,
                               std::vector<SimulatedLayer> *layers) {
       return run(cp, args, arena.get(), layers);
@@ -139,6 +150,9 @@ private:
     if (programs_.count(name))
       fail(where + " appears twice");
     const auto *buffers = p->buffers();
+    if (p->arena_bytes() > (uint64_t)kMaxBytes ||
+        p->num_inputs() > p->num_arguments())
+      fail(where + " has an arena or arguments out of range");
     size_t numConstants =
         stream_->constants() ? stream_->constants()->size() : 0;
     for (const fb::Buffer *b : *buffers) {
@@ -152,6 +166,8 @@ private:
         if (b->offset() > p->arena_bytes() ||
             b->bytes() > p->arena_bytes() - b->offset())
           fail(where + " has a buffer past its arena");
+        if (b->offset() % 64)
+          fail(where + " has an arena buffer that is not 64-byte aligned");
         break;
       case fb::BufferKind::Constant: {
         if (b->index() >= numConstants)
@@ -160,6 +176,9 @@ private:
         const auto *data = stream_->constants()->Get(b->index())->data();
         if (!data || data->size() < b->bytes())
           fail(where + " reads past constant " + std::to_string(b->index()));
+        if (reinterpret_cast<uintptr_t>(data->data()) % 2)
+          fail(where + " has misaligned constant " +
+               std::to_string(b->index()));
         break;
       }
       default:
@@ -168,6 +187,7 @@ private:
     }
     CheckedProgram cp;
     cp.program = p;
+    programNumInputs_ = p->num_inputs();
     for (size_t i = 0; i < p->layers()->size(); ++i) {
       const fb::Layer *l = p->layers()->Get(i);
       std::string what = where + " layer " + std::to_string(i);
@@ -177,12 +197,21 @@ private:
         for (const fb::Dma *d : *l->dmas()) {
           if (d->buffer() >= buffers->size())
             fail(what + " moves an unknown buffer");
+          if (d->bytes() > (uint64_t)kMaxBytes ||
+              d->count() > (uint64_t)kMaxBytes ||
+              (d->count() && d->bytes() > (uint64_t)kMaxBytes / d->count()) ||
+              dma > kMaxBytes)
+            fail(what + " moves too many bytes");
           dma += d->bytes() * d->count();
         }
       ane::LayerWork work{l->work_outputs(),
                           std::max<int64_t>(l->work_reduction(), 1), dma};
-      if (work.outputs < 0 || dma < 0)
-        fail(what + " has negative work");
+      int64_t perOutput =
+          ane::ceilDiv(work.reduction, engine_.macsPerCorePerCycle);
+      if (work.outputs < 0 || work.outputs > kMaxBytes ||
+          work.reduction > kMaxBytes || dma < 0 ||
+          (work.outputs && perOutput > (kMaxBytes << 20) / work.outputs))
+        fail(what + " has work out of range");
       int64_t c = ane::layerCycles(engine_, work).total;
       cp.cycles.push_back(c);
       cp.totalCycles += c;
@@ -228,13 +257,40 @@ private:
     if (ob >= buffers->size() ||
         (uint64_t)bytesOf(out, outElem) > buffers->Get(ob)->bytes())
       fail(what + " writes past its output buffer");
-    if (buffers->Get(ob)->kind() == fb::BufferKind::Constant)
+    const fb::Buffer *o = buffers->Get(ob);
+    if (o->kind() == fb::BufferKind::Constant)
       fail(what + " writes a constant");
+    if (o->kind() == fb::BufferKind::Argument &&
+        o->index() < programNumInputs_)
+      fail(what + " writes the step's input " + std::to_string(o->index()));
+    // No kernel computes in place: an output overlapping an input is refused.
+    for (uint32_t b : *l->inputs()) {
+      const fb::Buffer *i = buffers->Get(b);
+      bool overlap =
+          b == ob ||
+          (i->kind() == o->kind() && i->kind() == fb::BufferKind::Argument &&
+           i->index() == o->index()) ||
+          (i->kind() == o->kind() && i->kind() == fb::BufferKind::Internal &&
+           i->offset() < o->offset() + o->bytes() &&
+           o->offset() < i->offset() + i->bytes());
+      if (overlap)
+        fail(what + " writes a buffer it reads");
+    }
+    if (bytesOf(out, 1) == 0)
+      fail(what + " computes no elements");
+    for (const flatbuffers::Vector<int64_t> *v :
+         {l->strides(), l->pads(), l->dilations(), l->kernel()})
+      if (v)
+        for (int64_t x : *v)
+          if (x < 0 || x > kMaxParam)
+            fail(what + " has a stride, pad, dilation or kernel out of range");
+    if (l->groups() < 1 || l->groups() > kMaxBytes)
+      fail(what + " has a group count out of range");
     auto need = [&](bool ok, const std::string &why) {
       if (!ok)
         fail(what + " (" + op + "): " + why);
     };
-    std::string activation = l->activation() ? l->activation()->str() : "";
+    std::string activation = activationOf(l);
     need(activation.empty() ||
              ((activation == "relu" || activation == "clip") &&
               (op == "conv" || op == "matmul" || op == "elementwise")),
@@ -245,10 +301,14 @@ private:
     };
     if (op == "convert" || op == "activation" || op == "softmax") {
       need(in.size() == 1 && in[0] == out, "output shape differs from input");
-      if (op == "activation")
+      if (op == "activation") {
         need(kind == "relu" || kind == "clip" || kind == "sigmoid" ||
                  kind == "tanh" || kind == "erf",
              "unknown activation '" + kind + "'");
+        if (kind == "sigmoid" || kind == "tanh" || kind == "erf")
+          need(l->table_entries() >= 2 && l->table_entries() <= kMaxTable,
+               "table entries out of range");
+      }
       if (op == "softmax")
         need(!out.empty(), "needs an axis");
     } else if (op == "conv") {
@@ -258,6 +318,9 @@ private:
                vec(l->dilations(), 2) && l->groups() >= 1,
            "needs input, weight, strides, pads and dilations");
       ane::ConvParams p = convParams(l, in[0], in[1]);
+      need(p.dilation[0] * (p.kh - 1) < p.h + p.pads[0] + p.pads[2] &&
+               p.dilation[1] * (p.kw - 1) < p.w + p.pads[1] + p.pads[3],
+           "the window is larger than the padded input");
       need(p.c % p.groups == 0 && p.f % p.groups == 0 &&
                in[1][1] == p.c / p.groups && out[0] == p.n && out[1] == p.f &&
                p.stride[0] > 0 && p.stride[1] > 0 && p.dilation[0] > 0 &&
@@ -320,6 +383,9 @@ private:
                vec(l->strides(), 2) && vec(l->pads(), 4),
            "needs a 4-D input, kernel, strides and pads");
       ane::ConvParams p = poolParams(l, in[0]);
+      need(p.kh <= p.h + p.pads[0] + p.pads[2] &&
+               p.kw <= p.w + p.pads[1] + p.pads[3],
+           "the window is larger than the padded input");
       need(p.kh > 0 && p.kw > 0 && p.stride[0] > 0 && p.stride[1] > 0 &&
                out[0] == p.n && out[1] == p.c && out[2] == p.outH() &&
                out[3] == p.outW() && p.outH() > 0 && p.outW() > 0,
@@ -338,6 +404,11 @@ private:
     } else {
       fail(what + " has unknown op '" + op + "'");
     }
+  }
+
+  /// The fused activation; an absent or empty field means none.
+  static std::string activationOf(const fb::Layer *l) {
+    return l->activation() ? l->activation()->str() : "";
   }
 
   static ane::ConvParams convParams(const fb::Layer *l,
@@ -484,10 +555,9 @@ private:
       }
       // A fused activation: relu and clip commute with the rounding to fp16,
       // so applying them to the rounded output is what the engine computes.
-      if (l->activation())
-        ane::unary(l->activation()->str() == "relu" ? ane::Unary::Relu
-                                                    : ane::Unary::Clip,
-                   n, oh, oh, l->min(), l->max());
+      if (std::string fused = activationOf(l); !fused.empty())
+        ane::unary(fused == "relu" ? ane::Unary::Relu : ane::Unary::Clip, n,
+                   oh, oh, l->min(), l->max());
       if (layers)
         layers->push_back({op, l->source() ? l->source()->str() : "",
                            ane::cyclesToMicros(engine_, cp.cycles[i])});
@@ -497,6 +567,7 @@ private:
 
   std::string label_;
   const fb::Stream *stream_ = nullptr;
+  uint32_t programNumInputs_ = 0; // of the program check() verifies
   EngineDescription engine_;
   std::map<std::string, CheckedProgram> programs_;
 };

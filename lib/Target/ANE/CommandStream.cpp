@@ -241,7 +241,7 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
   }
   w.programs.push_back(fb::CreateProgramDirect(
       f, name.c_str(), numArgs + ret.getNumOperands(), arena, &bufferOffsets,
-      &layerOffsets));
+      &layerOffsets, numArgs));
   return success();
 }
 
@@ -260,9 +260,11 @@ std::vector<uint8_t> CommandStreamWriter::finish() {
                                c.size());
     constants.push_back(fb::CreateConstant(f, data));
   }
-  auto stream =
-      fb::CreateStream(f, engine, f.CreateVector(w.programs),
-                       f.CreateVector(constants));
+  // One statement per vector: their order in the file must not depend on
+  // the host compiler's order of evaluating call arguments.
+  auto programs = f.CreateVector(w.programs);
+  auto constantVector = f.CreateVector(constants);
+  auto stream = fb::CreateStream(f, engine, programs, constantVector);
   f.Finish(stream, fb::StreamIdentifier());
   return {f.GetBufferPointer(), f.GetBufferPointer() + f.GetSize()};
 }

@@ -6,6 +6,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <cmath>
+
 using namespace mlir;
 namespace aigraph = coreai::aigraph;
 
@@ -222,6 +224,14 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
       return "both operands are constants";
     if (div && !constantOf(op->getOperand(1)))
       return "a divisor that is not a constant";
+    if (div)
+      for (APFloat v : constantOf(op->getOperand(1)).getValues<APFloat>()) {
+        // x / c runs as x * (1 / c): the reciprocal must be a normal fp16.
+        double r = 1.0 / v.convertToDouble();
+        if (!std::isfinite(r) || std::abs(r) > 65504.0 ||
+            std::abs(r) < 6.103515625e-05)
+          return "a divisor whose reciprocal fp16 cannot hold";
+      }
     ElementwiseForm form;
     return elementwiseForm(op, form);
   }
@@ -269,6 +279,8 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
   if (auto pool = dyn_cast<aigraph::MaxPoolOp>(op)) {
     if (!(why = whyNotListed(e, "max_pool", l)).empty())
       return why;
+    if (llvm::any_of(pool.getDilations(), [](int64_t d) { return d != 1; }))
+      return "dilated pooling";
     return whyNotWindow(*l, pool.getKernelShape(), pool.getStrides(),
                         pool.getDilations());
   }
@@ -277,13 +289,18 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
       return why;
     if (pool.getCeilMode() && pool.getCountIncludePad())
       return "ceil_mode average pooling that counts padding";
+    if (llvm::any_of(pool.getDilations(), [](int64_t d) { return d != 1; }))
+      return "dilated pooling";
     return whyNotWindow(*l, pool.getKernelShape(), pool.getStrides(),
                         pool.getDilations());
   }
   if (auto pool = dyn_cast<aigraph::GlobalAveragePoolOp>(op)) {
     if (pool.getInput().getType().getRank() != 4)
       return "pooling that is not 2-D";
-    return whyNotListed(e, "global_avg_pool", l);
+    if (!(why = whyNotListed(e, "global_avg_pool", l)).empty())
+      return why;
+    ArrayRef<int64_t> in = pool.getInput().getType().getShape();
+    return whyNotWindow(*l, {in[2], in[3]}, {1, 1}, {1, 1});
   }
   if (auto sm = dyn_cast<aigraph::SoftmaxOp>(op)) {
     int64_t rank = sm.getInput().getType().getRank();

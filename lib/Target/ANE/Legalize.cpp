@@ -8,6 +8,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <cmath>
+
 namespace coreai::anelower {
 #define GEN_PASS_DEF_LEGALIZETOANE
 #include "lib/Target/ANE/Passes.h.inc"
@@ -278,12 +280,12 @@ private:
       FloatAttr lo, hi;
       IntegerAttr entries;
       if (auto clip = dyn_cast<aigraph::ClipOp>(op)) {
-        // An absent bound clamps at fp16's largest finite value.
+        // An absent bound does not clamp (infinity is an fp16 value).
         auto bound = [&](Value v, double dflt) {
           return b_.getF32FloatAttr(v ? valuesOf(constantOf(v))[0] : dflt);
         };
-        lo = bound(clip.getMin(), -65504.0);
-        hi = bound(clip.getMax(), 65504.0);
+        lo = bound(clip.getMin(), -INFINITY);
+        hi = bound(clip.getMax(), INFINITY);
       }
       if (kind == "sigmoid" || kind == "tanh" || kind == "erf") {
         int64_t n = engine_.ops.at(kind).tableEntries;

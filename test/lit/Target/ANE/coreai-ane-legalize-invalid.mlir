@@ -88,3 +88,20 @@ func.func @no_layer(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = aigraph.exp %x : tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+func.func @tiny_divisor(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = aigraph.constant dense<1.0e-6> : tensor<f32>
+  // expected-error @+1 {{cannot run on the neural engine: a divisor whose reciprocal fp16 cannot hold}}
+  %0 = aigraph.div %x, %c : tensor<4xf32>, tensor<f32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @dilated_pool(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x6x6xf32> {
+  // expected-error @+1 {{cannot run on the neural engine: dilated pooling}}
+  %0 = aigraph.max_pool %x {dilations = array<i64: 2, 2>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x1x8x8xf32> -> tensor<1x1x6x6xf32>
+  return %0 : tensor<1x1x6x6xf32>
+}

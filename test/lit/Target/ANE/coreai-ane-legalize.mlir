@@ -127,3 +127,15 @@ func.func @transformer(%x: tensor<2x4x16xf32>) -> tensor<2x4x4xf32> {
   %5 = aigraph.matmul %3, %4 : tensor<2x4x8xf32>, tensor<2x8x4xf32> -> tensor<2x4x4xf32>
   return %5 : tensor<2x4x4xf32>
 }
+
+// -----
+
+// A clip with one bound does not clamp on the other side: infinity is an
+// fp16 value.
+// CHECK-LABEL: func @clip_min_only
+// CHECK: ane.activation "clip" {{.*}} {max = 0x7F800000 : f32, min = 0.000000e+00 : f32}
+func.func @clip_min_only(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %lo = aigraph.constant dense<0.0> : tensor<f32>
+  %0 = aigraph.clip %x min %lo : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
