@@ -71,6 +71,22 @@ std::vector<int64_t> opIndices(func::FuncOp segment) {
   return out;
 }
 
+/// While alive, keeps the first error diagnostic instead of reporting any:
+/// a segment whose lowering fails falls back to the CPU, saying why.
+struct FirstError {
+  explicit FirstError(MLIRContext *ctx)
+      : handler(ctx, [this](Diagnostic &d) {
+          if (d.getSeverity() == DiagnosticSeverity::Error && text.empty())
+            text = d.str();
+          return success();
+        }) {}
+  std::string orElse(const char *fallback) const {
+    return text.empty() ? fallback : text;
+  }
+  std::string text;
+  ScopedDiagnosticHandler handler;
+};
+
 /// Lowers one GPU segment on its own. Failure diagnostics are collected in
 /// `why` instead of being reported: the caller falls back to the CPU.
 FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
@@ -79,22 +95,17 @@ FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
   OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
   module->getBody()->push_back(segment.clone());
   auto host = cast<func::FuncOp>(&module->getBody()->front());
-  std::string firstError;
-  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
-      firstError = d.str();
-    return success();
-  });
+  FirstError firstError(ctx);
   PassManager pm(ctx);
   spv::buildLoweringPipeline(pm);
   if (failed(pm.run(*module))) {
-    why = firstError.empty() ? "GPU lowering failed" : firstError;
+    why = firstError.orElse("GPU lowering failed");
     return failure();
   }
   host = module->lookupSymbol<func::FuncOp>(segment.getSymName());
   FailureOr<spv::Program> program = spv::extractProgram(*module, host);
   if (failed(program))
-    why = firstError.empty() ? "GPU schedule extraction failed" : firstError;
+    why = firstError.orElse("GPU schedule extraction failed");
   return program;
 }
 
@@ -107,12 +118,7 @@ lowerANESegment(func::FuncOp segment, const std::string &arch,
   MLIRContext *ctx = segment.getContext();
   OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
   module->getBody()->push_back(segment.clone());
-  std::string firstError;
-  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
-      firstError = d.str();
-    return success();
-  });
+  FirstError firstError(ctx);
   PassManager pm(ctx);
   anelower::buildLoweringPipeline(pm, arch);
   // Serializing it once here makes a program the stream cannot hold a
@@ -122,7 +128,7 @@ lowerANESegment(func::FuncOp segment, const std::string &arch,
       failed(probe.addProgram(
           module->lookupSymbol<func::FuncOp>(segment.getSymName()),
           segment.getSymName().str()))) {
-    why = firstError.empty() ? "neural-engine lowering failed" : firstError;
+    why = firstError.orElse("neural-engine lowering failed");
     return failure();
   }
   return module;
