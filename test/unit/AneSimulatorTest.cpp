@@ -226,6 +226,21 @@ TEST_CASE("cycle model by hand", "[ane]") {
   CHECK(c.compute == 20);
   CHECK(c.dma == 1000);
   CHECK(c.total == 1300);
+  // A tile loop: outputs [1, 20, 10, 7] in tiles of 4 rows x 16 channels:
+  // row tiles 4, 4, 2 and channel tiles 16, 4. Per tile ceil(outputs / 16)
+  // core slots: 4x16x7 = 448 -> 28 (twice), 4x4x7 = 112 -> 7 (twice),
+  // 2x16x7 = 224 -> 14, 2x4x7 = 56 -> 4 (the cores are not all busy).
+  // 88 slots of 2 cycles (300 products) = 176, where spreading all 1400
+  // outputs over the cores would give 175.
+  LayerWork tiled{20 * 10 * 7, 300, 0};
+  tiled.geometry = tileGeometry({1, 20, 10, 7});
+  CHECK(tiled.geometry.rows == 10);
+  CHECK(tiled.geometry.channels == 20);
+  tiled.tileRows = 4;
+  tiled.tileChannels = 16;
+  CHECK(layerCycles(e, tiled).compute == 176);
+  tiled.tileRows = 0; // no tile loop
+  CHECK(layerCycles(e, tiled).compute == 175);
   // Rows of 5 fp16 values (10 bytes) take a 64-byte row each.
   e.rowAlignmentBytes = 64;
   CHECK(paddedBytes(e, {1, 3, 5, 5}) == 15 * 64);

@@ -206,6 +206,15 @@ private:
         }
       ane::LayerWork work{l->work_outputs(),
                           std::max<int64_t>(l->work_reduction(), 1), dma};
+      if (l->tile_rows() > 0 || l->tile_channels() > 0) {
+        work.geometry = ane::tileGeometry(dimsOf(l->output_shape()));
+        work.tileRows = l->tile_rows();
+        work.tileChannels = l->tile_channels();
+        if (work.tileRows < 1 || work.tileRows > work.geometry.rows ||
+            work.tileChannels < 1 ||
+            work.tileChannels > work.geometry.channels)
+          fail(what + " has a tile outside its output");
+      }
       int64_t perOutput =
           ane::ceilDiv(work.reduction, engine_.macsPerCorePerCycle);
       if (work.outputs < 0 || work.outputs > kMaxBytes ||

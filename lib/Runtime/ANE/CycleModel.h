@@ -1,13 +1,17 @@
 //===- CycleModel.h - How long a layer takes on a modeled engine ----------===//
 //
 // Per layer, the larger of compute and DMA time plus a fixed overhead:
-//   compute = ceil(outputs * ceil(reduction / lanes) / cores) cycles, where
-//             each core finishes one output every ceil(reduction / lanes)
-//             cycles with lanes = macs_per_core_per_cycle (so a reduction
-//             that is not a multiple of the lanes wastes the rest of them);
+//   compute = for each tile, ceil(its outputs / cores) * ceil(reduction /
+//             lanes) cycles: the cores share a tile's outputs, each finishing
+//             one every ceil(reduction / lanes) cycles with lanes =
+//             macs_per_core_per_cycle. So a reduction that is not a multiple
+//             of the lanes wastes the rest of them, and a tile whose outputs
+//             are not a multiple of the cores leaves some idle (the array's
+//             utilization for the tile shape). A layer without a tile loop
+//             is one tile of all its outputs.
 //   dma     = ceil(bytes moved between DRAM and SRAM / dma_bytes_per_cycle);
 //   total   = max(compute, dma) + layer_overhead_cycles.
-// Shared by the compiler (which reports estimates) and the simulator.
+// Shared by the compiler (which tiles layers) and the simulator.
 //
 //===----------------------------------------------------------------------===//
 #ifndef COREAI_RUNTIME_ANE_CYCLEMODEL_H
@@ -21,10 +25,37 @@
 
 namespace coreai::runtime::ane {
 
+/// The dims a layer's tiles split: for [N, C, H, W] outputs, rows H and
+/// channels C, each row W wide, looped over N planes; for other ranks, the
+/// last two dims (rows, channels) looped over the product of the others.
+struct TileGeometry {
+  int64_t planes = 1, rows = 1, channels = 1, width = 1;
+};
+
+inline TileGeometry tileGeometry(const std::vector<int64_t> &shape) {
+  TileGeometry g;
+  size_t r = shape.size();
+  if (r == 4) {
+    g = {shape[0], shape[2], shape[1], shape[3]};
+  } else if (r >= 2) {
+    g.rows = shape[r - 2];
+    g.channels = shape[r - 1];
+    for (size_t i = 0; i + 2 < r; ++i)
+      g.planes *= shape[i];
+  } else if (r == 1) {
+    g.channels = shape[0];
+  }
+  return g;
+}
+
 struct LayerWork {
   int64_t outputs = 0;   // output elements
   int64_t reduction = 1; // products summed per output (1: elementwise)
   int64_t dmaBytes = 0;  // DRAM <-> SRAM traffic of the layer's tiles
+  // The tile loop: tiles of tileRows x tileChannels over `geometry`; 0: the
+  // layer is one tile.
+  TileGeometry geometry;
+  int64_t tileRows = 0, tileChannels = 0;
 };
 
 struct LayerCycles {
@@ -35,12 +66,31 @@ struct LayerCycles {
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// Output-slots of the cores over a tile loop: the sum over tiles of
+/// ceil(tile outputs / cores). Full and edge tiles are counted by class.
+inline int64_t tileLoopSlots(const EngineDescription &e, const LayerWork &w) {
+  const TileGeometry &g = w.geometry;
+  if (w.tileRows <= 0 || w.tileChannels <= 0)
+    return ceilDiv(w.outputs, e.cores);
+  int64_t slots = 0;
+  for (auto [nr, r] : {std::pair<int64_t, int64_t>{g.rows / w.tileRows,
+                                                    w.tileRows},
+                       {g.rows % w.tileRows ? 1 : 0, g.rows % w.tileRows}})
+    for (auto [nc, c] : {std::pair<int64_t, int64_t>{
+                             g.channels / w.tileChannels, w.tileChannels},
+                         {g.channels % w.tileChannels ? 1 : 0,
+                          g.channels % w.tileChannels}})
+      slots += nr * nc * ceilDiv(r * c * g.width, e.cores);
+  return g.planes * slots;
+}
+
 inline LayerCycles layerCycles(const EngineDescription &e,
                                const LayerWork &w) {
   LayerCycles c;
   int64_t perOutput = ceilDiv(std::max<int64_t>(w.reduction, 1),
                               e.macsPerCorePerCycle);
-  c.compute = ceilDiv(w.outputs * perOutput, e.cores);
+  c.compute = w.tileRows > 0 ? tileLoopSlots(e, w) * perOutput
+                             : ceilDiv(w.outputs * perOutput, e.cores);
   c.dma = ceilDiv(w.dmaBytes, e.dmaBytesPerCycle);
   c.total = std::max(c.compute, c.dma) + e.layerOverheadCycles;
   return c;

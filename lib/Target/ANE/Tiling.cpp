@@ -2,6 +2,7 @@
 #include "lib/Target/ANE/Tiling.h"
 
 #include "dialects/ANE/ANE.h"
+#include "lib/Runtime/ANE/CycleModel.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -30,28 +31,10 @@ int64_t tensorBytes(const EngineDescription &e, Type type) {
   return rows * align(e, t.getShape().back() * elem);
 }
 
-/// The dims a layer's tiles split: output rows, channels, and the planes
-/// looped over outside them.
-struct Geometry {
-  int64_t rows = 1, channels = 1, planes = 1;
-  bool nchw = false;
-  int64_t width = 1; // nchw: W
-};
-
-Geometry geometryOf(RankedTensorType out) {
-  Geometry g;
-  ArrayRef<int64_t> s = out.getShape();
-  if (s.size() == 4) {
-    g = {s[2], s[1], s[0], true, s[3]};
-  } else if (s.size() >= 2) {
-    g.rows = s[s.size() - 2];
-    g.channels = s.back();
-    for (size_t i = 0; i + 2 < s.size(); ++i)
-      g.planes *= s[i];
-  } else if (s.size() == 1) {
-    g.channels = s[0];
-  }
-  return g;
+/// The dims a layer's tiles split, as the cycle model sees them.
+coreai::runtime::ane::TileGeometry geometryOf(RankedTensorType out) {
+  return coreai::runtime::ane::tileGeometry(
+      {out.getShape().begin(), out.getShape().end()});
 }
 
 /// Input rows a window of `kernel` (dilated) needs for `rows` output rows.
@@ -94,7 +77,8 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     return p;
   }
 
-  Geometry g = geometryOf(out);
+  coreai::runtime::ane::TileGeometry g = geometryOf(out);
+  bool nchw = out.getRank() == 4;
   p.rows = std::clamp<int64_t>(rows, 1, g.rows);
   p.channels = std::clamp<int64_t>(channels, 1, g.channels);
   int64_t rowTiles = ceilDiv(g.rows, p.rows);
@@ -103,7 +87,7 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
   p.streamWeights = chanTiles > 1;
   // An activation-sized tile: rows x channels of the output's layout.
   auto actTile = [&](int64_t r, int64_t c, int64_t width) {
-    return g.nchw ? c * r * align(e, width * 2) : r * align(e, c * 2);
+    return nchw ? c * r * align(e, width * 2) : r * align(e, c * 2);
   };
   int64_t outTile = actTile(p.rows, p.channels, g.width);
   auto perTile = [&](unsigned operand, int64_t bytes) {
@@ -183,7 +167,8 @@ TilePlan planRecorded(Operation *op, const EngineDescription &e) {
 
 FailureOr<TilePlan> chooseTile(Operation *op, const EngineDescription &e,
                                std::string &why) {
-  Geometry g = geometryOf(cast<RankedTensorType>(op->getResult(0).getType()));
+  coreai::runtime::ane::TileGeometry g =
+      geometryOf(cast<RankedTensorType>(op->getResult(0).getType()));
   // Softmax and normalization need whole rows of their axis in SRAM.
   std::vector<int64_t> channelChoices;
   for (int64_t c = g.channels;; c = ceilDiv(c, 2)) {
