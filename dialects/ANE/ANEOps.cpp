@@ -1,5 +1,6 @@
 //===- ANEOps.cpp - Verifiers of the neural engine's layers ---------------===//
 #include "dialects/ANE/ANE.h"
+#include "lib/Runtime/ANE/TensorLayout.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -12,20 +13,14 @@ using namespace coreai::ane;
 
 namespace {
 
-/// Output rows and channels of a layer's result, the dims its tiles split:
-/// [N, C, H, W] tiles H and C; [M, N] tiles M (rows) and N (channels).
-std::pair<int64_t, int64_t> tiledDims(RankedTensorType t) {
-  ArrayRef<int64_t> s = t.getShape();
-  if (s.size() == 4)
-    return {s[2], s[1]};
-  if (s.size() >= 2)
-    return {s[s.size() - 2], s.back()};
-  return {1, s.empty() ? 1 : s[0]};
-}
-
+/// Tiles split the output's rows and channels (TensorLayout.h).
 LogicalResult verifyTile(Operation *op, std::optional<int64_t> rows,
                          std::optional<int64_t> channels) {
-  auto [h, c] = tiledDims(cast<RankedTensorType>(op->getResult(0).getType()));
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  coreai::runtime::ane::TileGeometry g =
+      coreai::runtime::ane::tileGeometry({shape.begin(), shape.end()});
+  int64_t h = g.rows, c = g.channels;
   if (rows && (*rows < 1 || *rows > h))
     return op->emitOpError("tile_rows ")
            << *rows << " is not within [1, " << h << "]";
@@ -48,12 +43,11 @@ LogicalResult verifyFusion(Operation *op, std::optional<StringRef> kind,
   return success();
 }
 
-LogicalResult verifyRank(Operation *op, Value v, int64_t rank,
-                         StringRef what) {
+LogicalResult verifyRank(Operation *op, Value v, int64_t rank, StringRef what) {
   auto t = cast<RankedTensorType>(v.getType());
   if (t.getRank() != rank)
-    return op->emitOpError() << what << " must have rank " << rank << ", not "
-                             << t.getRank();
+    return op->emitOpError()
+           << what << " must have rank " << rank << ", not " << t.getRank();
   return success();
 }
 
@@ -97,8 +91,7 @@ LogicalResult ConvOp::verify() {
       return emitOpError("output spatial dim ")
              << d << " is " << out[2 + d] << ", expected " << expect;
   }
-  if (getBias() &&
-      getBias().getType().getShape() != ArrayRef<int64_t>{w[0]})
+  if (getBias() && getBias().getType().getShape() != ArrayRef<int64_t>{w[0]})
     return emitOpError("bias must be [F]");
   if (failed(verifyFusion(*this, getFusedActivation(), getFusedMin(),
                           getFusedMax())))
@@ -131,9 +124,10 @@ LogicalResult ElementwiseOp::verify() {
   auto lhs = getLhs().getType(), rhs = getRhs().getType();
   if (getOutput().getType() != lhs)
     return emitOpError("output must have lhs's type");
-  int64_t channelDim = lhs.getRank() == 4 ? 1 : lhs.getRank() - 1;
-  bool perChannel = rhs.getRank() == 1 && lhs.getRank() >= 1 &&
-                    rhs.getDimSize(0) == lhs.getDimSize(channelDim);
+  bool perChannel =
+      rhs.getRank() == 1 && lhs.getRank() >= 1 &&
+      rhs.getDimSize(0) ==
+          lhs.getDimSize(coreai::runtime::ane::channelDim(lhs.getRank()));
   if (rhs != lhs && !perChannel)
     return emitOpError("rhs must have lhs's shape or be one value per channel");
   if (failed(verifyFusion(*this, getFusedActivation(), getFusedMin(),
@@ -144,8 +138,7 @@ LogicalResult ElementwiseOp::verify() {
 
 LogicalResult ActivationOp::verify() {
   StringRef k = getKind();
-  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh" &&
-      k != "erf")
+  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh" && k != "erf")
     return emitOpError("kind must be relu, clip, sigmoid, tanh or erf, not '")
            << k << "'";
   if (getOutput().getType() != getInput().getType())
@@ -174,8 +167,10 @@ LogicalResult PoolOp::verify() {
   if (out.size() != 4 || out[0] != in[0] || out[1] != in[1])
     return emitOpError("output must be [N, C, OH, OW]");
   for (int d = 0; d < 2; ++d) {
-    int64_t expect = (in[2 + d] + getPads()[d] + getPads()[2 + d] -
-                      getKernel()[d]) / getStrides()[d] + 1;
+    int64_t expect =
+        (in[2 + d] + getPads()[d] + getPads()[2 + d] - getKernel()[d]) /
+            getStrides()[d] +
+        1;
     if (out[2 + d] != expect)
       return emitOpError("output spatial dim ")
              << d << " is " << out[2 + d] << ", expected " << expect;
@@ -271,7 +266,8 @@ LogicalResult TransposeOp::verify() {
       return emitOpError("perm is not a permutation");
     seen[perm[i]] = true;
     if (out[i] != in[perm[i]])
-      return emitOpError("output dim ") << i << " must be input dim " << perm[i];
+      return emitOpError("output dim ")
+             << i << " must be input dim " << perm[i];
   }
   return success();
 }

@@ -111,23 +111,16 @@ FailureOr<spv::Program> lowerGPUSegment(func::FuncOp segment,
 
 /// Lowers one neural-engine segment on its own to tiled ane layers, in a
 /// module of its own; failure diagnostics go to `why` as for the GPU.
-FailureOr<OwningOpRef<ModuleOp>>
-lowerANESegment(func::FuncOp segment, const std::string &arch,
-                const runtime::ane::EngineDescription &engine,
-                std::string &why) {
+FailureOr<OwningOpRef<ModuleOp>> lowerANESegment(func::FuncOp segment,
+                                                 const std::string &arch,
+                                                 std::string &why) {
   MLIRContext *ctx = segment.getContext();
   OwningOpRef<ModuleOp> module = ModuleOp::create(segment.getLoc());
   module->getBody()->push_back(segment.clone());
   FirstError firstError(ctx);
   PassManager pm(ctx);
   anelower::buildLoweringPipeline(pm, arch);
-  // Serializing it once here makes a program the stream cannot hold a
-  // lowering failure (the ops fall back), not a compile error later.
-  anelower::CommandStreamWriter probe(engine);
-  if (failed(pm.run(*module)) ||
-      failed(probe.addProgram(
-          module->lookupSymbol<func::FuncOp>(segment.getSymName()),
-          segment.getSymName().str()))) {
+  if (failed(pm.run(*module))) {
     why = firstError.orElse("neural-engine lowering failed");
     return failure();
   }
@@ -475,7 +468,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
           }
         } else {
           FailureOr<OwningOpRef<ModuleOp>> lowered =
-              lowerANESegment(segment, options.aneArch, *engine, why);
+              lowerANESegment(segment, options.aneArch, why);
           if (succeeded(lowered)) {
             aneModules.emplace_back(segment.getSymName().str(),
                                     std::move(*lowered));

@@ -36,11 +36,11 @@ public:
   std::vector<std::pair<uint32_t, uint32_t>> inputs;  // (slot, input)
   std::vector<std::pair<uint32_t, uint32_t>> outputs; // (slot, output)
   std::vector<Group> groups;
-  std::mutex mutex; // runs share the slots
+  mutable std::mutex mutex; // runs share the slots
   double engineMicros = 0; // simulated neural-engine time of the last run
 
   double simulatedEngineMillis() const override {
-    std::lock_guard<std::mutex> lock(const_cast<std::mutex &>(mutex));
+    std::lock_guard<std::mutex> lock(mutex);
     return engineMicros / 1000.0;
   }
 

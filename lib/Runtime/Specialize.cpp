@@ -197,21 +197,21 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     // allowed; with one, a unit that is not allowed is an error.
     if (!function.schedule.empty() &&
         (required || (split && notAllowed.empty()))) {
+      std::string where = "cannot run function '" + function.name +
+                          "' on the " +
+                          (required ? computeUnitTitle(*required) : "") + ": ";
+      if (!notAllowed.empty()) // only with a required unit
+        throw AssetError(AssetError::Code::Unsupported,
+                         where + "its schedule uses the " + notAllowed +
+                             ", which is not among the allowed units (" +
+                             unitList(options.allowedUnits) + ")");
       try {
-        if (!notAllowed.empty())
-          throw AssetError(AssetError::Code::Unsupported,
-                           "its schedule uses the " + notAllowed +
-                               ", which is not among the allowed units (" +
-                               unitList(options.allowedUnits) + ")");
         state->functions.push_back(
             prepareScheduled(file, function, options, executors, *state));
         continue;
       } catch (const AssetError &e) {
         if (required)
-          throw AssetError(e.code(), "cannot run function '" + function.name +
-                                         "' on the " +
-                                         computeUnitTitle(*required) + ": " +
-                                         e.message());
+          throw AssetError(e.code(), where + e.message());
         fallback = std::string(" (") +
                    (uses(function, "gpu") ? "GPU" : "neural engine") +
                    " not used: " + e.message() + ")";

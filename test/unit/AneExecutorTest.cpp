@@ -5,8 +5,8 @@
 // kind of malformed stream is refused when loaded, before anything runs.
 //
 //===----------------------------------------------------------------------===//
-#include "coreai/schemas/ane_stream_generated.h"
 #include "lib/Runtime/ANE/AneExecutor.h"
+#include "coreai/schemas/ane_stream_generated.h"
 #include "lib/Runtime/ANE/Fp16.h"
 #include "lib/Runtime/AssetError.h"
 
@@ -40,8 +40,8 @@ struct Tweaks {
 /// of 4 MACs, 16 bytes of DMA per cycle, 10 cycles per layer, 100 MHz.
 std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
   flatbuffers::FlatBufferBuilder f;
-  auto engine = fb::CreateEngineDirect(f, "tiny", 2, 4, 100.0, 8192, 16, 64,
-                                       10, true);
+  auto engine =
+      fb::CreateEngineDirect(f, "tiny", 2, 4, 100.0, 8192, 16, 64, 10, true);
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
       fb::CreateBuffer(f, fb::BufferKind::Argument, 0, 0, t.inputBytes),
       fb::CreateBuffer(f, fb::BufferKind::Argument, t.argumentIndex, 0, 32),
@@ -56,22 +56,21 @@ std::vector<uint8_t> sampleStream(const Tweaks &t = {}) {
   auto dma = [&](uint32_t b, bool in) {
     return fb::CreateDma(f, b, in, 64, 1);
   };
-  auto layer = [&](const char *op, const char *kind,
-                   std::vector<uint32_t> in,
+  auto layer = [&](const char *op, const char *kind, std::vector<uint32_t> in,
                    std::vector<flatbuffers::Offset<fb::Shape>> shapes,
-                   uint32_t out, std::vector<int64_t> outShape,
-                   int64_t outputs, bool conv = false, int64_t entries = 0) {
+                   uint32_t out, std::vector<int64_t> outShape, int64_t outputs,
+                   bool conv = false, int64_t entries = 0) {
     std::vector<int64_t> ones{1, 1}, pads{0, 0, 0, 0};
     std::vector<flatbuffers::Offset<fb::Dma>> dmas;
     for (uint32_t b : in)
       dmas.push_back(dma(b, true));
     dmas.push_back(dma(out, false));
     std::vector<uint32_t> outs{out};
-    return fb::CreateLayerDirect(
-        f, op, kind, "node", &in, &outs, &shapes, &outShape,
-        conv ? &ones : nullptr, conv ? &pads : nullptr, conv ? &ones : nullptr,
-        nullptr, 1, 0, 0, 0, entries, false, 0, 0, 1, false, 0, &dmas, outputs,
-        1);
+    return fb::CreateLayerDirect(f, op, kind, "node", &in, &outs, &shapes,
+                                 &outShape, conv ? &ones : nullptr,
+                                 conv ? &pads : nullptr, conv ? &ones : nullptr,
+                                 nullptr, 1, 0, 0, 0, entries, false, 0, 0, 1,
+                                 false, 0, &dmas, outputs, 1);
   };
   std::vector<flatbuffers::Offset<fb::Layer>> layers = {
       layer("convert", "f32-to-f16", {0}, {shape({1, 1, 2, 2})}, 4,

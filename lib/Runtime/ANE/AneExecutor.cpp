@@ -29,9 +29,9 @@ using ane::EngineDescription;
 
 // Limits on what a stream may ask for, so that no size, index or cycle
 // count a verified stream computes can overflow int64 or exhaust memory.
-constexpr int64_t kMaxBytes = int64_t(1) << 40;   // any one buffer or arena
-constexpr int64_t kMaxParam = int64_t(1) << 20;   // strides, pads, kernels
-constexpr int64_t kMaxTable = 65536;              // activation table entries
+constexpr int64_t kMaxBytes = int64_t(1) << 40; // any one buffer or arena
+constexpr int64_t kMaxParam = int64_t(1) << 20; // strides, pads, kernels
+constexpr int64_t kMaxTable = 65536;            // activation table entries
 
 int64_t elements(const flatbuffers::Vector<int64_t> *dims) {
   int64_t n = 1;
@@ -123,7 +123,8 @@ public:
     // one at a time under the schedule's lock).
     // (check() bounded arena_bytes, so the rounding cannot wrap.) Zeroed, so
     // nothing of the heap's previous contents can reach an output.
-    uint64_t arenaBytes = (std::max<uint64_t>(p->arena_bytes(), 1) + 63) / 64 * 64;
+    uint64_t arenaBytes =
+        (std::max<uint64_t>(p->arena_bytes(), 1) + 63) / 64 * 64;
     auto arena = std::shared_ptr<uint8_t>(
         static_cast<uint8_t *>(std::aligned_alloc(64, arenaBytes)), std::free);
     if (!arena)
@@ -187,11 +188,10 @@ private:
     }
     CheckedProgram cp;
     cp.program = p;
-    programNumInputs_ = p->num_inputs();
     for (size_t i = 0; i < p->layers()->size(); ++i) {
       const fb::Layer *l = p->layers()->Get(i);
       std::string what = where + " layer " + std::to_string(i);
-      checkLayer(l, buffers, what);
+      checkLayer(l, buffers, p->num_inputs(), what);
       int64_t dma = 0;
       if (l->dmas())
         for (const fb::Dma *d : *l->dmas()) {
@@ -211,8 +211,7 @@ private:
         work.tileRows = l->tile_rows();
         work.tileChannels = l->tile_channels();
         if (work.tileRows < 1 || work.tileRows > work.geometry.rows ||
-            work.tileChannels < 1 ||
-            work.tileChannels > work.geometry.channels)
+            work.tileChannels < 1 || work.tileChannels > work.geometry.channels)
           fail(what + " has a tile outside its output");
       }
       int64_t perOutput =
@@ -229,9 +228,10 @@ private:
   }
 
   /// The shapes a layer reads and writes fit its op and its buffers.
-  void checkLayer(const fb::Layer *l,
-                  const flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>> *buffers,
-                  const std::string &what) {
+  void checkLayer(
+      const fb::Layer *l,
+      const flatbuffers::Vector<flatbuffers::Offset<fb::Buffer>> *buffers,
+      uint32_t numInputs, const std::string &what) {
     if (!l->op() || !l->inputs() || !l->outputs() || !l->input_shapes() ||
         !l->output_shape() || l->outputs()->size() != 1 ||
         l->inputs()->size() != l->input_shapes()->size())
@@ -269,8 +269,7 @@ private:
     const fb::Buffer *o = buffers->Get(ob);
     if (o->kind() == fb::BufferKind::Constant)
       fail(what + " writes a constant");
-    if (o->kind() == fb::BufferKind::Argument &&
-        o->index() < programNumInputs_)
+    if (o->kind() == fb::BufferKind::Argument && o->index() < numInputs)
       fail(what + " writes the step's input " + std::to_string(o->index()));
     // No kernel computes in place: an output overlapping an input is refused.
     for (uint32_t b : *l->inputs()) {
@@ -322,9 +321,8 @@ private:
         need(!out.empty(), "needs an axis");
     } else if (op == "conv") {
       need((in.size() == 2 || in.size() == 3) && in[0].size() == 4 &&
-               in[1].size() == 4 && out.size() == 4 &&
-               vec(l->strides(), 2) && vec(l->pads(), 4) &&
-               vec(l->dilations(), 2) && l->groups() >= 1,
+               in[1].size() == 4 && out.size() == 4 && vec(l->strides(), 2) &&
+               vec(l->pads(), 4) && vec(l->dilations(), 2) && l->groups() >= 1,
            "needs input, weight, strides, pads and dilations");
       ane::ConvParams p = convParams(l, in[0], in[1]);
       need(p.dilation[0] * (p.kh - 1) < p.h + p.pads[0] + p.pads[2] &&
@@ -369,8 +367,7 @@ private:
         seen[p] = true;
       }
     } else if (op == "slice") {
-      need(in.size() == 1 && l->starts() &&
-               l->starts()->size() == out.size() &&
+      need(in.size() == 1 && l->starts() && l->starts()->size() == out.size() &&
                in[0].size() == out.size(),
            "needs one start per dim");
       for (size_t d = 0; d < out.size(); ++d) {
@@ -382,9 +379,8 @@ private:
       need(kind == "add" || kind == "sub" || kind == "mul",
            "unknown kind '" + kind + "'");
       need(in.size() == 2 && in[0] == out &&
-               (in[1] == out ||
-                (in[1].size() == 1 && !out.empty() &&
-                 in[1][0] == out[out.size() == 4 ? 1 : out.size() - 1])),
+               (in[1] == out || (in[1].size() == 1 && !out.empty() &&
+                                 in[1][0] == out[ane::channelDim(out.size())])),
            "rhs is neither elementwise nor per channel");
     } else if (op == "pool") {
       need((kind == "max" || kind == "avg") && in.size() == 1 &&
@@ -507,10 +503,9 @@ private:
                       oh + b * a[1] * w[2], acc32);
       } else if (op == "layer_norm") {
         int64_t cols = out.back();
-        ane::layerNorm(n / std::max<int64_t>(cols, 1), cols, half(l, 0),
-                       half(l, 1),
-                       l->inputs()->size() == 3 ? half(l, 2) : nullptr,
-                       l->epsilon(), oh);
+        ane::layerNorm(
+            n / std::max<int64_t>(cols, 1), cols, half(l, 0), half(l, 1),
+            l->inputs()->size() == 3 ? half(l, 2) : nullptr, l->epsilon(), oh);
       } else if (op == "transpose") {
         ane::transpose(inShape(0), dimsOf(l->perm()), half(l, 0), oh);
       } else if (op == "slice") {
@@ -523,7 +518,7 @@ private:
         // [n, c, hw] with c the channel dim (one scalar: 1 x 1 x 1).
         int64_t c = 1, hw = 1;
         if (!out.empty()) {
-          size_t cdim = out.size() == 4 ? 1 : out.size() - 1;
+          size_t cdim = ane::channelDim(out.size());
           c = out[cdim];
           for (size_t d = cdim + 1; d < out.size(); ++d)
             hw *= out[d];
@@ -565,8 +560,8 @@ private:
       // A fused activation: relu and clip commute with the rounding to fp16,
       // so applying them to the rounded output is what the engine computes.
       if (std::string fused = activationOf(l); !fused.empty())
-        ane::unary(fused == "relu" ? ane::Unary::Relu : ane::Unary::Clip, n,
-                   oh, oh, l->min(), l->max());
+        ane::unary(fused == "relu" ? ane::Unary::Relu : ane::Unary::Clip, n, oh,
+                   oh, l->min(), l->max());
       if (layers)
         layers->push_back({op, l->source() ? l->source()->str() : "",
                            ane::cyclesToMicros(engine_, cp.cycles[i])});
@@ -576,7 +571,6 @@ private:
 
   std::string label_;
   const fb::Stream *stream_ = nullptr;
-  uint32_t programNumInputs_ = 0; // of the program check() verifies
   EngineDescription engine_;
   std::map<std::string, CheckedProgram> programs_;
 };
@@ -587,7 +581,8 @@ public:
   std::string name() const override { return "ane (simulator)"; }
   std::string whyNot(const bundle::ExecutableInfo &exe) const override {
     if (exe.format != "ane-command-stream")
-      return "format '" + exe.format + "' is not a neural-engine command stream";
+      return "format '" + exe.format +
+             "' is not a neural-engine command stream";
     return "";
   }
   std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,

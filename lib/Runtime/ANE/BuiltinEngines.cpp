@@ -51,7 +51,8 @@ bool loadEngineDescription(const std::string &nameOrPath,
   }
   std::string why;
   if (!parseEngineDescription(text, out, why)) {
-    error = (isPath ? nameOrPath : "built-in engine " + nameOrPath) + ": " + why;
+    error =
+        (isPath ? nameOrPath : "built-in engine " + nameOrPath) + ": " + why;
     return false;
   }
   return true;

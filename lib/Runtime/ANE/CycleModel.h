@@ -18,35 +18,13 @@
 #define COREAI_RUNTIME_ANE_CYCLEMODEL_H
 
 #include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/Runtime/ANE/TensorLayout.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
 namespace coreai::runtime::ane {
-
-/// The dims a layer's tiles split: for [N, C, H, W] outputs, rows H and
-/// channels C, each row W wide, looped over N planes; for other ranks, the
-/// last two dims (rows, channels) looped over the product of the others.
-struct TileGeometry {
-  int64_t planes = 1, rows = 1, channels = 1, width = 1;
-};
-
-inline TileGeometry tileGeometry(const std::vector<int64_t> &shape) {
-  TileGeometry g;
-  size_t r = shape.size();
-  if (r == 4) {
-    g = {shape[0], shape[2], shape[1], shape[3]};
-  } else if (r >= 2) {
-    g.rows = shape[r - 2];
-    g.channels = shape[r - 1];
-    for (size_t i = 0; i + 2 < r; ++i)
-      g.planes *= shape[i];
-  } else if (r == 1) {
-    g.channels = shape[0];
-  }
-  return g;
-}
 
 struct LayerWork {
   int64_t outputs = 0;   // output elements
@@ -73,22 +51,21 @@ inline int64_t tileLoopSlots(const EngineDescription &e, const LayerWork &w) {
   if (w.tileRows <= 0 || w.tileChannels <= 0)
     return ceilDiv(w.outputs, e.cores);
   int64_t slots = 0;
-  for (auto [nr, r] : {std::pair<int64_t, int64_t>{g.rows / w.tileRows,
-                                                    w.tileRows},
-                       {g.rows % w.tileRows ? 1 : 0, g.rows % w.tileRows}})
-    for (auto [nc, c] : {std::pair<int64_t, int64_t>{
-                             g.channels / w.tileChannels, w.tileChannels},
-                         {g.channels % w.tileChannels ? 1 : 0,
-                          g.channels % w.tileChannels}})
+  for (auto [nr, r] :
+       {std::pair<int64_t, int64_t>{g.rows / w.tileRows, w.tileRows},
+        {g.rows % w.tileRows ? 1 : 0, g.rows % w.tileRows}})
+    for (auto [nc, c] :
+         {std::pair<int64_t, int64_t>{g.channels / w.tileChannels,
+                                      w.tileChannels},
+          {g.channels % w.tileChannels ? 1 : 0, g.channels % w.tileChannels}})
       slots += nr * nc * ceilDiv(r * c * g.width, e.cores);
   return g.planes * slots;
 }
 
-inline LayerCycles layerCycles(const EngineDescription &e,
-                               const LayerWork &w) {
+inline LayerCycles layerCycles(const EngineDescription &e, const LayerWork &w) {
   LayerCycles c;
-  int64_t perOutput = ceilDiv(std::max<int64_t>(w.reduction, 1),
-                              e.macsPerCorePerCycle);
+  int64_t perOutput =
+      ceilDiv(std::max<int64_t>(w.reduction, 1), e.macsPerCorePerCycle);
   c.compute = w.tileRows > 0 ? tileLoopSlots(e, w) * perOutput
                              : ceilDiv(w.outputs * perOutput, e.cores);
   c.dma = ceilDiv(w.dmaBytes, e.dmaBytesPerCycle);

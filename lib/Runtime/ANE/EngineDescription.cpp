@@ -7,7 +7,8 @@ namespace coreai::runtime::ane {
 
 bool parseEngineDescription(const std::string &text, EngineDescription &out,
                             std::string &error) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     error = "not a JSON object";
     return false;

@@ -17,6 +17,15 @@ std::vector<float> decode(const uint16_t *p, int64_t count) {
   return out;
 }
 
+/// Where tap (i, j) of the window of output (y, x) reads the input; false
+/// when it falls in the padding.
+bool tapAt(const ConvParams &p, int64_t y, int64_t x, int64_t i, int64_t j,
+           int64_t &iy, int64_t &ix) {
+  iy = y * p.stride[0] + i * p.dilation[0] - p.pads[0];
+  ix = x * p.stride[1] + j * p.dilation[1] - p.pads[1];
+  return iy >= 0 && iy < p.h && ix >= 0 && ix < p.w;
+}
+
 } // namespace
 
 void conv2d(const ConvParams &p, const uint16_t *in, const uint16_t *weight,
@@ -38,9 +47,8 @@ void conv2d(const ConvParams &p, const uint16_t *in, const uint16_t *weight,
             for (int64_t c = 0; c < cg; ++c)
               for (int64_t i = 0; i < p.kh; ++i)
                 for (int64_t j = 0; j < p.kw; ++j) {
-                  int64_t iy = y * p.stride[0] + i * p.dilation[0] - p.pads[0];
-                  int64_t ix = xo * p.stride[1] + j * p.dilation[1] - p.pads[1];
-                  if (iy < 0 || iy >= p.h || ix < 0 || ix >= p.w)
+                  int64_t iy, ix;
+                  if (!tapAt(p, y, xo, i, j, iy, ix))
                     continue;
                   float prod =
                       x[((n * p.c + g * cg + c) * p.h + iy) * p.w + ix] *
@@ -123,8 +131,8 @@ void binary(Binary op, int64_t n, int64_t c, int64_t hw, const uint16_t *a,
   }
 }
 
-void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out,
-           float lo, float hi, int64_t entries) {
+void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out, float lo,
+           float hi, int64_t entries) {
   std::vector<float> table;
   bool tabled = op == Unary::Sigmoid || op == Unary::Tanh || op == Unary::Erf;
   if (tabled) {
@@ -144,7 +152,8 @@ void unary(Unary op, int64_t count, const uint16_t *in, uint16_t *out,
       out[i] = x > 0 ? in[i] : (std::isnan(x) ? in[i] : uint16_t(0));
       break;
     case Unary::Clip:
-      out[i] = std::isnan(x) ? in[i] : floatToHalf(std::min(std::max(x, lo), hi));
+      out[i] =
+          std::isnan(x) ? in[i] : floatToHalf(std::min(std::max(x, lo), hi));
       break;
     case Unary::Sigmoid:
     case Unary::Tanh:
@@ -174,9 +183,8 @@ void pool(Pool kind, const ConvParams &p, const uint16_t *in, uint16_t *out,
         int64_t count = 0;
         for (int64_t i = 0; i < p.kh; ++i)
           for (int64_t j = 0; j < p.kw; ++j) {
-            int64_t iy = y * p.stride[0] + i * p.dilation[0] - p.pads[0];
-            int64_t ix = xo * p.stride[1] + j * p.dilation[1] - p.pads[1];
-            if (iy < 0 || iy >= p.h || ix < 0 || ix >= p.w)
+            int64_t iy, ix;
+            if (!tapAt(p, y, xo, i, j, iy, ix))
               continue;
             float v = toFloat(in[(nc * p.h + iy) * p.w + ix]);
             best = std::max(best, v);

@@ -75,8 +75,8 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
     return (uint32_t)buffers.size() - 1;
   };
   for (BlockArgument a : func.getArguments())
-    bufferOf[a] = add({fb::BufferKind::Argument, a.getArgNumber(), 0,
-                       rawBytes(a.getType())});
+    bufferOf[a] = add(
+        {fb::BufferKind::Argument, a.getArgNumber(), 0, rawBytes(a.getType())});
   for (auto [j, v] : llvm::enumerate(ret.getOperands())) {
     Operation *def = v.getDefiningOp();
     if (!def || isa<ane::ReshapeOp, arith::ConstantOp>(def) ||
@@ -102,7 +102,8 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
         bytes.push_back(char(bits & 0xff));
         bytes.push_back(char(bits >> 8));
       }
-      auto [it, inserted] = w.constantIds.try_emplace(bytes, w.constants.size());
+      auto [it, inserted] =
+          w.constantIds.try_emplace(bytes, w.constants.size());
       if (inserted)
         w.constants.push_back(bytes);
       bufferOf[c.getResult()] =
@@ -222,8 +223,7 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
     std::vector<flatbuffers::Offset<fb::Dma>> dmas;
     for (const DmaPlan &d : plan.dmas)
       dmas.push_back(fb::CreateDma(
-          f,
-          d.operand == DmaPlan::kResult ? outputs[0] : inputs[d.operand],
+          f, d.operand == DmaPlan::kResult ? outputs[0] : inputs[d.operand],
           d.toSram, d.bytes, d.count));
     // A boundary conversion belongs to no graph node.
     std::string source =
@@ -239,9 +239,9 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
         perm.empty() ? nullptr : &perm, starts.empty() ? nullptr : &starts,
         epsilon));
   }
-  w.programs.push_back(fb::CreateProgramDirect(
-      f, name.c_str(), numArgs + ret.getNumOperands(), arena, &bufferOffsets,
-      &layerOffsets, numArgs));
+  w.programs.push_back(
+      fb::CreateProgramDirect(f, name.c_str(), numArgs + ret.getNumOperands(),
+                              arena, &bufferOffsets, &layerOffsets, numArgs));
   return success();
 }
 
@@ -256,8 +256,8 @@ std::vector<uint8_t> CommandStreamWriter::finish() {
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
   for (const std::string &c : w.constants) {
     f.ForceVectorAlignment(c.size(), 1, 64);
-    auto data = f.CreateVector(reinterpret_cast<const uint8_t *>(c.data()),
-                               c.size());
+    auto data =
+        f.CreateVector(reinterpret_cast<const uint8_t *>(c.data()), c.size());
     constants.push_back(fb::CreateConstant(f, data));
   }
   // One statement per vector: their order in the file must not depend on

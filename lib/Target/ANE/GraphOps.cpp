@@ -84,6 +84,14 @@ std::string whyNotWindow(const OpLimits &l, ArrayRef<int64_t> kernel,
   return "";
 }
 
+/// Softmax and normalization hold a whole axis in SRAM: its length limit.
+std::string whyNotAxisLength(const OpLimits &l, int64_t n, const char *what) {
+  if (l.maxAxisDim && n > l.maxAxisDim)
+    return std::string(what) + " of " + std::to_string(n) + " exceeds " +
+           std::to_string(l.maxAxisDim);
+  return "";
+}
+
 bool isScalarConstant(Value v) {
   DenseElementsAttr c = constantOf(v);
   return c && c.getNumElements() == 1;
@@ -213,8 +221,7 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
       return "a product of two tensors whose batch dims differ";
     return whyNotListed(e, "batch_matmul", l);
   }
-  if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp, aigraph::DivOp>(
-          op)) {
+  if (isa<aigraph::AddOp, aigraph::SubOp, aigraph::MulOp, aigraph::DivOp>(op)) {
     // Division by a constant is a product with its reciprocal.
     bool div = isa<aigraph::DivOp>(op);
     std::string kind = div ? "mul" : op->getName().stripDialect().str();
@@ -235,8 +242,8 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
     ElementwiseForm form;
     return elementwiseForm(op, form);
   }
-  if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp,
-          aigraph::ErfOp>(op))
+  if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp, aigraph::ErfOp>(
+          op))
     return whyNotListed(e, op->getName().stripDialect().str(), l);
   if (auto ln = dyn_cast<aigraph::LayerNormOp>(op)) {
     int64_t rank = ln.getInput().getType().getRank();
@@ -250,10 +257,7 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
       if (v && (!constantOf(v) ||
                 cast<RankedTensorType>(v.getType()).getNumElements() != c))
         return "a scale or bias that is not a constant per channel";
-    if (l->maxAxisDim && c > l->maxAxisDim)
-      return "normalized axis of " + std::to_string(c) + " exceeds " +
-             std::to_string(l->maxAxisDim);
-    return "";
+    return whyNotAxisLength(*l, c, "normalized axis");
   }
   if (isa<aigraph::TransposeOp>(op))
     return whyNotListed(e, "transpose", l);
@@ -309,11 +313,8 @@ std::string whyNotOnANE(Operation *op, const EngineDescription &e) {
       return "softmax over an axis that is not the last";
     if (!(why = whyNotListed(e, "softmax", l)).empty())
       return why;
-    int64_t n = sm.getInput().getType().getDimSize(axis);
-    if (l->maxAxisDim && n > l->maxAxisDim)
-      return "softmax axis of " + std::to_string(n) + " exceeds " +
-             std::to_string(l->maxAxisDim);
-    return "";
+    return whyNotAxisLength(*l, sm.getInput().getType().getDimSize(axis),
+                            "softmax axis");
   }
   if (auto concat = dyn_cast<aigraph::ConcatOp>(op)) {
     for (Value v : concat.getInputs())

@@ -8,6 +8,7 @@
 #define COREAI_LIB_TARGET_ANE_GRAPHOPS_H
 
 #include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/Runtime/ANE/TensorLayout.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
@@ -37,8 +38,7 @@ struct ElementwiseForm {
 /// The form of `op` (aigraph.add/sub/mul), or why the engine cannot take it.
 std::string elementwiseForm(mlir::Operation *op, ElementwiseForm &form);
 
-/// The channel dim of a tensor of rank `rank` for per-channel operands.
-inline int64_t channelDim(int64_t rank) { return rank == 4 ? 1 : rank - 1; }
+using runtime::ane::channelDim;
 
 /// Empty if the engine `e` can run `op`, else why not, in one phrase
 /// ("kernel 15x15 exceeds 13x13", "dynamic shape", "int64 tensor").

@@ -3,7 +3,6 @@
 #include "lib/Target/ANE/Passes.h"
 
 #include "dialects/AIGraph/AIGraph.h"
-#include "lib/Runtime/ANE/BuiltinEngines.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -19,15 +18,6 @@ using namespace mlir;
 namespace aigraph = coreai::aigraph;
 namespace ane = coreai::ane;
 using namespace coreai::anelower;
-
-FailureOr<EngineDescription> coreai::anelower::loadEngine(Location loc,
-                                                          const std::string &arch) {
-  EngineDescription e;
-  std::string error;
-  if (!runtime::ane::loadEngineDescription(arch, e, error))
-    return emitError(loc) << error;
-  return e;
-}
 
 namespace {
 
@@ -269,9 +259,8 @@ private:
       }
       std::string kind = div ? "mul" : op->getName().stripDialect().str();
       auto ew = ane::ElementwiseOp::create(
-          b_, loc, outType, big, small,
-          b_.getStringAttr(kind), IntegerAttr(), IntegerAttr(), UnitAttr(),
-          StringAttr(), FloatAttr(), FloatAttr());
+          b_, loc, outType, big, small, b_.getStringAttr(kind), IntegerAttr(),
+          IntegerAttr(), UnitAttr(), StringAttr(), FloatAttr(), FloatAttr());
       return ew.getResult();
     }
     if (isa<aigraph::ReluOp, aigraph::SigmoidOp, aigraph::TanhOp,
@@ -293,8 +282,8 @@ private:
       }
       auto act = ane::ActivationOp::create(
           b_, loc, outType, half(op->getOperand(0), loc),
-          b_.getStringAttr(kind), lo, hi, entries, IntegerAttr(),
-          IntegerAttr(), UnitAttr());
+          b_.getStringAttr(kind), lo, hi, entries, IntegerAttr(), IntegerAttr(),
+          UnitAttr());
       return act.getResult();
     }
     auto pool = [&](StringRef kind, Value in, ArrayRef<int64_t> kernel,
@@ -303,19 +292,20 @@ private:
       // ceil_mode: the windows that start inside the input but end past it
       // read extra end padding (which max and exclude-pad average ignore).
       SmallVector<int64_t> pads(graphPads);
-      ArrayRef<int64_t> inShape = cast<RankedTensorType>(in.getType()).getShape();
+      ArrayRef<int64_t> inShape =
+          cast<RankedTensorType>(in.getType()).getShape();
       for (int d = 0; d < 2; ++d) {
         int64_t span = (outType.getDimSize(2 + d) - 1) * strides[d] + kernel[d];
         int64_t have = inShape[2 + d] + pads[d] + pads[2 + d];
         pads[2 + d] += std::max<int64_t>(0, span - have);
       }
-      return ane::PoolOp::create(
-                 b_, loc, outType, half(in, loc), b_.getStringAttr(kind),
-                 b_.getDenseI64ArrayAttr(kernel),
-                 b_.getDenseI64ArrayAttr(strides),
-                 b_.getDenseI64ArrayAttr(pads),
-                 countPad ? b_.getUnitAttr() : UnitAttr(), IntegerAttr(),
-                 IntegerAttr(), UnitAttr())
+      return ane::PoolOp::create(b_, loc, outType, half(in, loc),
+                                 b_.getStringAttr(kind),
+                                 b_.getDenseI64ArrayAttr(kernel),
+                                 b_.getDenseI64ArrayAttr(strides),
+                                 b_.getDenseI64ArrayAttr(pads),
+                                 countPad ? b_.getUnitAttr() : UnitAttr(),
+                                 IntegerAttr(), IntegerAttr(), UnitAttr())
           .getResult();
     };
     if (auto mp = dyn_cast<aigraph::MaxPoolOp>(op))
@@ -351,8 +341,7 @@ private:
                                       t.getPermAttr())
           .getResult();
     if (auto slice = dyn_cast<aigraph::SliceOp>(op))
-      return ane::SliceOp::create(b_, loc, outType,
-                                  half(slice.getInput(), loc),
+      return ane::SliceOp::create(b_, loc, outType, half(slice.getInput(), loc),
                                   slice.getStartsAttr())
           .getResult();
     if (auto concat = dyn_cast<aigraph::ConcatOp>(op)) {

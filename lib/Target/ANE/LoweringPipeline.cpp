@@ -8,7 +8,8 @@ using namespace mlir;
 
 void coreai::anelower::buildLoweringPipeline(OpPassManager &pm,
                                              const std::string &arch) {
-  pm.addNestedPass<func::FuncOp>(createLegalizeToANE(LegalizeToANEOptions{arch}));
+  pm.addNestedPass<func::FuncOp>(
+      createLegalizeToANE(LegalizeToANEOptions{arch}));
   // Folds reshape chains and drops conversions nothing uses.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -53,9 +53,9 @@ int64_t TilePlan::dmaBytes() const {
 }
 
 bool isTiled(Operation *op) {
-  return isa<ane::ConvOp, ane::MatMulOp, ane::BatchMatMulOp,
-             ane::ElementwiseOp, ane::ActivationOp, ane::PoolOp,
-             ane::SoftmaxOp, ane::LayerNormOp>(op);
+  return isa<ane::ConvOp, ane::MatMulOp, ane::BatchMatMulOp, ane::ElementwiseOp,
+             ane::ActivationOp, ane::PoolOp, ane::SoftmaxOp, ane::LayerNormOp>(
+      op);
 }
 
 TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
@@ -68,9 +68,9 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     // transpose; a slice reads only its box).
     bool box = isa<ane::SliceOp>(op);
     for (unsigned i = 0; i < op->getNumOperands(); ++i)
-      p.dmas.push_back(
-          {i, true,
-           tensorBytes(e, box ? out : op->getOperand(i).getType()), 1});
+      p.dmas.push_back({i, true,
+                        tensorBytes(e, box ? out : op->getOperand(i).getType()),
+                        1});
     p.dmas.push_back({DmaPlan::kResult, false, tensorBytes(e, out), 1});
     if (isa<ane::ConcatOp, ane::TransposeOp, ane::SliceOp>(op))
       p.outputs = 0; // data movement only
@@ -95,8 +95,8 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     p.sramBytes += bytes;
   };
   auto weights = [&](unsigned operand, int64_t bytes) {
-    p.dmas.push_back({operand, true, bytes,
-                      p.streamWeights ? g.planes * chanTiles : 1});
+    p.dmas.push_back(
+        {operand, true, bytes, p.streamWeights ? g.planes * chanTiles : 1});
     p.sramBytes += bytes;
   };
 
@@ -104,9 +104,10 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     ArrayRef<int64_t> in = conv.getInput().getType().getShape();
     ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
     int64_t groups = conv.getGroups(), perGroup = w[0] / groups;
-    int64_t inC = groups == 1 ? in[1]
-                              : std::min(in[1], ceilDiv(p.channels, perGroup) *
-                                                    (in[1] / groups));
+    int64_t inC =
+        groups == 1
+            ? in[1]
+            : std::min(in[1], ceilDiv(p.channels, perGroup) * (in[1] / groups));
     int64_t inRows = windowRows(p.rows, conv.getStrides()[0],
                                 conv.getDilations()[0], w[2], in[2]);
     perTile(0, inC * inRows * align(e, in[3] * 2));
@@ -143,8 +144,8 @@ TilePlan planLayer(Operation *op, const EngineDescription &e, int64_t rows,
     perTile(1, perChannel ? align(e, p.channels * 2) : outTile);
   } else if (auto pool = dyn_cast<ane::PoolOp>(op)) {
     ArrayRef<int64_t> in = pool.getInput().getType().getShape();
-    int64_t inRows = windowRows(p.rows, pool.getStrides()[0], 1,
-                                pool.getKernel()[0], in[2]);
+    int64_t inRows =
+        windowRows(p.rows, pool.getStrides()[0], 1, pool.getKernel()[0], in[2]);
     perTile(0, p.channels * inRows * align(e, in[3] * 2));
     p.reduction = pool.getKernel()[0] * pool.getKernel()[1];
   } else if (isa<ane::SoftmaxOp>(op)) {

@@ -31,7 +31,7 @@ struct DmaPlan {
   static constexpr unsigned kResult = ~0u;
   unsigned operand = kResult; // operand index, or the result
   bool toSram = true;
-  int64_t bytes = 0;          // per transfer
+  int64_t bytes = 0; // per transfer
   int64_t count = 1;
 };
 
@@ -60,9 +60,9 @@ TilePlan planRecorded(mlir::Operation *op,
                       const runtime::ane::EngineDescription &e);
 
 /// The best tile of a tiled layer that fits SRAM, or failure with `why`.
-mlir::FailureOr<TilePlan>
-chooseTile(mlir::Operation *op, const runtime::ane::EngineDescription &e,
-           std::string &why);
+mlir::FailureOr<TilePlan> chooseTile(mlir::Operation *op,
+                                     const runtime::ane::EngineDescription &e,
+                                     std::string &why);
 
 } // namespace coreai::anelower
 
