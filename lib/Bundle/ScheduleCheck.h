@@ -14,6 +14,9 @@
 
 namespace coreai::bundle {
 
+/// The most workgroups one CPU dispatch may have (the compiler uses 256).
+inline constexpr uint32_t kMaxCPUWorkgroups = 65536;
+
 /// Empty if `s` is consistent, else a one-line reason. `inputBytes` and
 /// `outputBytes` are the sizes of the function's tensors, `constantBytes`
 /// those of the bundle's constants, `executableUnits` the unit of each
@@ -89,6 +92,14 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
       for (uint32_t g : step.groups)
         if (g == 0)
           return what + " has a zero workgroup count";
+    }
+    // cpu: no counts (a whole-segment entry) or a dispatch's grid, x only.
+    if (step.unit == "cpu" && !step.groups.empty()) {
+      if (step.groups.size() != 3 || step.groups[1] != 1 || step.groups[2] != 1)
+        return what + " needs workgroup counts x, 1, 1";
+      if (step.groups[0] == 0 || step.groups[0] > kMaxCPUWorkgroups)
+        return what + " has " + std::to_string(step.groups[0]) +
+               " workgroups (1 to " + std::to_string(kMaxCPUWorkgroups) + ")";
     }
   }
   return "";

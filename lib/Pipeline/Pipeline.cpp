@@ -46,10 +46,19 @@ FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
 
 } // namespace
 
+std::string coreai::knownCPUArchs() {
+  std::string known;
+  for (const cpu::CPUVariant &v : cpu::cpuVariants())
+    known += (known.empty() ? "" : ", ") + std::string(v.name);
+  return known;
+}
+
 LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &options,
                                     bundle::BundleContents &contents) {
   MLIRContext *ctx = module.getContext();
+  if (options.cpuArchs.empty())
+    return emitError(module.getLoc()) << "no CPU architecture to compile for";
   bool split = false; // any unit besides the CPU
   for (const std::string &t : options.targets) {
     if (t == "gpu" || t == "ane")
@@ -134,17 +143,51 @@ LogicalResult coreai::compileModule(ModuleOp module,
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.removeArgAttr(i, kConstantArgAttr);
 
-  PassManager lower(ctx);
-  cpu::buildLoweringPipeline(lower);
-  if (failed(lower.run(module)))
+  PassManager dispatches(ctx);
+  cpu::buildDispatchPipeline(dispatches);
+  if (failed(dispatches.run(module)))
+    return failure();
+  // A function that runs on the CPU alone is a schedule of its dispatches.
+  for (bundle::FunctionData &fn : contents.functions) {
+    if (!fn.schedule.empty())
+      continue;
+    auto host = module.lookupSymbol<func::FuncOp>(fn.name);
+    if (!host)
+      return module.emitError("function '") << fn.name << "' vanished";
+    FailureOr<cpu::DispatchProgram> program = cpu::extractDispatchProgram(host);
+    if (failed(program))
+      return failure();
+    FailureOr<bundle::ScheduleData> schedule =
+        buildCPUSchedule(host, *program, fn, contents.constants);
+    if (failed(schedule))
+      return failure();
+    fn.schedule = {std::move(*schedule)};
+  }
+  PassManager codegen(ctx);
+  cpu::buildCodegenPipeline(codegen);
+  if (failed(codegen.run(module)))
     return failure();
 
-  bundle::ExecutableData &exe = contents.executables.front();
-  exe.unit = "cpu";
-  exe.arch = cpu::hostArch();
-  exe.format = "elf-shared-object";
-  std::string error;
-  if (!cpu::emitSharedObject(module, exe.bytes, error))
-    return emitError(module.getLoc()) << "CPU code generation: " << error;
+  // The first variant is executable 0 (what steps and functions name); the
+  // others are alternatives to it, appended after every other executable.
+  for (auto [i, arch] : llvm::enumerate(options.cpuArchs)) {
+    const cpu::CPUVariant *variant = cpu::findCPUVariant(arch);
+    if (!variant)
+      return emitError(module.getLoc()) << "unknown CPU architecture '" << arch
+                                        << "' (known: " << knownCPUArchs()
+                                        << ")";
+    bundle::ExecutableData exe;
+    exe.unit = "cpu";
+    exe.arch = variant->name;
+    exe.format = "elf-shared-object";
+    std::string error;
+    if (!cpu::emitSharedObject(module, *variant, exe.bytes, error))
+      return emitError(module.getLoc())
+             << "CPU code generation for " << arch << ": " << error;
+    if (i == 0)
+      contents.executables.front() = std::move(exe);
+    else
+      contents.executables.push_back(std::move(exe));
+  }
   return success();
 }

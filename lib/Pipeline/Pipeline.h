@@ -8,6 +8,7 @@
 #define COREAI_LIB_PIPELINE_PIPELINE_H
 
 #include "lib/Bundle/BundleWriter.h"
+#include "lib/Target/CPU/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -25,7 +26,13 @@ struct CompileOptions {
   std::string commandLine;       // the options that shaped the output
   bool explainPlacement = false; // remark on every op not on the preferred unit
   std::string aneArch = "ane-16c-4mb"; // the neural engine (--ane-arch)
+  /// CPU code variants (--cpu-arch), each an executable of the bundle; the
+  /// runtime picks the best its host supports. See README ("CPU variants").
+  std::vector<std::string> cpuArchs{"x86-64", "x86-64-v3", "x86-64-v4"};
 };
+
+/// The --cpu-arch names the compiler knows, comma-separated.
+std::string knownCPUArchs();
 
 /// Every dialect and external interface model the compiler uses.
 void registerDialects(mlir::DialectRegistry &registry);
@@ -58,6 +65,13 @@ mlir::LogicalResult compileModule(mlir::ModuleOp module,
 mlir::LogicalResult buildSchedules(mlir::ModuleOp module,
                                    bundle::BundleContents &contents,
                                    const CompileOptions &options);
+
+/// The schedule of CPU dispatches of `function` (compiled as `host`, after
+/// cpu::buildDispatchPipeline), with its scratch memory planned.
+mlir::FailureOr<bundle::ScheduleData>
+buildCPUSchedule(mlir::func::FuncOp host, const cpu::DispatchProgram &program,
+                 const bundle::FunctionData &function,
+                 const std::vector<bundle::ConstantData> &constants);
 
 } // namespace coreai
 

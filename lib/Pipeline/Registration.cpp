@@ -117,6 +117,11 @@ void coreai::registerPasses() {
       "The full CPU compilation pipeline of coreai-build, aigraph to the "
       "LLVM dialect with kernel ABI entry points",
       [](OpPassManager &pm) { buildCPUPipeline(pm); });
+  static PassPipelineRegistration<> cpuDispatchPipeline(
+      "coreai-cpu-dispatch-pipeline",
+      "The first half of the CPU lowering: aigraph (after the graph pipeline) "
+      "to buffers, every loop nest outlined into a workgroup dispatch",
+      [](OpPassManager &pm) { cpu::buildDispatchPipeline(pm); });
   static PassPipelineRegistration<> gpuPipeline(
       "coreai-gpu-lowering",
       "The GPU lowering of coreai-build: aigraph (after the graph pipeline) "

@@ -10,7 +10,9 @@
 #ifndef COREAI_RUNTIME_EXECUTOR_H
 #define COREAI_RUNTIME_EXECUTOR_H
 
+#include "coreai/KernelABI.h"
 #include "lib/Bundle/BundleReader.h"
+#include "lib/Runtime/AssetError.h"
 #include "lib/Runtime/ComputeUnit.h"
 #include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/NDArray.h"
@@ -35,6 +37,8 @@ public:
   /// The simulated neural-engine time of the last run, in milliseconds;
   /// negative when the kernel uses no simulated unit.
   virtual double simulatedEngineMillis() const { return -1; }
+  /// Bytes of scratch memory allocated once for all runs (the arena).
+  virtual uint64_t arenaBytes() const { return 0; }
 };
 
 /// A sequence of kernel launches recorded once and run many times.
@@ -118,6 +122,17 @@ public:
   entryPoint(const std::string &symbol) {
     (void)symbol;
     return nullptr;
+  }
+  /// For CPU dispatch steps: entry point `symbol` (KernelABI.h dispatch),
+  /// having checked that it takes `numBindings` bindings. Throws AssetError
+  /// if it is missing or takes a different number; `label` names the step.
+  virtual coreai_dispatch_fn dispatchEntry(const std::string &symbol,
+                                           uint32_t numBindings,
+                                           const std::string &label) {
+    (void)symbol;
+    (void)numBindings;
+    throw AssetError(AssetError::Code::Unsupported,
+                     label + ": this executable has no dispatches");
   }
   /// For simulated units: a step running program `symbol`, whose arguments
   /// are buffers of `argBytes` bytes; null if this executable is not

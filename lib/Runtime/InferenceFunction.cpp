@@ -16,9 +16,15 @@ namespace {
 
 std::string mismatch(const char *kind, size_t index,
                      const TensorDescriptor &want, const NDArray &got) {
+  // The common case builds no string: run() allocates nothing of its own.
+  bool typeOk = got.dtype() == want.dtype && got.shape() == want.shape;
+  bool storageOk = got.data() || got.byteSize() == 0;
+  bool alignOk = reinterpret_cast<uintptr_t>(got.data()) % 16 == 0;
+  if (typeOk && storageOk && alignOk)
+    return {};
   std::string what =
       std::string(kind) + " " + std::to_string(index) + " '" + want.name + "'";
-  if (got.dtype() != want.dtype || got.shape() != want.shape)
+  if (!typeOk)
     return what + ": expected " + bundle::formatType(want.dtype, want.shape) +
            ", got " + bundle::formatType(got.dtype(), got.shape());
   if (!got.data() && got.byteSize() != 0)
@@ -70,6 +76,10 @@ double InferenceFunction::simulatedEngineMillis() const {
   return function_->unit == ComputeUnit::NeuralEngine
              ? function_->kernel->simulatedEngineMillis()
              : -1;
+}
+
+uint64_t InferenceFunction::arenaBytes() const {
+  return function_->kernel->arenaBytes();
 }
 
 double traceClockUs() {

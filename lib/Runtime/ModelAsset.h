@@ -58,6 +58,12 @@ struct SpecializationOptions {
   /// Where compiled GPU pipelines are cached between processes (a folder,
   /// created if needed); empty: only within this process.
   std::string cacheDirectory;
+  /// Threads that run CPU dispatches (the calling thread is one of them);
+  /// 0: one per core of the host.
+  unsigned threads = 0;
+  /// The CPU variant to run (an executable arch such as "x86-64-v3"); empty:
+  /// the best one in the bundle that this host supports.
+  std::string cpuVariant;
 };
 
 /// One dispatch as a trace event: when it ran (microseconds on the
@@ -68,6 +74,7 @@ struct TraceEvent {
   std::string source; // "conv1 (Conv); relu1 (Relu)"
   double startUs = 0;
   double durationUs = 0;
+  uint32_t worker = 0; // the thread-pool worker (0: the calling thread)
 };
 
 /// Microseconds on the steady clock, the time base of TraceEvent.
@@ -90,6 +97,10 @@ public:
   /// (the cycle model of the engine the bundle was compiled for); negative
   /// when the function uses no neural engine.
   double simulatedEngineMillis() const;
+  /// Bytes of scratch memory this function allocated once, at
+  /// specialization, for all its runs (0 when it runs whole, allocating as
+  /// it goes).
+  uint64_t arenaBytes() const;
 
   /// Runs the function. Inputs must match the descriptor exactly (count,
   /// dtype, shape); outputs are freshly allocated. Throws AssetError.
@@ -124,6 +135,12 @@ public:
   std::vector<std::string> functionNames() const;
   /// Wall time specialize() took, in milliseconds.
   double specializationMillis() const;
+  /// The CPU code variant in use (e.g. "x86-64-v4"); empty when the model
+  /// runs no CPU code.
+  const std::string &cpuVariant() const;
+  /// Threads that run CPU dispatches (SpecializationOptions::threads, or the
+  /// host's cores).
+  unsigned threads() const;
 
 private:
   friend class ModelAsset;

@@ -5,6 +5,7 @@
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Runtime/Executor.h"
 #include "lib/Runtime/ModelAsset.h"
+#include "lib/Runtime/ThreadPool.h"
 
 namespace coreai::runtime {
 
@@ -27,17 +28,24 @@ struct ModelState {
   std::vector<std::shared_ptr<LoadedExecutable>> executables;
   std::shared_ptr<ScheduleDevice> gpu;  // outlive the kernels that use them
   std::shared_ptr<ScheduleDevice> host; // for schedules without GPU steps
+  std::shared_ptr<ThreadPool> pool;     // runs CPU dispatches' workgroups
+  unsigned threads = 1;                 // the pool's size, when it exists
+  std::string cpuVariant;               // arch of the CPU executable loaded
+  int64_t cpuExecutable = -1;           // the CPU variant chosen, or -1
+  std::string cpuError;                 // why none, if so
   std::vector<FunctionState> functions;
   double specializationMillis = 0;
 };
 
 /// Prepares `function`'s schedule on `device` (its CPU steps call into
-/// `executables`, which must hold every CPU executable the steps use).
-/// Sets `placement` to a one-line summary. Throws AssetError.
+/// `executables`, which must hold every CPU executable the steps use; CPU
+/// dispatches run their workgroups on `pool`). Sets `placement` to a
+/// one-line summary. Throws AssetError.
 std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,
     const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
-    ScheduleDevice &device, std::string &placement);
+    ScheduleDevice &device, std::shared_ptr<ThreadPool> pool,
+    std::string &placement);
 
 /// Host memory for schedules whose steps all run on the CPU.
 std::shared_ptr<ScheduleDevice> createHostScheduleDevice();

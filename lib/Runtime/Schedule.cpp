@@ -1,16 +1,29 @@
 //===- Schedule.cpp - Runs a function split across compute units ----------===//
 //
-// A schedule is steps over buffer slots (schemas/aimodel.fbs). At
-// specialization every slot gets memory from the GPU device, so the CPU and
-// the GPU share it without copies (host-visible memory); constants are copied
-// in once, kernels prepared, and every run of consecutive GPU steps is
-// recorded once as one launch sequence. A run copies the inputs in, runs the
-// steps in order (each GPU sequence waits for its end, so CPU steps after it
-// see its results), and copies the outputs out.
+// A schedule is steps over buffer slots (schemas/aimodel.fbs).
+//
+// With a GPU, every slot gets memory from the GPU device at specialization,
+// so the CPU and the GPU share it without copies (host-visible memory);
+// constants are copied in once, kernels prepared, and every run of
+// consecutive GPU steps is recorded once as one launch sequence. A run
+// copies the inputs in, runs the steps in order (each GPU sequence waits for
+// its end, so CPU steps after it see its results), and copies the outputs
+// out.
+//
+// Without one (CPU dispatches, neural-engine programs), every scratch slot
+// lives in one arena allocated at specialization (its size is the sum of the
+// planned slots, 64-byte aligned), constants are used in place in the
+// mapped bundle, and inputs and outputs are the caller's arrays: a run
+// copies nothing and allocates nothing. A CPU dispatch's workgroups run on
+// the specialization's thread pool; the next step starts when all are done.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ModelState.h"
 
+#include "coreai/KernelABI.h"
+#include "lib/Runtime/ThreadPool.h"
+
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,11 +32,39 @@
 namespace coreai::runtime {
 namespace {
 
+/// Where zero-sized slots point: never read or written, but not null.
+alignas(64) unsigned char kEmptyBuffer[64];
+
+/// One CPU dispatch step: what every workgroup call shares, and where each
+/// worker's share of it started and ended (for traces).
+struct Dispatch {
+  coreai_dispatch_fn entry = nullptr;
+  coreai_dispatch_state_v2 state{};
+  std::vector<void *> bindings;
+  std::atomic<int32_t> failure{0};
+  bool tracing = false;
+  std::vector<double> workerStart, workerEnd; // per worker; < 0: none
+
+  static void runWorkgroup(void *context, uint32_t index, uint32_t worker) {
+    auto *d = static_cast<Dispatch *>(context);
+    coreai_workgroup_state_v2 workgroup{{index, 0, 0}, worker};
+    double start = d->tracing ? traceClockUs() : 0;
+    if (int32_t rc = d->entry(&d->state, &workgroup))
+      d->failure.store(rc, std::memory_order_relaxed);
+    if (d->tracing) {
+      if (d->workerStart[worker] < 0)
+        d->workerStart[worker] = start;
+      d->workerEnd[worker] = traceClockUs();
+    }
+  }
+};
+
 class ScheduleKernel final : public Kernel {
 public:
   struct Group {
-    enum class Kind { CPU, GPU, ANE, Copy } kind = Kind::CPU;
-    std::function<void(void *const *)> entry; // CPU
+    enum class Kind { CPU, Dispatch, GPU, ANE, Copy } kind = Kind::CPU;
+    std::function<void(void *const *)> entry; // CPU (whole segment)
+    std::unique_ptr<Dispatch> dispatch;       // Dispatch
     SimulatedStep simulate;                   // ANE
     std::vector<uint32_t> args;               // Copy: from, to
     std::vector<void *> pointers;             // CPU, ANE: the slots' memory
@@ -32,24 +73,45 @@ public:
   };
 
   std::vector<ScheduleDevice::Memory> slots;
+  std::vector<void *> slotHost; // where each slot is now (host view)
   std::vector<uint64_t> slotBytes;
   std::vector<std::pair<uint32_t, uint32_t>> inputs;  // (slot, input)
   std::vector<std::pair<uint32_t, uint32_t>> outputs; // (slot, output)
   std::vector<Group> groups;
-  mutable std::mutex mutex; // runs share the slots
+  // Host schedules bind the caller's arrays instead of copying them: the
+  // places in step pointer tables that hold an input or output slot.
+  bool bindCallerArrays = false;
+  std::vector<std::pair<void **, uint32_t>> callerRefs; // (place, slot)
+  std::shared_ptr<ThreadPool> pool;
+  std::shared_ptr<void> arena;
+  uint64_t arenaSize = 0;
+  mutable std::mutex mutex; // runs share the slots: one at a time
   double engineMicros = 0; // simulated neural-engine time of the last run
 
   double simulatedEngineMillis() const override {
     std::lock_guard<std::mutex> lock(mutex);
     return engineMicros / 1000.0;
   }
+  uint64_t arenaBytes() const override { return arenaSize; }
 
   void run(const std::vector<NDArray> &in, std::vector<NDArray> &out,
            std::vector<TraceEvent> *trace) override {
     std::lock_guard<std::mutex> lock(mutex);
-    for (auto [slot, i] : inputs)
-      if (in[i].byteSize())
-        std::memcpy(slots[slot].host, in[i].data(), in[i].byteSize());
+    if (bindCallerArrays) {
+      for (auto [slot, i] : inputs)
+        slotHost[slot] = in[i].byteSize()
+                             ? const_cast<void *>(in[i].data())
+                             : static_cast<void *>(kEmptyBuffer);
+      for (auto [slot, o] : outputs)
+        slotHost[slot] = out[o].byteSize() ? out[o].data()
+                                           : static_cast<void *>(kEmptyBuffer);
+      for (auto [place, slot] : callerRefs)
+        *place = slotHost[slot];
+    } else {
+      for (auto [slot, i] : inputs)
+        if (in[i].byteSize())
+          std::memcpy(slots[slot].host, in[i].data(), in[i].byteSize());
+    }
     std::vector<std::pair<double, double>> timings;
     std::vector<SimulatedLayer> layers;
     engineMicros = 0;
@@ -59,12 +121,15 @@ public:
       case Group::Kind::CPU:
         g.entry(g.pointers.data());
         break;
+      case Group::Kind::Dispatch:
+        runDispatch(*g.dispatch, *g.steps.front(), trace);
+        break;
       case Group::Kind::ANE:
         layers.clear();
         engineMicros += g.simulate(g.pointers.data(), trace ? &layers : nullptr);
         break;
       case Group::Kind::Copy:
-        std::memcpy(slots[g.args[1]].host, slots[g.args[0]].host,
+        std::memcpy(slotHost[g.args[1]], slotHost[g.args[0]],
                     slotBytes[g.args[0]]);
         break;
       case Group::Kind::GPU:
@@ -72,7 +137,7 @@ public:
         g.launches->run(trace ? &timings : nullptr);
         break;
       }
-      if (!trace)
+      if (!trace || g.kind == Group::Kind::Dispatch)
         continue;
       double end = traceClockUs();
       if (g.kind == Group::Kind::ANE) {
@@ -96,9 +161,33 @@ public:
                         s->unit == "gpu" ? "gpu" : "cpu", s->source, start,
                         end - start});
     }
-    for (auto [slot, o] : outputs)
-      if (out[o].byteSize())
-        std::memcpy(out[o].data(), slots[slot].host, out[o].byteSize());
+    if (!bindCallerArrays)
+      for (auto [slot, o] : outputs)
+        if (out[o].byteSize())
+          std::memcpy(out[o].data(), slots[slot].host, out[o].byteSize());
+  }
+
+private:
+  /// Runs every workgroup of one dispatch on the pool; with a trace, one
+  /// event per worker that ran some of them, on that worker's track.
+  void runDispatch(Dispatch &d, const bundle::StepData &step,
+                   std::vector<TraceEvent> *trace) {
+    d.tracing = trace != nullptr;
+    if (trace) {
+      d.workerStart.assign(pool->size(), -1);
+      d.workerEnd.assign(pool->size(), -1);
+    }
+    pool->run(d.state.workgroup_count[0], &Dispatch::runWorkgroup, &d);
+    if (int32_t rc = d.failure.exchange(0))
+      throw AssetError(AssetError::Code::Internal,
+                       "dispatch '" + step.entry + "' failed with code " +
+                           std::to_string(rc));
+    if (!trace)
+      return;
+    for (uint32_t w = 0; w < pool->size(); ++w)
+      if (d.workerStart[w] >= 0)
+        trace->push_back({step.entry, "cpu", step.source, d.workerStart[w],
+                          d.workerEnd[w] - d.workerStart[w], w});
   }
 };
 
@@ -140,31 +229,65 @@ std::shared_ptr<ScheduleDevice> createHostScheduleDevice() {
 std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,
     const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
-    ScheduleDevice &device, std::string &placement) {
+    ScheduleDevice &device, std::shared_ptr<ThreadPool> pool,
+    std::string &placement) {
   const bundle::ScheduleData &schedule = function.schedule.front();
   auto kernel = std::make_unique<ScheduleKernel>();
+  kernel->pool = std::move(pool);
+  // Host memory (no device): one arena for the scratch slots, the bundle's
+  // constants in place, the caller's arrays bound at each run.
+  bool host = dynamic_cast<HostScheduleDevice *>(&device) != nullptr;
+  kernel->bindCallerArrays = host;
+  std::vector<uint64_t> arenaOffset(schedule.slots.size(), 0);
+  if (host) {
+    uint64_t size = 0;
+    for (size_t i = 0; i < schedule.slots.size(); ++i) {
+      const bundle::SlotData &slot = schedule.slots[i];
+      if (slot.kind != bundle::SlotKind::Scratch || slot.size == 0)
+        continue;
+      // The reader bounds every slot size by the bundle's own limits; the
+      // sum is checked here so a huge plan fails cleanly, never wraps.
+      uint64_t rounded = (slot.size + 63) / 64 * 64;
+      if (rounded < slot.size || size + rounded < size)
+        throw AssetError(AssetError::Code::Corrupt,
+                         "function '" + function.name +
+                             "': scratch slots overflow the arena size");
+      arenaOffset[i] = size;
+      size += rounded;
+    }
+    kernel->arena = device.allocate(size).handle;
+    kernel->arenaSize = size;
+  }
   for (size_t i = 0; i < schedule.slots.size(); ++i) {
     const bundle::SlotData &slot = schedule.slots[i];
-    kernel->slots.push_back(device.allocate(slot.size));
     kernel->slotBytes.push_back(slot.size);
-    switch (slot.kind) {
-    case bundle::SlotKind::Input:
-      kernel->inputs.push_back({(uint32_t)i, slot.index});
-      break;
-    case bundle::SlotKind::Output:
-      kernel->outputs.push_back({(uint32_t)i, slot.index});
-      break;
-    case bundle::SlotKind::Constant:
-      if (slot.size)
-        std::memcpy(kernel->slots.back().host, file.constantData(slot.index),
-                    slot.size);
-      break;
-    case bundle::SlotKind::Scratch:
-      break;
+    ScheduleDevice::Memory memory;
+    if (!host) {
+      memory = device.allocate(slot.size);
+      if (slot.kind == bundle::SlotKind::Constant && slot.size)
+        std::memcpy(memory.host, file.constantData(slot.index), slot.size);
+    } else if (slot.size == 0) {
+      memory.host = kEmptyBuffer;
+    } else if (slot.kind == bundle::SlotKind::Scratch) {
+      memory.host = static_cast<char *>(kernel->arena.get()) + arenaOffset[i];
+    } else if (slot.kind == bundle::SlotKind::Constant) {
+      // Read-only by the kernel ABI; 64-byte aligned in the bundle.
+      memory.host = const_cast<uint8_t *>(file.constantData(slot.index));
     }
+    kernel->slots.push_back(memory);
+    kernel->slotHost.push_back(memory.host);
+    if (slot.kind == bundle::SlotKind::Input)
+      kernel->inputs.push_back({(uint32_t)i, slot.index});
+    else if (slot.kind == bundle::SlotKind::Output)
+      kernel->outputs.push_back({(uint32_t)i, slot.index});
   }
+  auto isCallerSlot = [&](uint32_t a) {
+    bundle::SlotKind k = schedule.slots[a].kind;
+    return host &&
+           (k == bundle::SlotKind::Input || k == bundle::SlotKind::Output);
+  };
 
-  size_t gpuSteps = 0, cpuSteps = 0, aneSteps = 0;
+  size_t gpuSteps = 0, cpuSteps = 0, aneSteps = 0, dispatches = 0;
   std::vector<ScheduleDevice::Launch> pending;
   auto flush = [&]() {
     if (pending.empty())
@@ -176,7 +299,8 @@ std::unique_ptr<Kernel> prepareSchedule(
     const bundle::StepData &step = schedule.steps[i];
     using Kind = ScheduleKernel::Group::Kind;
     Kind kind = step.unit == "gpu"   ? Kind::GPU
-                : step.unit == "cpu" ? Kind::CPU
+                : step.unit == "cpu" ? (step.groups.empty() ? Kind::CPU
+                                                            : Kind::Dispatch)
                 : step.unit == "ane" ? Kind::ANE
                                      : Kind::Copy;
     if (kind != Kind::GPU || kernel->groups.empty() ||
@@ -189,29 +313,44 @@ std::unique_ptr<Kernel> prepareSchedule(
     g.steps.push_back(&step);
     std::string label = "function '" + function.name + "' step " +
                         std::to_string(i) + " (" + step.entry + ")";
+    if ((kind == Kind::CPU || kind == Kind::Dispatch || kind == Kind::ANE) &&
+        !executables[step.executable])
+      throw AssetError(AssetError::Code::Internal,
+                       label + ": its executable was not loaded");
     if (kind == Kind::CPU) {
       ++cpuSteps;
       for (uint32_t a : step.args)
-        g.pointers.push_back(kernel->slots[a].host);
-      if (!executables[step.executable])
-        throw AssetError(AssetError::Code::Internal,
-                         label + ": its executable was not loaded");
+        g.pointers.push_back(kernel->slotHost[a]);
       g.entry = executables[step.executable]->entryPoint(step.entry);
       if (!g.entry)
         throw AssetError(AssetError::Code::Unsupported,
                          label + ": executable " +
                              std::to_string(step.executable) +
                              " has no schedule entry points");
+    } else if (kind == Kind::Dispatch) {
+      ++cpuSteps;
+      ++dispatches;
+      if (!kernel->pool)
+        throw AssetError(AssetError::Code::Internal,
+                         label + ": no thread pool for CPU dispatches");
+      auto d = std::make_unique<Dispatch>();
+      for (uint32_t a : step.args)
+        d->bindings.push_back(kernel->slotHost[a]);
+      d->entry = executables[step.executable]->dispatchEntry(
+          step.entry, (uint32_t)step.args.size(), label);
+      d->state.bindings = d->bindings.data();
+      d->state.binding_count = (uint32_t)d->bindings.size();
+      d->state.workgroup_count[0] = step.groups[0];
+      d->state.workgroup_count[1] = 1;
+      d->state.workgroup_count[2] = 1;
+      g.dispatch = std::move(d);
     } else if (kind == Kind::ANE) {
       ++aneSteps;
       std::vector<uint64_t> bytes;
       for (uint32_t a : step.args) {
-        g.pointers.push_back(kernel->slots[a].host);
+        g.pointers.push_back(kernel->slotHost[a]);
         bytes.push_back(kernel->slotBytes[a]);
       }
-      if (!executables[step.executable])
-        throw AssetError(AssetError::Code::Internal,
-                         label + ": its executable was not loaded");
       g.simulate =
           executables[step.executable]->simulatedEntryPoint(step.entry, bytes);
       if (!g.simulate)
@@ -235,9 +374,25 @@ std::unique_ptr<Kernel> prepareSchedule(
     }
   }
   flush();
+  // The pointer tables are final now: note where caller arrays go.
+  for (ScheduleKernel::Group &g : kernel->groups) {
+    std::vector<void *> &table =
+        g.dispatch ? g.dispatch->bindings : g.pointers;
+    const std::vector<uint32_t> &args = g.steps.front()->args;
+    if (g.kind == ScheduleKernel::Group::Kind::Copy ||
+        g.kind == ScheduleKernel::Group::Kind::GPU)
+      continue;
+    for (size_t k = 0; k < args.size(); ++k)
+      if (isCallerSlot(args[k]))
+        kernel->callerRefs.push_back({&table[k], args[k]});
+  }
   uint64_t bytes = 0;
-  for (uint64_t b : kernel->slotBytes)
-    bytes += b;
+  if (host) {
+    bytes = kernel->arenaSize;
+  } else {
+    for (uint64_t b : kernel->slotBytes)
+      bytes += b;
+  }
   char mb[32];
   std::snprintf(mb, sizeof(mb), "%.2f", bytes / 1e6);
   std::string steps;
@@ -247,9 +402,19 @@ std::unique_ptr<Kernel> prepareSchedule(
     if (n || std::string(unit) != "ane")
       steps += std::to_string(n) + " " + unit + " + ";
   steps.resize(steps.size() - 3);
-  placement = "schedule: " + steps + " steps over " +
-              std::to_string(kernel->slots.size()) + " buffers (" + mb +
-              " MB) on " + device.name();
+  if (host)
+    placement = "schedule: " + steps + " steps" +
+                (dispatches ? " (" + std::to_string(dispatches) +
+                                  (dispatches == 1 ? " dispatch on "
+                                                   : " dispatches on ") +
+                                  std::to_string(kernel->pool->size()) +
+                                  " threads)"
+                            : std::string()) +
+                ", " + mb + " MB arena";
+  else
+    placement = "schedule: " + steps + " steps over " +
+                std::to_string(kernel->slots.size()) + " buffers (" + mb +
+                " MB) on " + device.name();
   return kernel;
 }
 

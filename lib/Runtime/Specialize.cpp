@@ -80,6 +80,69 @@ bool uses(const bundle::FunctionInfo &function, const std::string &unit) {
   return false;
 }
 
+/// A schedule of CPU dispatches only (how a CPU function runs), as opposed
+/// to a function split across units.
+bool isCPUDispatchSchedule(const bundle::FunctionInfo &function) {
+  if (function.schedule.empty())
+    return false;
+  for (const bundle::StepData &step : function.schedule.front().steps)
+    if (!(step.unit == "copy" || (step.unit == "cpu" && !step.groups.empty())))
+      return false;
+  return true;
+}
+
+/// How much a CPU variant can do, to pick the best one a host runs.
+int variantRank(const std::string &arch) {
+  for (int level : {4, 3, 2})
+    if (arch.size() > 3 &&
+        arch.compare(arch.size() - 3, 3, "-v" + std::to_string(level)) == 0)
+      return level;
+  return 1;
+}
+
+/// Chooses the CPU executable every CPU step and function of the model
+/// runs: the variant options.cpuVariant names, else the best one the host
+/// supports. All CPU executables of a bundle are variants of one program.
+/// Returns its index, or -1 with `why` saying why none can run.
+int64_t chooseCPUVariant(const bundle::BundleFile &file,
+                         const SpecializationOptions &options,
+                         const std::vector<std::shared_ptr<Executor>> &executors,
+                         std::string &why) {
+  int64_t best = -1;
+  std::string have, reasons;
+  for (size_t i = 0; i < file.executables().size(); ++i) {
+    const bundle::ExecutableInfo &exe = file.executables()[i];
+    if (exe.unit != "cpu")
+      continue;
+    have += (have.empty() ? "" : ", ") + exe.arch;
+    if (!options.cpuVariant.empty() && exe.arch != options.cpuVariant)
+      continue;
+    std::string reason = "no cpu executor is registered in this runtime";
+    for (const auto &executor : executors)
+      if (executor->unit() == ComputeUnit::CPU) {
+        reason = executor->whyNot(exe);
+        if (reason.empty())
+          break;
+      }
+    if (!reason.empty()) {
+      reasons += (reasons.empty() ? "" : "; ") + exe.arch + ": " + reason;
+      continue;
+    }
+    if (best < 0 ||
+        variantRank(exe.arch) > variantRank(file.executables()[best].arch))
+      best = (int64_t)i;
+  }
+  if (best >= 0)
+    return best;
+  if (!options.cpuVariant.empty() && reasons.empty())
+    why = "the bundle has no CPU variant '" + options.cpuVariant +
+          "' (it has " + (have.empty() ? "none" : have) + ")";
+  else
+    why = "no CPU variant of the bundle runs on this host (" +
+          (reasons.empty() ? "it has none" : reasons) + ")";
+  return -1;
+}
+
 bool hasCodeFor(const bundle::BundleFile &file, const std::string &unit) {
   for (const bundle::ExecutableInfo &exe : file.executables())
     if (exe.unit == unit)
@@ -106,6 +169,14 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
              const SpecializationOptions &options,
              const std::vector<std::shared_ptr<Executor>> &executors,
              ModelState &state) {
+  uint32_t requested = index;
+  if (file.executables()[index].unit == "cpu" && allows(options, ComputeUnit::CPU)) {
+    // Every CPU executable stands for the variant chosen for the host.
+    if (state.cpuExecutable < 0)
+      throw AssetError(AssetError::Code::Unsupported,
+                       "function '" + function.name + "': " + state.cpuError);
+    index = (uint32_t)state.cpuExecutable;
+  }
   const bundle::ExecutableInfo &exe = file.executables()[index];
   std::shared_ptr<Executor> executor =
       chooseExecutor(function, index, exe, options, executors);
@@ -113,7 +184,10 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
     const bundle::SegmentInfo &seg = file.segments()[exe.segment];
     state.executables[index] =
         executor->load(exe, seg.data, seg.size, describeExecutable(index, exe));
+    if (exe.unit == "cpu")
+      state.cpuVariant = exe.arch;
   }
+  state.executables[requested] = state.executables[index];
   return executor;
 }
 
@@ -148,8 +222,10 @@ prepareScheduled(const bundle::BundleFile &file,
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
                   : ComputeUnit::CPU;
-  fs.kernel =
-      prepareSchedule(file, function, state.executables, device, fs.placement);
+  if (!state.pool)
+    state.pool = std::make_shared<ThreadPool>(state.threads);
+  fs.kernel = prepareSchedule(file, function, state.executables, device,
+                              state.pool, fs.placement);
   return fs;
 }
 
@@ -166,6 +242,12 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   state->asset = state_;
   state->executables.resize(file.executables().size());
   std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
+  state->threads =
+      options.threads ? options.threads : ThreadPool::defaultThreads();
+  state->cpuExecutable =
+      chooseCPUVariant(file, options, executors, state->cpuError);
+  if (!options.cpuVariant.empty() && state->cpuExecutable < 0)
+    throw AssetError(AssetError::Code::Unsupported, state->cpuError);
 
   // With a unit other than the CPU preferred, a function compiled for it
   // runs its schedule (even when every step ended up on the CPU) or
@@ -181,7 +263,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     std::string fallback;
     if (required) {
       std::string unit = computeUnitName(*required);
-      if (function.schedule.empty() ||
+      if (function.schedule.empty() || isCPUDispatchSchedule(function) ||
           (*required == ComputeUnit::NeuralEngine && !hasCodeFor(file, unit)))
         throw AssetError(AssetError::Code::Unsupported,
                          "function '" + function.name + "' has no " +
@@ -195,8 +277,11 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     bool split = uses(function, "gpu") || uses(function, "ane");
     // Without a required unit, a schedule runs when every unit it uses is
     // allowed; with one, a unit that is not allowed is an error.
+    // A CPU function is a schedule of dispatches when the CPU is allowed.
+    bool dispatches = isCPUDispatchSchedule(function) &&
+                      allows(options, ComputeUnit::CPU) && !required;
     if (!function.schedule.empty() &&
-        (required || (split && notAllowed.empty()))) {
+        (required || dispatches || (split && notAllowed.empty()))) {
       std::string where = "cannot run function '" + function.name +
                           "' on the " +
                           (required ? computeUnitTitle(*required) : "") + ": ";
@@ -210,6 +295,8 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
             prepareScheduled(file, function, options, executors, *state));
         continue;
       } catch (const AssetError &e) {
+        if (dispatches)
+          throw;
         if (required)
           throw AssetError(e.code(), where + e.message());
         fallback = std::string(" (") +
@@ -259,5 +346,9 @@ std::vector<std::string> Model::functionNames() const {
 double Model::specializationMillis() const {
   return state_->specializationMillis;
 }
+
+const std::string &Model::cpuVariant() const { return state_->cpuVariant; }
+
+unsigned Model::threads() const { return state_->threads; }
 
 } // namespace coreai::runtime

@@ -5,7 +5,9 @@
 # ones on the neural engine, as ../shared/models/README.md gives). It also
 # checks the run's trace: on the GPU every convolution and matrix product
 # ran there; on the neural engine (COREAI_ANE_ARCH, default ane-16c-4mb)
-# every layer the engine description lists ran there.
+# every layer the engine description lists ran there; on the CPU every
+# dispatch of the schedule has an event, and (COREAI_EXPECT_CONV=N) the
+# trace names N distinct Conv nodes.
 #   run_model.sh MODEL_DIR "NAME=SHAPE[ NAME=SHAPE...]" WORK_DIR [UNIT]
 # Exits 77 (ctest: skipped) when MODEL_DIR does not exist.
 set -euo pipefail
@@ -55,12 +57,13 @@ for data in "$model_dir"/test_data_set_*; do
   for f in "$data"/input_*.pb; do run+=(--input "$f"); done
   for f in "$data"/output_*.pb; do run+=(--expect "$f"); done
   echo "+ ${run[*]}"
-  "${run[@]}"
-  if [ "$unit" != cpu ]; then
-    python3 - "$trace" "$unit" "$desc" <<'PY'
-import json, sys
-events = json.load(open(sys.argv[1]))["traceEvents"]
+  "${run[@]}" | tee "$work/run.out"
+  python3 - "$trace" "$unit" "$desc" "$work/run.out" "${COREAI_EXPECT_CONV:-}" <<'PY'
+import json, re, sys
+events = [e for e in json.load(open(sys.argv[1]))["traceEvents"]
+          if e["ph"] == "X"]
 unit = sys.argv[2]
+summary = json.loads(open(sys.argv[4]).read().strip().splitlines()[-1])
 if unit == "ane":
     # The graph ops behind each layer kind of the engine description.
     layers = {"conv": ["Conv"], "matmul": ["Gemm"], "relu": ["Relu"],
@@ -76,6 +79,18 @@ if unit == "ane":
     names = {n for op in desc["ops"] for n in layers.get(op, [])}
 else:
     names = {"Conv", "MatMul", "Gemm"}
+if unit == "cpu":
+    # One event per dispatch and worker that ran some of its workgroups.
+    m = re.search(r"\((\d+) dispatches on (\d+) threads\)", summary["placement"])
+    if not m:
+        sys.exit("no CPU dispatch schedule: " + summary["placement"])
+    kernels = {e["args"]["kernel"] for e in events}
+    workers = {e["tid"] for e in events}
+    print("trace: %d events, %d distinct dispatches of %s, on %d worker tracks"
+          % (len(events), len(kernels), m.group(1), len(workers)))
+    if len(kernels) != int(m.group(1)):
+        sys.exit("the trace has %d dispatches, the schedule %s"
+                 % (len(kernels), m.group(1)))
 # Every source node an event computes ("conv1 (Conv, opset 17); relu1
 # (Relu, opset 17)" for a layer with a fused activation), with its unit.
 import re
@@ -95,7 +110,11 @@ if not heavy or elsewhere:
     sys.exit("%s must all run on %s; not: %s" % (
         ", ".join(sorted(names)), unit,
         ", ".join("%s (%s)" % k for k in sorted(elsewhere)[:10])))
+if sys.argv[5]:
+    convs = sorted(k[0] for k in nodes if k[1] == "Conv")
+    if len(convs) != int(sys.argv[5]):
+        sys.exit("the trace names %d Conv nodes, the model has %s"
+                 % (len(convs), sys.argv[5]))
 PY
-  fi
 done
 [ "$found" = 1 ] || { echo "no test_data_set_* in $model_dir"; exit 1; }

@@ -176,7 +176,7 @@ TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
   e = errorOf([&] { abi99.specialize(kCpuOnly); });
   CHECK(e.code() == AssetError::Code::Unsupported);
   CHECK(e.message() == "executable 0 (cpu, x86_64, elf-shared-object) uses "
-                       "kernel ABI version 99, but this runtime supports 1");
+                       "kernel ABI version 99, but this runtime supports 2");
 
   // Not a shared object at all: dlopen's message comes through.
   std::string junk = dir.file("junk.aimodel");
@@ -200,7 +200,27 @@ TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
   e = errorOf([&] {
     ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
   });
-  CHECK_THAT(e.message(), Catch::Contains("built for riscv64"));
+  CHECK(e.message() == "function 'main': no CPU variant of the bundle runs "
+                       "on this host (riscv64: unknown CPU architecture "
+                       "'riscv64')");
+
+#if defined(__x86_64__)
+  // Code for another ISA names both.
+  c.executables[0].arch = "aarch64";
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK_THAT(e.message(),
+             Catch::Contains("aarch64: built for aarch64, but this host is "
+                             "x86_64"));
+#endif
+
+  // A variant the bundle does not have, asked for by name.
+  SpecializationOptions v3 = kCpuOnly;
+  v3.cpuVariant = "x86-64-v3";
+  e = errorOf([&] { asset.specialize(v3); });
+  CHECK(e.message() ==
+        "the bundle has no CPU variant 'x86-64-v3' (it has x86_64)");
 }
 
 TEST_CASE("open failures are AssetErrors with codes", "[runtime]") {

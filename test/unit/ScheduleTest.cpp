@@ -134,8 +134,8 @@ TEST_CASE("a schedule of CPU steps runs on host memory",
   gpu.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
   gpu.preferredUnit = ComputeUnit::GPU;
   InferenceFunction fn = asset.specialize(gpu).function("main");
-  CHECK(fn.placement() ==
-        "schedule: 0 gpu + 1 cpu steps over 4 buffers (0.00 MB) on the CPU");
+  CHECK(fn.placement() == "schedule: 0 gpu + 1 cpu steps, 0.00 MB arena");
+  CHECK(fn.arenaBytes() == 64); // the scratch slot, 64-byte aligned
   std::vector<NDArray> out;
   std::vector<TraceEvent> trace;
   fn.run({x}, out, &trace);
@@ -175,4 +175,110 @@ TEST_CASE("a schedule of CPU steps runs on host memory",
     CHECK(e.message() == "function 'main' has no GPU code: compile the "
                          "model with --target gpu");
   }
+}
+
+namespace {
+
+/// sampleContents() where `main` (y = x + c) is a schedule of one CPU
+/// dispatch (the test kernel's coreai_dispatch_add) of `groups` workgroups.
+BundleContents dispatchContents(uint32_t groups) {
+  BundleContents c =
+      test::sampleContents(test::readFileBytes(COREAI_TEST_KERNEL));
+  ScheduleData s;
+  s.slots = {{SlotKind::Input, 0, 24},
+             {SlotKind::Constant, 0, 24},
+             {SlotKind::Output, 0, 24}};
+  s.steps = {{"cpu", 0, "coreai_dispatch_add", {0, 1, 2}, {groups, 1, 1},
+              "add0 (Add)"}};
+  c.functions[0].schedule = {s};
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("CPU dispatches run their workgroups on the thread pool",
+          "[runtime][schedule]") {
+  registerCpuExecutor();
+  NDArray x(DType::F32, {2, 3});
+  for (int i = 0; i < 6; ++i)
+    x.dataAs<float>()[i] = float(i) * 10;
+  std::vector<float> want = {1, 12, 23, 34, 45, 56};
+  SpecializationOptions cpu;
+  cpu.allowedUnits = {ComputeUnit::CPU};
+  cpu.threads = 2;
+  for (uint32_t groups : {1u, 3u, 6u}) {
+    INFO(groups << " workgroups");
+    ModelAsset asset =
+        ModelAsset::fromBytes(serializeBundle(dispatchContents(groups)));
+    Model model = asset.specialize(cpu);
+    CHECK(model.threads() == 2);
+    InferenceFunction fn = model.function("main");
+    CHECK(fn.placement() ==
+          "schedule: 0 gpu + 1 cpu steps (1 dispatch on 2 threads), 0.00 MB "
+          "arena");
+    // No scratch slots: nothing in the arena.
+    CHECK(fn.arenaBytes() == 0);
+    std::vector<NDArray> out;
+    std::vector<TraceEvent> trace;
+    fn.run({x}, out, &trace);
+    CHECK(std::vector<float>(out[0].dataAs<float>(),
+                             out[0].dataAs<float>() + 6) == want);
+    // One event per worker that ran workgroups, on its own track.
+    REQUIRE(!trace.empty());
+    CHECK(trace.size() <= 2);
+    for (const TraceEvent &e : trace) {
+      CHECK(e.name == "coreai_dispatch_add");
+      CHECK(e.unit == "cpu");
+      CHECK(e.source == "add0 (Add)");
+      CHECK(e.worker < 2);
+    }
+    // The caller's arrays are bound, not copied: a second run into other
+    // arrays writes those.
+    NDArray x2(DType::F32, {2, 3});
+    for (int i = 0; i < 6; ++i)
+      x2.dataAs<float>()[i] = 1;
+    std::vector<NDArray> out2 = fn.run({x2});
+    CHECK(std::vector<float>(out2[0].dataAs<float>(),
+                             out2[0].dataAs<float>() + 6) ==
+          std::vector<float>{2, 3, 4, 5, 6, 7});
+  }
+}
+
+TEST_CASE("CPU dispatch steps are checked before they run",
+          "[runtime][schedule]") {
+  registerCpuExecutor();
+  SpecializationOptions cpu;
+  cpu.allowedUnits = {ComputeUnit::CPU};
+  // The dispatch refuses a binding count other than its own at
+  // specialization, before any workgroup runs.
+  BundleContents c = dispatchContents(2);
+  c.functions[0].schedule[0].steps[0].args = {0, 2};
+  try {
+    ModelAsset::fromBytes(serializeBundle(c)).specialize(cpu);
+    FAIL("expected an AssetError");
+  } catch (const AssetError &e) {
+    CHECK(e.message() == "function 'main' step 0 (coreai_dispatch_add): "
+                         "dispatch 'coreai_dispatch_add' does not take 2 "
+                         "bindings");
+  }
+  c = dispatchContents(2);
+  c.functions[0].schedule[0].steps[0].entry = "coreai_dispatch_none";
+  try {
+    ModelAsset::fromBytes(serializeBundle(c)).specialize(cpu);
+    FAIL("expected an AssetError");
+  } catch (const AssetError &e) {
+    CHECK_THAT(e.message(),
+               Catch::Contains("has no dispatch 'coreai_dispatch_none'"));
+  }
+  // Grids the reader never accepts.
+  c = dispatchContents(0);
+  CHECK(writeBundle(c, "/nonexistent/x.aimodel") ==
+        "function 'main': schedule step 0 has 0 workgroups (1 to 65536)");
+  c = dispatchContents(70000);
+  CHECK(writeBundle(c, "/nonexistent/x.aimodel") ==
+        "function 'main': schedule step 0 has 70000 workgroups (1 to 65536)");
+  c = dispatchContents(2);
+  c.functions[0].schedule[0].steps[0].groups = {2, 2, 1};
+  CHECK(writeBundle(c, "/nonexistent/x.aimodel") ==
+        "function 'main': schedule step 0 needs workgroup counts x, 1, 1");
 }

@@ -24,6 +24,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <set>
 #include <iostream>
 #include <sstream>
 
@@ -108,6 +109,13 @@ int main(int argc, char **argv) {
                       "(default), ane-8c-2mb, or a description .json");
   compile->add_option("--shape", shapes,
                       "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+  std::string cpuArchs = "x86-64,x86-64-v3,x86-64-v4";
+  compile->add_option("--cpu-arch", cpuArchs,
+                      "Comma-separated CPU code variants to put in the "
+                      "bundle (the runtime runs the best its host supports): "
+                      "x86-64, x86-64-v2, x86-64-v3 (AVX2+FMA), x86-64-v4 "
+                      "(AVX-512), aarch64 (NEON); default "
+                      "x86-64,x86-64-v3,x86-64-v4");
   bool explainPlacement = false;
   compile->add_flag("--explain-placement", explainPlacement,
                     "Say, for every op that will not run on the first unit "
@@ -201,6 +209,24 @@ int main(int argc, char **argv) {
 
   coreai::CompileOptions options;
   options.targets = splitTargets(targets);
+  options.cpuArchs = splitTargets(cpuArchs);
+  {
+    std::set<std::string> seen;
+    for (const std::string &arch : options.cpuArchs)
+      if (!coreai::cpu::findCPUVariant(arch) || !seen.insert(arch).second) {
+        std::cerr << "coreai-build: error: --cpu-arch: "
+                  << (seen.count(arch) ? "'" + arch + "' is listed twice"
+                                       : "unknown architecture '" + arch +
+                                             "' (known: " +
+                                             coreai::knownCPUArchs() + ")")
+                  << "\n";
+        return kExitUsage;
+      }
+    if (options.cpuArchs.empty()) {
+      std::cerr << "coreai-build: error: --cpu-arch: no architecture given\n";
+      return kExitUsage;
+    }
+  }
   options.explainPlacement = explainPlacement;
   options.modelName = llvm::sys::path::stem(model).str();
   if (auto buf = llvm::MemoryBuffer::getFile(model)) {
@@ -212,7 +238,7 @@ int main(int argc, char **argv) {
   }
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
-  options.commandLine = "--target " + targets;
+  options.commandLine = "--target " + targets + " --cpu-arch " + cpuArchs;
   options.aneArch = aneArch;
   if (llvm::is_contained(options.targets, "ane"))
     options.commandLine +=

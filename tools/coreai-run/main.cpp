@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sys/resource.h>
 #include <fstream>
 #include <iostream>
 
@@ -50,7 +51,8 @@ struct Options {
   std::vector<std::string> expects;
   run::Tolerance tolerance;
   int benchmark = 0;
-  int threads = 1;
+  int threads = 0; // 0: one per core
+  std::string cpuVariant;
   bool print = false;
 };
 
@@ -118,7 +120,8 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-nlohmann::ordered_json benchmark(const Options &opts,
+nlohmann::ordered_json benchmark(const Options &opts, unsigned threads,
+                                 const std::string &cpuVariant,
                                  const InferenceFunction &fn,
                                  const std::vector<NDArray> &inputs,
                                  std::vector<NDArray> &outputs) {
@@ -140,7 +143,8 @@ nlohmann::ordered_json benchmark(const Options &opts,
   j["function"] = opts.function;
   j["compute"] = computeUnitName(fn.unit());
   j["iterations"] = opts.benchmark;
-  j["threads"] = opts.threads;
+  j["threads"] = threads;
+  j["cpu_variant"] = cpuVariant;
   j["median_ms"] = median(times);
   j["min_ms"] = *std::min_element(times.begin(), times.end());
   j["max_ms"] = *std::max_element(times.begin(), times.end());
@@ -151,8 +155,8 @@ nlohmann::ordered_json benchmark(const Options &opts,
 
 /// Chrome trace-event JSON (Perfetto, chrome://tracing): one complete event
 /// per dispatch, times relative to the first.
-void writeTrace(const std::string &path,
-                const std::vector<TraceEvent> &events) {
+void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
+                unsigned cpuWorkers) {
   double origin = events.empty() ? 0 : events.front().startUs;
   for (const TraceEvent &e : events)
     origin = std::min(origin, e.startUs);
@@ -172,10 +176,29 @@ void writeTrace(const std::string &path,
     j["ts"] = e.startUs - origin;
     j["dur"] = e.durationUs;
     j["pid"] = 1;
-    j["tid"] = e.unit == "cpu" ? 1 : e.unit == "gpu" ? 2 : 3;
+    // Tracks: one per CPU worker (tid 1 + worker), then the GPU and the
+    // engine.
+    j["tid"] = e.unit == "cpu"   ? 1 + e.worker
+               : e.unit == "gpu" ? 1 + cpuWorkers
+                                 : 2 + cpuWorkers;
     j["args"] = {{"unit", e.unit}, {"source", e.source}, {"kernel", e.name}};
     list.push_back(std::move(j));
   }
+  // Track names (metadata events).
+  auto name = [&](unsigned tid, const std::string &title) {
+    nlohmann::ordered_json j;
+    j["name"] = "thread_name";
+    j["ph"] = "M";
+    j["pid"] = 1;
+    j["tid"] = tid;
+    j["args"] = {{"name", title}};
+    list.push_back(std::move(j));
+  };
+  for (unsigned w = 0; w < cpuWorkers; ++w)
+    name(1 + w, w == 0 ? "cpu worker 0 (calling thread)"
+                       : "cpu worker " + std::to_string(w));
+  name(1 + cpuWorkers, "gpu");
+  name(2 + cpuWorkers, "ane (simulated)");
   nlohmann::ordered_json root;
   root["traceEvents"] = std::move(list);
   root["displayTimeUnit"] = "ms";
@@ -242,6 +265,8 @@ int runBundle(const Options &opts) {
   SpecializationOptions spec;
   spec.gpuDevice = opts.gpuDevice;
   spec.cacheDirectory = opts.cacheDir;
+  spec.threads = (unsigned)opts.threads;
+  spec.cpuVariant = opts.cpuVariant;
   if (opts.compute == "cpu") {
     spec.allowedUnits = {ComputeUnit::CPU};
   } else if (opts.compute == "gpu") {
@@ -297,7 +322,7 @@ int runBundle(const Options &opts) {
     throw Failure{opts.bundle, e.message()};
   }
   if (!opts.trace.empty())
-    writeTrace(opts.trace, trace);
+    writeTrace(opts.trace, trace, model.threads());
 
   if (!opts.outputDir.empty()) {
     std::error_code ec;
@@ -327,7 +352,9 @@ int runBundle(const Options &opts) {
   }
 
   if (opts.benchmark > 0) {
-    nlohmann::ordered_json j = benchmark(opts, fn, inputs, outputs);
+    nlohmann::ordered_json j = benchmark(opts, model.threads(),
+                                         model.cpuVariant(), fn, inputs,
+                                         outputs);
     j["open_ms"] = asset.openMillis();
     j["specialize_ms"] = model.specializationMillis();
     // A second specialization of the same bundle while the first is alive,
@@ -339,6 +366,12 @@ int runBundle(const Options &opts) {
       throw Failure{opts.bundle, e.message()};
     }
     j["placement"] = fn.placement();
+    j["arena_bytes"] = fn.arenaBytes();
+    // Peak resident memory of the whole process (bundle mapping, runtime,
+    // arena, inputs and outputs), as the OS counts it.
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    j["peak_rss_bytes"] = (uint64_t)usage.ru_maxrss * 1024;
     // The neural engine is simulated: its latency is the cycle model's.
     // Rounded to the nanosecond, below any clock's cycle.
     if (double ms = fn.simulatedEngineMillis(); ms >= 0)
@@ -419,9 +452,12 @@ int main(int argc, char **argv) {
                  "summary as the last line")
       ->check(positiveInteger);
   app.add_option("--threads", opts.threads,
-                 "Threads for kernels (recorded; kernels are single-threaded "
-                 "for now)")
+                 "Threads that run CPU dispatches, the calling one included "
+                 "(default: one per core)")
       ->check(positiveInteger);
+  app.add_option("--cpu-variant", opts.cpuVariant,
+                 "Run this CPU code variant of the bundle (e.g. x86-64-v3) "
+                 "instead of the best one the host supports");
   app.add_flag("--print", opts.print, "Print the outputs' first values");
 
   try {

@@ -12,31 +12,30 @@ namespace {
 
 const char kFormat[] = "elf-shared-object";
 
-/// Whether this CPU has `feature`, as named in executable arch strings
-/// ("x86_64-avx2" = x86_64 with AVX2). Unknown names are not assumed.
-bool hostHasFeature(const std::string &feature) {
+/// Why this host cannot run code built for `arch` (empty if it can).
+/// Variants are named as --cpu-arch names them ("x86-64-v3"); bundles from
+/// before variants say "x86_64" for the baseline.
+std::string whyHostCannotRun(const std::string &arch) {
+  std::string isa = arch == "aarch64"                          ? "aarch64"
+                    : arch == "x86_64" || arch.rfind("x86-64", 0) == 0
+                        ? "x86_64"
+                        : "";
+  if (isa.empty())
+    return "unknown CPU architecture '" + arch + "'";
+  if (isa != hostCpuArch())
+    return "built for " + isa + ", but this host is " + hostCpuArch();
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (feature == "avx")
-    return __builtin_cpu_supports("avx");
-  if (feature == "avx2")
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (feature == "fma")
-    return __builtin_cpu_supports("fma");
-  if (feature == "avx512")
-    return __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vl");
-  if (feature == "avx512f")
-    return __builtin_cpu_supports("avx512f");
-  return false;
-#elif defined(__aarch64__)
-  return feature == "neon";
-#else
-  (void)feature;
-  return false;
+  bool ok = arch == "x86_64" || arch == "x86-64" ||
+            (arch == "x86-64-v2" && __builtin_cpu_supports("x86-64-v2")) ||
+            (arch == "x86-64-v3" && __builtin_cpu_supports("x86-64-v3")) ||
+            (arch == "x86-64-v4" && __builtin_cpu_supports("x86-64-v4"));
+  if (!ok)
+    return arch == "x86-64-v2" || arch == "x86-64-v3" || arch == "x86-64-v4"
+               ? "this host's CPU does not implement " + arch
+               : "unknown CPU architecture '" + arch + "'";
 #endif
+  return "";
 }
 
 /// A loaded shared object plus the lock its kernels share. Generated code may
@@ -116,6 +115,28 @@ public:
     };
   }
 
+  coreai_dispatch_fn dispatchEntry(const std::string &symbol,
+                                   uint32_t numBindings,
+                                   const std::string &label) override {
+    void *sym = library_->object->symbol(symbol.c_str());
+    if (!sym)
+      throw AssetError(AssetError::Code::Corrupt,
+                       label + ": " + label_ + " has no dispatch '" + symbol +
+                           "'");
+    auto fn = reinterpret_cast<coreai_dispatch_fn>(sym);
+    // A count of zero workgroups only checks the binding count, touching
+    // no memory (KernelABI.h): so a step never runs with too few bindings.
+    std::vector<void *> none(numBindings, nullptr);
+    coreai_dispatch_state_v2 query{none.data(), numBindings, {0, 0, 0}};
+    coreai_workgroup_state_v2 workgroup{{0, 0, 0}, 0};
+    if (fn(&query, &workgroup) != 0)
+      throw AssetError(AssetError::Code::Corrupt,
+                       label + ": dispatch '" + symbol +
+                           "' does not take " + std::to_string(numBindings) +
+                           " bindings");
+    return fn;
+  }
+
 private:
   std::shared_ptr<Library> library_;
   std::string label_;
@@ -130,19 +151,7 @@ public:
     if (exe.format != kFormat)
       return "format '" + exe.format + "' is not supported (expected '" +
              kFormat + "')";
-    // arch = base ["-" feature]...
-    size_t dash = exe.arch.find('-');
-    std::string base = exe.arch.substr(0, dash);
-    if (base != hostCpuArch())
-      return "built for " + base + ", but this host is " + hostCpuArch();
-    while (dash != std::string::npos) {
-      size_t next = exe.arch.find('-', dash + 1);
-      std::string feature = exe.arch.substr(dash + 1, next - dash - 1);
-      if (!hostHasFeature(feature))
-        return "needs CPU feature '" + feature + "', which this host lacks";
-      dash = next;
-    }
-    return "";
+    return whyHostCannotRun(exe.arch);
   }
 
   std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,

@@ -37,6 +37,93 @@ struct CPURecordABI : coreai::impl::CPURecordABIBase<CPURecordABI> {
 };
 
 struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
+  /// int32_t coreai_dispatch_D(const coreai_dispatch_state_v2 *state,
+  ///                           const coreai_workgroup_state_v2 *workgroup)
+  /// (KernelABI.h): refuses a binding count other than `numBindings`,
+  /// returns after that check when workgroup_count[0] is 0, else calls D
+  /// with the bindings and the workgroup's id and count.
+  LogicalResult addDispatchEntry(OpBuilder &b, ModuleOp module,
+                                 StringAttr name, int64_t numBindings) {
+    MLIRContext *ctx = module.getContext();
+    Location loc = module.getLoc();
+    auto ptrType = LLVM::LLVMPointerType::get(ctx);
+    auto i8 = IntegerType::get(ctx, 8);
+    auto i32 = IntegerType::get(ctx, 32);
+    auto i64 = IntegerType::get(ctx, 64);
+    auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    if (!callee) {
+      if (auto unlowered = module.lookupSymbol<func::FuncOp>(name))
+        return unlowered.emitError()
+               << "dispatch has buffers without a bare-pointer form";
+      return module.emitError() << "lowered dispatch '" << name.strref()
+                                << "' not found";
+    }
+    ArrayRef<Type> params = callee.getArgumentTypes();
+    if ((int64_t)params.size() != numBindings + 2 ||
+        !llvm::all_of(params.drop_back(2),
+                      [&](Type t) { return t == ptrType; }) ||
+        params[numBindings] != i64 || params[numBindings + 1] != i64)
+      return callee.emitError()
+             << "expected " << numBindings
+             << " pointer arguments and the workgroup id and count";
+    callee.setLinkage(LLVM::Linkage::Internal);
+
+    OpBuilder::InsertionGuard guard(b);
+    auto fnType = LLVM::LLVMFunctionType::get(i32, {ptrType, ptrType});
+    std::string wrapperName =
+        (Twine(COREAI_DISPATCH_PREFIX) + name.strref()).str();
+    auto wrapper = LLVM::LLVMFuncOp::create(b, loc, wrapperName, fnType);
+    Block *entry = wrapper.addEntryBlock(b);
+    Block *refuse = wrapper.addBlock(), *check = wrapper.addBlock(),
+          *run = wrapper.addBlock(), *done = wrapper.addBlock();
+    Value state = entry->getArgument(0), workgroup = entry->getArgument(1);
+    // Field offsets of the v2 structs (LP64: 8-byte pointers).
+    auto loadField = [&](Value base, int64_t offset, Type type) -> Value {
+      Value at = base;
+      if (offset) {
+        Value off = LLVM::ConstantOp::create(b, loc, i64, offset);
+        at = LLVM::GEPOp::create(b, loc, ptrType, i8, base, ValueRange{off});
+      }
+      return LLVM::LoadOp::create(b, loc, type, at);
+    };
+    b.setInsertionPointToStart(entry);
+    Value bindings = loadField(state, 0, ptrType);
+    Value bindingCount = loadField(state, 8, i32);
+    Value expected = LLVM::ConstantOp::create(b, loc, i32, numBindings);
+    Value mismatch = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                          bindingCount, expected);
+    LLVM::CondBrOp::create(b, loc, mismatch, refuse, check);
+
+    b.setInsertionPointToStart(refuse);
+    LLVM::ReturnOp::create(
+        b, loc, ValueRange{LLVM::ConstantOp::create(b, loc, i32, 1)});
+
+    b.setInsertionPointToStart(check);
+    Value count32 = loadField(state, 12, i32);
+    Value zero32 = LLVM::ConstantOp::create(b, loc, i32, 0);
+    Value query = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq,
+                                       count32, zero32);
+    LLVM::CondBrOp::create(b, loc, query, done, run);
+
+    b.setInsertionPointToStart(run);
+    SmallVector<Value> operands;
+    for (int64_t i = 0; i < numBindings; ++i) {
+      Value idx = LLVM::ConstantOp::create(b, loc, i64, i);
+      Value slot = LLVM::GEPOp::create(b, loc, ptrType, ptrType, bindings,
+                                       ValueRange{idx});
+      operands.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+    }
+    Value id32 = loadField(workgroup, 0, i32);
+    operands.push_back(LLVM::ZExtOp::create(b, loc, i64, id32));
+    operands.push_back(LLVM::ZExtOp::create(b, loc, i64, count32));
+    LLVM::CallOp::create(b, loc, callee, operands);
+    LLVM::BrOp::create(b, loc, done);
+
+    b.setInsertionPointToStart(done);
+    LLVM::ReturnOp::create(b, loc, ValueRange{zero32});
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto layouts =
@@ -105,6 +192,16 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
         operands.push_back(load(numIn + i));
       LLVM::CallOp::create(b, loc, callee, operands);
       LLVM::ReturnOp::create(b, loc, ValueRange{});
+    }
+
+    if (auto dispatches =
+            module->getAttrOfType<DictionaryAttr>(coreai::kDispatchesAttr)) {
+      for (NamedAttribute entry : dispatches)
+        if (failed(addDispatchEntry(
+                b, module, entry.getName(),
+                cast<IntegerAttr>(entry.getValue()).getInt())))
+          return signalPassFailure();
+      module->removeAttr(coreai::kDispatchesAttr);
     }
 
     auto versionType = LLVM::LLVMFunctionType::get(i32, {});

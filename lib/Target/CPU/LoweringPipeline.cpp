@@ -1,9 +1,10 @@
 //===- LoweringPipeline.cpp - aigraph -> LLVM dialect for the CPU ---------===//
 //
 // Upstream passes only, spelled as a textual pipeline so the same string is
-// readable in docs and reproducible with coreai-opt. Plain loops for now: the
-// tiling/vectorization schedule of notes/cpu-codegen.md slots in after the
-// bufferization step.
+// readable in docs and reproducible with coreai-opt. Two halves: up to
+// dispatches on buffers (what the schedule is read from), then code
+// generation. Plain loops for now: the tiling/vectorization schedule of
+// notes/cpu-codegen.md slots in per dispatch.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
@@ -14,8 +15,16 @@
 
 using namespace mlir;
 
-void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
-  static constexpr const char *kPipeline =
+namespace {
+void addPipeline(OpPassManager &pm, const char *pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("coreai: malformed built-in CPU pipeline");
+}
+} // namespace
+
+void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
+  addPipeline(
+      pm,
       // Graph -> linalg on tensors, fused elementwise chains.
       "coreai-cpu-record-abi,"
       "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
@@ -24,22 +33,37 @@ void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1},"
+      "buffer-results-to-out-params{hoist-static-allocs=1 "
+      "modify-public-functions=1},"
+      // Buffers -> parallel loop nests -> one dispatch per nest.
+      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-parallel-loops,"
+      "  canonicalize),"
+      "coreai-cpu-form-dispatches, canonicalize");
+}
+
+void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
+  addPipeline(
+      pm,
+      // Scratch freed in the functions that run whole (the schedule's
+      // arena replaces it when the runtime runs dispatches itself).
       "buffer-deallocation-pipeline,"
-      // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
-      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-loops,"
+      "func.func("
       // Half-precision math and bf16 arithmetic run in f32 (x86-64 has no
       // native support; converting at each op matches ONNX Runtime).
       "  math-extend-to-supported-types{extra-types=f16 target-type=f32},"
       "  arith-emulate-unsupported-floats{source-types=bf16 target-type=f32},"
       "  canonicalize),"
+      // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
       "arith-expand{include-bf16=1}, convert-math-to-funcs, convert-math-to-llvm,"
       "convert-math-to-libm,"
       "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
       "convert-cf-to-llvm, convert-ub-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-      "reconcile-unrealized-casts, coreai-cpu-entry-points, canonicalize";
-  if (failed(parsePassPipeline(kPipeline, pm, llvm::errs())))
-    llvm::report_fatal_error("coreai: malformed built-in CPU pipeline");
+      "reconcile-unrealized-casts, coreai-cpu-entry-points, canonicalize");
+}
+
+void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {
+  buildDispatchPipeline(pm);
+  buildCodegenPipeline(pm);
 }

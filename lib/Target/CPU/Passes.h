@@ -2,9 +2,12 @@
 #ifndef COREAI_LIB_TARGET_CPU_PASSES_H
 #define COREAI_LIB_TARGET_CPU_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -19,6 +22,13 @@ namespace coreai {
 /// bufferization: {F = [num_inputs, num_constants, num_outputs]}.
 inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";
 
+/// On a dispatch function: how many workgroups are worth launching.
+inline constexpr llvm::StringLiteral kWorkgroupsAttr = "coreai.workgroups";
+/// On a dispatch function: the source nodes it computes ("a (Conv); ...").
+inline constexpr llvm::StringLiteral kSourceAttr = "coreai.source";
+/// Module attribute: {dispatch function = number of bindings}.
+inline constexpr llvm::StringLiteral kDispatchesAttr = "coreai.dispatches";
+
 #define GEN_PASS_DECL
 #include "lib/Target/CPU/Passes.h.inc"
 
@@ -28,17 +38,59 @@ inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";
 namespace cpu {
 
 /// Adds the passes from aigraph (after graph passes and constant hoisting)
-/// to the LLVM dialect with kernel ABI entry points.
+/// to the LLVM dialect with kernel ABI entry points: the dispatch pipeline
+/// followed by the code-generation pipeline.
 void buildLoweringPipeline(mlir::OpPassManager &pm);
 
-/// The host architecture name as stored in bundles ("x86_64").
-std::string hostArch();
+/// From aigraph to buffers with every loop nest outlined into a dispatch
+/// (coreai-cpu-form-dispatches); extractDispatchProgram reads the result.
+void buildDispatchPipeline(mlir::OpPassManager &pm);
 
-/// Translates an LLVM-dialect module to LLVM IR, optimizes it, emits an
-/// object for the host and links it into a shared object with ld.lld.
-/// Deterministic. On failure returns false and sets `error`.
-bool emitSharedObject(mlir::ModuleOp module, std::vector<uint8_t> &out,
-                      std::string &error);
+/// From the dispatch pipeline's output to the LLVM dialect with kernel ABI
+/// entry points (KernelABI.h).
+void buildCodegenPipeline(mlir::OpPassManager &pm);
+
+/// A function after buildDispatchPipeline, as the runtime replays it.
+struct DispatchProgram {
+  struct Buffer {
+    bool scratch = false;  // an allocation (else a function argument)
+    unsigned argument = 0; // the argument number (buffers-level signature:
+                           // inputs, constants, outputs)
+    uint64_t bytes = 0;    // scratch only
+  };
+  struct Dispatch {
+    std::string entry;            // KernelABI.h dispatch symbol
+    std::vector<unsigned> buffers; // binding i = buffers[bindings[i]]
+    uint32_t workgroups = 1;
+    std::string source;           // source nodes
+  };
+  std::vector<Buffer> buffers; // every argument first, in order
+  std::vector<Dispatch> dispatches;
+};
+
+/// Reads `host` (a function after buildDispatchPipeline) as buffers and
+/// dispatches; emits an error at the first op it cannot place.
+mlir::FailureOr<DispatchProgram> extractDispatchProgram(mlir::func::FuncOp host);
+
+/// An architecture variant of the CPU code (--cpu-arch).
+struct CPUVariant {
+  const char *name;    // "x86-64-v3": as users and bundles spell it
+  const char *triple;  // LLVM target triple
+  const char *cpu;     // LLVM CPU name
+  const char *features; // extra LLVM target features
+};
+
+/// The variants the compiler can generate, in order of reach.
+llvm::ArrayRef<CPUVariant> cpuVariants();
+
+/// The variant called `name`, or null.
+const CPUVariant *findCPUVariant(llvm::StringRef name);
+
+/// Translates an LLVM-dialect module to LLVM IR, optimizes it for
+/// `variant`, emits an object and links it into a shared object with
+/// ld.lld. Deterministic. On failure returns false and sets `error`.
+bool emitSharedObject(mlir::ModuleOp module, const CPUVariant &variant,
+                      std::vector<uint8_t> &out, std::string &error);
 
 } // namespace cpu
 } // namespace coreai

@@ -12,9 +12,44 @@ def CPUEntryPoints : Pass<"coreai-cpu-entry-points", "::mlir::ModuleOp"> {
     loads the buffer pointers in ABI order (inputs, outputs, constants; see
     include/coreai/KernelABI.h) and calls `F` with them in its own order
     (inputs, constants, outputs), and it adds `coreai_abi_version()`. `F`
-    itself becomes internal.
+    itself becomes internal. For each dispatch `D` listed in
+    `coreai.dispatches` (coreai-cpu-form-dispatches) it adds
+    `int32_t coreai_dispatch_D(const coreai_dispatch_state_v2 *, const
+    coreai_workgroup_state_v2 *)`, which checks the binding count and runs
+    one workgroup.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
+  let summary = "Outline loop nests into dispatches spread over workgroups";
+  let description = [{
+    Runs on buffers, after convert-linalg-to-parallel-loops. Each top-level
+    loop nest of a function, with the scalar ops that feed it, becomes a
+    private dispatch function `F__dispatchK(bindings..., %workgroup_id,
+    %workgroup_count)` whose bindings are the whole base buffers it touches
+    (function arguments and allocations; views and constants are recomputed
+    inside, as on the GPU). A dispatch holding one scf.parallel nest and
+    nothing else that writes memory is distributed: the nest's outer
+    parallel dims, enough of them for 512 iterations, are linearized and
+    split into `workgroup_count` contiguous ranges, so the workgroups of one
+    dispatch may run on different threads in any order. The dispatch records
+    how many workgroups are worth launching (`coreai.workgroups`, from the
+    work it does: about 32K scalar operations each, at most 256) and its
+    source nodes (`coreai.source`). The function calls each dispatch as
+    workgroup 0 of 1, so it still computes everything on its own, and the
+    module gets `coreai.dispatches = {name = binding count}` for the entry
+    points. Upstream's async-parallel-for would spread loops too, but
+    through the async runtime's own threads and allocations at every call;
+    the schedule's thread pool needs plain, re-entrant workgroup functions.
+  }];
+  let options = [
+    Option<"distributeNests", "distribute", "bool", /*default=*/"true",
+           "split loop nests over workgroups (false: one workgroup each)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def CPURecordABI : Pass<"coreai-cpu-record-abi", "::mlir::ModuleOp"> {

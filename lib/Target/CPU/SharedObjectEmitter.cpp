@@ -2,9 +2,9 @@
 //
 // The CPU executable in a bundle is a position-independent shared object so
 // the runtime can load it with the system's dynamic loader (no JIT, no LLVM
-// in the runtime). Code is generated for the baseline of the architecture
-// (x86-64 without extensions) so any host of that architecture can run it;
-// ISA-specific variants are a later addition.
+// in the runtime). One object per architecture variant (--cpu-arch): the
+// same LLVM-dialect module optimized and emitted for each target; the
+// runtime picks the best one its host supports.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
@@ -31,8 +31,13 @@
 using namespace mlir;
 
 namespace {
-constexpr const char *kTriple = "x86_64-unknown-linux-gnu";
-constexpr const char *kCPU = "x86-64";
+constexpr coreai::cpu::CPUVariant kVariants[] = {
+    {"x86-64", "x86_64-unknown-linux-gnu", "x86-64", ""},
+    {"x86-64-v2", "x86_64-unknown-linux-gnu", "x86-64-v2", ""},
+    {"x86-64-v3", "x86_64-unknown-linux-gnu", "x86-64-v3", ""},
+    {"x86-64-v4", "x86_64-unknown-linux-gnu", "x86-64-v4", ""},
+    {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
+};
 
 /// Removes the files it names when it goes out of scope.
 struct TempFiles {
@@ -55,14 +60,29 @@ std::string findLinker() {
 }
 } // namespace
 
-std::string coreai::cpu::hostArch() { return "x86_64"; }
+llvm::ArrayRef<coreai::cpu::CPUVariant> coreai::cpu::cpuVariants() {
+  return kVariants;
+}
 
-bool coreai::cpu::emitSharedObject(ModuleOp module, std::vector<uint8_t> &out,
+const coreai::cpu::CPUVariant *
+coreai::cpu::findCPUVariant(llvm::StringRef name) {
+  for (const CPUVariant &v : kVariants)
+    if (name == v.name)
+      return &v;
+  return nullptr;
+}
+
+bool coreai::cpu::emitSharedObject(ModuleOp module, const CPUVariant &variant,
+                                   std::vector<uint8_t> &out,
                                    std::string &error) {
   LLVMInitializeX86TargetInfo();
   LLVMInitializeX86Target();
   LLVMInitializeX86TargetMC();
   LLVMInitializeX86AsmPrinter();
+  LLVMInitializeAArch64TargetInfo();
+  LLVMInitializeAArch64Target();
+  LLVMInitializeAArch64TargetMC();
+  LLVMInitializeAArch64AsmPrinter();
 
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
@@ -74,17 +94,19 @@ bool coreai::cpu::emitSharedObject(ModuleOp module, std::vector<uint8_t> &out,
     return false;
   }
 
-  llvm::Triple triple(kTriple);
+  llvm::Triple triple(variant.triple);
   std::string lookupError;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, lookupError);
   if (!target) {
-    error = "no LLVM target for " + std::string(kTriple) + ": " + lookupError;
+    error = "no LLVM target for " + std::string(variant.triple) + ": " +
+            lookupError;
     return false;
   }
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, kCPU, "", options, llvm::Reloc::PIC_, std::nullopt,
+      triple, variant.cpu, variant.features, options, llvm::Reloc::PIC_,
+      std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);

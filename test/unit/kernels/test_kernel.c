@@ -31,3 +31,21 @@ void coreai_fn_affine(void *const *args) {
     *n += y[i] > 0;
   }
 }
+
+/* The dispatch form of main (KernelABI.h v2): bindings x, c, y; workgroup
+ * `id` of `count` adds elements [id * 6 / count, (id + 1) * 6 / count). */
+int32_t coreai_dispatch_add(const coreai_dispatch_state_v2 *state,
+                            const coreai_workgroup_state_v2 *workgroup) {
+  if (state->binding_count != 3)
+    return 1;
+  uint32_t count = state->workgroup_count[0];
+  if (count == 0)
+    return 0;
+  const float *x = (const float *)state->bindings[0];
+  const float *c = (const float *)state->bindings[1];
+  float *y = (float *)state->bindings[2];
+  uint32_t id = workgroup->workgroup_id[0];
+  for (uint32_t i = id * 6 / count; i < (id + 1) * 6 / count; ++i)
+    y[i] = x[i] + c[i];
+  return 0;
+}
