@@ -6,13 +6,16 @@
 //   node scripts/bench-ort.js --ort-dir DIR --model model.onnx \
 //        --input input_0.pb [--input input_1.pb ...] [--expect output_0.pb ...] \
 //        (--iterations N | --budget-s S [--max-iterations M] [--min-iterations K])
+//        [--threads T]
 //
 // DIR is a folder with node_modules/onnxruntime-node (scripts/bench installs it
-// into build/bench/). Session: intraOpNumThreads=1, interOpNumThreads=1,
+// into build/bench/). Session: intraOpNumThreads=T (default 1), interOpNumThreads=1,
 // graphOptimizationLevel='all' (ORT's default), executionMode='sequential',
 // CPU execution provider. One warm-up run, then N timed runs, each awaited
 // before the next. With --budget-s, N = clamp(floor(S / warm-up ms), K, M).
-// Prints progress to stderr and a JSON summary as the last stdout line.
+// Prints progress to stderr and a JSON summary as the last stdout line, with
+// the process's resident memory before the session was created and at its
+// peak (Node.js itself accounts for the first).
 'use strict';
 
 const fs = require('fs');
@@ -24,7 +27,7 @@ function die(msg) {
 }
 
 function parseArgs(argv) {
-  const a = { inputs: [], expects: [], iterations: 0, budgetS: 0, maxIterations: 20, minIterations: 3 };
+  const a = { inputs: [], expects: [], iterations: 0, budgetS: 0, maxIterations: 20, minIterations: 3, threads: 1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => { if (i + 1 >= argv.length) die(`${k} needs a value`); return argv[++i]; };
@@ -37,6 +40,7 @@ function parseArgs(argv) {
       case '--budget-s': a.budgetS = parseFloat(v()); break;
       case '--max-iterations': a.maxIterations = parseInt(v(), 10); break;
       case '--min-iterations': a.minIterations = parseInt(v(), 10); break;
+      case '--threads': a.threads = parseInt(v(), 10); break;
       case '-h': case '--help':
         process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 16)
           .map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
@@ -48,6 +52,7 @@ function parseArgs(argv) {
   if (!a.model) die('--model is required');
   if (a.inputs.length === 0) die('at least one --input is required');
   if (!(a.iterations > 0) && !(a.budgetS > 0)) die('give --iterations N (N >= 1) or --budget-s S');
+  if (!(a.threads > 0)) die('--threads must be a positive integer');
   return a;
 }
 
@@ -198,10 +203,11 @@ async function main() {
   const tensors = a.inputs.map(readTensorProto);
   const refs = a.expects.map(readTensorProto);
 
+  const rssBefore = process.memoryUsage().rss;
   const t0 = nowMs();
   const session = await ort.InferenceSession.create(path.resolve(a.model), {
     executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
+    intraOpNumThreads: a.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
@@ -252,7 +258,7 @@ async function main() {
     runtime: 'onnxruntime-node',
     version: ort.env.versions ? ort.env.versions.node : undefined,
     iterations: n,
-    threads: 1,
+    threads: a.threads,
     median_ms: median(times),
     min_ms: Math.min(...times),
     max_ms: Math.max(...times),
@@ -260,6 +266,8 @@ async function main() {
     load_ms: loadMs,
     matches_reference: refOk,
     max_abs_err: refErr,
+    rss_before_bytes: rssBefore,
+    peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
   };
   if (typeof session.release === 'function') await session.release();
   process.stdout.write(JSON.stringify(summary) + '\n');

@@ -33,4 +33,25 @@ def PromoteAccumulation : Pass<"aigraph-promote-accumulation", "::mlir::func::Fu
   }];
 }
 
+def PlanScratchArena : Pass<"coreai-plan-scratch-arena", "::mlir::func::FuncOp"> {
+  let summary = "Place a function's scratch buffers in one arena by liveness";
+  let description = [{
+    Static memory planning on buffers (after bufferization, before the
+    function is split into dispatches or launches). Every top-level
+    `memref.alloc` of a static, dense, whole-byte type that does not escape
+    the function becomes a `memref.view` of one 64-byte aligned
+    `memref<Nxi8>` arena at an offset planned from liveness: a buffer lives
+    from its allocation to the last top-level op that uses it (directly or
+    through views or anything else that may alias it, such as the results
+    of a loop that carries it), and buffers alive at the same time never
+    share bytes. Offsets are assigned greedily by size, as TFLite's arena
+    planner does: largest first, each at the lowest multiple of 64 clear of
+    the buffers already placed that are alive at the same time. Other allocations (i1 buffers, allocations inside loops) are
+    left alone. The arena is one more buffer for what follows: one scratch
+    slot of the schedule, allocated once by the runtime.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // COREAI_TRANSFORMS_PASSES

@@ -35,9 +35,10 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       "  function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=1 "
       "modify-public-functions=1},"
-      // Buffers -> parallel loop nests -> one dispatch per nest.
-      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-parallel-loops,"
-      "  canonicalize),"
+      // Buffers -> parallel loop nests -> one dispatch per nest, scratch
+      // planned into one arena first (what dispatches bind is the arena).
+      "func.func(coreai-plan-scratch-arena, coreai-cpu-copies-to-loops,"
+      "  convert-linalg-to-parallel-loops, canonicalize),"
       "coreai-cpu-form-dispatches, canonicalize");
 }
 
