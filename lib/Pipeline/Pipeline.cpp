@@ -170,20 +170,25 @@ LogicalResult coreai::compileModule(ModuleOp module,
 
   // The first variant is executable 0 (what steps and functions name); the
   // others are alternatives to it, appended after every other executable.
-  for (auto [i, arch] : llvm::enumerate(options.cpuArchs)) {
+  std::vector<const cpu::CPUVariant *> variants;
+  for (const std::string &arch : options.cpuArchs) {
     const cpu::CPUVariant *variant = cpu::findCPUVariant(arch);
     if (!variant)
       return emitError(module.getLoc()) << "unknown CPU architecture '" << arch
                                         << "' (known: " << knownCPUArchs()
                                         << ")";
+    variants.push_back(variant);
+  }
+  std::vector<std::vector<uint8_t>> objects;
+  std::string error;
+  if (!cpu::emitSharedObjects(module, variants, objects, error))
+    return emitError(module.getLoc()) << "CPU code generation for " << error;
+  for (size_t i = 0; i < variants.size(); ++i) {
     bundle::ExecutableData exe;
     exe.unit = "cpu";
-    exe.arch = variant->name;
+    exe.arch = variants[i]->name;
     exe.format = "elf-shared-object";
-    std::string error;
-    if (!cpu::emitSharedObject(module, *variant, exe.bytes, error))
-      return emitError(module.getLoc())
-             << "CPU code generation for " << arch << ": " << error;
+    exe.bytes = std::move(objects[i]);
     if (i == 0)
       contents.executables.front() = std::move(exe);
     else

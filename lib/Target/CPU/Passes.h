@@ -86,11 +86,14 @@ llvm::ArrayRef<CPUVariant> cpuVariants();
 /// The variant called `name`, or null.
 const CPUVariant *findCPUVariant(llvm::StringRef name);
 
-/// Translates an LLVM-dialect module to LLVM IR, optimizes it for
-/// `variant`, emits an object and links it into a shared object with
-/// ld.lld. Deterministic. On failure returns false and sets `error`.
-bool emitSharedObject(mlir::ModuleOp module, const CPUVariant &variant,
-                      std::vector<uint8_t> &out, std::string &error);
+/// Translates an LLVM-dialect module to LLVM IR and, for each of
+/// `variants` (on threads of their own), optimizes it, emits an object and
+/// links it into a shared object with ld.lld: out[i] is variants[i]'s.
+/// Deterministic. On failure returns false and sets `error`.
+bool emitSharedObjects(mlir::ModuleOp module,
+                       llvm::ArrayRef<const CPUVariant *> variants,
+                       std::vector<std::vector<uint8_t>> &out,
+                       std::string &error);
 
 } // namespace cpu
 } // namespace coreai

@@ -26,7 +26,9 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 using namespace mlir;
 
@@ -72,28 +74,13 @@ coreai::cpu::findCPUVariant(llvm::StringRef name) {
   return nullptr;
 }
 
-bool coreai::cpu::emitSharedObject(ModuleOp module, const CPUVariant &variant,
-                                   std::vector<uint8_t> &out,
-                                   std::string &error) {
-  LLVMInitializeX86TargetInfo();
-  LLVMInitializeX86Target();
-  LLVMInitializeX86TargetMC();
-  LLVMInitializeX86AsmPrinter();
-  LLVMInitializeAArch64TargetInfo();
-  LLVMInitializeAArch64Target();
-  LLVMInitializeAArch64TargetMC();
-  LLVMInitializeAArch64AsmPrinter();
-
-  registerBuiltinDialectTranslation(*module.getContext());
-  registerLLVMDialectTranslation(*module.getContext());
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "coreai_kernels");
-  if (!llvmModule) {
-    error = "translation to LLVM IR failed";
-    return false;
-  }
-
+namespace {
+/// Optimizes `llvmModule` for `variant`, emits an object and links it into a
+/// shared object. Touches nothing but its own module and files, so several
+/// run at once (one LLVMContext each).
+bool optimizeAndLink(llvm::Module *llvmModule,
+                     const coreai::cpu::CPUVariant &variant,
+                     std::vector<uint8_t> &out, std::string &error) {
   llvm::Triple triple(variant.triple);
   std::string lookupError;
   const llvm::Target *target =
@@ -112,7 +99,7 @@ bool coreai::cpu::emitSharedObject(ModuleOp module, const CPUVariant &variant,
   llvmModule->setTargetTriple(triple);
 
   if (llvm::Error err =
-          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get())) {
+          makeOptimizingTransformer(3, 0, machine.get())(llvmModule)) {
     error = "LLVM optimization failed: " + llvm::toString(std::move(err));
     return false;
   }
@@ -162,5 +149,63 @@ bool coreai::cpu::emitSharedObject(ModuleOp module, const CPUVariant &variant,
     return false;
   }
   out.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return true;
+}
+} // namespace
+
+bool coreai::cpu::emitSharedObjects(ModuleOp module,
+                                    llvm::ArrayRef<const CPUVariant *> variants,
+                                    std::vector<std::vector<uint8_t>> &out,
+                                    std::string &error) {
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86Target();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86AsmPrinter();
+  LLVMInitializeAArch64TargetInfo();
+  LLVMInitializeAArch64Target();
+  LLVMInitializeAArch64TargetMC();
+  LLVMInitializeAArch64AsmPrinter();
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  // Translation reads the MLIR context, so it runs here, once per variant
+  // into a context of its own; optimization and code generation, the slow
+  // part, then run on one thread per variant (up to the host's cores).
+  struct Job {
+    std::unique_ptr<llvm::LLVMContext> context;
+    std::unique_ptr<llvm::Module> module;
+    std::vector<uint8_t> bytes;
+    std::string error;
+    bool ok = false;
+  };
+  std::vector<Job> jobs(variants.size());
+  for (Job &job : jobs) {
+    job.context = std::make_unique<llvm::LLVMContext>();
+    job.module =
+        translateModuleToLLVMIR(module, *job.context, "coreai_kernels");
+    if (!job.module) {
+      error = "translation to LLVM IR failed";
+      return false;
+    }
+  }
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t start = 0; start < jobs.size(); start += workers) {
+    std::vector<std::thread> threads;
+    for (size_t i = start; i < std::min(jobs.size(), start + workers); ++i)
+      threads.emplace_back([&, i] {
+        jobs[i].ok = optimizeAndLink(jobs[i].module.get(), *variants[i],
+                                     jobs[i].bytes, jobs[i].error);
+      });
+    for (std::thread &t : threads)
+      t.join();
+  }
+  out.clear();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (!jobs[i].ok) {
+      error = std::string(variants[i]->name) + ": " + jobs[i].error;
+      return false;
+    }
+    out.push_back(std::move(jobs[i].bytes));
+  }
   return true;
 }
