@@ -85,10 +85,16 @@ bool uses(const bundle::FunctionInfo &function, const std::string &unit) {
 bool isCPUDispatchSchedule(const bundle::FunctionInfo &function) {
   if (function.schedule.empty())
     return false;
-  for (const bundle::StepData &step : function.schedule.front().steps)
-    if (!(step.unit == "copy" || (step.unit == "cpu" && !step.groups.empty())))
+  size_t dispatches = 0;
+  for (const bundle::StepData &step : function.schedule.front().steps) {
+    bool dispatch = step.unit == "cpu" && !step.groups.empty();
+    if (!dispatch && step.unit != "copy")
       return false;
-  return true;
+    dispatches += dispatch;
+  }
+  // A split function whose ops all folded away has copies only: it is not
+  // a CPU function.
+  return dispatches > 0;
 }
 
 /// How much a CPU variant can do, to pick the best one a host runs.

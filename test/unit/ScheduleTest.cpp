@@ -282,3 +282,29 @@ TEST_CASE("CPU dispatch steps are checked before they run",
   CHECK(writeBundle(c, "/nonexistent/x.aimodel") ==
         "function 'main': schedule step 0 needs workgroup counts x, 1, 1");
 }
+
+TEST_CASE("a split schedule of copies only is not a CPU function",
+          "[runtime][schedule]") {
+  // A function compiled for the GPU whose ops all folded away (it returns a
+  // constant) has a schedule of one copy: preferring the GPU runs it.
+  registerCpuExecutor();
+  BundleContents c =
+      test::sampleContents(test::readFileBytes(COREAI_TEST_KERNEL));
+  ScheduleData s;
+  s.slots = {{SlotKind::Constant, 0, 24}, {SlotKind::Output, 0, 24}};
+  s.steps = {{"copy", 0, "", {0, 1}, {}, ""}};
+  c.functions[0].schedule = {s};
+  c.functions.pop_back(); // affine has no schedule
+  ModelAsset asset = ModelAsset::fromBytes(serializeBundle(c));
+  SpecializationOptions gpu;
+  gpu.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
+  gpu.preferredUnit = ComputeUnit::GPU;
+  InferenceFunction fn = asset.specialize(gpu).function("main");
+  CHECK(fn.placement() == "schedule: 0 gpu + 0 cpu steps, 0.00 MB arena");
+  NDArray x(DType::F32, {2, 3});
+  std::vector<NDArray> out = fn.run({x});
+  // Constant 0 is [1..6].
+  CHECK(std::vector<float>(out[0].dataAs<float>(),
+                           out[0].dataAs<float>() + 6) ==
+        std::vector<float>{1, 2, 3, 4, 5, 6});
+}
