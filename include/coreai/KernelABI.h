@@ -16,9 +16,10 @@
 
 // Every CPU executable (an ELF shared object stored in the bundle) exports:
 //
-//   uint32_t coreai_abi_version(void);       // returns COREAI_KERNEL_ABI_VERSION
-//   void <entry>(void *const *args);          // one per bundle function
-//   int32_t coreai_dispatch_<D>(const coreai_dispatch_state_v2 *,
+//   uint32_t coreai_abi_version(void);       // returns
+//   COREAI_KERNEL_ABI_VERSION void <entry>(void *const *args);          // one
+//   per bundle function int32_t coreai_dispatch_<D>(const
+//   coreai_dispatch_state_v2 *,
 //                               const coreai_workgroup_state_v2 *);
 //                                             // one per dispatch D
 //
@@ -45,14 +46,14 @@
 // workgroup_count[0] == 0 only performs that check (the runtime checks every
 // step once before running anything).
 typedef struct coreai_dispatch_state_v2 {
-  void *const *bindings;       // base addresses, binding_count of them
+  void *const *bindings; // base addresses, binding_count of them
   uint32_t binding_count;
   uint32_t workgroup_count[3]; // only x is used so far; y = z = 1
 } coreai_dispatch_state_v2;
 
 typedef struct coreai_workgroup_state_v2 {
-  uint32_t workgroup_id[3];    // x < workgroup_count[0]; y = z = 0
-  uint32_t worker_id;          // the thread-pool worker running it
+  uint32_t workgroup_id[3]; // x < workgroup_count[0]; y = z = 0
+  uint32_t worker_id;       // the thread-pool worker running it
 } coreai_workgroup_state_v2;
 
 typedef void (*coreai_entry_fn)(void *const *args);

@@ -9,8 +9,7 @@ void coreai::planScratchMemory(bundle::ScheduleData &schedule) {
   std::vector<bundle::SlotData> &slots = schedule.slots;
   std::vector<bundle::StepData> &steps = schedule.steps;
   const int64_t unused = -1;
-  std::vector<int64_t> first(slots.size(), unused),
-      last(slots.size(), unused);
+  std::vector<int64_t> first(slots.size(), unused), last(slots.size(), unused);
   for (size_t k = 0; k < steps.size(); ++k)
     for (uint32_t a : steps[k].args) {
       if (first[a] == unused)
@@ -21,9 +20,8 @@ void coreai::planScratchMemory(bundle::ScheduleData &schedule) {
   for (uint32_t i = 0; i < slots.size(); ++i)
     if (slots[i].kind == bundle::SlotKind::Scratch && first[i] != unused)
       order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return first[a] < first[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return first[a] < first[b]; });
   // Buffers: the slot that represents them and when they are next free.
   struct Buffer {
     uint32_t slot;

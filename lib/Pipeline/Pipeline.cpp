@@ -174,9 +174,9 @@ LogicalResult coreai::compileModule(ModuleOp module,
   for (const std::string &arch : options.cpuArchs) {
     const cpu::CPUVariant *variant = cpu::findCPUVariant(arch);
     if (!variant)
-      return emitError(module.getLoc()) << "unknown CPU architecture '" << arch
-                                        << "' (known: " << knownCPUArchs()
-                                        << ")";
+      return emitError(module.getLoc())
+             << "unknown CPU architecture '" << arch
+             << "' (known: " << knownCPUArchs() << ")";
     variants.push_back(variant);
   }
   std::vector<std::vector<uint8_t>> objects;

@@ -99,9 +99,8 @@ public:
     std::lock_guard<std::mutex> lock(mutex);
     if (bindCallerArrays) {
       for (auto [slot, i] : inputs)
-        slotHost[slot] = in[i].byteSize()
-                             ? const_cast<void *>(in[i].data())
-                             : static_cast<void *>(kEmptyBuffer);
+        slotHost[slot] = in[i].byteSize() ? const_cast<void *>(in[i].data())
+                                          : static_cast<void *>(kEmptyBuffer);
       for (auto [slot, o] : outputs)
         slotHost[slot] = out[o].byteSize() ? out[o].data()
                                            : static_cast<void *>(kEmptyBuffer);
@@ -179,9 +178,9 @@ private:
     }
     pool->run(d.state.workgroup_count[0], &Dispatch::runWorkgroup, &d);
     if (int32_t rc = d.failure.exchange(0))
-      throw AssetError(AssetError::Code::Internal,
-                       "dispatch '" + step.entry + "' failed with code " +
-                           std::to_string(rc));
+      throw AssetError(AssetError::Code::Internal, "dispatch '" + step.entry +
+                                                       "' failed with code " +
+                                                       std::to_string(rc));
     if (!trace)
       return;
     for (uint32_t w = 0; w < pool->size(); ++w)
@@ -298,9 +297,9 @@ std::unique_ptr<Kernel> prepareSchedule(
   for (size_t i = 0; i < schedule.steps.size(); ++i) {
     const bundle::StepData &step = schedule.steps[i];
     using Kind = ScheduleKernel::Group::Kind;
-    Kind kind = step.unit == "gpu"   ? Kind::GPU
-                : step.unit == "cpu" ? (step.groups.empty() ? Kind::CPU
-                                                            : Kind::Dispatch)
+    Kind kind = step.unit == "gpu" ? Kind::GPU
+                : step.unit == "cpu"
+                    ? (step.groups.empty() ? Kind::CPU : Kind::Dispatch)
                 : step.unit == "ane" ? Kind::ANE
                                      : Kind::Copy;
     if (kind != Kind::GPU || kernel->groups.empty() ||
@@ -376,8 +375,7 @@ std::unique_ptr<Kernel> prepareSchedule(
   flush();
   // The pointer tables are final now: note where caller arrays go.
   for (ScheduleKernel::Group &g : kernel->groups) {
-    std::vector<void *> &table =
-        g.dispatch ? g.dispatch->bindings : g.pointers;
+    std::vector<void *> &table = g.dispatch ? g.dispatch->bindings : g.pointers;
     const std::vector<uint32_t> &args = g.steps.front()->args;
     if (g.kind == ScheduleKernel::Group::Kind::Copy ||
         g.kind == ScheduleKernel::Group::Kind::GPU)
@@ -403,14 +401,14 @@ std::unique_ptr<Kernel> prepareSchedule(
       steps += std::to_string(n) + " " + unit + " + ";
   steps.resize(steps.size() - 3);
   if (host)
-    placement = "schedule: " + steps + " steps" +
-                (dispatches ? " (" + std::to_string(dispatches) +
-                                  (dispatches == 1 ? " dispatch on "
-                                                   : " dispatches on ") +
-                                  std::to_string(kernel->pool->size()) +
-                                  " threads)"
-                            : std::string()) +
-                ", " + mb + " MB arena";
+    placement =
+        "schedule: " + steps + " steps" +
+        (dispatches
+             ? " (" + std::to_string(dispatches) +
+                   (dispatches == 1 ? " dispatch on " : " dispatches on ") +
+                   std::to_string(kernel->pool->size()) + " threads)"
+             : std::string()) +
+        ", " + mb + " MB arena";
   else
     placement = "schedule: " + steps + " steps over " +
                 std::to_string(kernel->slots.size()) + " buffers (" + mb +

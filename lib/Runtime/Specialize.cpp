@@ -110,10 +110,9 @@ int variantRank(const std::string &arch) {
 /// runs: the variant options.cpuVariant names, else the best one the host
 /// supports. All CPU executables of a bundle are variants of one program.
 /// Returns its index, or -1 with `why` saying why none can run.
-int64_t chooseCPUVariant(const bundle::BundleFile &file,
-                         const SpecializationOptions &options,
-                         const std::vector<std::shared_ptr<Executor>> &executors,
-                         std::string &why) {
+int64_t chooseCPUVariant(
+    const bundle::BundleFile &file, const SpecializationOptions &options,
+    const std::vector<std::shared_ptr<Executor>> &executors, std::string &why) {
   int64_t best = -1;
   std::string have, reasons;
   for (size_t i = 0; i < file.executables().size(); ++i) {
@@ -176,7 +175,8 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
              const std::vector<std::shared_ptr<Executor>> &executors,
              ModelState &state) {
   uint32_t requested = index;
-  if (file.executables()[index].unit == "cpu" && allows(options, ComputeUnit::CPU)) {
+  if (file.executables()[index].unit == "cpu" &&
+      allows(options, ComputeUnit::CPU)) {
     // Every CPU executable stands for the variant chosen for the host.
     if (state.cpuExecutable < 0)
       throw AssetError(AssetError::Code::Unsupported,

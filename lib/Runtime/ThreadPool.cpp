@@ -88,7 +88,9 @@ void ThreadPool::workerLoop(uint32_t worker) {
   uint64_t seen = 0;
   for (;;) {
     // Spin briefly on the generation before sleeping on it.
-    for (int spin = 0; spin < kSpins && generation_.load(std::memory_order_acquire) == seen; ++spin)
+    for (int spin = 0;
+         spin < kSpins && generation_.load(std::memory_order_acquire) == seen;
+         ++spin)
       pause();
     {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -46,8 +46,7 @@ std::optional<int64_t> arenaBytes(MemRefType type) {
   return type.getNumElements() * (int64_t)(type.getElementTypeBitWidth() / 8);
 }
 
-struct PlanScratchArena
-    : coreai::impl::PlanScratchArenaBase<PlanScratchArena> {
+struct PlanScratchArena : coreai::impl::PlanScratchArenaBase<PlanScratchArena> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal() || !func.getBody().hasOneBlock())
@@ -101,9 +100,8 @@ struct PlanScratchArena
     std::vector<Buffer *> order;
     for (Buffer &b : buffers)
       order.push_back(&b);
-    std::stable_sort(order.begin(), order.end(), [](Buffer *x, Buffer *y) {
-      return x->bytes > y->bytes;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [](Buffer *x, Buffer *y) { return x->bytes > y->bytes; });
     int64_t arenaSize = 0;
     std::vector<Buffer *> placed;
     for (Buffer *bp : order) {
@@ -112,9 +110,8 @@ struct PlanScratchArena
       std::vector<std::pair<int64_t, int64_t>> busy; // [start, end)
       for (Buffer *p : placed)
         if (!(p->last < b.first || b.last < p->first))
-          busy.push_back(
-              {p->offset, p->offset + (p->bytes + kAlignment - 1) /
-                                          kAlignment * kAlignment});
+          busy.push_back({p->offset, p->offset + (p->bytes + kAlignment - 1) /
+                                                     kAlignment * kAlignment});
       llvm::sort(busy);
       int64_t offset = 0;
       for (auto [start, end] : busy) {
@@ -136,11 +133,11 @@ struct PlanScratchArena
                       .getResult();
     for (Buffer &b : buffers) {
       builder.setInsertionPoint(b.alloc);
-      Value offset = arith::ConstantIndexOp::create(builder, b.alloc.getLoc(),
-                                                    b.offset);
-      Value view = memref::ViewOp::create(builder, b.alloc.getLoc(),
-                                          b.alloc.getType(), arena, offset,
-                                          ValueRange{});
+      Value offset =
+          arith::ConstantIndexOp::create(builder, b.alloc.getLoc(), b.offset);
+      Value view =
+          memref::ViewOp::create(builder, b.alloc.getLoc(), b.alloc.getType(),
+                                 arena, offset, ValueRange{});
       b.alloc.replaceAllUsesWith(view);
       b.alloc.erase();
     }

@@ -188,7 +188,11 @@ BundleContents dispatchContents(uint32_t groups) {
   s.slots = {{SlotKind::Input, 0, 24},
              {SlotKind::Constant, 0, 24},
              {SlotKind::Output, 0, 24}};
-  s.steps = {{"cpu", 0, "coreai_dispatch_add", {0, 1, 2}, {groups, 1, 1},
+  s.steps = {{"cpu",
+              0,
+              "coreai_dispatch_add",
+              {0, 1, 2},
+              {groups, 1, 1},
               "add0 (Add)"}};
   c.functions[0].schedule = {s};
   return c;
@@ -304,7 +308,7 @@ TEST_CASE("a split schedule of copies only is not a CPU function",
   NDArray x(DType::F32, {2, 3});
   std::vector<NDArray> out = fn.run({x});
   // Constant 0 is [1..6].
-  CHECK(std::vector<float>(out[0].dataAs<float>(),
-                           out[0].dataAs<float>() + 6) ==
-        std::vector<float>{1, 2, 3, 4, 5, 6});
+  CHECK(
+      std::vector<float>(out[0].dataAs<float>(), out[0].dataAs<float>() + 6) ==
+      std::vector<float>{1, 2, 3, 4, 5, 6});
 }

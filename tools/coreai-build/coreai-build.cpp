@@ -24,8 +24,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <set>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 using namespace mlir;
@@ -215,10 +215,10 @@ int main(int argc, char **argv) {
     for (const std::string &arch : options.cpuArchs)
       if (!coreai::cpu::findCPUVariant(arch) || !seen.insert(arch).second) {
         std::cerr << "coreai-build: error: --cpu-arch: "
-                  << (seen.count(arch) ? "'" + arch + "' is listed twice"
-                                       : "unknown architecture '" + arch +
-                                             "' (known: " +
-                                             coreai::knownCPUArchs() + ")")
+                  << (seen.count(arch)
+                          ? "'" + arch + "' is listed twice"
+                          : "unknown architecture '" + arch +
+                                "' (known: " + coreai::knownCPUArchs() + ")")
                   << "\n";
         return kExitUsage;
       }

@@ -29,9 +29,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <sys/resource.h>
 #include <fstream>
 #include <iostream>
+#include <sys/resource.h>
 
 using namespace coreai;
 using namespace coreai::runtime;
@@ -352,9 +352,8 @@ int runBundle(const Options &opts) {
   }
 
   if (opts.benchmark > 0) {
-    nlohmann::ordered_json j = benchmark(opts, model.threads(),
-                                         model.cpuVariant(), fn, inputs,
-                                         outputs);
+    nlohmann::ordered_json j = benchmark(
+        opts, model.threads(), model.cpuVariant(), fn, inputs, outputs);
     j["open_ms"] = asset.openMillis();
     j["specialize_ms"] = model.specializationMillis();
     // A second specialization of the same bundle while the first is alive,

@@ -16,7 +16,7 @@ const char kFormat[] = "elf-shared-object";
 /// Variants are named as --cpu-arch names them ("x86-64-v3"); bundles from
 /// before variants say "x86_64" for the baseline.
 std::string whyHostCannotRun(const std::string &arch) {
-  std::string isa = arch == "aarch64"                          ? "aarch64"
+  std::string isa = arch == "aarch64" ? "aarch64"
                     : arch == "x86_64" || arch.rfind("x86-64", 0) == 0
                         ? "x86_64"
                         : "";
@@ -120,9 +120,9 @@ public:
                                    const std::string &label) override {
     void *sym = library_->object->symbol(symbol.c_str());
     if (!sym)
-      throw AssetError(AssetError::Code::Corrupt,
-                       label + ": " + label_ + " has no dispatch '" + symbol +
-                           "'");
+      throw AssetError(AssetError::Code::Corrupt, label + ": " + label_ +
+                                                      " has no dispatch '" +
+                                                      symbol + "'");
     auto fn = reinterpret_cast<coreai_dispatch_fn>(sym);
     // A count of zero workgroups only checks the binding count, touching
     // no memory (KernelABI.h): so a step never runs with too few bindings.
@@ -131,9 +131,8 @@ public:
     coreai_workgroup_state_v2 workgroup{{0, 0, 0}, 0};
     if (fn(&query, &workgroup) != 0)
       throw AssetError(AssetError::Code::Corrupt,
-                       label + ": dispatch '" + symbol +
-                           "' does not take " + std::to_string(numBindings) +
-                           " bindings");
+                       label + ": dispatch '" + symbol + "' does not take " +
+                           std::to_string(numBindings) + " bindings");
     return fn;
   }
 

@@ -44,9 +44,8 @@ FailureOr<DispatchProgram> extractDispatchProgram(func::FuncOp host) {
     }
     if (auto call = dyn_cast<func::CallOp>(op)) {
       auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee());
-      auto groups =
-          callee ? callee->getAttrOfType<IntegerAttr>(kWorkgroupsAttr)
-                 : IntegerAttr();
+      auto groups = callee ? callee->getAttrOfType<IntegerAttr>(kWorkgroupsAttr)
+                           : IntegerAttr();
       if (!groups || call.getNumOperands() < 2)
         return call.emitError("dispatch program: call to ")
                << call.getCallee() << " is not a dispatch";

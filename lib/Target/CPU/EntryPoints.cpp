@@ -42,8 +42,8 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
   /// (KernelABI.h): refuses a binding count other than `numBindings`,
   /// returns after that check when workgroup_count[0] is 0, else calls D
   /// with the bindings and the workgroup's id and count.
-  LogicalResult addDispatchEntry(OpBuilder &b, ModuleOp module,
-                                 StringAttr name, int64_t numBindings) {
+  LogicalResult addDispatchEntry(OpBuilder &b, ModuleOp module, StringAttr name,
+                                 int64_t numBindings) {
     MLIRContext *ctx = module.getContext();
     Location loc = module.getLoc();
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
@@ -55,8 +55,8 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
       if (auto unlowered = module.lookupSymbol<func::FuncOp>(name))
         return unlowered.emitError()
                << "dispatch has buffers without a bare-pointer form";
-      return module.emitError() << "lowered dispatch '" << name.strref()
-                                << "' not found";
+      return module.emitError()
+             << "lowered dispatch '" << name.strref() << "' not found";
     }
     ArrayRef<Type> params = callee.getArgumentTypes();
     if ((int64_t)params.size() != numBindings + 2 ||
@@ -101,8 +101,8 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
     b.setInsertionPointToStart(check);
     Value count32 = loadField(state, 12, i32);
     Value zero32 = LLVM::ConstantOp::create(b, loc, i32, 0);
-    Value query = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq,
-                                       count32, zero32);
+    Value query =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, count32, zero32);
     LLVM::CondBrOp::create(b, loc, query, done, run);
 
     b.setInsertionPointToStart(run);
@@ -197,9 +197,9 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
     if (auto dispatches =
             module->getAttrOfType<DictionaryAttr>(coreai::kDispatchesAttr)) {
       for (NamedAttribute entry : dispatches)
-        if (failed(addDispatchEntry(
-                b, module, entry.getName(),
-                cast<IntegerAttr>(entry.getValue()).getInt())))
+        if (failed(
+                addDispatchEntry(b, module, entry.getName(),
+                                 cast<IntegerAttr>(entry.getValue()).getInt())))
           return signalPassFailure();
       module->removeAttr(coreai::kDispatchesAttr);
     }

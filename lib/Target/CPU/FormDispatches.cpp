@@ -1,4 +1,5 @@
-//===- FormDispatches.cpp - Loop nests -> workgroup-distributed dispatches -===//
+//===- FormDispatches.cpp - Loop nests -> workgroup-distributed dispatches
+//-===//
 //
 // After bufferization and convert-linalg-to-parallel-loops, a function body
 // is a straight line of buffer allocations, views, constants and loop nests.
@@ -43,8 +44,7 @@ namespace {
 bool isHostOp(Operation *op) {
   return isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp,
              memref::GetGlobalOp, memref::CastOp, func::ReturnOp>(op) ||
-         isa<ViewLikeOpInterface>(op) ||
-         op->hasTrait<OpTrait::ConstantLike>();
+         isa<ViewLikeOpInterface>(op) || op->hasTrait<OpTrait::ConstantLike>();
 }
 
 /// Ops recomputed inside a dispatch that uses their results.
@@ -107,8 +107,7 @@ public:
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    for (func::FuncOp func :
-         llvm::to_vector(module.getOps<func::FuncOp>())) {
+    for (func::FuncOp func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isExternal() || func->hasAttr(coreai::kWorkgroupsAttr))
         continue;
       if (failed(formDispatches(func)))
@@ -180,8 +179,7 @@ LogicalResult FormDispatches::formDispatches(func::FuncOp func) {
 /// of `count`: its outer dims (enough of them to give at least
 /// kMinParallelism iterations) are linearized and split into `count`
 /// contiguous ranges. Returns the number of workgroups worth launching.
-int64_t FormDispatches::distribute(scf::ParallelOp par, Value id,
-                                   Value count) {
+int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   constexpr int64_t kMinParallelism = 512;
   std::optional<TripCounts> t = staticBounds(par);
   if (!t)
@@ -322,11 +320,10 @@ LogicalResult FormDispatches::outline(func::FuncOp func,
 
   OpBuilder b(ctx);
   b.setInsertionPointAfter(func);
-  std::string name =
-      (func.getSymName() + "__dispatch" + Twine(index)).str();
+  std::string name = (func.getSymName() + "__dispatch" + Twine(index)).str();
   Location loc = group.front()->getLoc();
-  auto dispatch = func::FuncOp::create(b, loc, name,
-                                       b.getFunctionType(argTypes, {}));
+  auto dispatch =
+      func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
   dispatch.setPrivate();
   Block *entry = dispatch.addEntryBlock();
   b.setInsertionPointToStart(entry);
@@ -387,8 +384,7 @@ LogicalResult FormDispatches::outline(func::FuncOp func,
   std::string source;
   for (const std::string &s : sources)
     source += (source.empty() ? "" : "; ") + s;
-  dispatch->setAttr(coreai::kWorkgroupsAttr,
-                    b.getI64IntegerAttr(workgroups));
+  dispatch->setAttr(coreai::kWorkgroupsAttr, b.getI64IntegerAttr(workgroups));
   dispatch->setAttr(coreai::kSourceAttr, b.getStringAttr(source));
   bindingCounts.push_back({name, (int64_t)passed.size()});
 

@@ -56,7 +56,8 @@ void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
       "  canonicalize),"
       // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
-      "arith-expand{include-bf16=1}, convert-math-to-funcs, convert-math-to-llvm,"
+      "arith-expand{include-bf16=1}, convert-math-to-funcs, "
+      "convert-math-to-llvm,"
       "convert-math-to-libm,"
       "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
       "convert-cf-to-llvm, convert-ub-to-llvm,"

@@ -59,10 +59,10 @@ struct DispatchProgram {
     uint64_t bytes = 0;    // scratch only
   };
   struct Dispatch {
-    std::string entry;            // KernelABI.h dispatch symbol
+    std::string entry;             // KernelABI.h dispatch symbol
     std::vector<unsigned> buffers; // binding i = buffers[bindings[i]]
     uint32_t workgroups = 1;
-    std::string source;           // source nodes
+    std::string source; // source nodes
   };
   std::vector<Buffer> buffers; // every argument first, in order
   std::vector<Dispatch> dispatches;
@@ -70,13 +70,14 @@ struct DispatchProgram {
 
 /// Reads `host` (a function after buildDispatchPipeline) as buffers and
 /// dispatches; emits an error at the first op it cannot place.
-mlir::FailureOr<DispatchProgram> extractDispatchProgram(mlir::func::FuncOp host);
+mlir::FailureOr<DispatchProgram>
+extractDispatchProgram(mlir::func::FuncOp host);
 
 /// An architecture variant of the CPU code (--cpu-arch).
 struct CPUVariant {
-  const char *name;    // "x86-64-v3": as users and bundles spell it
-  const char *triple;  // LLVM target triple
-  const char *cpu;     // LLVM CPU name
+  const char *name;     // "x86-64-v3": as users and bundles spell it
+  const char *triple;   // LLVM target triple
+  const char *cpu;      // LLVM CPU name
   const char *features; // extra LLVM target features
 };
 

@@ -93,8 +93,7 @@ bool optimizeAndLink(llvm::Module *llvmModule,
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, variant.cpu, variant.features, options, llvm::Reloc::PIC_,
-      std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
 
