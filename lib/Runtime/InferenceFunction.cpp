@@ -117,6 +117,31 @@ void InferenceFunction::run(const std::vector<NDArray> &inputs,
           !err.empty())
         throw AssetError(AssetError::Code::InvalidArgument, err);
   }
+  // Kernels read inputs while they write outputs, and each output in full:
+  // arrays that share bytes would corrupt each other (KernelABI.h).
+  auto overlap = [](const NDArray &a, const NDArray &b) {
+    auto p = static_cast<const char *>(a.data());
+    auto q = static_cast<const char *>(b.data());
+    return a.byteSize() && b.byteSize() && p < q + b.byteSize() &&
+           q < p + a.byteSize();
+  };
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (overlap(outputs[o], inputs[i]))
+        throw AssetError(AssetError::Code::InvalidArgument,
+                         "output " + std::to_string(o) + " '" +
+                             d.outputs[o].name +
+                             "' shares memory with input " +
+                             std::to_string(i) + " '" + d.inputs[i].name +
+                             "'");
+    for (size_t k = 0; k < o; ++k)
+      if (overlap(outputs[o], outputs[k]))
+        throw AssetError(AssetError::Code::InvalidArgument,
+                         "output " + std::to_string(o) + " '" +
+                             d.outputs[o].name + "' shares memory with output " +
+                             std::to_string(k) + " '" + d.outputs[k].name +
+                             "'");
+  }
   function_->kernel->run(inputs, outputs, trace);
 }
 

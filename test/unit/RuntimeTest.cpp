@@ -152,6 +152,13 @@ TEST_CASE("inputs are checked with messages naming them", "[runtime]") {
   NDArray misaligned = NDArray::view(DType::F32, {2, 3}, buf + 1);
   CHECK(errorOf([&] { fn.run({misaligned}); }).message() ==
         "input 0 'x': the array's data is not 16-byte aligned");
+
+  // An output that shares bytes with an input (NDArray copies share data).
+  NDArray x = input({1, 2, 3, 4, 5, 6});
+  std::vector<NDArray> aliased = {x};
+  e = errorOf([&] { fn.run({x}, aliased); });
+  CHECK(e.code() == AssetError::Code::InvalidArgument);
+  CHECK(e.message() == "output 0 'y' shares memory with input 0 'x'");
 }
 
 TEST_CASE("specialization failures are AssetErrors", "[runtime]") {

@@ -35,10 +35,15 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       "  function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=1 "
       "modify-public-functions=1},"
-      // Buffers -> parallel loop nests -> one dispatch per nest, scratch
-      // planned into one arena first (what dispatches bind is the arena).
-      "func.func(coreai-plan-scratch-arena, coreai-cpu-copies-to-loops,"
-      "  convert-linalg-to-parallel-loops, canonicalize),"
+      // Buffers -> parallel loop nests; nests over the same iteration space
+      // where the second reads only what the first wrote at the same point
+      // (fill + conv + bias + activation) fuse into one pass over memory;
+      // scratch planned into one arena (what dispatches bind), then one
+      // dispatch per nest. Fusion runs first: it tells buffers apart by
+      // their roots, and views of one arena share a root.
+      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-parallel-loops,"
+      "  canonicalize, coreai-cpu-fuse-parallel-loops,"
+      "  coreai-plan-scratch-arena),"
       "coreai-cpu-form-dispatches, canonicalize");
 }
 

@@ -52,6 +52,22 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def CPUFuseParallelLoops : Pass<"coreai-cpu-fuse-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Fuse parallel loop nests over the same iteration space";
+  let description = [{
+    Runs on buffers after convert-linalg-to-parallel-loops. Upstream's
+    naivelyFuseParallelOps merges an scf.parallel into the one before it when
+    both have the same bounds and the second reads what the first writes
+    only at the same point, so a convolution's initialization, the
+    convolution, its bias, activation and residual add become one pass over
+    memory (one dispatch). Upstream's scf-parallel-loop-fusion decides
+    whether buffers overlap with MLIR's alias analysis, which cannot know
+    that the kernel ABI makes a function's arguments distinct buffers; this
+    pass answers from that: buffers with different roots (function
+    arguments, allocations, globals) never overlap.
+  }];
+}
+
 def CPURecordABI : Pass<"coreai-cpu-record-abi", "::mlir::ModuleOp"> {
   let summary = "Record each function's argument layout for the entry points";
   let description = [{
