@@ -184,13 +184,34 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   std::optional<TripCounts> t = staticBounds(par);
   if (!t)
     return 1;
+  unsigned numLoops = par.getNumLoops();
+  Block *oldBody = par.getBody();
+  // The order of the dims: those indexing the nest's output, outermost
+  // first, then the rest. Split there, workgroups write contiguous blocks
+  // of the output and never share its cache lines (a depthwise
+  // convolution iterates (n, oh, ow, c) but writes [n, c, oh, ow]).
+  SmallVector<unsigned> order;
+  memref::StoreOp output;
+  par.walk([&](memref::StoreOp store) {
+    if (!output)
+      output = store;
+  });
+  if (output)
+    for (Value index : output.getIndices())
+      if (auto arg = dyn_cast<BlockArgument>(index))
+        if (arg.getOwner() == oldBody &&
+            !llvm::is_contained(order, arg.getArgNumber()))
+          order.push_back(arg.getArgNumber());
+  for (unsigned d = 0; d < numLoops; ++d)
+    if (!llvm::is_contained(order, d))
+      order.push_back(d);
   unsigned outer = 0;
   int64_t total = 1;
-  while (outer < par.getNumLoops() && total < kMinParallelism)
-    total *= t->count[outer++];
+  while (outer < numLoops && total < kMinParallelism)
+    total *= t->count[order[outer++]];
   if (total <= 1)
     return 1;
-  double ops = operationCount(*par.getBody());
+  double ops = operationCount(*oldBody);
   for (int64_t n : t->count)
     ops *= (double)n;
 
@@ -212,12 +233,12 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   b.setInsertionPointToStart(loop.getBody());
 
   IRMapping map;
-  // Delinearize: the innermost collapsed dim varies fastest, as in the nest.
+  // Delinearize: the innermost collapsed dim varies fastest.
   Value rest = loop.getInductionVar();
-  SmallVector<Value> ivs(outer);
-  for (int d = (int)outer - 1; d >= 0; --d) {
+  for (int i = (int)outer - 1; i >= 0; --i) {
+    unsigned d = order[i];
     Value k = rest;
-    if (d > 0) {
+    if (i > 0) {
       Value n = cst(t->count[d]);
       k = arith::RemUIOp::create(b, loc, rest, n);
       rest = arith::DivUIOp::create(b, loc, rest, n);
@@ -226,20 +247,22 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
       k = arith::MulIOp::create(b, loc, k, cst(t->step[d]));
     if (t->lower[d] != 0)
       k = arith::AddIOp::create(b, loc, k, cst(t->lower[d]));
-    ivs[d] = k;
+    map.map(oldBody->getArgument(d), k);
   }
-  Block *oldBody = par.getBody();
-  for (unsigned d = 0; d < outer; ++d)
-    map.map(oldBody->getArgument(d), ivs[d]);
   Block *target = loop.getBody();
   OpBuilder inner = b;
-  if (outer < par.getNumLoops()) {
-    auto remaining = scf::ParallelOp::create(
-        b, loc, par.getLowerBound().drop_front(outer),
-        par.getUpperBound().drop_front(outer), par.getStep().drop_front(outer));
-    for (unsigned d = outer; d < par.getNumLoops(); ++d)
-      map.map(oldBody->getArgument(d),
-              remaining.getBody()->getArgument(d - outer));
+  if (outer < numLoops) {
+    // The other dims, in the same order (the output's innermost last).
+    SmallVector<Value> lbs, ubs, steps;
+    for (unsigned i = outer; i < numLoops; ++i) {
+      lbs.push_back(par.getLowerBound()[order[i]]);
+      ubs.push_back(par.getUpperBound()[order[i]]);
+      steps.push_back(par.getStep()[order[i]]);
+    }
+    auto remaining = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
+    for (unsigned i = outer; i < numLoops; ++i)
+      map.map(oldBody->getArgument(order[i]),
+              remaining.getBody()->getArgument(i - outer));
     target = remaining.getBody();
     inner.setInsertionPoint(target->getTerminator());
   }

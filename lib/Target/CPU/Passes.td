@@ -30,9 +30,11 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
     %workgroup_count)` whose bindings are the whole base buffers it touches
     (function arguments and allocations; views and constants are recomputed
     inside, as on the GPU). A dispatch holding one scf.parallel nest and
-    nothing else that writes memory is distributed: the nest's outer
-    parallel dims, enough of them for 512 iterations, are linearized and
-    split into `workgroup_count` contiguous ranges, so the workgroups of one
+    nothing else that writes memory is distributed: its parallel dims are
+    ordered as they index the nest's output (outermost first, so
+    workgroups write contiguous blocks and share no cache lines), enough of
+    the first ones for 512 iterations are linearized and split into
+    `workgroup_count` contiguous ranges, so the workgroups of one
     dispatch may run on different threads in any order. The dispatch records
     how many workgroups are worth launching (`coreai.workgroups`, from the
     work it does: about 32K scalar operations each, at most 256) and its

@@ -48,6 +48,34 @@ func.func @relu(%x: memref<64x64x64xf32>, %y: memref<64x64x64xf32>) {
 
 // -----
 
+// The dims split over workgroups follow the output's layout, not the
+// nest's order: this nest iterates (h, w, c) but writes [c, h, w] (as a
+// depthwise convolution does), so the outer dims are c then h (64 x 32 =
+// 2048 >= 512) and w stays the inner loop: each workgroup writes
+// contiguous rows of the output.
+// CHECK-LABEL: func.func private @channels_last_loop__dispatch0(
+// CHECK-DAG: %[[H:.*]] = arith.constant 32 : index
+// CHECK: scf.for %[[L:.*]] =
+// CHECK: %[[HI:.*]] = arith.remui %[[L]], %[[H]]
+// CHECK: %[[CI:.*]] = arith.divui %[[L]], %[[H]]
+// CHECK: scf.parallel (%[[WI:.*]]) =
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[CI]], %[[HI]], %[[WI]]]
+func.func @channels_last_loop(%x: memref<64x32x32xf32>, %y: memref<64x32x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%h, %w, %c) = (%c0, %c0, %c0) to (%c32, %c32, %c64) step (%c1, %c1, %c1) {
+    %v = memref.load %x[%c, %h, %w] : memref<64x32x32xf32>
+    %r = arith.addf %v, %v : f32
+    memref.store %r, %y[%c, %h, %w] : memref<64x32x32xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // Two nests, one dispatch each: the scratch allocation stays in the host and
 // is a binding of both; the view is recomputed inside the dispatch that uses
 // it, so bindings are always whole buffers. Small work: one workgroup each.
