@@ -73,6 +73,11 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
         return what + " (copy) needs 2 slots";
       if (s.slots[step.args[0]].size != s.slots[step.args[1]].size)
         return what + " copies between slots of different sizes";
+      // Inputs are the caller's arrays and constants the bundle's pages.
+      SlotKind to = s.slots[step.args[1]].kind;
+      if (to == SlotKind::Input || to == SlotKind::Constant)
+        return what + " copies into an " +
+               (to == SlotKind::Input ? "input" : "constant") + " slot";
       continue;
     }
     if (step.unit != "cpu" && step.unit != "gpu" && step.unit != "ane")

@@ -35,6 +35,9 @@ namespace {
 /// Where zero-sized slots point: never read or written, but not null.
 alignas(64) unsigned char kEmptyBuffer[64];
 
+/// The most scratch memory one function's schedule may ask for.
+constexpr uint64_t kMaxArenaBytes = uint64_t(64) << 30;
+
 /// One CPU dispatch step: what every workgroup call shares, and where each
 /// worker's share of it started and ended (for traces).
 struct Dispatch {
@@ -83,7 +86,7 @@ public:
   bool bindCallerArrays = false;
   std::vector<std::pair<void **, uint32_t>> callerRefs; // (place, slot)
   std::shared_ptr<ThreadPool> pool;
-  std::shared_ptr<void> arena;
+  ScheduleDevice::Memory arena; // host: the 64-byte aligned base
   uint64_t arenaSize = 0;
   mutable std::mutex mutex; // runs share the slots: one at a time
   double engineMicros = 0; // simulated neural-engine time of the last run
@@ -200,13 +203,20 @@ public:
   Memory allocate(uint64_t bytes) override {
     // 64-byte aligned, at least one line, zero-filled.
     size_t size = (std::max<uint64_t>(bytes, 1) + 63) / 64 * 64;
-    void *p = std::aligned_alloc(64, size);
-    if (!p)
+    // calloc: zeroed pages come from the OS lazily, so an arena costs the
+    // memory its runs touch (64-byte alignment by hand).
+    if (size + 64 < size)
+      throw AssetError(AssetError::Code::Internal,
+                       "out of memory for a " + std::to_string(bytes) +
+                           "-byte buffer");
+    void *raw = std::calloc(1, size + 64);
+    if (!raw)
       throw AssetError(AssetError::Code::Internal, "out of memory for a " +
                                                        std::to_string(bytes) +
                                                        "-byte buffer");
-    std::memset(p, 0, size);
-    return {p, std::shared_ptr<void>(p, std::free)};
+    void *p = reinterpret_cast<void *>(
+        (reinterpret_cast<uintptr_t>(raw) + 63) / 64 * 64);
+    return {p, std::shared_ptr<void>(raw, std::free)};
   }
   std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &exe,
                                       const bundle::SegmentInfo &,
@@ -244,17 +254,20 @@ std::unique_ptr<Kernel> prepareSchedule(
       const bundle::SlotData &slot = schedule.slots[i];
       if (slot.kind != bundle::SlotKind::Scratch || slot.size == 0)
         continue;
-      // The reader bounds every slot size by the bundle's own limits; the
-      // sum is checked here so a huge plan fails cleanly, never wraps.
+      // Scratch sizes come from the bundle: the sum is bounded so a huge
+      // plan fails cleanly, never wraps or exhausts the machine.
       uint64_t rounded = (slot.size + 63) / 64 * 64;
-      if (rounded < slot.size || size + rounded < size)
+      if (rounded < slot.size || size + rounded < size ||
+          size + rounded > kMaxArenaBytes)
         throw AssetError(AssetError::Code::Corrupt,
                          "function '" + function.name +
-                             "': scratch slots overflow the arena size");
+                             "': its scratch slots need more than " +
+                             std::to_string(kMaxArenaBytes >> 30) +
+                             " GiB");
       arenaOffset[i] = size;
       size += rounded;
     }
-    kernel->arena = device.allocate(size).handle;
+    kernel->arena = device.allocate(size);
     kernel->arenaSize = size;
   }
   for (size_t i = 0; i < schedule.slots.size(); ++i) {
@@ -268,7 +281,7 @@ std::unique_ptr<Kernel> prepareSchedule(
     } else if (slot.size == 0) {
       memory.host = kEmptyBuffer;
     } else if (slot.kind == bundle::SlotKind::Scratch) {
-      memory.host = static_cast<char *>(kernel->arena.get()) + arenaOffset[i];
+      memory.host = static_cast<char *>(kernel->arena.host) + arenaOffset[i];
     } else if (slot.kind == bundle::SlotKind::Constant) {
       // Read-only by the kernel ABI; 64-byte aligned in the bundle.
       memory.host = const_cast<uint8_t *>(file.constantData(slot.index));

@@ -12,6 +12,7 @@
 #include "lib/Runtime/Timing.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace coreai::runtime {
 namespace {
@@ -228,8 +229,15 @@ prepareScheduled(const bundle::BundleFile &file,
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
                   : ComputeUnit::CPU;
-  if (!state.pool)
-    state.pool = std::make_shared<ThreadPool>(state.threads);
+  if (!state.pool && isCPUDispatchSchedule(function)) {
+    try {
+      state.pool = std::make_shared<ThreadPool>(state.threads);
+    } catch (const std::system_error &e) {
+      throw AssetError(AssetError::Code::Internal,
+                       "cannot start " + std::to_string(state.threads) +
+                           " threads: " + e.what());
+    }
+  }
   fs.kernel = prepareSchedule(file, function, state.executables, device,
                               state.pool, fs.placement);
   return fs;
@@ -248,6 +256,11 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   state->asset = state_;
   state->executables.resize(file.executables().size());
   std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
+  if (options.threads > ThreadPool::kMaxThreads)
+    throw AssetError(AssetError::Code::InvalidArgument,
+                     std::to_string(options.threads) +
+                         " threads asked for; at most " +
+                         std::to_string(ThreadPool::kMaxThreads));
   state->threads =
       options.threads ? options.threads : ThreadPool::defaultThreads();
   state->cpuExecutable =

@@ -29,11 +29,18 @@ unsigned ThreadPool::defaultThreads() {
 }
 
 ThreadPool::ThreadPool(unsigned threads) {
-  for (unsigned w = 1; w < threads; ++w)
-    workers_.emplace_back([this, w] { workerLoop(w); });
+  try {
+    for (unsigned w = 1; w < threads; ++w)
+      workers_.emplace_back([this, w] { workerLoop(w); });
+  } catch (...) {
+    stopWorkers();
+    throw;
+  }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { stopWorkers(); }
+
+void ThreadPool::stopWorkers() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -42,6 +49,7 @@ ThreadPool::~ThreadPool() {
   wake_.notify_all();
   for (std::thread &t : workers_)
     t.join();
+  workers_.clear();
 }
 
 void ThreadPool::take(uint32_t worker) {
@@ -56,6 +64,7 @@ void ThreadPool::take(uint32_t worker) {
 void ThreadPool::run(uint32_t count, Task task, void *context) {
   if (count == 0)
     return;
+  std::lock_guard<std::mutex> turn(runMutex_);
   if (workers_.empty() || count == 1) {
     for (uint32_t i = 0; i < count; ++i)
       task(context, i, 0);

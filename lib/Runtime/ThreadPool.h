@@ -25,8 +25,13 @@ public:
   /// Runs workgroup `index` on worker `worker` (0: the calling thread).
   using Task = void (*)(void *context, uint32_t index, uint32_t worker);
 
-  /// `threads` workers in all, the calling thread included (at least 1).
+  /// `threads` workers in all, the calling thread included (1 to
+  /// kMaxThreads). Throws std::system_error if a thread cannot start
+  /// (those started are joined first).
   explicit ThreadPool(unsigned threads);
+
+  /// More threads than any host this runs on has cores.
+  static constexpr unsigned kMaxThreads = 1024;
   ~ThreadPool();
   ThreadPool(const ThreadPool &) = delete;
   ThreadPool &operator=(const ThreadPool &) = delete;
@@ -35,7 +40,8 @@ public:
   unsigned size() const { return (unsigned)workers_.size() + 1; }
 
   /// Runs task(context, i, worker) for every i < count and waits for all.
-  /// One run at a time (callers serialize); a task must not throw.
+  /// Calls from several threads (functions of one model run at once) take
+  /// turns; a task must not throw.
   void run(uint32_t count, Task task, void *context);
 
   /// The number of threads when the app asks for "all": the host's cores.
@@ -45,7 +51,10 @@ private:
   void workerLoop(uint32_t worker);
   void take(uint32_t worker);
 
+  void stopWorkers();
+
   std::vector<std::thread> workers_;
+  std::mutex runMutex_; // one job at a time
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   // The current job, published under mutex_ with a new generation.

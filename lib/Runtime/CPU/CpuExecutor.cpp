@@ -118,7 +118,10 @@ public:
   coreai_dispatch_fn dispatchEntry(const std::string &symbol,
                                    uint32_t numBindings,
                                    const std::string &label) override {
-    void *sym = library_->object->symbol(symbol.c_str());
+    // Only dispatch entries: any other exported symbol has another ABI.
+    void *sym = symbol.rfind(COREAI_DISPATCH_PREFIX, 0) == 0
+                    ? library_->object->symbol(symbol.c_str())
+                    : nullptr;
     if (!sym)
       throw AssetError(AssetError::Code::Corrupt, label + ": " + label_ +
                                                       " has no dispatch '" +

@@ -33,7 +33,8 @@ FailureOr<DispatchProgram> extractDispatchProgram(func::FuncOp host) {
   for (Operation &op : host.getBody().front()) {
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       MemRefType type = alloc.getType();
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity())
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          !type.getElementType().isIntOrFloat())
         return alloc.emitError("dispatch program: scratch buffer ")
                << type << " is not statically shaped and dense";
       unsigned bits = type.getElementTypeBitWidth();

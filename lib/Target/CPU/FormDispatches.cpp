@@ -17,6 +17,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
 
+#include "lib/Target/CPU/LoopAccesses.h"
+
 #include "dialects/AIGraph/SourceNames.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -211,6 +213,21 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
     total *= t->count[order[outer++]];
   if (total <= 1)
     return 1;
+  // Workgroups must never touch elements another one writes: every buffer
+  // the nest writes is accessed only at the iteration's own point
+  // (LoopAccesses.h), and those points differ in some split dim.
+  if (par.getNumResults())
+    return 1;
+  std::optional<SmallVector<coreai::cpu::BufferAccess>> accesses =
+      coreai::cpu::collectAccesses(par);
+  SmallVector<SmallVector<Value>> written;
+  if (!accesses || !coreai::cpu::accessesArePointwise(
+                       *accesses, {par.getOperation()}, IRMapping(), &written))
+    return 1;
+  for (const SmallVector<Value> &indices : written)
+    for (unsigned i = 0; i < outer; ++i)
+      if (!llvm::is_contained(indices, oldBody->getArgument(order[i])))
+        return 1;
   double ops = operationCount(*oldBody);
   for (int64_t n : t->count)
     ops *= (double)n;

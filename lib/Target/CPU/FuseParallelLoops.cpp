@@ -1,19 +1,22 @@
 //===- FuseParallelLoops.cpp - Epilogues into their producers' loop nests -===//
 //
-// Upstream's naivelyFuseParallelOps merges a parallel loop into the one
-// before it when both cover the same iteration space and the second reads
-// what the first wrote only at the same point: fill + convolution + bias +
-// activation + residual add become one pass over memory. Upstream's pass
-// asks MLIR's alias analysis whether two buffers may overlap, and that
-// cannot know what the kernel ABI guarantees: a function's arguments are
-// distinct buffers (inputs and constants are only read, each output is its
-// own array), as are its allocations. This pass answers from that.
+// A parallel loop nest merges into the one before it when both cover the
+// same iteration space and every buffer either writes is only ever
+// accessed, by both, at the iteration's own point (LoopAccesses.h): then
+// running the second's body right after the first's, point by point, reads
+// and writes exactly what running the nests one after the other would.
+// Fill + convolution + bias + activation + residual add become one pass over
+// memory. Upstream's naivelyFuseParallelOps does the same merge, but decides
+// overlap with MLIR's alias analysis, which cannot know that the kernel ABI
+// makes a function's arguments distinct buffers, and does not check that
+// the two nests' writes to one buffer land at the same points.
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/LoopAccesses.h"
 #include "lib/Target/CPU/Passes.h"
 
-#include "mlir/Dialect/SCF/Transforms/Transforms.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -24,19 +27,51 @@ namespace coreai {
 
 namespace {
 
-/// The buffer `v` is a view of: a function argument, an allocation or a
-/// global; null when it comes from anything else.
-Value rootBuffer(Value v, func::FuncOp func) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<memref::AllocOp, memref::AllocaOp, memref::GetGlobalOp>(def))
-      return v;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return nullptr;
-    v = view.getViewSource();
-  }
-  auto arg = cast<BlockArgument>(v);
-  return arg.getOwner() == &func.getBody().front() ? v : Value();
+bool sameBound(Value a, Value b) {
+  if (a == b)
+    return true;
+  std::optional<int64_t> ca = getConstantIntValue(a),
+                         cb = getConstantIntValue(b);
+  return ca && cb && *ca == *cb;
+}
+
+bool sameSpace(scf::ParallelOp a, scf::ParallelOp b) {
+  if (a.getNumLoops() != b.getNumLoops() || a.getNumResults() ||
+      b.getNumResults())
+    return false;
+  for (unsigned d = 0; d < a.getNumLoops(); ++d)
+    if (!sameBound(a.getLowerBound()[d], b.getLowerBound()[d]) ||
+        !sameBound(a.getUpperBound()[d], b.getUpperBound()[d]) ||
+        !sameBound(a.getStep()[d], b.getStep()[d]))
+      return false;
+  return true;
+}
+
+/// Merges `second` into `first` when that is legal; returns whether it did.
+bool fuse(scf::ParallelOp first, scf::ParallelOp second) {
+  if (!sameSpace(first, second))
+    return false;
+  auto a = coreai::cpu::collectAccesses(first);
+  auto b = coreai::cpu::collectAccesses(second);
+  if (!a || !b)
+    return false;
+  IRMapping map;
+  for (unsigned d = 0; d < first.getNumLoops(); ++d)
+    map.map(second.getBody()->getArgument(d), first.getBody()->getArgument(d));
+  SmallVector<coreai::cpu::BufferAccess> all(a->begin(), a->end());
+  all.append(b->begin(), b->end());
+  // Buffers defined inside either nest are private to its iterations.
+  if (!coreai::cpu::accessesArePointwise(all, {first, second}, map))
+    return false;
+  Block *into = first.getBody();
+  Operation *terminator = into->getTerminator();
+  for (Operation &op : llvm::make_early_inc_range(
+           second.getBody()->without_terminator()))
+    op.moveBefore(terminator);
+  for (unsigned d = 0; d < second.getNumLoops(); ++d)
+    second.getBody()->getArgument(d).replaceAllUsesWith(into->getArgument(d));
+  second.erase();
+  return true;
 }
 
 struct CPUFuseParallelLoops
@@ -45,23 +80,33 @@ struct CPUFuseParallelLoops
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    auto mayAlias = [&](Value a, Value b) {
-      Value ra = rootBuffer(a, func), rb = rootBuffer(b, func);
-      if (!ra || !rb)
-        return true;
-      if (ra == rb)
-        return true;
-      // Two uses of one global are the same buffer.
-      auto ga = ra.getDefiningOp<memref::GetGlobalOp>();
-      auto gb = rb.getDefiningOp<memref::GetGlobalOp>();
-      if (ga && gb)
-        return ga.getName() == gb.getName();
-      return false;
-    };
-    func.walk([&](Operation *op) {
-      for (Region &region : op->getRegions())
-        scf::naivelyFuseParallelOps(region, mayAlias);
-    });
+    SmallVector<Block *> blocks;
+    func.walk([&](Block *block) { blocks.push_back(block); });
+    for (Block *block : blocks) {
+      for (auto it = block->begin(); it != block->end(); ++it) {
+        auto first = dyn_cast<scf::ParallelOp>(&*it);
+        if (!first)
+          continue;
+        // Fuse the nests that follow while they can; ops between that
+        // touch no memory (constants, views) move before the first.
+        for (;;) {
+          Operation *next = first->getNextNode();
+          SmallVector<Operation *> between;
+          while (next && !isa<scf::ParallelOp>(next) &&
+                 next->getNumRegions() == 0 && isMemoryEffectFree(next)) {
+            between.push_back(next);
+            next = next->getNextNode();
+          }
+          auto second = dyn_cast_or_null<scf::ParallelOp>(next);
+          if (!second || !sameSpace(first, second))
+            break;
+          for (Operation *op : between)
+            op->moveBefore(first);
+          if (!fuse(first, second))
+            break;
+        }
+      }
+    }
   }
 };
 

@@ -57,16 +57,18 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
 def CPUFuseParallelLoops : Pass<"coreai-cpu-fuse-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Fuse parallel loop nests over the same iteration space";
   let description = [{
-    Runs on buffers after convert-linalg-to-parallel-loops. Upstream's
-    naivelyFuseParallelOps merges an scf.parallel into the one before it when
-    both have the same bounds and the second reads what the first writes
-    only at the same point, so a convolution's initialization, the
-    convolution, its bias, activation and residual add become one pass over
-    memory (one dispatch). Upstream's scf-parallel-loop-fusion decides
-    whether buffers overlap with MLIR's alias analysis, which cannot know
-    that the kernel ABI makes a function's arguments distinct buffers; this
-    pass answers from that: buffers with different roots (function
-    arguments, allocations, globals) never overlap.
+    Runs on buffers after convert-linalg-to-parallel-loops. An scf.parallel
+    merges into the one before it (ops between that touch no memory move
+    ahead) when both have the same bounds and every buffer either writes is
+    accessed by both through one memref value at the iteration's own
+    indices: running the second body right after the first, point by
+    point, then reads and writes what the two nests would. A convolution's
+    initialization, the convolution, its bias, activation and residual add
+    become one pass over memory (one dispatch). Buffers are told apart by
+    their roots: the kernel ABI makes a function's arguments distinct
+    buffers, which upstream's scf-parallel-loop-fusion (through MLIR's
+    alias analysis) cannot know; and unlike it, this pass also requires the
+    two nests' writes to one buffer to land at the same points.
   }];
 }
 

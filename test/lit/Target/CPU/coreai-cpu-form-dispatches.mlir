@@ -76,6 +76,27 @@ func.func @channels_last_loop(%x: memref<64x32x32xf32>, %y: memref<64x32x32xf32>
 
 // -----
 
+// A store that does not index a split dim (every %i writes the same %y[%j])
+// would let two workgroups write one element: the nest stays whole.
+// CHECK-LABEL: func.func private @overlapping_writes__dispatch0(
+// CHECK-SAME: coreai.workgroups = 1 : i64
+// CHECK-NOT: arith.divui
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) =
+func.func @overlapping_writes(%x: memref<1024x64xf32>, %y: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c64) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<1024x64xf32>
+    memref.store %v, %y[%j] : memref<64xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // Two nests, one dispatch each: the scratch allocation stays in the host and
 // is a binding of both; the view is recomputed inside the dispatch that uses
 // it, so bindings are always whole buffers. Small work: one workgroup each.

@@ -96,3 +96,29 @@ func.func @same_root(%in: memref<8xf32>, %out: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// Both nests write %buf, the second one point further: fused, the second
+// body would write %buf[i + 1] before the first writes it at i + 1. Not
+// fused.
+// CHECK-LABEL: func.func @shifted_writes(
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+func.func @shifted_writes(%in: memref<8xf32>, %buf: memref<9xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    memref.store %zero, %buf[%i] : memref<9xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %in[%i] : memref<8xf32>
+    %j = arith.addi %i, %c1 : index
+    memref.store %v, %buf[%j] : memref<9xf32>
+    scf.reduce
+  }
+  return
+}
