@@ -30,7 +30,10 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
     %workgroup_count)` whose bindings are the whole base buffers it touches
     (function arguments and allocations; views and constants are recomputed
     inside, as on the GPU). A dispatch holding one scf.parallel nest and
-    nothing else that writes memory is distributed: its parallel dims are
+    nothing else that writes memory is distributed when LoopAccesses.h
+    proves that workgroups write disjoint elements (every buffer the nest
+    writes is accessed only at the iteration's own indices, which include
+    every split dim; else it stays one workgroup): its parallel dims are
     ordered as they index the nest's output (outermost first, so
     workgroups write contiguous blocks and share no cache lines), enough of
     the first ones for 512 iterations are linearized and split into
