@@ -15,7 +15,6 @@
 #include "lib/Target/CPU/LoopAccesses.h"
 #include "lib/Target/CPU/Passes.h"
 
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
@@ -27,22 +26,14 @@ namespace coreai {
 
 namespace {
 
-bool sameBound(Value a, Value b) {
-  if (a == b)
-    return true;
-  std::optional<int64_t> ca = getConstantIntValue(a),
-                         cb = getConstantIntValue(b);
-  return ca && cb && *ca == *cb;
-}
-
 bool sameSpace(scf::ParallelOp a, scf::ParallelOp b) {
   if (a.getNumLoops() != b.getNumLoops() || a.getNumResults() ||
       b.getNumResults())
     return false;
   for (unsigned d = 0; d < a.getNumLoops(); ++d)
-    if (!sameBound(a.getLowerBound()[d], b.getLowerBound()[d]) ||
-        !sameBound(a.getUpperBound()[d], b.getUpperBound()[d]) ||
-        !sameBound(a.getStep()[d], b.getStep()[d]))
+    if (!coreai::cpu::sameIndex(a.getLowerBound()[d], b.getLowerBound()[d]) ||
+        !coreai::cpu::sameIndex(a.getUpperBound()[d], b.getUpperBound()[d]) ||
+        !coreai::cpu::sameIndex(a.getStep()[d], b.getStep()[d]))
       return false;
   return true;
 }

@@ -60,7 +60,6 @@ std::optional<SmallVector<BufferAccess>> collectAccesses(Operation *op) {
   return accesses;
 }
 
-namespace {
 bool sameIndex(Value a, Value b) {
   if (a == b)
     return true;
@@ -68,7 +67,6 @@ bool sameIndex(Value a, Value b) {
                          cb = getConstantIntValue(b);
   return ca && cb && *ca == *cb;
 }
-} // namespace
 
 bool accessesArePointwise(
     ArrayRef<BufferAccess> accesses, ArrayRef<Operation *> scopes,

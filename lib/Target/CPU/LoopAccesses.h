@@ -22,6 +22,9 @@ namespace coreai::cpu {
 /// the planned arena); null when it comes from anything else.
 mlir::Value rootBuffer(mlir::Value v);
 
+/// Whether two index values are equal: the same value or equal constants.
+bool sameIndex(mlir::Value a, mlir::Value b);
+
 struct BufferAccess {
   mlir::Value root;   // null: unknown (may be any buffer)
   mlir::Value memref; // the value loaded from or stored to
