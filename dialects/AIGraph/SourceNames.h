@@ -3,8 +3,11 @@
 #define COREAI_DIALECTS_AIGRAPH_SOURCENAMES_H
 
 #include "mlir/IR/Location.h"
+#include "mlir/IR/Operation.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace coreai::aigraph {
 
@@ -25,6 +28,32 @@ inline std::string sourceOf(mlir::Location loc) {
     if (auto inner = mlir::dyn_cast<mlir::NameLoc>(name.getChildLoc()))
       out += " (" + inner.getName().str() + ")";
   }
+  return out;
+}
+
+/// The source nodes of `roots` and of every op nested in them, each node
+/// once, in order of appearance, joined by "; "; past `limit` nodes the rest
+/// are counted ("; ... (3 more)").
+inline std::string sourcesOf(llvm::ArrayRef<mlir::Operation *> roots,
+                             size_t limit = 16) {
+  std::vector<std::string> nodes;
+  for (mlir::Operation *root : roots)
+    root->walk([&](mlir::Operation *op) {
+      std::string s = sourceOf(op->getLoc());
+      for (size_t start = 0; start < s.size();) {
+        size_t end = s.find("; ", start);
+        std::string node = s.substr(start, end - start);
+        if (!node.empty() &&
+            std::find(nodes.begin(), nodes.end(), node) == nodes.end())
+          nodes.push_back(node);
+        start = end == std::string::npos ? s.size() : end + 2;
+      }
+    });
+  std::string out;
+  for (size_t i = 0; i < nodes.size() && i < limit; ++i)
+    out += (out.empty() ? "" : "; ") + nodes[i];
+  if (nodes.size() > limit)
+    out += "; ... (" + std::to_string(nodes.size() - limit) + " more)";
   return out;
 }
 

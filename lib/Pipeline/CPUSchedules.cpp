@@ -12,22 +12,11 @@
 
 #include "lib/Pipeline/MemoryPlanning.h"
 
-#include "coreai/DType.h"
+#include "lib/Bundle/Shape.h"
 
 using namespace mlir;
 
 namespace coreai {
-namespace {
-
-uint64_t tensorBytes(const bundle::TensorDesc &t) {
-  uint64_t n = 1;
-  for (int64_t d : t.shape)
-    n *= (uint64_t)d;
-  return n * dtypeSize(t.dtype);
-}
-
-} // namespace
-
 FailureOr<bundle::ScheduleData>
 buildCPUSchedule(func::FuncOp host, const cpu::DispatchProgram &program,
                  const bundle::FunctionData &function,
@@ -36,19 +25,30 @@ buildCPUSchedule(func::FuncOp host, const cpu::DispatchProgram &program,
          numOut = function.outputs.size();
   bundle::ScheduleData schedule;
   std::vector<uint32_t> slotOf;
+  auto bytesOf = [&](const bundle::TensorDesc &t) -> FailureOr<uint64_t> {
+    uint64_t bytes;
+    if (!bundle::byteSize(t.dtype, t.shape, bytes))
+      return host.emitError("tensor '") << t.name << "' has no byte size";
+    return bytes;
+  };
   for (const cpu::DispatchProgram::Buffer &b : program.buffers) {
     bundle::SlotData slot;
     if (b.scratch) {
       slot = {bundle::SlotKind::Scratch, 0, b.bytes};
     } else if (b.argument < numIn) {
-      slot = {bundle::SlotKind::Input, b.argument,
-              tensorBytes(function.inputs[b.argument])};
+      FailureOr<uint64_t> bytes = bytesOf(function.inputs[b.argument]);
+      if (failed(bytes))
+        return failure();
+      slot = {bundle::SlotKind::Input, b.argument, *bytes};
     } else if (b.argument < numIn + numConst) {
       uint32_t c = function.constants[b.argument - numIn];
       slot = {bundle::SlotKind::Constant, c, constants[c].bytes.size()};
     } else if (b.argument < numIn + numConst + numOut) {
       uint32_t o = b.argument - numIn - numConst;
-      slot = {bundle::SlotKind::Output, o, tensorBytes(function.outputs[o])};
+      FailureOr<uint64_t> bytes = bytesOf(function.outputs[o]);
+      if (failed(bytes))
+        return failure();
+      slot = {bundle::SlotKind::Output, o, *bytes};
     } else {
       return host.emitError("dispatch program: argument ")
              << b.argument << " is beyond the function's " << numIn

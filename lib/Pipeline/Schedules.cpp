@@ -45,23 +45,6 @@ uint64_t tensorBytes(Type type) {
   return (uint64_t)shaped.getNumElements() * ((bits + 7) / 8);
 }
 
-/// The source nodes of a segment's ops, at most `limit` of them.
-std::string sourcesOf(func::FuncOp segment, size_t limit = 16) {
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  segment.walk([&](Operation *op) {
-    std::string s = aigraph::sourceOf(op->getLoc());
-    if (!s.empty() && seen.insert(s).second)
-      names.push_back(s);
-  });
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < limit; ++i)
-    out += (out.empty() ? "" : "; ") + names[i];
-  if (names.size() > limit)
-    out += "; ... (" + std::to_string(names.size() - limit) + " more)";
-  return out;
-}
-
 /// The op indices (kOpIndexAttr) of a segment's top-level ops.
 std::vector<int64_t> opIndices(func::FuncOp segment) {
   std::vector<int64_t> out;
@@ -206,7 +189,7 @@ public:
         step.args.push_back(slotOf_.at(v));
       for (Value v : call.getResults())
         step.args.push_back(slotOf_.at(v));
-      step.source = sourcesOf(callee);
+      step.source = aigraph::sourcesOf({callee.getOperation()});
       schedule_.steps.push_back(std::move(step));
     }
     for (auto [j, v] : copies) {

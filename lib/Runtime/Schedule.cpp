@@ -112,7 +112,7 @@ public:
     } else {
       for (auto [slot, i] : inputs)
         if (in[i].byteSize())
-          std::memcpy(slots[slot].host, in[i].data(), in[i].byteSize());
+          std::memcpy(slotHost[slot], in[i].data(), in[i].byteSize());
     }
     std::vector<std::pair<double, double>> timings;
     std::vector<SimulatedLayer> layers;
@@ -166,7 +166,7 @@ public:
     if (!bindCallerArrays)
       for (auto [slot, o] : outputs)
         if (out[o].byteSize())
-          std::memcpy(out[o].data(), slots[slot].host, out[o].byteSize());
+          std::memcpy(out[o].data(), slotHost[slot], out[o].byteSize());
   }
 
 private:

@@ -397,33 +397,17 @@ LogicalResult FormDispatches::outline(func::FuncOp func,
       nests.push_back(par);
       continue;
     }
-    if (op->getNumRegions() > 0 || !isMemoryEffectFree(op)) {
-      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-      if (!effects || effects.hasEffect<MemoryEffects::Write>() ||
-          op->getNumRegions() > 0)
-        othersOnlyRead = false;
-    }
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (op->getNumRegions() > 0 ||
+        (effects ? effects.hasEffect<MemoryEffects::Write>()
+                 : !isMemoryEffectFree(op)))
+      othersOnlyRead = false;
   }
   if (nests.size() == 1 && othersOnlyRead && distributeNests)
     workgroups = distribute(nests.front(), id, count);
 
   // Where the work came from, for traces and profiles.
-  std::vector<std::string> sources;
-  for (Operation *op : group)
-    op->walk([&](Operation *nested) {
-      std::string s = coreai::aigraph::sourceOf(nested->getLoc());
-      size_t start = 0;
-      while (start < s.size()) {
-        size_t end = s.find("; ", start);
-        std::string one = s.substr(start, end - start);
-        if (!one.empty() && !llvm::is_contained(sources, one))
-          sources.push_back(one);
-        start = end == std::string::npos ? s.size() : end + 2;
-      }
-    });
-  std::string source;
-  for (const std::string &s : sources)
-    source += (source.empty() ? "" : "; ") + s;
+  std::string source = coreai::aigraph::sourcesOf(group);
   dispatch->setAttr(coreai::kWorkgroupsAttr, b.getI64IntegerAttr(workgroups));
   dispatch->setAttr(coreai::kSourceAttr, b.getStringAttr(source));
   bindingCounts.push_back({name, (int64_t)passed.size()});
