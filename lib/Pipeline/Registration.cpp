@@ -49,6 +49,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/SPIRV/Target.h"
 #include "mlir/Transforms/Passes.h"
@@ -61,7 +62,8 @@ void coreai::registerDialects(DialectRegistry &registry) {
                   cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
                   index::IndexDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  spirv::SPIRVDialect, tensor::TensorDialect, ub::UBDialect>();
+                  spirv::SPIRVDialect, tensor::TensorDialect, ub::UBDialect,
+                  vector::VectorDialect>();
   spirv::registerSPIRVTargetInterfaceExternalModels(registry);
   func::registerAllExtensions(registry);
   arith::registerBufferizableOpInterfaceExternalModels(registry);
@@ -106,6 +108,7 @@ void coreai::registerPasses() {
   registerUBToLLVMConversionPass();
   registerConvertFuncToLLVMPass();
   registerReconcileUnrealizedCastsPass();
+  registerConvertVectorToLLVMPass();
   registerGpuKernelOutliningPass();
   registerGpuLaunchSinkIndexComputationsPass();
   registerGpuSPIRVAttachTarget();

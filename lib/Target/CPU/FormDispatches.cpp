@@ -97,7 +97,12 @@ double operationCount(Block &block) {
         for (int64_t n : t->count)
           trips *= (double)n;
     }
-    total += 1 + trips * inner;
+    // A vector op does the work of its lanes.
+    double lanes = 1;
+    if (op.getNumResults() == 1)
+      if (auto vector = dyn_cast<VectorType>(op.getResult(0).getType()))
+        lanes = (double)vector.getNumElements();
+    total += lanes + trips * inner;
   }
   return total;
 }
@@ -194,10 +199,13 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   // convolution iterates (n, oh, ow, c) but writes [n, c, oh, ow]).
   SmallVector<unsigned> order;
   memref::StoreOp output;
-  par.walk([&](memref::StoreOp store) {
-    if (!output)
-      output = store;
-  });
+  // Tiles of a vector kernel are already in that order, and disjoint.
+  bool disjointTiles = par->hasAttr(coreai::kDisjointTilesAttr);
+  if (!disjointTiles)
+    par.walk([&](memref::StoreOp store) {
+      if (!output)
+        output = store;
+    });
   if (output)
     for (Value index : output.getIndices())
       if (auto arg = dyn_cast<BlockArgument>(index))
@@ -218,16 +226,19 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   // (LoopAccesses.h), and those points differ in some split dim.
   if (par.getNumResults())
     return 1;
-  std::optional<SmallVector<coreai::cpu::BufferAccess>> accesses =
-      coreai::cpu::collectAccesses(par);
-  SmallVector<SmallVector<Value>> written;
-  if (!accesses || !coreai::cpu::accessesArePointwise(
-                       *accesses, {par.getOperation()}, IRMapping(), &written))
-    return 1;
-  for (const SmallVector<Value> &indices : written)
-    for (unsigned i = 0; i < outer; ++i)
-      if (!llvm::is_contained(indices, oldBody->getArgument(order[i])))
-        return 1;
+  if (!disjointTiles) {
+    std::optional<SmallVector<coreai::cpu::BufferAccess>> accesses =
+        coreai::cpu::collectAccesses(par);
+    SmallVector<SmallVector<Value>> written;
+    if (!accesses ||
+        !coreai::cpu::accessesArePointwise(*accesses, {par.getOperation()},
+                                           IRMapping(), &written))
+      return 1;
+    for (const SmallVector<Value> &indices : written)
+      for (unsigned i = 0; i < outer; ++i)
+        if (!llvm::is_contained(indices, oldBody->getArgument(order[i])))
+          return 1;
+  }
   double ops = operationCount(*oldBody);
   for (int64_t n : t->count)
     ops *= (double)n;

@@ -40,7 +40,9 @@ bool sameSpace(scf::ParallelOp a, scf::ParallelOp b) {
 
 /// Merges `second` into `first` when that is legal; returns whether it did.
 bool fuse(scf::ParallelOp first, scf::ParallelOp second) {
-  if (!sameSpace(first, second))
+  if (!sameSpace(first, second) ||
+      first->hasAttr(coreai::kDisjointTilesAttr) ||
+      second->hasAttr(coreai::kDisjointTilesAttr))
     return false;
   auto a = coreai::cpu::collectAccesses(first);
   auto b = coreai::cpu::collectAccesses(second);

@@ -3,8 +3,8 @@
 // Upstream passes only, spelled as a textual pipeline so the same string is
 // readable in docs and reproducible with coreai-opt. Two halves: up to
 // dispatches on buffers (what the schedule is read from), then code
-// generation. Plain loops for now: the tiling/vectorization schedule of
-// notes/cpu-codegen.md slots in per dispatch.
+// generation. Matmuls and convolutions become vector kernels
+// (coreai-cpu-vectorize-contractions); the rest are loops.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
@@ -28,7 +28,7 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       // Graph -> linalg on tensors, fused elementwise chains.
       "coreai-cpu-record-abi,"
       "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
-      "  linalg-fuse-elementwise-ops, canonicalize, cse,"
+      "  coreai-cpu-fuse-elementwise, canonicalize, cse,"
       "  coreai-cpu-distinct-results, coreai-cpu-flatten-empty-boundaries),"
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
@@ -41,7 +41,10 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       // scratch planned into one arena (what dispatches bind), then one
       // dispatch per nest. Fusion runs first: it tells buffers apart by
       // their roots, and views of one arena share a root.
-      "func.func(coreai-cpu-copies-to-loops, convert-linalg-to-parallel-loops,"
+      // Matmuls and convolutions (with the ops that initialize and consume
+      // their outputs) become register-tiled vector kernels first.
+      "func.func(coreai-cpu-copies-to-loops, coreai-cpu-vectorize-contractions,"
+      "  convert-linalg-to-parallel-loops,"
       "  canonicalize, coreai-cpu-fuse-parallel-loops,"
       "  coreai-plan-scratch-arena),"
       "coreai-cpu-form-dispatches, canonicalize");
@@ -63,7 +66,7 @@ void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
       "arith-expand{include-bf16=1}, convert-math-to-funcs, "
       "convert-math-to-llvm,"
-      "convert-math-to-libm,"
+      "convert-math-to-libm, convert-vector-to-llvm,"
       "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
       "convert-cf-to-llvm, convert-ub-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"

@@ -2,12 +2,15 @@
 #ifndef COREAI_LIB_TARGET_CPU_PASSES_H
 #define COREAI_LIB_TARGET_CPU_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -26,6 +29,11 @@ inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";
 inline constexpr llvm::StringLiteral kWorkgroupsAttr = "coreai.workgroups";
 /// On a dispatch function: the source nodes it computes ("a (Conv); ...").
 inline constexpr llvm::StringLiteral kSourceAttr = "coreai.source";
+/// On an scf.parallel: every iteration writes its own elements of every
+/// buffer the nest writes (coreai-cpu-vectorize-contractions tiles), so
+/// its iterations may be split over workgroups as they are.
+inline constexpr llvm::StringLiteral kDisjointTilesAttr =
+    "coreai.disjoint_tiles";
 /// Module attribute: {dispatch function = number of bindings}.
 inline constexpr llvm::StringLiteral kDispatchesAttr = "coreai.dispatches";
 

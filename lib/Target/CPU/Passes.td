@@ -57,6 +57,23 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def CPUFuseElementwise
+    : Pass<"coreai-cpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise producers into consumers that read each "
+                "element once";
+  let description = [{
+    Upstream's elementwise fusion patterns (as linalg-fuse-elementwise-ops
+    runs them, with reshape folding and constant folding), except that a
+    producer fuses into a consumer only when the consumer reads it through
+    a permutation of all its loops: a producer is never recomputed per
+    reduction step (a GELU feeding a matmul stays its own op, and the
+    matmul stays a contraction).
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CPUFuseParallelLoops : Pass<"coreai-cpu-fuse-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Fuse parallel loop nests over the same iteration space";
   let description = [{
@@ -120,6 +137,42 @@ def CPUFlattenEmptyBoundaries : Pass<"coreai-cpu-flatten-empty-boundaries", "::m
     unchanged (one pointer per tensor); the bundle keeps the real shapes.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+def CPUVectorizeContractions
+    : Pass<"coreai-cpu-vectorize-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Register-tiled vector kernels for matmuls and convolutions";
+  let description = [{
+    Runs on buffers, before convert-linalg-to-parallel-loops. A linalg op
+    whose body is `out += a * b` over affine maps (matmuls with transposed
+    or broadcast operands, convolutions of any stride, dilation or
+    grouping, depthwise convolutions) becomes an outer-product kernel: the
+    output's innermost dim is the vector dim (`vector-width` lanes),
+    another parallel dim gives `rows` accumulator vectors that stay in
+    registers through the whole reduction, each reduction step loads one
+    vector of the operand that varies along the vector dim (contiguous, or
+    gathered for strided convolutions) and broadcasts one element of the
+    other per row into an FMA. The op that initializes the output (bias or
+    fill) and the chain of elementwise ops that consume it (activation,
+    residual add) are evaluated on the accumulators, so the output is
+    written once and scratch buffers only they used disappear. Tiles
+    (panels of the vector operand sized to stay in cache, then blocks of
+    rows) are the iterations of an scf.parallel marked
+    `coreai.disjoint_tiles`, which coreai-cpu-form-dispatches splits over
+    workgroups. Ops of other forms are left to the loop lowering.
+  }];
+  let options = [
+    Option<"width", "vector-width", "int64_t", /*default=*/"16",
+           "lanes of the vector dim (f32 elements)">,
+    Option<"rows", "rows", "int64_t", /*default=*/"6",
+           "accumulator vectors of a register tile">,
+    Option<"panelFloats", "panel-floats", "int64_t", /*default=*/"65536",
+           "elements of the vector operand kept in cache per panel">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // COREAI_TARGET_CPU_PASSES

@@ -1,0 +1,746 @@
+//===- VectorizeContractions.cpp - Register-tiled vector kernels ----------===//
+//
+// Matmuls and convolutions (any linalg op on buffers whose body is
+// `out += a * b` over affine indexing maps) become register-tiled
+// outer-product kernels: the output's innermost dim `j` is the vector dim,
+// another parallel dim `i` gives `rows` accumulator vectors, and each step of
+// the reduction loads one vector of the operand that varies along `j` and
+// broadcasts one scalar of the other per row into an FMA. The accumulators
+// stay in registers for the whole reduction. The op that initializes the
+// output (a bias broadcast or a fill) and the elementwise ops that consume
+// it (activation, residual add) are evaluated on the accumulators, so the
+// output is written once. The kernel's outer loop is an scf.parallel over
+// independent tiles (a panel of the vector operand, then blocks of rows)
+// marked `coreai.disjoint_tiles` for coreai-cpu-form-dispatches.
+//
+// Why not upstream's tile + vectorize + lower schedule
+// (notes/cpu-codegen.md): ONNX convolutions are NCHW, and upstream vectorizes
+// only convolutions decomposed to 1-D on tensors, transposing NCW to NWC
+// tiles; strided and depthwise convolutions and fused epilogues would each
+// need their own schedule. One outer-product generator over affine maps
+// covers matmuls with any batch broadcasting, 1x1/3x3/strided/dilated and
+// depthwise convolutions, and reads NCHW in place along W (contiguous for
+// stride 1, a gather otherwise). It emits upstream vector ops only.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/LoopAccesses.h"
+#include "lib/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/AffineExprVisitor.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <numeric>
+
+using namespace mlir;
+
+namespace coreai {
+#define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONS
+#include "lib/Target/CPU/Passes.h.inc"
+} // namespace coreai
+
+namespace {
+
+/// sum(coeff[d] * d) + constant over a loop nest's dims.
+struct Linear {
+  SmallVector<int64_t> coeff;
+  int64_t constant = 0;
+};
+
+std::optional<Linear> toLinear(AffineExpr e, unsigned numDims) {
+  Linear l;
+  l.coeff.assign(numDims, 0);
+  std::function<bool(AffineExpr, int64_t)> add = [&](AffineExpr x,
+                                                    int64_t scale) -> bool {
+    if (auto d = dyn_cast<AffineDimExpr>(x)) {
+      l.coeff[d.getPosition()] += scale;
+      return true;
+    }
+    if (auto c = dyn_cast<AffineConstantExpr>(x)) {
+      l.constant += scale * c.getValue();
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (!bin)
+      return false;
+    if (bin.getKind() == AffineExprKind::Add)
+      return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
+    if (bin.getKind() == AffineExprKind::Mul) {
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+        return add(bin.getLHS(), scale * c.getValue());
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+        return add(bin.getRHS(), scale * c.getValue());
+    }
+    return false;
+  };
+  if (!add(e, 1))
+    return std::nullopt;
+  return l;
+}
+
+/// A buffer read or written at linear indices of the kernel's loop dims.
+struct Access {
+  Value memref;
+  SmallVector<Linear> index;
+
+  bool dependsOn(unsigned dim) const {
+    return llvm::any_of(index, [&](const Linear &l) { return l.coeff[dim]; });
+  }
+};
+
+std::optional<Access> accessOf(Value memref, AffineMap map) {
+  Access a{memref, {}};
+  for (AffineExpr e : map.getResults()) {
+    std::optional<Linear> l = toLinear(e, map.getNumDims());
+    if (!l)
+      return std::nullopt;
+    a.index.push_back(*l);
+  }
+  return a;
+}
+
+/// Whether `memref` is a static buffer whose innermost dim is contiguous.
+bool unitInnerStride(Value memref) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() == 0)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.back() == 1;
+}
+
+/// An elementwise op over the contraction's output space, evaluated on the
+/// accumulators: the output's initializer or an epilogue.
+struct PointwiseStage {
+  linalg::LinalgOp op;
+  SmallVector<Access> inputs; // indexed by the contraction's loop dims; a
+                              // scalar input has no index
+  int accumulatorInput = -1;  // the input that reads the contraction
+  bool storeOutput = true;
+};
+
+/// A contraction `out[...] += vec[...] * scalar[...]` and how it is tiled.
+struct Contraction {
+  linalg::LinalgOp op;
+  SmallVector<int64_t> ranges;
+  SmallVector<unsigned> outDims, reductionDims;
+  unsigned j = 0;              // vector dim: the output's innermost
+  std::optional<unsigned> i;   // row dim
+  Access vec, scalar, out;
+  int64_t vecStride = 1;       // elements between neighbours along j
+  std::optional<PointwiseStage> init;
+  SmallVector<PointwiseStage> epilogue;
+  bool storeOut = true;
+};
+
+/// `yield out + a * b` (either operand order) on f32.
+bool isMultiplyAccumulate(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  if (!body || body->getNumArguments() != 3 ||
+      !llvm::all_of(body->getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return false;
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1 || body->getOperations().size() != 3)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body->getArgument(2);
+  Value product = add.getLhs() == acc   ? add.getRhs()
+                  : add.getRhs() == acc ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value a = body->getArgument(0), b = body->getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+std::optional<Contraction> matchContraction(linalg::LinalgOp op,
+                                            int64_t minWidth) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands())
+    if (!unitInnerStride(operand.get()))
+      return std::nullopt;
+  Contraction c;
+  c.op = op;
+  c.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(c.ranges, [](int64_t r) { return r <= 0; }))
+    return std::nullopt;
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false))
+    return std::nullopt;
+  for (AffineExpr e : outMap.getResults())
+    c.outDims.push_back(cast<AffineDimExpr>(e).getPosition());
+  auto iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < c.ranges.size(); ++d) {
+    bool isOut = llvm::is_contained(c.outDims, d);
+    if (isOut != (iterators[d] == utils::IteratorType::parallel))
+      return std::nullopt;
+    if (!isOut)
+      c.reductionDims.push_back(d);
+  }
+  c.j = c.outDims.back();
+  if (c.ranges[c.j] < minWidth)
+    return std::nullopt;
+  c.out = *accessOf(init->get(), outMap);
+
+  // The vector operand varies along j in its innermost index only; the
+  // scalar operand does not vary along j.
+  std::optional<Access> in[2];
+  for (unsigned k = 0; k < 2; ++k) {
+    OpOperand *operand = op.getDpsInputOperand(k);
+    in[k] = accessOf(operand->get(), op.getMatchingIndexingMap(operand));
+    if (!in[k])
+      return std::nullopt;
+  }
+  int vecIndex = -1;
+  for (unsigned k = 0; k < 2; ++k) {
+    if (!in[k]->dependsOn(c.j))
+      continue;
+    const auto &index = in[k]->index;
+    bool innerOnly = index.back().coeff[c.j] > 0;
+    for (unsigned r = 0; r + 1 < index.size(); ++r)
+      innerOnly &= index[r].coeff[c.j] == 0;
+    if (!innerOnly || vecIndex != -1)
+      return std::nullopt;
+    vecIndex = k;
+  }
+  if (vecIndex == -1)
+    return std::nullopt;
+  c.vec = *in[vecIndex];
+  c.scalar = *in[1 - vecIndex];
+  c.vecStride = c.vec.index.back().coeff[c.j];
+
+  // Rows: preferably a dim the vector operand does not vary along (each
+  // vector load then feeds every row), the longest such; else the output's
+  // next-to-innermost dim with more than one iteration.
+  int64_t best = 1;
+  for (unsigned d : c.outDims)
+    if (d != c.j && !c.vec.dependsOn(d) && c.ranges[d] > best) {
+      best = c.ranges[d];
+      c.i = d;
+    }
+  if (!c.i)
+    for (unsigned d : llvm::reverse(ArrayRef<unsigned>(c.outDims).drop_back()))
+      if (c.ranges[d] > 1) {
+        c.i = d;
+        break;
+      }
+  return c;
+}
+
+/// The next (or previous) op in the block that reads or writes memory,
+/// skipping views, constants and allocations.
+Operation *neighbourWithEffects(Operation *op, bool forward) {
+  for (Operation *n = forward ? op->getNextNode() : op->getPrevNode(); n;
+       n = forward ? n->getNextNode() : n->getPrevNode()) {
+    if (n->getNumRegions() == 0 &&
+        (isMemoryEffectFree(n) || isa<memref::AllocOp>(n)))
+      continue;
+    return n;
+  }
+  return nullptr;
+}
+
+/// Reads `generic`'s inputs at the contraction's points: its loops are the
+/// output's dims (identity output map). An input that is `accumulator` read
+/// at the identity map takes the value being computed; the others must be
+/// constant along j or vary along j in their contiguous innermost index
+/// only, and must not be a buffer of `chain` unless read at the point the
+/// stage writes.
+std::optional<PointwiseStage> matchStage(const Contraction &c,
+                                         linalg::LinalgOp generic,
+                                         Value accumulator,
+                                         ArrayRef<Value> chain) {
+  unsigned rank = c.outDims.size();
+  if (!generic.hasPureBufferSemantics() || generic.getNumDpsInits() != 1 ||
+      generic.getNumLoops() != rank ||
+      generic.getNumParallelLoops() != rank ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity())
+    return std::nullopt;
+  Value output = generic.getDpsInitOperand(0)->get();
+  if (!unitInnerStride(output) ||
+      cast<MemRefType>(output.getType()).getShape() !=
+          cast<MemRefType>(c.out.memref.getType()).getShape())
+    return std::nullopt;
+  // Writing a buffer the contraction reads would change what later tiles
+  // read.
+  Value outRoot = coreai::cpu::rootBuffer(output);
+  if (!outRoot || outRoot == coreai::cpu::rootBuffer(c.vec.memref) ||
+      outRoot == coreai::cpu::rootBuffer(c.scalar.memref))
+    return std::nullopt;
+  Block *body = generic.getBlock();
+  // The output's previous value is not read, and the body is elementwise.
+  if (!body->getArguments().back().use_empty())
+    return std::nullopt;
+  for (Operation &op : body->without_terminator())
+    if (!OpTrait::hasElementwiseMappableTraits(&op) ||
+        op.getNumResults() != 1 || op.getNumRegions())
+      return std::nullopt;
+  PointwiseStage stage;
+  stage.op = generic;
+  // Loop k of the generic is loop outDims[k] of the contraction.
+  SmallVector<AffineExpr> toContraction;
+  for (unsigned d : c.outDims)
+    toContraction.push_back(getAffineDimExpr(d, generic.getContext()));
+  for (OpOperand *operand : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(operand);
+    Value v = operand->get();
+    if (v.getType().isIntOrFloat()) {
+      stage.inputs.push_back({v, {}});
+      continue;
+    }
+    if (accumulator && v == accumulator && map.isIdentity()) {
+      stage.accumulatorInput = stage.inputs.size();
+      stage.inputs.push_back({});
+      continue;
+    }
+    if (!isa<MemRefType>(v.getType()))
+      return std::nullopt;
+    Value root = coreai::cpu::rootBuffer(v);
+    bool inChain = !root || llvm::any_of(chain, [&](Value b) {
+      return coreai::cpu::rootBuffer(b) == root;
+    });
+    if ((inChain || root == outRoot) && !(v == output && map.isIdentity()))
+      return std::nullopt;
+    AffineMap inContraction =
+        map.replaceDimsAndSymbols(toContraction, {}, c.ranges.size(), 0);
+    std::optional<Access> a = accessOf(v, inContraction);
+    if (!a)
+      return std::nullopt;
+    if (a->dependsOn(c.j)) {
+      bool innerOnly =
+          a->index.back().coeff[c.j] == 1 && unitInnerStride(v);
+      for (unsigned r = 0; r + 1 < a->index.size(); ++r)
+        innerOnly &= a->index[r].coeff[c.j] == 0;
+      if (!innerOnly)
+        return std::nullopt;
+    }
+    stage.inputs.push_back(*a);
+  }
+  if (accumulator && stage.accumulatorInput == -1)
+    return std::nullopt;
+  return stage;
+}
+
+/// Whether `buffer` is an allocation that only `users` touch.
+bool onlyUsedBy(Value buffer, ArrayRef<Operation *> users) {
+  if (!buffer.getDefiningOp<memref::AllocOp>())
+    return false;
+  return llvm::all_of(buffer.getUsers(), [&](Operation *u) {
+    return llvm::is_contained(users, u);
+  });
+}
+
+/// Finds the output's initializer and the chain of epilogues after `c.op`,
+/// and which buffers of the chain must still be written.
+void matchStages(Contraction &c) {
+  Value out = c.out.memref;
+  Value outRoot = coreai::cpu::rootBuffer(out);
+  if (!outRoot || outRoot == coreai::cpu::rootBuffer(c.vec.memref) ||
+      outRoot == coreai::cpu::rootBuffer(c.scalar.memref))
+    return;
+  if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
+          neighbourWithEffects(c.op, /*forward=*/false)))
+    if (prev.getDpsInitOperand(0)->get() == out)
+      if (std::optional<PointwiseStage> s =
+              matchStage(c, prev, Value(), {out}))
+        c.init = s;
+  SmallVector<Value> chain{out};
+  Operation *last = c.op;
+  while (auto next = dyn_cast_or_null<linalg::LinalgOp>(
+             neighbourWithEffects(last, /*forward=*/true))) {
+    std::optional<PointwiseStage> s = matchStage(c, next, chain.back(), chain);
+    if (!s)
+      break;
+    c.epilogue.push_back(*s);
+    chain.push_back(next.getDpsInitOperand(0)->get());
+    last = next;
+  }
+  // Buffer k of the chain keeps its value when it is the last, or when
+  // something outside the chain may read it (and the next stage does not
+  // overwrite it in place).
+  SmallVector<Operation *> members{c.op.getOperation()};
+  if (c.init)
+    members.push_back(c.init->op);
+  for (PointwiseStage &s : c.epilogue)
+    members.push_back(s.op);
+  auto keeps = [&](size_t k) {
+    return k + 1 == chain.size() ||
+           (chain[k + 1] != chain[k] && !onlyUsedBy(chain[k], members));
+  };
+  c.storeOut = keeps(0);
+  for (size_t k = 0; k < c.epilogue.size(); ++k)
+    c.epilogue[k].storeOutput = keeps(k + 1);
+}
+
+} // namespace
+
+namespace {
+
+/// Builds one contraction's kernel in place of its ops.
+class KernelBuilder {
+public:
+  KernelBuilder(const Contraction &c, int64_t width, int64_t rows,
+                int64_t panelFloats)
+      : c(c), width(width), loc(c.op->getLoc()) {
+    int64_t reduction = 1;
+    for (unsigned d : c.reductionDims)
+      reduction *= c.ranges[d];
+    numRows = c.i ? c.ranges[*c.i] : 1;
+    tileRows = std::min(rows, numRows);
+    numCols = c.ranges[c.j];
+    fullBlocks = numCols / width;
+    tailCols = numCols % width;
+    int64_t blocks = fullBlocks + (tailCols ? 1 : 0);
+    // A panel of the vector operand (reduction x panel columns) stays in
+    // the cache while every block of rows runs over it.
+    panelBlocks = std::clamp<int64_t>(panelFloats / (reduction * width), 1,
+                                      blocks);
+    numPanels = (blocks + panelBlocks - 1) / panelBlocks;
+  }
+
+  void build(OpBuilder &b);
+
+private:
+  Value cst(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  Value linear(OpBuilder &b, const Linear &l, ArrayRef<Value> dims);
+  SmallVector<Value> indices(OpBuilder &b, const Access &a,
+                             ArrayRef<Value> dims) {
+    SmallVector<Value> out;
+    for (const Linear &l : a.index)
+      out.push_back(linear(b, l, dims));
+    return out;
+  }
+  VectorType vectorOf(Type t) { return VectorType::get({width}, t); }
+  Value loadVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
+                   int64_t stride, Value mask);
+  Value loadBroadcast(OpBuilder &b, const Access &a, ArrayRef<Value> dims);
+  void storeVector(OpBuilder &b, Value value, const Access &a,
+                   ArrayRef<Value> dims, Value mask);
+  Value evaluate(OpBuilder &b, const PointwiseStage &s, ArrayRef<Value> dims,
+                 Value mask, Value accumulator);
+  void emitRows(OpBuilder &b, SmallVector<Value> dims, Value panel,
+                int64_t rows);
+  void emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
+                 int64_t rows, int64_t cols);
+
+  const Contraction &c;
+  int64_t width;
+  Location loc;
+  int64_t numRows, tileRows, numCols, fullBlocks, tailCols, panelBlocks,
+      numPanels;
+};
+
+Value KernelBuilder::linear(OpBuilder &b, const Linear &l,
+                            ArrayRef<Value> dims) {
+  Value sum = cst(b, l.constant);
+  for (auto [d, k] : llvm::enumerate(l.coeff)) {
+    if (!k)
+      continue;
+    Value term = dims[d];
+    if (k != 1)
+      term = b.createOrFold<arith::MulIOp>(loc, term, cst(b, k));
+    sum = b.createOrFold<arith::AddIOp>(loc, sum, term);
+  }
+  return sum;
+}
+
+Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
+                                ArrayRef<Value> dims, int64_t stride,
+                                Value mask) {
+  Type element = cast<MemRefType>(a.memref.getType()).getElementType();
+  VectorType type = vectorOf(element);
+  SmallVector<Value> at = indices(b, a, dims);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  if (stride != 1) {
+    // Strided along the row: a gather of every stride-th element.
+    SmallVector<int32_t> offsets;
+    for (int64_t k = 0; k < width; ++k)
+      offsets.push_back((int32_t)(k * stride));
+    Value offsetsV = arith::ConstantOp::create(
+        b, loc, DenseIntElementsAttr::get(
+                    VectorType::get({width}, b.getI32Type()), offsets));
+    if (!mask)
+      mask = vector::ConstantMaskOp::create(
+          b, loc, VectorType::get({width}, b.getI1Type()),
+          ArrayRef<int64_t>{width});
+    return vector::GatherOp::create(b, loc, type, a.memref, at, offsetsV,
+                                    mask, zero, IntegerAttr());
+  }
+  if (mask)
+    return vector::MaskedLoadOp::create(b, loc, type, a.memref, at, mask,
+                                         zero);
+  return vector::LoadOp::create(b, loc, type, a.memref, at);
+}
+
+Value KernelBuilder::loadBroadcast(OpBuilder &b, const Access &a,
+                                   ArrayRef<Value> dims) {
+  Value scalar = memref::LoadOp::create(b, loc, a.memref, indices(b, a, dims));
+  return vector::BroadcastOp::create(b, loc, vectorOf(scalar.getType()),
+                                     scalar);
+}
+
+void KernelBuilder::storeVector(OpBuilder &b, Value value, const Access &a,
+                                ArrayRef<Value> dims, Value mask) {
+  SmallVector<Value> at = indices(b, a, dims);
+  if (mask)
+    vector::MaskedStoreOp::create(b, loc, a.memref, at, mask, value);
+  else
+    vector::StoreOp::create(b, loc, value, a.memref, at);
+}
+
+/// The stage's body on one vector of points: its elementwise ops cloned
+/// with vector types.
+Value KernelBuilder::evaluate(OpBuilder &b, const PointwiseStage &s,
+                              ArrayRef<Value> dims, Value mask,
+                              Value accumulator) {
+  IRMapping map;
+  Block *body = const_cast<linalg::LinalgOp &>(s.op).getBlock();
+  for (auto [k, a] : llvm::enumerate(s.inputs)) {
+    Value v;
+    if ((int)k == s.accumulatorInput)
+      v = accumulator;
+    else if (a.memref.getType().isIntOrFloat())
+      v = vector::BroadcastOp::create(b, loc, vectorOf(a.memref.getType()),
+                                      a.memref);
+    else if (a.dependsOn(c.j))
+      v = loadVector(b, a, dims, 1, mask);
+    else
+      v = loadBroadcast(b, a, dims);
+    map.map(body->getArgument(k), v);
+  }
+  for (Operation &op : body->without_terminator()) {
+    SmallVector<Value> operands;
+    for (Value v : op.getOperands()) {
+      if (Value m = map.lookupOrNull(v)) {
+        operands.push_back(m);
+        continue;
+      }
+      // A scalar from outside the body, the same at every point.
+      operands.push_back(
+          vector::BroadcastOp::create(b, loc, vectorOf(v.getType()), v));
+    }
+    OperationState state(loc, op.getName());
+    state.addOperands(operands);
+    state.addTypes(vectorOf(op.getResult(0).getType()));
+    state.addAttributes(op.getAttrs());
+    map.map(op.getResult(0), b.create(state)->getResult(0));
+  }
+  Value yielded = body->getTerminator()->getOperand(0);
+  if (Value m = map.lookupOrNull(yielded))
+    return m;
+  return vector::BroadcastOp::create(b, loc, vectorOf(yielded.getType()),
+                                     yielded);
+}
+
+/// One block: `rows` rows from dims[i] and `cols` columns from `j0`.
+void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
+                              int64_t rows, int64_t cols) {
+  dims[c.j] = j0;
+  Value mask;
+  if (cols < width)
+    mask = vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({width}, b.getI1Type()),
+        ArrayRef<int64_t>{cols});
+  Value rowBase = c.i ? dims[*c.i] : Value();
+  auto rowDims = [&](OpBuilder &rb, SmallVector<Value> d, int64_t r) {
+    if (c.i && r)
+      d[*c.i] = rb.createOrFold<arith::AddIOp>(loc, rowBase, cst(rb, r));
+    return d;
+  };
+  SmallVector<Value> accumulators;
+  for (int64_t r = 0; r < rows; ++r) {
+    SmallVector<Value> d = rowDims(b, dims, r);
+    accumulators.push_back(
+        c.init ? evaluate(b, *c.init, d, mask, Value())
+               : loadVector(b, c.out, d, 1, mask));
+  }
+  // The reduction loops, the accumulators carried through them.
+  std::function<SmallVector<Value>(OpBuilder &, SmallVector<Value>, unsigned,
+                                   ValueRange)>
+      reduce = [&](OpBuilder &rb, SmallVector<Value> d, unsigned level,
+                   ValueRange accs) -> SmallVector<Value> {
+    if (level == c.reductionDims.size()) {
+      SmallVector<Value> next;
+      Value shared;
+      for (int64_t r = 0; r < rows; ++r) {
+        SmallVector<Value> rd = rowDims(rb, d, r);
+        Value v = shared;
+        if (!v) {
+          v = loadVector(rb, c.vec, rd, c.vecStride, mask);
+          if (!c.i || !c.vec.dependsOn(*c.i))
+            shared = v;
+        }
+        Value s = loadBroadcast(rb, c.scalar, rd);
+        next.push_back(vector::FMAOp::create(rb, loc, s, v, accs[r]));
+      }
+      return next;
+    }
+    unsigned dim = c.reductionDims[level];
+    auto loop = scf::ForOp::create(
+        rb, loc, cst(rb, 0), cst(rb, c.ranges[dim]), cst(rb, 1), accs,
+        [&](OpBuilder &lb, Location, Value iv, ValueRange iterArgs) {
+          SmallVector<Value> ld = d;
+          ld[dim] = iv;
+          scf::YieldOp::create(lb, loc, reduce(lb, ld, level + 1, iterArgs));
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  accumulators = reduce(b, dims, 0, accumulators);
+  for (int64_t r = 0; r < rows; ++r) {
+    SmallVector<Value> d = rowDims(b, dims, r);
+    Value value = accumulators[r];
+    if (c.storeOut)
+      storeVector(b, value, c.out, d, mask);
+    for (const PointwiseStage &s : c.epilogue) {
+      value = evaluate(b, s, d, mask, value);
+      if (s.storeOutput) {
+        Access target{s.op->getOperands().back(), {}};
+        // The stage writes at the output point: the output's own indices.
+        target.index = c.out.index;
+        storeVector(b, value, target, d, mask);
+      }
+    }
+  }
+}
+
+/// The column blocks of one panel for a block of `rows` rows.
+void KernelBuilder::emitRows(OpBuilder &b, SmallVector<Value> dims,
+                             Value panel, int64_t rows) {
+  Value first = b.createOrFold<arith::MulIOp>(loc, panel,
+                                              cst(b, panelBlocks));
+  Value end = b.createOrFold<arith::MinSIOp>(
+      loc, b.createOrFold<arith::AddIOp>(loc, first, cst(b, panelBlocks)),
+      cst(b, fullBlocks));
+  if (fullBlocks > 0)
+    scf::ForOp::create(
+        b, loc, first, end, cst(b, 1), ValueRange(),
+        [&](OpBuilder &lb, Location, Value block, ValueRange) {
+          Value j0 = lb.createOrFold<arith::MulIOp>(loc, block, cst(lb, width));
+          emitBlock(lb, dims, j0, rows, width);
+          scf::YieldOp::create(lb, loc);
+        });
+  if (tailCols) {
+    Value last = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, panel,
+                                       cst(b, numPanels - 1));
+    scf::IfOp::create(b, loc, last, [&](OpBuilder &tb, Location) {
+      emitBlock(tb, dims, cst(tb, fullBlocks * width), rows, tailCols);
+      scf::YieldOp::create(tb, loc);
+    });
+  }
+}
+
+void KernelBuilder::build(OpBuilder &b) {
+  // Parallel tiles: the output's other dims, then panels, then row blocks.
+  // Dims of one iteration are left out: canonicalization would rebuild the
+  // loop without them, and without its attribute.
+  SmallVector<unsigned> outer;
+  SmallVector<Value> dims(c.ranges.size());
+  for (unsigned d : c.outDims)
+    if (d != c.j && d != c.i) {
+      if (c.ranges[d] == 1)
+        dims[d] = cst(b, 0);
+      else
+        outer.push_back(d);
+    }
+  SmallVector<Value> lbs, ubs, steps;
+  for (unsigned d : outer) {
+    lbs.push_back(cst(b, 0));
+    ubs.push_back(cst(b, c.ranges[d]));
+    steps.push_back(cst(b, 1));
+  }
+  int64_t rowBlocks = (numRows + tileRows - 1) / tileRows;
+  for (int64_t n : {numPanels, rowBlocks}) {
+    if (n == 1 && !lbs.empty())
+      continue;
+    lbs.push_back(cst(b, 0));
+    ubs.push_back(cst(b, n));
+    steps.push_back(cst(b, 1));
+  }
+  auto par = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
+  par->setAttr(coreai::kDisjointTilesAttr, b.getUnitAttr());
+  OpBuilder pb = OpBuilder::atBlockBegin(par.getBody());
+  ValueRange ivs = par.getInductionVars();
+  for (auto [k, d] : llvm::enumerate(outer))
+    dims[d] = ivs[k];
+  unsigned next = outer.size();
+  Value panel = numPanels > 1 || next == 0 ? ivs[next++] : cst(pb, 0);
+  Value rowBlock = next < ivs.size() ? ivs[next] : cst(pb, 0);
+  if (c.i)
+    dims[*c.i] = pb.createOrFold<arith::MulIOp>(loc, rowBlock,
+                                                cst(pb, tileRows));
+  int64_t lastRows = numRows - (rowBlocks - 1) * tileRows;
+  if (lastRows == tileRows) {
+    emitRows(pb, dims, panel, tileRows);
+    return;
+  }
+  Value isLast = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::eq,
+                                       rowBlock, cst(pb, rowBlocks - 1));
+  scf::IfOp::create(
+      pb, loc, isLast,
+      [&](OpBuilder &tb, Location) {
+        emitRows(tb, dims, panel, lastRows);
+        scf::YieldOp::create(tb, loc);
+      },
+      [&](OpBuilder &eb, Location) {
+        emitRows(eb, dims, panel, tileRows);
+        scf::YieldOp::create(eb, loc);
+      });
+}
+
+struct CPUVectorizeContractions
+    : coreai::impl::CPUVectorizeContractionsBase<CPUVectorizeContractions> {
+  using CPUVectorizeContractionsBase::CPUVectorizeContractionsBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<func::FuncOp>(op->getParentOp()))
+        candidates.push_back(op);
+    });
+    for (linalg::LinalgOp op : candidates) {
+      // An earlier kernel may have absorbed this op as a stage.
+      if (erased.contains(op.getOperation()))
+        continue;
+      std::optional<Contraction> c = matchContraction(op, width / 2);
+      if (!c)
+        continue;
+      matchStages(*c);
+      Operation *last =
+          c->epilogue.empty() ? op.getOperation() : c->epilogue.back().op;
+      OpBuilder b(last);
+      KernelBuilder(*c, width, rows, panelFloats).build(b);
+      SmallVector<Operation *> absorbed;
+      for (auto it = c->epilogue.rbegin(); it != c->epilogue.rend(); ++it)
+        absorbed.push_back(it->op);
+      absorbed.push_back(op);
+      if (c->init)
+        absorbed.push_back(c->init->op);
+      for (Operation *dead : absorbed) {
+        erased.insert(dead);
+        dead->erase();
+      }
+    }
+    // Scratch buffers that only the absorbed ops used.
+    getOperation().walk([](memref::AllocOp alloc) {
+      if (alloc->use_empty())
+        alloc->erase();
+    });
+  }
+
+  llvm::DenseSet<Operation *> erased;
+};
+
+} // namespace
