@@ -19,6 +19,7 @@ using namespace mlir;
 void coreai::buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createPromoteAccumulation());
+  pm.addNestedPass<func::FuncOp>(createTransposeGemmWeights());
   pm.addPass(createHoistConstants());
 }
 

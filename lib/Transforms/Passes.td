@@ -33,6 +33,16 @@ def PromoteAccumulation : Pass<"aigraph-promote-accumulation", "::mlir::func::Fu
   }];
 }
 
+def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func::FuncOp"> {
+  let summary = "Store Gemm weights read transposed (transB) in the layout read";
+  let description = [{
+    A constant used only as the B of Gemms with `transB = true` is
+    transposed at compile time and they get `transB = false`: fully connected
+    layers exported as Gemm(x, W[N, K], transB=1) then read contiguous rows
+    of W^T along the output dim, the layout vector kernels load.
+  }];
+}
+
 def PlanScratchArena : Pass<"coreai-plan-scratch-arena", "::mlir::func::FuncOp"> {
   let summary = "Place a function's scratch buffers in one arena by liveness";
   let description = [{

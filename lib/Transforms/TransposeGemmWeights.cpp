@@ -1,0 +1,91 @@
+//===- TransposeGemmWeights.cpp - Weights stored as the kernels read them -===//
+//
+// ONNX exporters write fully connected layers as Gemm(x, W, transB=1) with
+// W of shape [N, K]: every output column then reads a strided column of
+// the stored weights. Transposing the constant once at compile time (and
+// clearing transB) gives every unit contiguous rows of W^T along the output
+// dim, the layout the CPU's vector kernels and the GPU's tiles load, at no
+// cost at run time. Only constants that every user reads this way are
+// rewritten (one weight may serve several layers), so the bundle never
+// holds both layouts.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Transforms/Passes.h"
+
+#include "dialects/AIGraph/AIGraph.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+namespace ag = coreai::aigraph;
+
+namespace coreai {
+#define GEN_PASS_DEF_TRANSPOSEGEMMWEIGHTS
+#include "lib/Transforms/Passes.h.inc"
+} // namespace coreai
+
+namespace {
+
+/// `value` ([rows, cols]) transposed, for any element type.
+DenseElementsAttr transposed(DenseElementsAttr value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  auto result =
+      RankedTensorType::get({cols, rows}, type.getElementType());
+  if (value.isSplat())
+    return value.reshape(result);
+  SmallVector<Attribute> in(value.getValues<Attribute>());
+  SmallVector<Attribute> out(in.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = in[r * cols + c];
+  return DenseElementsAttr::get(result, out);
+}
+
+/// The same for the common float case without an Attribute per element.
+DenseElementsAttr transposedFloats(DenseElementsAttr value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (value.isSplat() || !type.getElementType().isF32())
+    return transposed(value);
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  auto in = value.getValues<float>();
+  std::vector<float> out(rows * cols);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = in[r * cols + c];
+  return DenseElementsAttr::get(
+      RankedTensorType::get({cols, rows}, type.getElementType()),
+      ArrayRef<float>(out));
+}
+
+struct TransposeGemmWeights
+    : coreai::impl::TransposeGemmWeightsBase<TransposeGemmWeights> {
+  void runOnOperation() override {
+    getOperation().walk([](ag::ConstantOp constant) {
+      // Every use is the B of a Gemm that reads it transposed.
+      Value weights = constant.getResult();
+      if (weights.use_empty() ||
+          !llvm::all_of(weights.getUses(), [](OpOperand &use) {
+            auto gemm = dyn_cast<ag::GemmOp>(use.getOwner());
+            return gemm && gemm.getTransB() && &use == &gemm.getBMutable();
+          }))
+        return;
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      auto type = dyn_cast<RankedTensorType>(weights.getType());
+      if (!dense || !type || type.getRank() != 2 || !type.hasStaticShape())
+        return;
+      OpBuilder b(constant);
+      auto packed = ag::ConstantOp::create(b, constant.getLoc(),
+                                           transposedFloats(dense));
+      for (Operation *user : llvm::to_vector(weights.getUsers())) {
+        auto gemm = cast<ag::GemmOp>(user);
+        gemm.getBMutable().assign(packed);
+        gemm.setTransB(false);
+      }
+      constant.erase();
+    });
+  }
+};
+
+} // namespace
