@@ -26,6 +26,7 @@
 #include "lib/Target/CPU/LoopAccesses.h"
 #include "lib/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -97,6 +98,26 @@ std::optional<Access> accessOf(Value memref, AffineMap map) {
     a.index.push_back(*l);
   }
   return a;
+}
+
+/// The buffer `v` reinterprets with the same element order (through
+/// collapse_shape/expand_shape), or `v` itself.
+Value underlyingBuffer(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto c = dyn_cast<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto e = dyn_cast<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else
+      break;
+  }
+  return v;
+}
+
+/// Whether `a` and `b` are the same memory seen with the same shape.
+bool sameView(Value a, Value b) {
+  return a == b || (a.getType() == b.getType() &&
+                    underlyingBuffer(a) == underlyingBuffer(b));
 }
 
 /// Whether `memref` is a static buffer whose innermost dim is contiguous.
@@ -299,7 +320,7 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
       stage.inputs.push_back({v, {}});
       continue;
     }
-    if (accumulator && v == accumulator && map.isIdentity()) {
+    if (accumulator && sameView(v, accumulator) && map.isIdentity()) {
       stage.accumulatorInput = stage.inputs.size();
       stage.inputs.push_back({});
       continue;
@@ -310,7 +331,8 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
     bool inChain = !root || llvm::any_of(chain, [&](Value b) {
       return coreai::cpu::rootBuffer(b) == root;
     });
-    if ((inChain || root == outRoot) && !(v == output && map.isIdentity()))
+    if ((inChain || root == outRoot) &&
+        !(sameView(v, output) && map.isIdentity()))
       return std::nullopt;
     AffineMap inContraction =
         map.replaceDimsAndSymbols(toContraction, {}, c.ranges.size(), 0);
@@ -332,13 +354,20 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
   return stage;
 }
 
-/// Whether `buffer` is an allocation that only `users` touch.
+/// Whether `buffer` is an allocation that only `users` touch (directly or
+/// through reshaped views).
 bool onlyUsedBy(Value buffer, ArrayRef<Operation *> users) {
-  if (!buffer.getDefiningOp<memref::AllocOp>())
+  Value root = underlyingBuffer(buffer);
+  if (!root.getDefiningOp<memref::AllocOp>())
     return false;
-  return llvm::all_of(buffer.getUsers(), [&](Operation *u) {
-    return llvm::is_contained(users, u);
-  });
+  std::function<bool(Value)> check = [&](Value v) {
+    return llvm::all_of(v.getUsers(), [&](Operation *u) {
+      if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(u))
+        return check(u->getResult(0));
+      return llvm::is_contained(users, u);
+    });
+  };
+  return check(root);
 }
 
 /// Finds the output's initializer and the chain of epilogues after `c.op`,
@@ -351,7 +380,8 @@ void matchStages(Contraction &c) {
     return;
   if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
           neighbourWithEffects(c.op, /*forward=*/false)))
-    if (prev.getDpsInitOperand(0)->get() == out)
+    if (prev.getNumDpsInits() == 1 &&
+        sameView(prev.getDpsInitOperand(0)->get(), out))
       if (std::optional<PointwiseStage> s =
               matchStage(c, prev, Value(), {out}))
         c.init = s;
@@ -376,7 +406,8 @@ void matchStages(Contraction &c) {
     members.push_back(s.op);
   auto keeps = [&](size_t k) {
     return k + 1 == chain.size() ||
-           (chain[k + 1] != chain[k] && !onlyUsedBy(chain[k], members));
+           (!sameView(chain[k + 1], chain[k]) &&
+            !onlyUsedBy(chain[k], members));
   };
   c.storeOut = keeps(0);
   for (size_t k = 0; k < c.epilogue.size(); ++k)
@@ -700,11 +731,99 @@ void KernelBuilder::build(OpBuilder &b) {
       });
 }
 
+/// Whether `op` is elementwise over a 4-D space and keeps dims 2 and 3
+/// together in every operand, so that they can be flattened into one.
+bool flattensImage(linalg::LinalgOp op) {
+  return op && op.hasPureBufferSemantics() && op.getNumLoops() == 4 &&
+         op.getNumParallelLoops() == 4 &&
+         linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
+                                          {ReassociationIndices{2, 3}});
+}
+
+/// A 1x1, stride-1 NCHW convolution is a matmul of the weights [F, C] and
+/// the image [C, H*W]: as a contraction over the flattened image its rows
+/// vectorize along H*W instead of the (often short) W. Its initializer and
+/// elementwise consumers over the same image are flattened alike so that
+/// they still fuse into its kernel.
+void flattenPointwiseConvolution(RewriterBase &rewriter,
+                                 linalg::Conv2DNchwFchwOp conv) {
+  auto in = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[0]);
+  auto filter = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[1]);
+  auto out = dyn_cast<TypedValue<MemRefType>>(conv.getOutputs()[0]);
+  if (!in || !filter || !out || !in.getType().hasStaticShape() ||
+      !filter.getType().hasStaticShape() || !out.getType().hasStaticShape())
+    return;
+  if (filter.getType().getDimSize(2) != 1 ||
+      filter.getType().getDimSize(3) != 1 ||
+      !llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                    [](int64_t s) { return s == 1; }))
+    return;
+  SmallVector<ReassociationIndices> image{{0}, {1}, {2, 3}};
+  SmallVector<ReassociationIndices> weights{{0}, {1, 2, 3}};
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(in.getType(),
+                                                        image) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(out.getType(),
+                                                        image) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(filter.getType(),
+                                                        weights))
+    return;
+  // The neighbours over the same image, while each one flattens.
+  SmallVector<linalg::LinalgOp> stages;
+  if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
+          neighbourWithEffects(conv, /*forward=*/false)))
+    if (flattensImage(prev) && prev.getNumDpsInits() == 1 &&
+        prev.getDpsInitOperand(0)->get() == out)
+      stages.push_back(prev);
+  Operation *last = conv;
+  while (auto next = dyn_cast_or_null<linalg::LinalgOp>(
+             neighbourWithEffects(last, /*forward=*/true))) {
+    if (!flattensImage(next) ||
+        cast<MemRefType>(next->getOperands().back().getType()).getShape() !=
+            out.getType().getShape())
+      break;
+    stages.push_back(next);
+    last = next;
+  }
+  Location loc = conv.getLoc();
+  rewriter.setInsertionPoint(conv);
+  Value in3 = memref::CollapseShapeOp::create(rewriter, loc, in, image);
+  Value w2 = memref::CollapseShapeOp::create(rewriter, loc, filter, weights);
+  Value out3 = memref::CollapseShapeOp::create(rewriter, loc, out, image);
+  MLIRContext *ctx = conv.getContext();
+  AffineExpr n = getAffineDimExpr(0, ctx), f = getAffineDimExpr(1, ctx),
+             p = getAffineDimExpr(2, ctx), c = getAffineDimExpr(3, ctx);
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {n, c, p}, ctx),
+                              AffineMap::get(4, 0, {f, c}, ctx),
+                              AffineMap::get(4, 0, {n, f, p}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  linalg::GenericOp::create(
+      rewriter, loc, TypeRange{}, ValueRange{in3, w2}, ValueRange{out3}, maps,
+      iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
+      });
+  rewriter.eraseOp(conv);
+  for (linalg::LinalgOp stage : stages) {
+    rewriter.setInsertionPoint(stage);
+    if (succeeded(linalg::collapseOpIterationDims(
+            stage, {ReassociationIndices{0}, ReassociationIndices{1},
+                    ReassociationIndices{2, 3}},
+            rewriter)))
+      rewriter.eraseOp(stage);
+  }
+}
+
 struct CPUVectorizeContractions
     : coreai::impl::CPUVectorizeContractionsBase<CPUVectorizeContractions> {
   using CPUVectorizeContractionsBase::CPUVectorizeContractionsBase;
 
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    for (auto conv : llvm::to_vector(
+             getOperation().getOps<linalg::Conv2DNchwFchwOp>()))
+      flattenPointwiseConvolution(rewriter, conv);
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isa<func::FuncOp>(op->getParentOp()))
@@ -714,7 +833,7 @@ struct CPUVectorizeContractions
       // An earlier kernel may have absorbed this op as a stage.
       if (erased.contains(op.getOperation()))
         continue;
-      std::optional<Contraction> c = matchContraction(op, width / 2);
+      std::optional<Contraction> c = matchContraction(op, std::max<int64_t>(width / 4, 1));
       if (!c)
         continue;
       matchStages(*c);
