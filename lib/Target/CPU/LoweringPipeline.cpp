@@ -61,7 +61,7 @@ void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
       // native support; converting at each op matches ONNX Runtime).
       "  math-extend-to-supported-types{extra-types=f16 target-type=f32},"
       "  arith-emulate-unsupported-floats{source-types=bf16 target-type=f32},"
-      "  canonicalize),"
+      "  coreai-cpu-approximate-vector-math, canonicalize),"
       // Buffers -> loops -> LLVM dialect, bare pointers at the boundary.
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
       "arith-expand{include-bf16=1}, convert-math-to-funcs, "

@@ -4,6 +4,19 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CPUApproximateVectorMath : Pass<"coreai-cpu-approximate-vector-math"> {
+  let summary = "Polynomial approximations for math on f32 vectors";
+  let description = [{
+    erf, exp, expm1, tanh, log, log2 and log1p on f32 vectors (the
+    epilogues of vector kernels) become upstream's polynomial
+    approximations instead of one libm call per lane. Scalar math is left
+    to libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPUEntryPoints : Pass<"coreai-cpu-entry-points", "::mlir::ModuleOp"> {
   let summary = "Wrap lowered functions in the kernel C ABI entry points";
   let description = [{

@@ -142,55 +142,77 @@ struct PointwiseStage {
   bool storeOutput = true;
 };
 
-/// A contraction `out[...] += vec[...] * scalar[...]` and how it is tiled.
+/// How a reduction step combines an accumulator with its operands.
+enum class Combine { MultiplyAdd, Max, Add };
+
+/// A contraction `out[...] += vec[...] * scalar[...]` (or a max or sum
+/// pooling, `out = max(out, vec)`) and how it is tiled.
 struct Contraction {
   linalg::LinalgOp op;
   SmallVector<int64_t> ranges;
   SmallVector<unsigned> outDims, reductionDims;
   unsigned j = 0;              // vector dim: the output's innermost
   std::optional<unsigned> i;   // row dim
-  Access vec, scalar, out;
+  Combine combine = Combine::MultiplyAdd;
+  Access vec, out;
+  std::optional<Access> scalar; // the broadcast operand of a multiply-add
   int64_t vecStride = 1;       // elements between neighbours along j
   std::optional<PointwiseStage> init;
   SmallVector<PointwiseStage> epilogue;
   bool storeOut = true;
 };
 
-/// `yield out + a * b` (either operand order) on f32.
-bool isMultiplyAccumulate(linalg::LinalgOp op) {
+/// `yield out + a * b` (either operand order), `yield max(out, a)` or
+/// `yield out + a` on f32; `used` receives the inputs the body reads (a
+/// pooling op's second input only gives the window's shape).
+std::optional<Combine> matchCombine(linalg::LinalgOp op,
+                                    SmallVectorImpl<unsigned> &used) {
   Block *body = op.getBlock();
   if (!body || body->getNumArguments() != 3 ||
       !llvm::all_of(body->getArgumentTypes(),
                     [](Type t) { return t.isF32(); }))
-    return false;
+    return std::nullopt;
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  if (yield.getNumOperands() != 1 || body->getOperations().size() != 3)
-    return false;
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
+  if (yield.getNumOperands() != 1)
+    return std::nullopt;
   Value acc = body->getArgument(2);
-  Value product = add.getLhs() == acc   ? add.getRhs()
-                  : add.getRhs() == acc ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul)
-    return false;
   Value a = body->getArgument(0), b = body->getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
+  Operation *combine = yield.getOperand(0).getDefiningOp();
+  if (!combine || combine->getNumOperands() != 2)
+    return std::nullopt;
+  Value x = combine->getOperand(0), y = combine->getOperand(1);
+  Value other = x == acc ? y : y == acc ? x : Value();
+  if (!other)
+    return std::nullopt;
+  if (body->getOperations().size() == 2 &&
+      isa<arith::MaximumFOp, arith::AddFOp>(combine) &&
+      (other == a || other == b)) {
+    used.push_back(other == a ? 0 : 1);
+    return isa<arith::MaximumFOp>(combine) ? Combine::Max : Combine::Add;
+  }
+  auto mul = other.getDefiningOp<arith::MulFOp>();
+  if (!isa<arith::AddFOp>(combine) || !mul ||
+      body->getOperations().size() != 3 ||
+      !((mul.getLhs() == a && mul.getRhs() == b) ||
+        (mul.getLhs() == b && mul.getRhs() == a)))
+    return std::nullopt;
+  used.append({0, 1});
+  return Combine::MultiplyAdd;
 }
 
 std::optional<Contraction> matchContraction(linalg::LinalgOp op,
                                             int64_t minWidth) {
+  SmallVector<unsigned> used;
+  std::optional<Combine> combine;
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+      op.getNumDpsInits() != 1 || !(combine = matchCombine(op, used)))
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands())
     if (!unitInnerStride(operand.get()))
       return std::nullopt;
   Contraction c;
   c.op = op;
+  c.combine = *combine;
   c.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(c.ranges, [](int64_t r) { return r <= 0; }))
     return std::nullopt;
@@ -223,7 +245,7 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
       return std::nullopt;
   }
   int vecIndex = -1;
-  for (unsigned k = 0; k < 2; ++k) {
+  for (unsigned k : used) {
     if (!in[k]->dependsOn(c.j))
       continue;
     const auto &index = in[k]->index;
@@ -237,7 +259,8 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
   if (vecIndex == -1)
     return std::nullopt;
   c.vec = *in[vecIndex];
-  c.scalar = *in[1 - vecIndex];
+  if (used.size() == 2)
+    c.scalar = *in[1 - vecIndex];
   c.vecStride = c.vec.index.back().coeff[c.j];
 
   // Rows: preferably a dim the vector operand does not vary along (each
@@ -297,7 +320,7 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
   // read.
   Value outRoot = coreai::cpu::rootBuffer(output);
   if (!outRoot || outRoot == coreai::cpu::rootBuffer(c.vec.memref) ||
-      outRoot == coreai::cpu::rootBuffer(c.scalar.memref))
+      (c.scalar && outRoot == coreai::cpu::rootBuffer(c.scalar->memref)))
     return std::nullopt;
   Block *body = generic.getBlock();
   // The output's previous value is not read, and the body is elementwise.
@@ -376,7 +399,7 @@ void matchStages(Contraction &c) {
   Value out = c.out.memref;
   Value outRoot = coreai::cpu::rootBuffer(out);
   if (!outRoot || outRoot == coreai::cpu::rootBuffer(c.vec.memref) ||
-      outRoot == coreai::cpu::rootBuffer(c.scalar.memref))
+      (c.scalar && outRoot == coreai::cpu::rootBuffer(c.scalar->memref)))
     return;
   if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
           neighbourWithEffects(c.op, /*forward=*/false)))
@@ -614,8 +637,19 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
           if (!c.i || !c.vec.dependsOn(*c.i))
             shared = v;
         }
-        Value s = loadBroadcast(rb, c.scalar, rd);
-        next.push_back(vector::FMAOp::create(rb, loc, s, v, accs[r]));
+        switch (c.combine) {
+        case Combine::MultiplyAdd: {
+          Value s = loadBroadcast(rb, *c.scalar, rd);
+          next.push_back(vector::FMAOp::create(rb, loc, s, v, accs[r]));
+          break;
+        }
+        case Combine::Max:
+          next.push_back(arith::MaximumFOp::create(rb, loc, accs[r], v));
+          break;
+        case Combine::Add:
+          next.push_back(arith::AddFOp::create(rb, loc, accs[r], v));
+          break;
+        }
       }
       return next;
     }
