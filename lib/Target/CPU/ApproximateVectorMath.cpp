@@ -37,6 +37,7 @@ struct CPUApproximateVectorMath
       return;
     RewritePatternSet patterns(&getContext());
     auto approximated = [](StringRef name) {
+      name.consume_front("math.");
       return llvm::is_contained({"erf", "exp", "expm1", "tanh", "log", "log2",
                                  "log1p"},
                                 name);

@@ -727,8 +727,11 @@ void KernelBuilder::build(OpBuilder &b) {
     steps.push_back(cst(b, 1));
   }
   int64_t rowBlocks = (numRows + tileRows - 1) / tileRows;
-  for (int64_t n : {numPanels, rowBlocks}) {
-    if (n == 1 && !lbs.empty())
+  bool panelDim = numPanels > 1;
+  bool rowDim = rowBlocks > 1 || (outer.empty() && !panelDim);
+  for (auto [n, present] : {std::pair{numPanels, panelDim},
+                            std::pair{rowBlocks, rowDim}}) {
+    if (!present)
       continue;
     lbs.push_back(cst(b, 0));
     ubs.push_back(cst(b, n));
@@ -741,8 +744,8 @@ void KernelBuilder::build(OpBuilder &b) {
   for (auto [k, d] : llvm::enumerate(outer))
     dims[d] = ivs[k];
   unsigned next = outer.size();
-  Value panel = numPanels > 1 || next == 0 ? ivs[next++] : cst(pb, 0);
-  Value rowBlock = next < ivs.size() ? ivs[next] : cst(pb, 0);
+  Value panel = panelDim ? ivs[next++] : cst(pb, 0);
+  Value rowBlock = rowDim ? ivs[next] : cst(pb, 0);
   if (c.i)
     dims[*c.i] = pb.createOrFold<arith::MulIOp>(loc, rowBlock,
                                                 cst(pb, tileRows));

@@ -1,14 +1,16 @@
 // RUN: coreai-opt %s --coreai-cpu-pipeline | FileCheck %s
 
 // The whole CPU pipeline, as coreai-build runs it: graph passes, lowering,
-// bufferization, LLVM dialect with bare pointers and the ABI entry point.
+// bufferization, vector kernels, LLVM dialect with bare pointers and the ABI
+// entry point.
 // CHECK-NOT: aigraph.
 // CHECK-NOT: memref.
 // CHECK-NOT: linalg.
 // CHECK-LABEL: llvm.func internal @main
 // CHECK-SAME: (%{{.*}}: !llvm.ptr {{.*}}, %{{.*}}: !llvm.ptr {{.*}}, %{{.*}}: !llvm.ptr {{.*}})
-// CHECK: llvm.fmul
-// CHECK: llvm.fadd
+// The gemm is a vector kernel: 4 output columns of 16 lanes, masked.
+// CHECK: llvm.intr.masked.load
+// CHECK: llvm.intr.fmuladd
 // CHECK-LABEL: llvm.func @coreai_fn_main(%{{.*}}: !llvm.ptr)
 // CHECK: llvm.call @main
 // CHECK-LABEL: llvm.func @coreai_abi_version

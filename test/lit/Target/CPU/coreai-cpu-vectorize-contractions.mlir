@@ -1,0 +1,168 @@
+// RUN: coreai-opt %s --split-input-file --coreai-cpu-vectorize-contractions --canonicalize | FileCheck %s
+
+// A matmul with its bias initialization and relu epilogue: 8 rows in blocks
+// of 6 (and a last block of 2), 40 columns as two full vectors and a masked
+// tail of 8. The bias initializes the accumulators, the reduction is one FMA
+// per row and step on a vector of %b and a broadcast element of %a, and
+// the relu is applied before the single store.
+// CHECK-LABEL: func.func @matmul_bias_relu(
+// CHECK-SAME: %[[A:[^:]*]]: memref<8x32xf32>, %[[B:[^:]*]]: memref<32x40xf32>, %[[BIAS:[^:]*]]: memref<40xf32>, %[[OUT:[^:]*]]: memref<8x40xf32>)
+// CHECK-NOT: linalg.
+// CHECK: scf.parallel
+// CHECK: scf.if
+// CHECK: vector.load %[[BIAS]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
+// CHECK: vector.load %[[B]]
+// CHECK: memref.load %[[A]]
+// CHECK: vector.broadcast
+// CHECK: vector.fma
+// CHECK: arith.maximumf
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK: vector.constant_mask [8]
+// CHECK: vector.maskedload %[[B]]
+// CHECK: vector.maskedstore %[[OUT]]
+// CHECK: } {coreai.disjoint_tiles}
+func.func @matmul_bias_relu(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %bias: memref<40xf32>, %out: memref<8x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<40xf32>) outs(%out : memref<8x40xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<8x32xf32>, memref<32x40xf32>) outs(%out : memref<8x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<8x40xf32>) outs(%out : memref<8x40xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A strided 3x3 convolution reads its input every other element along W:
+// a gather. The output channel is the row dim (the input does not vary
+// along it), the output width the vector dim.
+// CHECK-LABEL: func.func @conv_stride2(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x17x17xf32>, %[[W:[^:]*]]: memref<8x4x3x3xf32>, %[[OUT:[^:]*]]: memref<1x8x8x8xf32>)
+// CHECK-NOT: linalg.
+// CHECK: scf.parallel
+// CHECK: vector.maskedload %[[OUT]]
+// CHECK: vector.gather %[[IN]]
+// CHECK: memref.load %[[W]]
+// CHECK: vector.fma
+// CHECK: vector.maskedstore {{.*}}%[[OUT]]
+// CHECK: } {coreai.disjoint_tiles}
+func.func @conv_stride2(%in: memref<1x4x17x17xf32>, %w: memref<8x4x3x3xf32>, %out: memref<1x8x8x8xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x4x17x17xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x8x8xf32>)
+  return
+}
+
+// -----
+
+// A 1x1 stride-1 convolution is a matmul over the flattened image: 7x7
+// becomes 49 lanes (three vectors and a tail) instead of 7.
+// CHECK-LABEL: func.func @conv_1x1(
+// CHECK-DAG: %[[IN:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x16x7x7xf32> into memref<1x16x49xf32>
+// CHECK-DAG: %[[W:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0], [1, 2, 3]] : memref<32x16x1x1xf32> into memref<32x16xf32>
+// CHECK: scf.parallel
+// CHECK: vector.load %[[IN]]
+// CHECK: memref.load %[[W]]
+// CHECK: vector.fma
+// CHECK: vector.constant_mask [1]
+func.func @conv_1x1(%in: memref<1x16x7x7xf32>, %w: memref<32x16x1x1xf32>, %out: memref<1x32x7x7xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x16x7x7xf32>, memref<32x16x1x1xf32>) outs(%out : memref<1x32x7x7xf32>)
+  return
+}
+
+// -----
+
+// Max pooling is a reduction with max instead of multiply-add, initialized
+// by its fill; the window operand is never read.
+// CHECK-LABEL: func.func @max_pool(
+// CHECK-NOT: linalg.
+// CHECK: scf.parallel
+// CHECK: vector.gather
+// CHECK: arith.maximumf
+// CHECK: vector.maskedstore
+func.func @max_pool(%in: memref<1x8x16x16xf32>, %out: memref<1x8x7x7xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%out : memref<1x8x7x7xf32>)
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %window : memref<1x8x16x16xf32>, memref<3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  return
+}
+
+// -----
+
+// The matmul's result is scratch that only its epilogue reads: it is never
+// stored, and the allocation disappears.
+// CHECK-LABEL: func.func @dead_scratch(
+// CHECK-SAME: %[[OUT:[^:]*]]: memref<4x16xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: vector.fma
+// CHECK: arith.addf
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: memref.alloc
+// CHECK: return
+func.func @dead_scratch(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %r: memref<4x16xf32>, %out: memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%t : memref<4x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%t : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%t, %r : memref<4x16xf32>, memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Both operands vary along the output's innermost dim (no operand to
+// broadcast): not an outer product, left to the loop lowering.
+// CHECK-LABEL: func.func @not_outer_product(
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @not_outer_product(%a: memref<4x16xf32>, %b: memref<4x16xf32>, %out: memref<16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, k) -> (k, n)>, affine_map<(n, k) -> (k, n)>, affine_map<(n, k) -> (n)>], iterator_types = ["parallel", "reduction"]} ins(%a, %b : memref<4x16xf32>, memref<4x16xf32>) outs(%out : memref<16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An epilogue that writes the buffer the contraction reads must not run
+// inside it (later tiles would read its results): the matmul alone is a
+// kernel, the epilogue stays.
+// CHECK-LABEL: func.func @epilogue_into_operand(
+// CHECK: vector.fma
+// CHECK: linalg.generic
+func.func @epilogue_into_operand(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %out: memref<16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x16xf32>, memref<16x16xf32>) outs(%out : memref<16x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<16x16xf32>) outs(%b : memref<16x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -1,0 +1,40 @@
+// RUN: coreai-opt %s --split-input-file --aigraph-transpose-gemm-weights | FileCheck %s
+
+// Weights read transposed are stored transposed: [[1, 2, 3], [4, 5, 6]]
+// (N = 2, K = 3) becomes [[1, 4], [2, 5], [3, 6]], and transB goes.
+// CHECK-LABEL: func.func @fully_connected(
+// CHECK: %[[W:.*]] = aigraph.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: aigraph.gemm %{{.*}}, %[[W]] :
+// CHECK-NOT: transB
+func.func @fully_connected(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %w = aigraph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = aigraph.gemm %x, %w {transB = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// One weight shared by two layers that both read it transposed: one
+// transposed constant serves both.
+// CHECK-LABEL: func.func @shared(
+// CHECK: %[[W:.*]] = aigraph.constant {{.*}} : tensor<3x2xf32>
+// CHECK-NOT: aigraph.constant
+// CHECK: aigraph.gemm %{{.*}}, %[[W]] :
+// CHECK: aigraph.gemm %{{.*}}, %[[W]] :
+func.func @shared(%x: tensor<4x3xf32>, %y: tensor<4x3xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = aigraph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = aigraph.gemm %x, %w {transB = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  %1 = aigraph.gemm %y, %w {transB = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %0, %1 : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// A weight also used otherwise keeps its one layout.
+// CHECK-LABEL: func.func @other_use(
+// CHECK: aigraph.gemm {{.*}} {transB = true}
+func.func @other_use(%x: tensor<4x3xf32>) -> (tensor<4x2xf32>, tensor<2x3xf32>) {
+  %w = aigraph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = aigraph.gemm %x, %w {transB = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
+  return %0, %w : tensor<4x2xf32>, tensor<2x3xf32>
+}
