@@ -348,7 +348,11 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
       stage.inputs.push_back({});
       continue;
     }
-    if (!isa<MemRefType>(v.getType()))
+    // Vectors of sub-byte elements (i1 masks) are bit-packed, unlike the
+    // byte-per-element buffers they would be loaded from.
+    auto memrefType = dyn_cast<MemRefType>(v.getType());
+    if (!memrefType || !memrefType.getElementType().isIntOrFloat() ||
+        memrefType.getElementType().getIntOrFloatBitWidth() % 8)
       return std::nullopt;
     Value root = coreai::cpu::rootBuffer(v);
     bool inChain = !root || llvm::any_of(chain, [&](Value b) {

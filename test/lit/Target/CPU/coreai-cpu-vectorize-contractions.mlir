@@ -166,3 +166,27 @@ func.func @epilogue_into_operand(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %
   }
   return
 }
+
+// -----
+
+// An epilogue reading an i1 mask stays a loop: a vector of i1 is bit-packed,
+// the buffer holds a byte per element.
+// CHECK-LABEL: func.func @mask_epilogue(
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.select
+func.func @mask_epilogue(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %m: memref<4x16xi1>, %out: memref<4x16xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m, %out : memref<4x16xi1>, memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%c: i1, %x: f32, %o: f32):
+    %s = arith.select %c, %x, %ninf : f32
+    linalg.yield %s : f32
+  }
+  return
+}
