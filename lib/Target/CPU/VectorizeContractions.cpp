@@ -499,6 +499,7 @@ private:
   Location loc;
   int64_t numRows, tileRows, numCols, fullBlocks, tailCols, panelBlocks,
       numPanels;
+  int64_t activeCols = 0; // lanes of the block being emitted
 };
 
 Value KernelBuilder::linear(OpBuilder &b, const Linear &l,
@@ -522,6 +523,32 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
   VectorType type = vectorOf(element);
   SmallVector<Value> at = indices(b, a, dims);
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  if (stride == 2) {
+    // Every other element: two contiguous loads covering the span, then the
+    // even lanes (a gather costs a load per lane).
+    auto part = [&](int64_t offset, int64_t active) -> Value {
+      if (active <= 0)
+        return zero;
+      SmallVector<Value> from = at;
+      if (offset)
+        from.back() =
+            b.createOrFold<arith::AddIOp>(loc, from.back(), cst(b, offset));
+      if (active >= width)
+        return vector::LoadOp::create(b, loc, type, a.memref, from);
+      Value m = vector::ConstantMaskOp::create(
+          b, loc, VectorType::get({width}, b.getI1Type()),
+          ArrayRef<int64_t>{active});
+      return vector::MaskedLoadOp::create(b, loc, type, a.memref, from, m,
+                                           zero);
+    };
+    int64_t span = (activeCols - 1) * 2 + 1;
+    Value low = part(0, std::min(span, width));
+    Value high = part(width, span - width);
+    SmallVector<int64_t> evens;
+    for (int64_t k = 0; k < width; ++k)
+      evens.push_back(2 * k);
+    return vector::ShuffleOp::create(b, loc, low, high, evens);
+  }
   if (stride != 1) {
     // Strided along the row: a gather of every stride-th element.
     SmallVector<int32_t> offsets;
@@ -607,6 +634,7 @@ Value KernelBuilder::evaluate(OpBuilder &b, const PointwiseStage &s,
 void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
                               int64_t rows, int64_t cols) {
   dims[c.j] = j0;
+  activeCols = cols;
   Value mask;
   if (cols < width)
     mask = vector::ConstantMaskOp::create(
