@@ -132,6 +132,20 @@ bool unitInnerStride(Value memref) {
   return strides.back() == 1;
 }
 
+/// Whether vectors of `memref`'s elements are loaded and stored as they lie
+/// in memory: f32, f64 and 8- to 64-bit integers. Sub-byte elements (i1
+/// masks) are bit-packed in vectors but a byte each in buffers; 16-bit
+/// floats compute in f32 on this unit, elementwise, by other passes.
+bool hasVectorElements(Value memref) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  if (!type)
+    return false;
+  Type e = type.getElementType();
+  if (auto i = dyn_cast<IntegerType>(e))
+    return llvm::is_contained({8u, 16u, 32u, 64u}, i.getWidth());
+  return e.isF32() || e.isF64();
+}
+
 /// An elementwise op over the contraction's output space, evaluated on the
 /// accumulators: the output's initializer or an epilogue.
 struct PointwiseStage {
@@ -160,6 +174,8 @@ struct Contraction {
   std::optional<PointwiseStage> init;
   SmallVector<PointwiseStage> epilogue;
   bool storeOut = true;
+  // No reduction: the kernel of an elementwise op, which is its own init.
+  bool elementwise = false;
 };
 
 /// `yield out + a * b` (either operand order), `yield max(out, a)` or
@@ -319,8 +335,10 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
   // Writing a buffer the contraction reads would change what later tiles
   // read.
   Value outRoot = coreai::cpu::rootBuffer(output);
-  if (!outRoot || outRoot == coreai::cpu::rootBuffer(c.vec.memref) ||
-      (c.scalar && outRoot == coreai::cpu::rootBuffer(c.scalar->memref)))
+  if (!outRoot ||
+      (c.vec.memref && outRoot == coreai::cpu::rootBuffer(c.vec.memref)) ||
+      (c.scalar && outRoot == coreai::cpu::rootBuffer(c.scalar->memref)) ||
+      !hasVectorElements(output))
     return std::nullopt;
   Block *body = generic.getBlock();
   // The output's previous value is not read, and the body is elementwise.
@@ -348,11 +366,7 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
       stage.inputs.push_back({});
       continue;
     }
-    // Vectors of sub-byte elements (i1 masks) are bit-packed, unlike the
-    // byte-per-element buffers they would be loaded from.
-    auto memrefType = dyn_cast<MemRefType>(v.getType());
-    if (!memrefType || !memrefType.getElementType().isIntOrFloat() ||
-        memrefType.getElementType().getIntOrFloatBitWidth() % 8)
+    if (!hasVectorElements(v))
       return std::nullopt;
     Value root = coreai::cpu::rootBuffer(v);
     bool inChain = !root || llvm::any_of(chain, [&](Value b) {
@@ -695,7 +709,8 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
         });
     return SmallVector<Value>(loop.getResults());
   };
-  accumulators = reduce(b, dims, 0, accumulators);
+  if (!c.elementwise)
+    accumulators = reduce(b, dims, 0, accumulators);
   for (int64_t r = 0; r < rows; ++r) {
     SmallVector<Value> d = rowDims(b, dims, r);
     Value value = accumulators[r];
@@ -884,6 +899,43 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
   }
 }
 
+/// An elementwise op (all loops parallel, identity output map) whose inputs
+/// are constant along its innermost dim or contiguous in it: the same
+/// kernel without a reduction, rows of vectors along the innermost dim.
+std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
+                                            int64_t minWidth) {
+  if (!isa<linalg::GenericOp, linalg::MapOp, linalg::CopyOp>(op) ||
+      !op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() == 0 || op.getNumParallelLoops() != op.getNumLoops())
+    return std::nullopt;
+  Value out = op.getDpsInitOperand(0)->get();
+  auto outType = cast<MemRefType>(out.getType());
+  if (!outType.hasStaticShape() || !unitInnerStride(out) ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  Contraction c;
+  c.op = op;
+  c.elementwise = true;
+  c.ranges = op.getStaticLoopRanges();
+  unsigned rank = c.ranges.size();
+  for (unsigned d = 0; d < rank; ++d)
+    c.outDims.push_back(d);
+  c.j = rank - 1;
+  if (c.ranges[c.j] < minWidth)
+    return std::nullopt;
+  for (int d = (int)rank - 2; d >= 0; --d)
+    if (c.ranges[d] > 1) {
+      c.i = d;
+      break;
+    }
+  c.out = *accessOf(out, op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  std::optional<PointwiseStage> self = matchStage(c, op, Value(), {});
+  if (!self)
+    return std::nullopt;
+  c.init = self;
+  return c;
+}
+
 struct CPUVectorizeContractions
     : coreai::impl::CPUVectorizeContractionsBase<CPUVectorizeContractions> {
   using CPUVectorizeContractionsBase::CPUVectorizeContractionsBase;
@@ -898,34 +950,41 @@ struct CPUVectorizeContractions
       if (isa<func::FuncOp>(op->getParentOp()))
         candidates.push_back(op);
     });
-    for (linalg::LinalgOp op : candidates) {
-      // An earlier kernel may have absorbed this op as a stage.
-      if (erased.contains(op.getOperation()))
-        continue;
-      std::optional<Contraction> c = matchContraction(op, std::max<int64_t>(width / 4, 1));
-      if (!c)
-        continue;
-      matchStages(*c);
-      Operation *last =
-          c->epilogue.empty() ? op.getOperation() : c->epilogue.back().op;
-      OpBuilder b(last);
-      KernelBuilder(*c, width, rows, panelFloats).build(b);
-      SmallVector<Operation *> absorbed;
-      for (auto it = c->epilogue.rbegin(); it != c->epilogue.rend(); ++it)
-        absorbed.push_back(it->op);
-      absorbed.push_back(op);
-      if (c->init)
-        absorbed.push_back(c->init->op);
-      for (Operation *dead : absorbed) {
-        erased.insert(dead);
-        dead->erase();
-      }
-    }
+    // Contractions first, so that they absorb the elementwise ops around
+    // them; then the elementwise ops left.
+    int64_t minWidth = std::max<int64_t>(width / 4, 1);
+    for (bool elementwise : {false, true})
+      for (linalg::LinalgOp op : candidates)
+        if (!erased.contains(op.getOperation()))
+          vectorize(op, elementwise, minWidth);
     // Scratch buffers that only the absorbed ops used.
     getOperation().walk([](memref::AllocOp alloc) {
       if (alloc->use_empty())
         alloc->erase();
     });
+  }
+
+  void vectorize(linalg::LinalgOp op, bool elementwise, int64_t minWidth) {
+    std::optional<Contraction> c = elementwise ? matchElementwise(op, minWidth)
+                                               : matchContraction(op, minWidth);
+    if (!c)
+      return;
+    if (!elementwise)
+      matchStages(*c);
+    Operation *last =
+        c->epilogue.empty() ? op.getOperation() : c->epilogue.back().op;
+    OpBuilder b(last);
+    KernelBuilder(*c, width, rows, panelFloats).build(b);
+    SmallVector<Operation *> absorbed;
+    for (auto it = c->epilogue.rbegin(); it != c->epilogue.rend(); ++it)
+      absorbed.push_back(it->op);
+    absorbed.push_back(op);
+    if (c->init && !c->elementwise)
+      absorbed.push_back(c->init->op);
+    for (Operation *dead : absorbed) {
+      erased.insert(dead);
+      dead->erase();
+    }
   }
 
   llvm::DenseSet<Operation *> erased;

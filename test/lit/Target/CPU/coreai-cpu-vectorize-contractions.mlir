@@ -150,11 +150,19 @@ func.func @not_outer_product(%a: memref<4x16xf32>, %b: memref<4x16xf32>, %out: m
 // -----
 
 // An epilogue that writes the buffer the contraction reads must not run
-// inside it (later tiles would read its results): the matmul alone is a
-// kernel, the epilogue stays.
+// inside it (later tiles would read its results): the matmul is one
+// kernel, the epilogue an elementwise kernel after it.
 // CHECK-LABEL: func.func @epilogue_into_operand(
+// CHECK-SAME: %[[B:[^:]*]]: memref<16x16xf32>, %[[OUT:[^:]*]]: memref<16x16xf32>)
+// CHECK: scf.parallel
 // CHECK: vector.fma
-// CHECK: linalg.generic
+// CHECK-NOT: arith.addf {{.*}} : vector<16xf32>
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: scf.parallel
+// CHECK: vector.load %[[OUT]]
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %[[B]]
+// CHECK: } {coreai.disjoint_tiles}
 func.func @epilogue_into_operand(%a: memref<16x16xf32>, %b: memref<16x16xf32>, %out: memref<16x16xf32>) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x16xf32>, memref<16x16xf32>) outs(%out : memref<16x16xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
@@ -190,6 +198,44 @@ func.func @mask_epilogue(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %m: memref<4
   ^bb0(%c: i1, %x: f32, %o: f32):
     %s = arith.select %c, %x, %ninf : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An elementwise op on its own: rows of vectors along the innermost dim, a
+// broadcast input read once per row, a masked tail.
+// CHECK-LABEL: func.func @elementwise(
+// CHECK-SAME: %[[X:[^:]*]]: memref<8x20xf32>, %[[ROW:[^:]*]]: memref<8xf32>, %[[OUT:[^:]*]]: memref<8x20xf32>)
+// CHECK: scf.parallel
+// CHECK: vector.load %[[X]]
+// CHECK: memref.load %[[ROW]]
+// CHECK: vector.broadcast
+// CHECK: math.exp {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK: vector.maskedload %[[X]]
+// CHECK: vector.maskedstore %[[OUT]]
+func.func @elementwise(%x: memref<8x20xf32>, %row: memref<8xf32>, %out: memref<8x20xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %row : memref<8x20xf32>, memref<8xf32>) outs(%out : memref<8x20xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// A transposing copy reads along another dim than it writes: left to loops.
+// CHECK-LABEL: func.func @transpose(
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @transpose(%x: memref<16x16xf32>, %out: memref<16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<16x16xf32>) outs(%out : memref<16x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
   }
   return
 }
