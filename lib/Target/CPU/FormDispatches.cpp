@@ -297,6 +297,15 @@ int64_t FormDispatches::distribute(scf::ParallelOp par, Value id, Value count) {
   for (Operation &op : oldBody->without_terminator())
     inner.clone(op, map);
   par.erase();
+  // Stack buffers of one iteration (a vector kernel's packed panel) are
+  // allocated once per workgroup call instead: its iterations run one after
+  // another on one thread, each call has its own frame, and a loop of
+  // allocas would grow the stack by one buffer per iteration.
+  Block &entry = loop->getParentOfType<func::FuncOp>().getBody().front();
+  loop.walk([&](memref::AllocaOp alloca) {
+    if (alloca.getDynamicSizes().empty() && alloca.getSymbolOperands().empty())
+      alloca->moveBefore(&entry, entry.begin());
+  });
 
   // Enough work per workgroup to cover waking a thread; a bounded grid so
   // a dispatch's bookkeeping stays small.

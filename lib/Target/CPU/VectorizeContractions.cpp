@@ -478,8 +478,37 @@ public:
     // the cache while every block of rows runs over it.
     panelBlocks = std::clamp<int64_t>(panelFloats / (reduction * width), 1,
                                       blocks);
+    // A matmul whose vector operand's rows lie far apart (and whose other
+    // rows reuse it) is blocked and packed.
+    if (c.combine == Combine::MultiplyAdd && c.reductionDims.size() == 1 &&
+        c.vecStride == 1 && !c.vec.dependsOn(c.i.value_or(c.j)) &&
+        numRows >= 4 * tileRows && reduction >= 64 &&
+        rowStride(c.vec, c.reductionDims.front()) >= kPackRowStride) {
+      packed = true;
+      kBlock = std::min<int64_t>(reduction, kPackedReduction);
+      numKBlocks = (reduction + kBlock - 1) / kBlock;
+      panelBlocks = std::min<int64_t>(kPackedPanelBlocks, blocks);
+      groupBlocks = kPackedRowBlocks;
+    }
     numPanels = (blocks + panelBlocks - 1) / panelBlocks;
   }
+
+  /// Elements between consecutive values of `dim` in `a`'s buffer.
+  static int64_t rowStride(const Access &a, unsigned dim) {
+    auto type = cast<MemRefType>(a.memref.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)))
+      return 0;
+    int64_t stride = 0;
+    for (auto [r, l] : llvm::enumerate(a.index))
+      stride += l.coeff[dim] * strides[r];
+    return stride;
+  }
+  static constexpr int64_t kPackRowStride = 512;   // 2 KB rows of f32
+  static constexpr int64_t kPackedReduction = 256; // k block
+  static constexpr int64_t kPackedPanelBlocks = 8; // 128 columns
+  static constexpr int64_t kPackedRowBlocks = 16;  // 96 rows of 6
 
   void build(OpBuilder &b);
 
@@ -514,6 +543,14 @@ private:
   int64_t numRows, tileRows, numCols, fullBlocks, tailCols, panelBlocks,
       numPanels;
   int64_t activeCols = 0; // lanes of the block being emitted
+  // Cache blocking of large matmuls: each parallel iteration covers
+  // `groupBlocks` row blocks and runs the reduction in blocks of `kBlock`,
+  // each time packing the panel's k block of the vector operand into a
+  // contiguous buffer first (one TLB page holds many of its rows, and the
+  // hardware prefetcher streams it).
+  bool packed = false;
+  int64_t kBlock = 0, numKBlocks = 1, groupBlocks = 1;
+  Value packBuffer, panelStart, kBase, kLength, firstK, lastK;
 };
 
 Value KernelBuilder::linear(OpBuilder &b, const Linear &l,
@@ -663,15 +700,40 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
   SmallVector<Value> accumulators;
   for (int64_t r = 0; r < rows; ++r) {
     SmallVector<Value> d = rowDims(b, dims, r);
-    accumulators.push_back(
-        c.init ? evaluate(b, *c.init, d, mask, Value())
-               : loadVector(b, c.out, d, 1, mask));
+    Value initial = c.init ? evaluate(b, *c.init, d, mask, Value())
+                           : loadVector(b, c.out, d, 1, mask);
+    // Later blocks of the reduction continue from the partial sums.
+    if (packed)
+      initial = arith::SelectOp::create(b, loc, firstK, initial,
+                                        loadVector(b, c.out, d, 1, mask));
+    accumulators.push_back(initial);
   }
   // The reduction loops, the accumulators carried through them.
   std::function<SmallVector<Value>(OpBuilder &, SmallVector<Value>, unsigned,
                                    ValueRange)>
       reduce = [&](OpBuilder &rb, SmallVector<Value> d, unsigned level,
                    ValueRange accs) -> SmallVector<Value> {
+    if (packed) {
+      // One reduction dim, this k block, the vector operand from the packed
+      // panel.
+      unsigned dim = c.reductionDims.front();
+      Value local = rb.createOrFold<arith::SubIOp>(loc, j0, panelStart);
+      auto loop = scf::ForOp::create(
+          rb, loc, cst(rb, 0), kLength, cst(rb, 1), accs,
+          [&](OpBuilder &lb, Location, Value kk, ValueRange iterArgs) {
+            SmallVector<Value> ld = d;
+            ld[dim] = lb.createOrFold<arith::AddIOp>(loc, kBase, kk);
+            Value v = vector::LoadOp::create(lb, loc, vectorOf(lb.getF32Type()),
+                                             packBuffer, ValueRange{kk, local});
+            SmallVector<Value> next;
+            for (int64_t r = 0; r < rows; ++r) {
+              Value s = loadBroadcast(lb, *c.scalar, rowDims(lb, ld, r));
+              next.push_back(vector::FMAOp::create(lb, loc, s, v, iterArgs[r]));
+            }
+            scf::YieldOp::create(lb, loc, next);
+          });
+      return SmallVector<Value>(loop.getResults());
+    }
     if (level == c.reductionDims.size()) {
       SmallVector<Value> next;
       Value shared;
@@ -711,18 +773,28 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
   };
   if (!c.elementwise)
     accumulators = reduce(b, dims, 0, accumulators);
+  // The final values: stored, through the epilogue.
+  OpBuilder fb = b;
+  if (packed) {
+    // Partial sums go back to the output until the last k block.
+    auto ifLast = scf::IfOp::create(b, loc, lastK, /*withElse=*/true);
+    OpBuilder eb = ifLast.getElseBodyBuilder();
+    for (int64_t r = 0; r < rows; ++r)
+      storeVector(eb, accumulators[r], c.out, rowDims(eb, dims, r), mask);
+    fb.setInsertionPointToStart(ifLast.thenBlock());
+  }
   for (int64_t r = 0; r < rows; ++r) {
-    SmallVector<Value> d = rowDims(b, dims, r);
+    SmallVector<Value> d = rowDims(fb, dims, r);
     Value value = accumulators[r];
     if (c.storeOut)
-      storeVector(b, value, c.out, d, mask);
+      storeVector(fb, value, c.out, d, mask);
     for (const PointwiseStage &s : c.epilogue) {
-      value = evaluate(b, s, d, mask, value);
+      value = evaluate(fb, s, d, mask, value);
       if (s.storeOutput) {
         Access target{s.op->getOperands().back(), {}};
         // The stage writes at the output point: the output's own indices.
         target.index = c.out.index;
-        storeVector(b, value, target, d, mask);
+        storeVector(fb, value, target, d, mask);
       }
     }
   }
@@ -774,10 +846,11 @@ void KernelBuilder::build(OpBuilder &b) {
     steps.push_back(cst(b, 1));
   }
   int64_t rowBlocks = (numRows + tileRows - 1) / tileRows;
+  int64_t rowIters = (rowBlocks + groupBlocks - 1) / groupBlocks;
   bool panelDim = numPanels > 1;
-  bool rowDim = rowBlocks > 1 || (outer.empty() && !panelDim);
-  for (auto [n, present] : {std::pair{numPanels, panelDim},
-                            std::pair{rowBlocks, rowDim}}) {
+  bool rowDim = rowIters > 1 || (outer.empty() && !panelDim);
+  for (auto [n, present] :
+       {std::pair{numPanels, panelDim}, std::pair{rowIters, rowDim}}) {
     if (!present)
       continue;
     lbs.push_back(cst(b, 0));
@@ -792,27 +865,123 @@ void KernelBuilder::build(OpBuilder &b) {
     dims[d] = ivs[k];
   unsigned next = outer.size();
   Value panel = panelDim ? ivs[next++] : cst(pb, 0);
-  Value rowBlock = rowDim ? ivs[next] : cst(pb, 0);
-  if (c.i)
-    dims[*c.i] = pb.createOrFold<arith::MulIOp>(loc, rowBlock,
-                                                cst(pb, tileRows));
+  Value rowIter = rowDim ? ivs[next] : cst(pb, 0);
   int64_t lastRows = numRows - (rowBlocks - 1) * tileRows;
-  if (lastRows == tileRows) {
-    emitRows(pb, dims, panel, tileRows);
+  auto emitRowBlock = [&](OpBuilder &rb, Value rowBlock) {
+    if (c.i)
+      dims[*c.i] =
+          rb.createOrFold<arith::MulIOp>(loc, rowBlock, cst(rb, tileRows));
+    if (lastRows == tileRows) {
+      emitRows(rb, dims, panel, tileRows);
+      return;
+    }
+    Value isLast = arith::CmpIOp::create(rb, loc, arith::CmpIPredicate::eq,
+                                         rowBlock, cst(rb, rowBlocks - 1));
+    scf::IfOp::create(
+        rb, loc, isLast,
+        [&](OpBuilder &tb, Location) {
+          emitRows(tb, dims, panel, lastRows);
+          scf::YieldOp::create(tb, loc);
+        },
+        [&](OpBuilder &eb, Location) {
+          emitRows(eb, dims, panel, tileRows);
+          scf::YieldOp::create(eb, loc);
+        });
+  };
+  if (!packed) {
+    emitRowBlock(pb, rowIter);
     return;
   }
-  Value isLast = arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::eq,
-                                       rowBlock, cst(pb, rowBlocks - 1));
-  scf::IfOp::create(
-      pb, loc, isLast,
-      [&](OpBuilder &tb, Location) {
-        emitRows(tb, dims, panel, lastRows);
-        scf::YieldOp::create(tb, loc);
-      },
-      [&](OpBuilder &eb, Location) {
-        emitRows(eb, dims, panel, tileRows);
-        scf::YieldOp::create(eb, loc);
-      });
+
+  // Packed: per k block, the panel's rows of the vector operand are copied
+  // into a contiguous buffer, then every row block of the group runs on it.
+  auto scope = memref::AllocaScopeOp::create(pb, loc, TypeRange());
+  Block *scopeBody = new Block();
+  scope.getBodyRegion().push_back(scopeBody);
+  OpBuilder sb = OpBuilder::atBlockBegin(scopeBody);
+  int64_t panelWidth = panelBlocks * width;
+  packBuffer = memref::AllocaOp::create(
+      sb, loc, MemRefType::get({kBlock, panelWidth}, sb.getF32Type()),
+      sb.getI64IntegerAttr(64));
+  panelStart = sb.createOrFold<arith::MulIOp>(loc, panel, cst(sb, panelWidth));
+  unsigned kDim = c.reductionDims.front();
+  int64_t reduction = c.ranges[kDim];
+  auto emitKBlock = [&](OpBuilder &kb, Value kIndex) {
+    kBase = kb.createOrFold<arith::MulIOp>(loc, kIndex, cst(kb, kBlock));
+    kLength = kb.createOrFold<arith::MinSIOp>(
+        loc, cst(kb, kBlock),
+        kb.createOrFold<arith::SubIOp>(loc, cst(kb, reduction), kBase));
+    firstK = kb.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            kIndex, cst(kb, 0));
+    lastK = kb.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                           kIndex, cst(kb, numKBlocks - 1));
+    // Pack: full blocks of the panel, then the masked tail (the last panel).
+    Value fullInPanel = kb.createOrFold<arith::MinSIOp>(
+        loc, cst(kb, panelBlocks),
+        kb.createOrFold<arith::SubIOp>(
+            loc, cst(kb, fullBlocks),
+            kb.createOrFold<arith::MulIOp>(loc, panel, cst(kb, panelBlocks))));
+    scf::ForOp::create(
+        kb, loc, cst(kb, 0), kLength, cst(kb, 1), ValueRange(),
+        [&](OpBuilder &lb, Location, Value kk, ValueRange) {
+          SmallVector<Value> d = dims;
+          d[kDim] = lb.createOrFold<arith::AddIOp>(loc, kBase, kk);
+          scf::ForOp::create(
+              lb, loc, cst(lb, 0), fullInPanel, cst(lb, 1), ValueRange(),
+              [&](OpBuilder &fb, Location, Value block, ValueRange) {
+                Value local =
+                    fb.createOrFold<arith::MulIOp>(loc, block, cst(fb, width));
+                d[c.j] = fb.createOrFold<arith::AddIOp>(loc, panelStart, local);
+                activeCols = width;
+                Value v = loadVector(fb, c.vec, d, 1, Value());
+                vector::StoreOp::create(fb, loc, v, packBuffer,
+                                        ValueRange{kk, local});
+                scf::YieldOp::create(fb, loc);
+              });
+          if (tailCols) {
+            Value last =
+                arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::eq, panel,
+                                      cst(lb, numPanels - 1));
+            scf::IfOp::create(lb, loc, last, [&](OpBuilder &tb, Location) {
+              d[c.j] = cst(tb, fullBlocks * width);
+              activeCols = tailCols;
+              Value mask = vector::ConstantMaskOp::create(
+                  tb, loc, VectorType::get({width}, tb.getI1Type()),
+                  ArrayRef<int64_t>{tailCols});
+              Value v = loadVector(tb, c.vec, d, 1, mask);
+              Value local = cst(tb, (fullBlocks % panelBlocks) * width);
+              vector::StoreOp::create(tb, loc, v, packBuffer,
+                                      ValueRange{kk, local});
+              scf::YieldOp::create(tb, loc);
+            });
+          }
+          scf::YieldOp::create(lb, loc);
+        });
+    // The group's row blocks.
+    Value firstBlock =
+        kb.createOrFold<arith::MulIOp>(loc, rowIter, cst(kb, groupBlocks));
+    Value endBlock = kb.createOrFold<arith::MinSIOp>(
+        loc,
+        kb.createOrFold<arith::AddIOp>(loc, firstBlock, cst(kb, groupBlocks)),
+        cst(kb, rowBlocks));
+    scf::ForOp::create(
+        kb, loc, firstBlock, endBlock, cst(kb, 1), ValueRange(),
+        [&](OpBuilder &rb, Location, Value rowBlock, ValueRange) {
+          emitRowBlock(rb, rowBlock);
+          scf::YieldOp::create(rb, loc);
+        });
+  };
+  if (numKBlocks == 1) {
+    emitKBlock(sb, cst(sb, 0));
+  } else {
+    scf::ForOp::create(sb, loc, cst(sb, 0), cst(sb, numKBlocks), cst(sb, 1),
+                       ValueRange(),
+                       [&](OpBuilder &kb, Location, Value kIndex, ValueRange) {
+                         emitKBlock(kb, kIndex);
+                         scf::YieldOp::create(kb, loc);
+                       });
+  }
+  memref::AllocaScopeReturnOp::create(sb, loc);
 }
 
 /// Whether `op` is elementwise over a 4-D space and keeps dims 2 and 3

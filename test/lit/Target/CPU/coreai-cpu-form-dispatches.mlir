@@ -200,3 +200,29 @@ func.func @branches(%x: memref<4xf32>) {
 ^next:
   return
 }
+
+// -----
+
+// A vector kernel's tiles (coreai.disjoint_tiles) split over workgroups as
+// they are; a stack buffer of one tile is allocated once per workgroup
+// call, at the dispatch's entry, not once per tile.
+// CHECK-LABEL: func.func @tiles(
+// CHECK-LABEL: func.func private @tiles__dispatch0(
+// CHECK-NEXT: %[[BUF:.*]] = memref.alloca() : memref<16xf32>
+// CHECK: scf.for
+// CHECK-NOT: memref.alloca
+// CHECK: vector.store %{{.*}}, %[[BUF]]
+func.func @tiles(%in: memref<64x16xf32>, %out: memref<64x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %buf = memref.alloca() : memref<16xf32>
+    %v = vector.load %in[%i, %c0] : memref<64x16xf32>, vector<16xf32>
+    vector.store %v, %buf[%c0] : memref<16xf32>, vector<16xf32>
+    %w = vector.load %buf[%c0] : memref<16xf32>, vector<16xf32>
+    vector.store %w, %out[%i, %c0] : memref<64x16xf32>, vector<16xf32>
+    scf.reduce
+  } {coreai.disjoint_tiles}
+  return
+}

@@ -239,3 +239,29 @@ func.func @transpose(%x: memref<16x16xf32>, %out: memref<16x16xf32>) {
   }
   return
 }
+
+// -----
+
+// The rows of %b lie 2 KB apart: per 128-column panel and group of row
+// blocks, each block of 256 k is first packed into a contiguous buffer that
+// the kernel reads; partial sums go back to %out until the last k block.
+// CHECK-LABEL: func.func @packed_matmul(
+// CHECK-SAME: %[[A:[^:]*]]: memref<32x300xf32>, %[[B:[^:]*]]: memref<300x512xf32>, %[[OUT:[^:]*]]: memref<32x512xf32>)
+// CHECK: scf.parallel
+// CHECK: %[[PACK:.*]] = memref.alloca() {alignment = 64 : i64} : memref<256x128xf32>
+// CHECK: scf.for
+// CHECK: vector.load %[[B]]
+// CHECK: vector.store {{.*}}, %[[PACK]]
+// CHECK: vector.load %[[PACK]]
+// CHECK: memref.load %[[A]]
+// CHECK: vector.fma
+// CHECK: } {coreai.disjoint_tiles}
+func.func @packed_matmul(%a: memref<32x300xf32>, %b: memref<300x512xf32>, %out: memref<32x512xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<32x300xf32>, memref<300x512xf32>) outs(%out : memref<32x512xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
