@@ -31,6 +31,7 @@
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -184,15 +185,16 @@ struct Contraction {
 std::optional<Combine> matchCombine(linalg::LinalgOp op,
                                     SmallVectorImpl<unsigned> &used) {
   Block *body = op.getBlock();
-  if (!body || body->getNumArguments() != 3 ||
-      !llvm::all_of(body->getArgumentTypes(),
-                    [](Type t) { return t.isF32(); }))
+  unsigned numArgs = body ? body->getNumArguments() : 0;
+  if (numArgs < 2 || numArgs > 3 ||
+      !llvm::all_of(body->getArgumentTypes(), [](Type t) { return t.isF32(); }))
     return std::nullopt;
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   if (yield.getNumOperands() != 1)
     return std::nullopt;
-  Value acc = body->getArgument(2);
-  Value a = body->getArgument(0), b = body->getArgument(1);
+  Value acc = body->getArgument(numArgs - 1);
+  Value a = body->getArgument(0);
+  Value b = numArgs == 3 ? body->getArgument(1) : Value();
   Operation *combine = yield.getOperand(0).getDefiningOp();
   if (!combine || combine->getNumOperands() != 2)
     return std::nullopt;
@@ -202,12 +204,12 @@ std::optional<Combine> matchCombine(linalg::LinalgOp op,
     return std::nullopt;
   if (body->getOperations().size() == 2 &&
       isa<arith::MaximumFOp, arith::AddFOp>(combine) &&
-      (other == a || other == b)) {
+      (other == a || (b && other == b))) {
     used.push_back(other == a ? 0 : 1);
     return isa<arith::MaximumFOp>(combine) ? Combine::Max : Combine::Add;
   }
   auto mul = other.getDefiningOp<arith::MulFOp>();
-  if (!isa<arith::AddFOp>(combine) || !mul ||
+  if (!b || !isa<arith::AddFOp>(combine) || !mul ||
       body->getOperations().size() != 3 ||
       !((mul.getLhs() == a && mul.getRhs() == b) ||
         (mul.getLhs() == b && mul.getRhs() == a)))
@@ -573,13 +575,19 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
   Type element = cast<MemRefType>(a.memref.getType()).getElementType();
   VectorType type = vectorOf(element);
   SmallVector<Value> at = indices(b, a, dims);
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  // What masked-off lanes hold: never 0 for integers, which a division in
+  // an elementwise body would trap on (floats do not trap).
+  Value passThrough = arith::ConstantOp::create(
+      b, loc,
+      isa<IntegerType>(element) ? cast<TypedAttr>(DenseElementsAttr::get(
+                                      type, b.getIntegerAttr(element, 1)))
+                                : cast<TypedAttr>(b.getZeroAttr(type)));
   if (stride == 2) {
     // Every other element: two contiguous loads covering the span, then the
     // even lanes (a gather costs a load per lane).
     auto part = [&](int64_t offset, int64_t active) -> Value {
       if (active <= 0)
-        return zero;
+        return passThrough;
       SmallVector<Value> from = at;
       if (offset)
         from.back() =
@@ -590,7 +598,7 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
           b, loc, VectorType::get({width}, b.getI1Type()),
           ArrayRef<int64_t>{active});
       return vector::MaskedLoadOp::create(b, loc, type, a.memref, from, m,
-                                           zero);
+                                          passThrough);
     };
     int64_t span = (activeCols - 1) * 2 + 1;
     Value low = part(0, std::min(span, width));
@@ -612,12 +620,12 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
       mask = vector::ConstantMaskOp::create(
           b, loc, VectorType::get({width}, b.getI1Type()),
           ArrayRef<int64_t>{width});
-    return vector::GatherOp::create(b, loc, type, a.memref, at, offsetsV,
-                                    mask, zero, IntegerAttr());
+    return vector::GatherOp::create(b, loc, type, a.memref, at, offsetsV, mask,
+                                    passThrough, IntegerAttr());
   }
   if (mask)
     return vector::MaskedLoadOp::create(b, loc, type, a.memref, at, mask,
-                                         zero);
+                                        passThrough);
   return vector::LoadOp::create(b, loc, type, a.memref, at);
 }
 
@@ -1105,6 +1113,131 @@ std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
   return c;
 }
 
+/// A max or sum along the contiguous innermost dim of its input (a
+/// softmax's row max and row sum, a mean): `width` partial results per row
+/// in a vector, combined across lanes once at the end, one row per
+/// iteration of a parallel loop over the output. Returns whether it
+/// rewrote `op`. (Sums are reassociated, as every vectorized reduction is.)
+bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
+  SmallVector<unsigned> used;
+  std::optional<Combine> combine;
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumDpsInputs() != 1 || op.getNumReductionLoops() != 1 ||
+      !(combine = matchCombine(op, used)) || *combine == Combine::MultiplyAdd)
+    return false;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, [](int64_t r) { return r <= 0; }))
+    return false;
+  OpOperand *init = op.getDpsInitOperand(0);
+  OpOperand *input = op.getDpsInputOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false) ||
+      !unitInnerStride(input->get()))
+    return false;
+  unsigned r = 0;
+  for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (kind == utils::IteratorType::reduction)
+      r = d;
+  std::optional<Access> in =
+      accessOf(input->get(), op.getMatchingIndexingMap(input));
+  std::optional<Access> out = accessOf(init->get(), outMap);
+  if (!in || !out || ranges[r] < width / 2 || in->index.back().coeff[r] != 1)
+    return false;
+  for (unsigned k = 0; k + 1 < in->index.size(); ++k)
+    if (in->index[k].coeff[r])
+      return false;
+
+  Location loc = op.getLoc();
+  OpBuilder b(op);
+  auto cst = [&](OpBuilder &ob, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, loc, v);
+  };
+  SmallVector<Value> dims(ranges.size());
+  SmallVector<unsigned> parallel;
+  for (AffineExpr e : outMap.getResults()) {
+    unsigned d = cast<AffineDimExpr>(e).getPosition();
+    if (ranges[d] > 1)
+      parallel.push_back(d);
+    else
+      dims[d] = cst(b, 0);
+  }
+  SmallVector<Value> lbs, ubs, steps;
+  for (unsigned d : parallel) {
+    lbs.push_back(cst(b, 0));
+    ubs.push_back(cst(b, ranges[d]));
+    steps.push_back(cst(b, 1));
+  }
+  if (parallel.empty()) {
+    lbs.push_back(cst(b, 0));
+    ubs.push_back(cst(b, 1));
+    steps.push_back(cst(b, 1));
+  }
+  auto par = scf::ParallelOp::create(b, loc, lbs, ubs, steps);
+  par->setAttr(coreai::kDisjointTilesAttr, b.getUnitAttr());
+  OpBuilder pb = OpBuilder::atBlockBegin(par.getBody());
+  for (auto [k, d] : llvm::enumerate(parallel))
+    dims[d] = par.getInductionVars()[k];
+  Type f32 = pb.getF32Type();
+  auto type = VectorType::get({width}, f32);
+  bool isMax = *combine == Combine::Max;
+  // Masked-off lanes hold the combination's identity.
+  float identity = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+  Value identityV = arith::ConstantOp::create(
+      pb, loc, DenseElementsAttr::get(type, pb.getF32FloatAttr(identity)));
+  auto combineV = [&](OpBuilder &cb, Value x, Value y) -> Value {
+    if (isMax)
+      return arith::MaximumFOp::create(cb, loc, x, y);
+    return arith::AddFOp::create(cb, loc, x, y);
+  };
+  auto at = [&](OpBuilder &ib, const Access &a, ArrayRef<Value> d) {
+    SmallVector<Value> idx;
+    for (const Linear &l : a.index) {
+      Value sum = cst(ib, l.constant);
+      for (auto [dim, k] : llvm::enumerate(l.coeff))
+        if (k)
+          sum = ib.createOrFold<arith::AddIOp>(
+              loc, sum,
+              k == 1 ? d[dim]
+                     : ib.createOrFold<arith::MulIOp>(loc, d[dim], cst(ib, k)));
+      idx.push_back(sum);
+    }
+    return idx;
+  };
+  int64_t full = ranges[r] / width, tail = ranges[r] % width;
+  auto loop = scf::ForOp::create(
+      pb, loc, cst(pb, 0), cst(pb, full), cst(pb, 1), ValueRange{identityV},
+      [&](OpBuilder &lb, Location, Value block, ValueRange acc) {
+        SmallVector<Value> d = dims;
+        d[r] = lb.createOrFold<arith::MulIOp>(loc, block, cst(lb, width));
+        Value v =
+            vector::LoadOp::create(lb, loc, type, in->memref, at(lb, *in, d));
+        scf::YieldOp::create(lb, loc, combineV(lb, acc[0], v));
+      });
+  Value acc = loop.getResult(0);
+  if (tail) {
+    SmallVector<Value> d = dims;
+    d[r] = cst(pb, full * width);
+    Value mask = vector::ConstantMaskOp::create(
+        pb, loc, VectorType::get({width}, pb.getI1Type()),
+        ArrayRef<int64_t>{tail});
+    Value v = vector::MaskedLoadOp::create(pb, loc, type, in->memref,
+                                           at(pb, *in, d), mask, identityV);
+    acc = combineV(pb, acc, v);
+  }
+  Value lanes = vector::ReductionOp::create(
+      pb, loc,
+      isMax ? vector::CombiningKind::MAXIMUMF : vector::CombiningKind::ADD,
+      acc);
+  SmallVector<Value> outIndex = at(pb, *out, dims);
+  Value previous = memref::LoadOp::create(pb, loc, out->memref, outIndex);
+  Value result =
+      isMax ? Value(arith::MaximumFOp::create(pb, loc, previous, lanes))
+            : Value(arith::AddFOp::create(pb, loc, previous, lanes));
+  memref::StoreOp::create(pb, loc, result, out->memref, outIndex);
+  op->erase();
+  return true;
+}
+
 struct CPUVectorizeContractions
     : coreai::impl::CPUVectorizeContractionsBase<CPUVectorizeContractions> {
   using CPUVectorizeContractionsBase::CPUVectorizeContractionsBase;
@@ -1136,8 +1269,11 @@ struct CPUVectorizeContractions
   void vectorize(linalg::LinalgOp op, bool elementwise, int64_t minWidth) {
     std::optional<Contraction> c = elementwise ? matchElementwise(op, minWidth)
                                                : matchContraction(op, minWidth);
-    if (!c)
+    if (!c) {
+      if (elementwise && vectorizeRowReduction(op, width))
+        erased.insert(op.getOperation());
       return;
+    }
     if (!elementwise)
       matchStages(*c);
     Operation *last =

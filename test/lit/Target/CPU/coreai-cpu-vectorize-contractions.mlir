@@ -265,3 +265,29 @@ func.func @packed_matmul(%a: memref<32x300xf32>, %b: memref<300x512xf32>, %out: 
   }
   return
 }
+
+// -----
+
+// A row max along the contiguous innermost dim: one row per iteration,
+// 16 partial maxima in a vector (the 4-element tail masked with -inf),
+// combined across lanes once, then with the output's initial value.
+// CHECK-LABEL: func.func @row_max(
+// CHECK-SAME: %[[X:[^:]*]]: memref<8x36xf32>, %[[OUT:[^:]*]]: memref<8xf32>)
+// CHECK: scf.parallel (%[[ROW:.*]]) =
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.load %[[X]][%[[ROW]], %{{.*}}]
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.constant_mask [4]
+// CHECK: vector.maskedload %[[X]]
+// CHECK: vector.reduction <maximumf>
+// CHECK: memref.load %[[OUT]][%[[ROW]]]
+// CHECK: memref.store {{.*}}, %[[OUT]][%[[ROW]]]
+// CHECK: } {coreai.disjoint_tiles}
+func.func @row_max(%x: memref<8x36xf32>, %out: memref<8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : memref<8x36xf32>) outs(%out : memref<8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %m = arith.maximumf %in, %acc : f32
+    linalg.yield %m : f32
+  }
+  return
+}
