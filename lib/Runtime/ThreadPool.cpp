@@ -76,19 +76,23 @@ void ThreadPool::run(uint32_t count, Task task, void *context) {
     context_ = context;
     count_ = count;
     next_.store(0, std::memory_order_relaxed);
-    busy_.store((uint32_t)workers_.size(), std::memory_order_relaxed);
+    open_.store(true);
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   take(0);
-  // Wait for the workers to leave the job (their last workgroups done).
-  for (int spin = 0; busy_.load(std::memory_order_acquire) != 0; ++spin) {
+  // Every workgroup is taken: workers that have not joined yet stay out,
+  // and those inside finish their last workgroups. (Sequentially
+  // consistent: a worker that joins before the close sees the job open and
+  // is waited for; one that joins after sees it closed and takes nothing.)
+  open_.store(false);
+  for (int spin = 0; participants_.load() != 0; ++spin) {
     if (spin < kSpins) {
       pause();
       continue;
     }
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return busy_.load() == 0; });
+    done_.wait(lock, [&] { return participants_.load() == 0; });
     break;
   }
 }
@@ -108,8 +112,10 @@ void ThreadPool::workerLoop(uint32_t worker) {
       if (stop_)
         return;
     }
-    take(worker);
-    if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    participants_.fetch_add(1);
+    if (open_.load())
+      take(worker);
+    if (participants_.fetch_sub(1) == 1) {
       std::lock_guard<std::mutex> lock(mutex_);
       done_.notify_one();
     }

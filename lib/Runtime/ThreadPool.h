@@ -64,7 +64,12 @@ private:
   void *context_ = nullptr;
   uint32_t count_ = 0;
   std::atomic<uint32_t> next_{0};
-  std::atomic<uint32_t> busy_{0}; // workers still in the current job
+  // Workers inside the current job. A worker joins only while the job is
+  // open; the caller closes it once every workgroup has been taken and
+  // waits for those that joined, never for workers not yet running (asleep,
+  // or their CPU taken by another tenant of the host).
+  std::atomic<int32_t> participants_{0};
+  std::atomic<bool> open_{false};
 };
 
 } // namespace coreai::runtime
