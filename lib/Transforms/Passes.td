@@ -39,7 +39,8 @@ def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func:
     A constant used only as the B of Gemms with `transB = true` is
     transposed at compile time and they get `transB = false`: fully connected
     layers exported as Gemm(x, W[N, K], transB=1) then read contiguous rows
-    of W^T along the output dim, the layout vector kernels load.
+    of W^T along the output dim, the layout vector kernels load. A Gemm with
+    one row (batch 1) keeps W: its dot products read W's rows as stored.
   }];
 }
 

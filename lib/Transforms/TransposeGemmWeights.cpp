@@ -5,7 +5,8 @@
 // the stored weights. Transposing the constant once at compile time (and
 // clearing transB) gives every unit contiguous rows of W^T along the output
 // dim, the layout the CPU's vector kernels and the GPU's tiles load, at no
-// cost at run time. Only constants that every user reads this way are
+// cost at run time (not at batch 1, where a dot product along W's rows
+// streams them best). Only constants that every user reads this way are
 // rewritten (one weight may serve several layers), so the bundle never
 // holds both layouts.
 //
@@ -59,6 +60,16 @@ DenseElementsAttr transposedFloats(DenseElementsAttr value) {
       ArrayRef<float>(out));
 }
 
+/// The rows of A (M), or -1 when unknown. With one row (batch 1), the
+/// product is a dot product per output, best read along the rows of W as
+/// stored: each weight streamed once, contiguously.
+int64_t rows(ag::GemmOp gemm) {
+  auto a = dyn_cast<RankedTensorType>(gemm.getA().getType());
+  if (!a || a.getRank() != 2)
+    return -1;
+  return a.getDimSize(gemm.getTransA() ? 1 : 0);
+}
+
 struct TransposeGemmWeights
     : coreai::impl::TransposeGemmWeightsBase<TransposeGemmWeights> {
   void runOnOperation() override {
@@ -68,7 +79,8 @@ struct TransposeGemmWeights
       if (weights.use_empty() ||
           !llvm::all_of(weights.getUses(), [](OpOperand &use) {
             auto gemm = dyn_cast<ag::GemmOp>(use.getOwner());
-            return gemm && gemm.getTransB() && &use == &gemm.getBMutable();
+            return gemm && gemm.getTransB() && &use == &gemm.getBMutable() &&
+                   rows(gemm) != 1;
           }))
         return;
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());

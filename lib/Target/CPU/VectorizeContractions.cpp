@@ -1114,7 +1114,9 @@ std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
 }
 
 /// A max or sum along the contiguous innermost dim of its input (a
-/// softmax's row max and row sum, a mean): `width` partial results per row
+/// softmax's row max and row sum, a mean), or a dot product of two inputs
+/// contiguous along it (a fully connected layer at batch 1 with weights
+/// [N, K]: each weight row streamed once): `width` partial results per row
 /// in a vector, combined across lanes once at the end, one row per
 /// iteration of a parallel loop over the output. Returns whether it
 /// rewrote `op`. (Sums are reassociated, as every vectorized reduction is.)
@@ -1122,30 +1124,37 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
   SmallVector<unsigned> used;
   std::optional<Combine> combine;
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
-      op.getNumDpsInputs() != 1 || op.getNumReductionLoops() != 1 ||
-      !(combine = matchCombine(op, used)) || *combine == Combine::MultiplyAdd)
+      op.getNumReductionLoops() != 1 || !(combine = matchCombine(op, used)) ||
+      op.getNumDpsInputs() != (*combine == Combine::MultiplyAdd ? 2 : 1))
     return false;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, [](int64_t r) { return r <= 0; }))
     return false;
   OpOperand *init = op.getDpsInitOperand(0);
-  OpOperand *input = op.getDpsInputOperand(0);
   AffineMap outMap = op.getMatchingIndexingMap(init);
-  if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false) ||
-      !unitInnerStride(input->get()))
+  if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false))
     return false;
   unsigned r = 0;
   for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
     if (kind == utils::IteratorType::reduction)
       r = d;
-  std::optional<Access> in =
-      accessOf(input->get(), op.getMatchingIndexingMap(input));
   std::optional<Access> out = accessOf(init->get(), outMap);
-  if (!in || !out || ranges[r] < width / 2 || in->index.back().coeff[r] != 1)
+  if (!out || ranges[r] < width / 2)
     return false;
-  for (unsigned k = 0; k + 1 < in->index.size(); ++k)
-    if (in->index[k].coeff[r])
+  // Every input is contiguous along the reduction, in its innermost index
+  // only: a row of a softmax, or the two operands of a dot product (a
+  // matrix-vector product with the matrix read along its rows).
+  SmallVector<Access> ins;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    std::optional<Access> in =
+        accessOf(input->get(), op.getMatchingIndexingMap(input));
+    if (!in || !unitInnerStride(input->get()) || in->index.back().coeff[r] != 1)
       return false;
+    for (unsigned k = 0; k + 1 < in->index.size(); ++k)
+      if (in->index[k].coeff[r])
+        return false;
+    ins.push_back(*in);
+  }
 
   Location loc = op.getLoc();
   OpBuilder b(op);
@@ -1180,6 +1189,7 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
   Type f32 = pb.getF32Type();
   auto type = VectorType::get({width}, f32);
   bool isMax = *combine == Combine::Max;
+  bool isDot = *combine == Combine::MultiplyAdd;
   // Masked-off lanes hold the combination's identity.
   float identity = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
   Value identityV = arith::ConstantOp::create(
@@ -1209,9 +1219,18 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
       [&](OpBuilder &lb, Location, Value block, ValueRange acc) {
         SmallVector<Value> d = dims;
         d[r] = lb.createOrFold<arith::MulIOp>(loc, block, cst(lb, width));
-        Value v =
-            vector::LoadOp::create(lb, loc, type, in->memref, at(lb, *in, d));
-        scf::YieldOp::create(lb, loc, combineV(lb, acc[0], v));
+        Value v = vector::LoadOp::create(lb, loc, type, ins[0].memref,
+                                         at(lb, ins[0], d));
+        Value next;
+        if (isDot)
+          next = vector::FMAOp::create(
+              lb, loc, v,
+              vector::LoadOp::create(lb, loc, type, ins[1].memref,
+                                     at(lb, ins[1], d)),
+              acc[0]);
+        else
+          next = combineV(lb, acc[0], v);
+        scf::YieldOp::create(lb, loc, next);
       });
   Value acc = loop.getResult(0);
   if (tail) {
@@ -1220,9 +1239,16 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
     Value mask = vector::ConstantMaskOp::create(
         pb, loc, VectorType::get({width}, pb.getI1Type()),
         ArrayRef<int64_t>{tail});
-    Value v = vector::MaskedLoadOp::create(pb, loc, type, in->memref,
-                                           at(pb, *in, d), mask, identityV);
-    acc = combineV(pb, acc, v);
+    Value v = vector::MaskedLoadOp::create(pb, loc, type, ins[0].memref,
+                                           at(pb, ins[0], d), mask, identityV);
+    if (isDot)
+      acc = vector::FMAOp::create(
+          pb, loc, v,
+          vector::MaskedLoadOp::create(pb, loc, type, ins[1].memref,
+                                       at(pb, ins[1], d), mask, identityV),
+          acc);
+    else
+      acc = combineV(pb, acc, v);
   }
   Value lanes = vector::ReductionOp::create(
       pb, loc,

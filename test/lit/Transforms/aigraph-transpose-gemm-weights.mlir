@@ -38,3 +38,14 @@ func.func @other_use(%x: tensor<4x3xf32>) -> (tensor<4x2xf32>, tensor<2x3xf32>) 
   %0 = aigraph.gemm %x, %w {transB = true} : (tensor<4x3xf32>, tensor<2x3xf32>) -> tensor<4x2xf32>
   return %0, %w : tensor<4x2xf32>, tensor<2x3xf32>
 }
+
+// -----
+
+// Batch 1: a dot product per output reads W's rows as stored.
+// CHECK-LABEL: func.func @batch_one(
+// CHECK: aigraph.gemm {{.*}} {transB = true}
+func.func @batch_one(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %w = aigraph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = aigraph.gemm %x, %w {transB = true} : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

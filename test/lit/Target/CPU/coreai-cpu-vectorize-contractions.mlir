@@ -291,3 +291,27 @@ func.func @row_max(%x: memref<8x36xf32>, %out: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A matrix-vector product with the matrix read along its rows (a fully
+// connected layer at batch 1, weights [N, K]): one dot product per output,
+// both operands loaded as vectors along k.
+// CHECK-LABEL: func.func @matvec(
+// CHECK-SAME: %[[X:[^:]*]]: memref<1x40xf32>, %[[W:[^:]*]]: memref<24x40xf32>, %[[OUT:[^:]*]]: memref<1x24xf32>)
+// CHECK: scf.parallel (%[[N:.*]]) =
+// CHECK: vector.load %[[X]]
+// CHECK: vector.load %[[W]][%[[N]], %{{.*}}]
+// CHECK: vector.fma
+// CHECK: vector.constant_mask [8]
+// CHECK: vector.reduction <add>
+// CHECK: memref.store {{.*}}, %[[OUT]]
+func.func @matvec(%x: memref<1x40xf32>, %w: memref<24x40xf32>, %out: memref<1x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<1x40xf32>, memref<24x40xf32>) outs(%out : memref<1x24xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
