@@ -155,6 +155,8 @@ struct PointwiseStage {
                               // scalar input has no index
   int accumulatorInput = -1;  // the input that reads the contraction
   bool storeOutput = true;
+  // The buffers read, each with whether it is read at the output point.
+  SmallVector<std::pair<Value, bool>> reads;
 };
 
 /// How a reduction step combines an accumulator with its operands.
@@ -377,6 +379,7 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
     if ((inChain || root == outRoot) &&
         !(sameView(v, output) && map.isIdentity()))
       return std::nullopt;
+    stage.reads.push_back({v, map.isIdentity()});
     AffineMap inContraction =
         map.replaceDimsAndSymbols(toContraction, {}, c.ranges.size(), 0);
     std::optional<Access> a = accessOf(v, inContraction);
@@ -430,10 +433,23 @@ void matchStages(Contraction &c) {
         c.init = s;
   SmallVector<Value> chain{out};
   Operation *last = c.op;
+  // Whether a stage writing `target` would change what an earlier stage
+  // reads: run point by point, the earlier stage would see the new values
+  // at other points than its own.
+  auto overwritesReads = [&](Value target) {
+    Value root = coreai::cpu::rootBuffer(target);
+    auto clashes = [&](const PointwiseStage &earlier) {
+      return llvm::any_of(earlier.reads, [&](const auto &read) {
+        return coreai::cpu::rootBuffer(read.first) == root &&
+               !(read.second && sameView(read.first, target));
+      });
+    };
+    return (c.init && clashes(*c.init)) || llvm::any_of(c.epilogue, clashes);
+  };
   while (auto next = dyn_cast_or_null<linalg::LinalgOp>(
              neighbourWithEffects(last, /*forward=*/true))) {
     std::optional<PointwiseStage> s = matchStage(c, next, chain.back(), chain);
-    if (!s)
+    if (!s || overwritesReads(next->getOperands().back()))
       break;
     c.epilogue.push_back(*s);
     chain.push_back(next.getDpsInitOperand(0)->get());

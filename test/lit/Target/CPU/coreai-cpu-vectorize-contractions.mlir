@@ -315,3 +315,38 @@ func.func @matvec(%x: memref<1x40xf32>, %w: memref<24x40xf32>, %out: memref<1x24
   }
   return
 }
+
+// -----
+
+// The first epilogue reads row 0 of %x at every point; the second writes
+// %x. Run point by point, later tiles would read the new row 0: the second
+// epilogue stays a separate kernel after the matmul's.
+// CHECK-LABEL: func.func @epilogue_overwrites_a_read(
+// CHECK-SAME: %[[X:[^:]*]]: memref<12x16xf32>, %[[OUT:[^:]*]]: memref<12x16xf32>)
+// CHECK: scf.parallel
+// CHECK: vector.fma
+// CHECK: vector.load %[[X]]
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: vector.store {{.*}}, %[[X]]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: scf.parallel
+// CHECK: vector.store {{.*}}, %[[X]]
+func.func @epilogue_overwrites_a_read(%a: memref<12x8xf32>, %b: memref<8x16xf32>, %x: memref<12x16xf32>, %out: memref<12x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<12x8xf32>, memref<8x16xf32>) outs(%out : memref<12x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out, %x : memref<12x16xf32>, memref<12x16xf32>) outs(%out : memref<12x16xf32>) {
+  ^bb0(%v: f32, %r: f32, %o: f32):
+    %s = arith.addf %v, %r : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<12x16xf32>) outs(%x : memref<12x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.mulf %v, %v : f32
+    linalg.yield %s : f32
+  }
+  return
+}
