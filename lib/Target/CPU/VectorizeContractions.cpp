@@ -133,6 +133,21 @@ bool unitInnerStride(Value memref) {
   return strides.back() == 1;
 }
 
+/// Whether `memref` is a static buffer in which distinct indices are
+/// distinct elements (no zero stride): tiles writing distinct points then
+/// never write the same bytes.
+bool distinctElements(Value memref) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type || !type.hasStaticShape() ||
+      failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return llvm::all_of(llvm::zip(type.getShape(), strides), [](auto dim) {
+    return std::get<0>(dim) == 1 || std::get<1>(dim) != 0;
+  });
+}
+
 /// Whether vectors of `memref`'s elements are loaded and stored as they lie
 /// in memory: f32, f64 and 8- to 64-bit integers. Sub-byte elements (i1
 /// masks) are bit-packed in vectors but a byte each in buffers; 16-bit
@@ -251,7 +266,7 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
       c.reductionDims.push_back(d);
   }
   c.j = c.outDims.back();
-  if (c.ranges[c.j] < minWidth)
+  if (c.ranges[c.j] < minWidth || !distinctElements(init->get()))
     return std::nullopt;
   c.out = *accessOf(init->get(), outMap);
 
@@ -281,6 +296,11 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
   c.vec = *in[vecIndex];
   if (used.size() == 2)
     c.scalar = *in[1 - vecIndex];
+  // Tiles read the operands while others write the output.
+  Value outRoot = coreai::cpu::rootBuffer(c.out.memref);
+  for (unsigned k : used)
+    if (!outRoot || coreai::cpu::rootBuffer(in[k]->memref) == outRoot)
+      return std::nullopt;
   c.vecStride = c.vec.index.back().coeff[c.j];
 
   // Rows: preferably a dim the vector operand does not vary along (each
@@ -342,7 +362,13 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
   if (!outRoot ||
       (c.vec.memref && outRoot == coreai::cpu::rootBuffer(c.vec.memref)) ||
       (c.scalar && outRoot == coreai::cpu::rootBuffer(c.scalar->memref)) ||
-      !hasVectorElements(output))
+      !hasVectorElements(output) || !distinctElements(output))
+    return std::nullopt;
+  // Another view of a buffer of the chain would be written at other
+  // points than the ones the chain writes.
+  if (llvm::any_of(chain, [&](Value b) {
+        return coreai::cpu::rootBuffer(b) == outRoot && !sameView(b, output);
+      }))
     return std::nullopt;
   Block *body = generic.getBlock();
   // The output's previous value is not read, and the body is elementwise.
@@ -366,6 +392,10 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
       continue;
     }
     if (accumulator && sameView(v, accumulator) && map.isIdentity()) {
+      // One input takes the accumulator (a second read would need the
+      // same register twice).
+      if (stage.accumulatorInput != -1)
+        return std::nullopt;
       stage.accumulatorInput = stage.inputs.size();
       stage.inputs.push_back({});
       continue;
@@ -463,8 +493,17 @@ void matchStages(Contraction &c) {
     members.push_back(c.init->op);
   for (PointwiseStage &s : c.epilogue)
     members.push_back(s.op);
+  // (A later stage may read it back from memory, at its own point.)
+  auto readLater = [&](size_t k) {
+    Value root = coreai::cpu::rootBuffer(chain[k]);
+    for (size_t m = k; m < c.epilogue.size(); ++m)
+      for (const auto &read : c.epilogue[m].reads)
+        if (coreai::cpu::rootBuffer(read.first) == root)
+          return true;
+    return false;
+  };
   auto keeps = [&](size_t k) {
-    return k + 1 == chain.size() ||
+    return k + 1 == chain.size() || readLater(k) ||
            (!sameView(chain[k + 1], chain[k]) &&
             !onlyUsedBy(chain[k], members));
   };
@@ -691,6 +730,18 @@ Value KernelBuilder::evaluate(OpBuilder &b, const PointwiseStage &s,
       // A scalar from outside the body, the same at every point.
       operands.push_back(
           vector::BroadcastOp::create(b, loc, vectorOf(v.getType()), v));
+    }
+    // Masked-off lanes hold no data: an integer division there divides by
+    // 1 instead of whatever they computed (x86 traps on zero).
+    if (mask &&
+        isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op)) {
+      auto type = cast<VectorType>(operands[1].getType());
+      Value one = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(type,
+                                 b.getIntegerAttr(type.getElementType(), 1)));
+      operands[1] = arith::SelectOp::create(b, loc, mask, operands[1], one);
     }
     OperationState state(loc, op.getName());
     state.addOperands(operands);
@@ -1032,6 +1083,8 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
     return;
   if (filter.getType().getDimSize(2) != 1 ||
       filter.getType().getDimSize(3) != 1 ||
+      in.getType().getShape().drop_front(2) !=
+          out.getType().getShape().drop_front(2) ||
       !llvm::all_of(conv.getStrides().getValues<int64_t>(),
                     [](int64_t s) { return s == 1; }))
     return;
@@ -1109,7 +1162,11 @@ std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
   Contraction c;
   c.op = op;
   c.elementwise = true;
-  c.ranges = op.getStaticLoopRanges();
+  // The loops are the output's dims (identity map), whatever the inputs'.
+  c.ranges.assign(outType.getShape().begin(), outType.getShape().end());
+  if (llvm::any_of(c.ranges, [](int64_t r) { return r <= 0; }) ||
+      !distinctElements(out))
+    return std::nullopt;
   unsigned rank = c.ranges.size();
   for (unsigned d = 0; d < rank; ++d)
     c.outDims.push_back(d);
@@ -1151,11 +1208,15 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
   if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false))
     return false;
   unsigned r = 0;
-  for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
+  for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray())) {
     if (kind == utils::IteratorType::reduction)
       r = d;
+    // The output is indexed by exactly the parallel dims.
+    if ((kind == utils::IteratorType::parallel) != outMap.isFunctionOfDim(d))
+      return false;
+  }
   std::optional<Access> out = accessOf(init->get(), outMap);
-  if (!out || ranges[r] < width / 2)
+  if (!out || ranges[r] < width / 2 || !distinctElements(init->get()))
     return false;
   // Every input is contiguous along the reduction, in its innermost index
   // only: a row of a softmax, or the two operands of a dot product (a

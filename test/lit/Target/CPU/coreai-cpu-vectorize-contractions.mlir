@@ -350,3 +350,93 @@ func.func @epilogue_overwrites_a_read(%a: memref<12x8xf32>, %b: memref<8x16xf32>
   }
   return
 }
+
+// -----
+
+// The second epilogue reads %t back from memory (and writes it): %t is
+// stored although only fused ops use it, before the stage that reads it.
+// CHECK-LABEL: func.func @chain_reread(
+// CHECK: %[[T:.*]] = memref.alloc() : memref<4x16xf32>
+// CHECK: vector.fma
+// CHECK: vector.store {{.*}}, %[[T]]
+// CHECK: arith.maximumf
+// CHECK: vector.load %[[T]]
+func.func @chain_reread(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %out: memref<4x16xf32>, %z: memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%t : memref<4x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%t : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%t : memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out, %t : memref<4x16xf32>, memref<4x16xf32>) outs(%t : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%t : memref<4x16xf32>) outs(%z : memref<4x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.mulf %x, %x : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// An epilogue reading the matmul's result twice: not fused (one register
+// per read), and no crash.
+// CHECK-LABEL: func.func @dup_acc(
+// CHECK: vector.fma
+// CHECK: vector.store
+// CHECK: vector.load
+// CHECK: arith.mulf {{.*}} : vector<16xf32>
+func.func @dup_acc(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %out: memref<4x16xf32>, %z: memref<4x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out, %out : memref<4x16xf32>, memref<4x16xf32>) outs(%z : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.mulf %x, %y : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The relu writes another view of the buffer the matmul writes (one row
+// down): fused, or run as parallel tiles, it would overwrite rows still to
+// be computed. It stays a loop after the matmul's kernel.
+// CHECK-LABEL: func.func @overlap(
+// CHECK: vector.fma
+// CHECK-NOT: arith.maximumf
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+func.func @overlap(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %big: memref<5x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.subview %big[0, 0] [4, 16] [1, 1] : memref<5x16xf32> to memref<4x16xf32, strided<[16, 1]>>
+  %y = memref.subview %big[1, 0] [4, 16] [1, 1] : memref<5x16xf32> to memref<4x16xf32, strided<[16, 1], offset: 16>>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%out : memref<4x16xf32, strided<[16, 1]>>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<4x16xf32, strided<[16, 1]>>) outs(%y : memref<4x16xf32, strided<[16, 1], offset: 16>>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
