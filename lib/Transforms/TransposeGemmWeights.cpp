@@ -18,6 +18,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <cstring>
+#include <vector>
+
 using namespace mlir;
 namespace ag = coreai::aigraph;
 
@@ -28,36 +31,25 @@ namespace coreai {
 
 namespace {
 
-/// `value` ([rows, cols]) transposed, for any element type.
+/// `value` ([rows, cols]) transposed, moving raw elements; null for
+/// sub-byte element types (left as they are).
 DenseElementsAttr transposed(DenseElementsAttr value) {
   auto type = cast<RankedTensorType>(value.getType());
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  auto result =
-      RankedTensorType::get({cols, rows}, type.getElementType());
+  auto result = RankedTensorType::get({cols, rows}, type.getElementType());
   if (value.isSplat())
     return value.reshape(result);
-  SmallVector<Attribute> in(value.getValues<Attribute>());
-  SmallVector<Attribute> out(in.size());
+  Type element = type.getElementType();
+  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
+    return {};
+  size_t bytes = element.getIntOrFloatBitWidth() / 8;
+  ArrayRef<char> in = value.getRawData();
+  std::vector<char> out(in.size());
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      out[c * rows + r] = in[r * cols + c];
-  return DenseElementsAttr::get(result, out);
-}
-
-/// The same for the common float case without an Attribute per element.
-DenseElementsAttr transposedFloats(DenseElementsAttr value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (value.isSplat() || !type.getElementType().isF32())
-    return transposed(value);
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  auto in = value.getValues<float>();
-  std::vector<float> out(rows * cols);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      out[c * rows + r] = in[r * cols + c];
-  return DenseElementsAttr::get(
-      RankedTensorType::get({cols, rows}, type.getElementType()),
-      ArrayRef<float>(out));
+      std::memcpy(&out[(c * rows + r) * bytes], &in[(r * cols + c) * bytes],
+                  bytes);
+  return DenseElementsAttr::getFromRawBuffer(result, out);
 }
 
 /// The rows of A (M), or -1 when unknown. With one row (batch 1), the
@@ -87,9 +79,11 @@ struct TransposeGemmWeights
       auto type = dyn_cast<RankedTensorType>(weights.getType());
       if (!dense || !type || type.getRank() != 2 || !type.hasStaticShape())
         return;
+      DenseElementsAttr layout = transposed(dense);
+      if (!layout)
+        return;
       OpBuilder b(constant);
-      auto packed = ag::ConstantOp::create(b, constant.getLoc(),
-                                           transposedFloats(dense));
+      auto packed = ag::ConstantOp::create(b, constant.getLoc(), layout);
       for (Operation *user : llvm::to_vector(weights.getUsers())) {
         auto gemm = cast<ag::GemmOp>(user);
         gemm.getBMutable().assign(packed);

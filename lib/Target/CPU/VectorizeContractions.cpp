@@ -121,6 +121,28 @@ bool sameView(Value a, Value b) {
                     underlyingBuffer(a) == underlyingBuffer(b));
 }
 
+/// The indices at which `a` reads its buffer, for loop dim values `dims`.
+SmallVector<Value> indicesAt(OpBuilder &b, Location loc, const Access &a,
+                             ArrayRef<Value> dims) {
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<Value> indices;
+  for (const Linear &l : a.index) {
+    Value sum = cst(l.constant);
+    for (auto [d, k] : llvm::enumerate(l.coeff)) {
+      if (!k)
+        continue;
+      Value term = dims[d];
+      if (k != 1)
+        term = b.createOrFold<arith::MulIOp>(loc, term, cst(k));
+      sum = b.createOrFold<arith::AddIOp>(loc, sum, term);
+    }
+    indices.push_back(sum);
+  }
+  return indices;
+}
+
 /// Whether `memref` is a static buffer whose innermost dim is contiguous.
 bool unitInnerStride(Value memref) {
   auto type = dyn_cast<MemRefType>(memref.getType());
@@ -573,13 +595,9 @@ private:
   Value cst(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
-  Value linear(OpBuilder &b, const Linear &l, ArrayRef<Value> dims);
   SmallVector<Value> indices(OpBuilder &b, const Access &a,
                              ArrayRef<Value> dims) {
-    SmallVector<Value> out;
-    for (const Linear &l : a.index)
-      out.push_back(linear(b, l, dims));
-    return out;
+    return indicesAt(b, loc, a, dims);
   }
   VectorType vectorOf(Type t) { return VectorType::get({width}, t); }
   Value loadVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
@@ -609,20 +627,6 @@ private:
   int64_t kBlock = 0, numKBlocks = 1, groupBlocks = 1;
   Value packBuffer, panelStart, kBase, kLength, firstK, lastK;
 };
-
-Value KernelBuilder::linear(OpBuilder &b, const Linear &l,
-                            ArrayRef<Value> dims) {
-  Value sum = cst(b, l.constant);
-  for (auto [d, k] : llvm::enumerate(l.coeff)) {
-    if (!k)
-      continue;
-    Value term = dims[d];
-    if (k != 1)
-      term = b.createOrFold<arith::MulIOp>(loc, term, cst(b, k));
-    sum = b.createOrFold<arith::AddIOp>(loc, sum, term);
-  }
-  return sum;
-}
 
 Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
                                 ArrayRef<Value> dims, int64_t stride,
@@ -1277,18 +1281,7 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
     return arith::AddFOp::create(cb, loc, x, y);
   };
   auto at = [&](OpBuilder &ib, const Access &a, ArrayRef<Value> d) {
-    SmallVector<Value> idx;
-    for (const Linear &l : a.index) {
-      Value sum = cst(ib, l.constant);
-      for (auto [dim, k] : llvm::enumerate(l.coeff))
-        if (k)
-          sum = ib.createOrFold<arith::AddIOp>(
-              loc, sum,
-              k == 1 ? d[dim]
-                     : ib.createOrFold<arith::MulIOp>(loc, d[dim], cst(ib, k)));
-      idx.push_back(sum);
-    }
-    return idx;
+    return indicesAt(ib, loc, a, d);
   };
   int64_t full = ranges[r] / width, tail = ranges[r] % width;
   auto loop = scf::ForOp::create(
