@@ -15,6 +15,7 @@
 #include "lib/Runtime/AssetError.h"
 #include "lib/Runtime/ComputeUnit.h"
 #include "lib/Runtime/ModelAsset.h"
+#include "lib/Runtime/ModelCache.h"
 #include "lib/Runtime/NDArray.h"
 
 #include <array>
@@ -86,9 +87,23 @@ public:
   virtual std::unique_ptr<LaunchSequence>
   record(const std::vector<Launch> &launches) = 0;
 
-  /// Called after a specialization prepared all its kernels (e.g. to save a
-  /// pipeline cache). Never throws.
-  virtual void preparationDone() {}
+  /// Seeds what the device keeps between processes (a pipeline cache) from
+  /// the entry of bundle `bundleHash` in `cache`, before any kernel is
+  /// prepared; returns whether there was a valid entry. Never throws.
+  virtual bool loadCache(const ModelCache &cache, uint64_t bundleHash) {
+    (void)cache;
+    (void)bundleHash;
+    return false;
+  }
+  /// After a specialization prepared all its kernels: stores that state
+  /// for bundle `bundleHash` (model name `model`) when it changed. Never
+  /// throws.
+  virtual void storeCache(const ModelCache &cache, uint64_t bundleHash,
+                          const std::string &model) {
+    (void)cache;
+    (void)bundleHash;
+    (void)model;
+  }
 };
 
 /// A layer a simulated unit (the neural engine) ran, with its simulated time.
@@ -159,6 +174,18 @@ public:
   virtual std::shared_ptr<LoadedExecutable>
   load(const bundle::ExecutableInfo &exe, const uint8_t *bytes, uint64_t size,
        const std::string &label) = 0;
+  /// Whether load() can use the segment from a file (a model-cache entry
+  /// whose payload was checked against the segment's hash) through
+  /// loadFile(); a unit that only reads the bytes gains nothing from it.
+  virtual bool loadsFromFiles() const { return false; }
+  /// As load(), from `path`, a file that begins with the segment's `size`
+  /// bytes (also at `bytes`). Throws AssetError.
+  virtual std::shared_ptr<LoadedExecutable>
+  loadFile(const bundle::ExecutableInfo &exe, const std::string &path,
+           const uint8_t *bytes, uint64_t size, const std::string &label) {
+    (void)path;
+    return load(exe, bytes, size, label);
+  }
   /// For units that run schedule steps (the GPU): opens the device the
   /// options ask for, or throws AssetError saying why it cannot. Other units
   /// return null.

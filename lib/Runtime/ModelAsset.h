@@ -31,6 +31,8 @@ class BundleFile;
 
 namespace coreai::runtime {
 
+class ModelCache;
+
 struct TensorDescriptor {
   std::string name;
   DType dtype = DType::Undefined;
@@ -55,9 +57,11 @@ struct SpecializationOptions {
   std::optional<ComputeUnit> preferredUnit;
   /// The Vulkan device index for the GPU; -1: the first with compute.
   int gpuDevice = -1;
-  /// Where compiled GPU pipelines are cached between processes (a folder,
-  /// created if needed); empty: only within this process.
-  std::string cacheDirectory;
+  /// Where specialized artifacts (CPU shared objects, GPU pipeline caches)
+  /// are kept between processes (ModelCache.h), e.g.
+  /// `std::make_shared<ModelCache>(ModelCache::defaultDirectory())`; null:
+  /// nothing is kept beyond this process.
+  std::shared_ptr<const ModelCache> cache;
   /// Threads that run CPU dispatches (the calling thread is one of them);
   /// 0: one per core of the host.
   unsigned threads = 0;
@@ -135,6 +139,10 @@ public:
   std::vector<std::string> functionNames() const;
   /// Wall time specialize() took, in milliseconds.
   double specializationMillis() const;
+  /// How specialization used SpecializationOptions::cache: "off" (no
+  /// cache, or nothing in the model is cached), "hit" (every artifact came
+  /// from it), "miss" (none did; they were stored), "partial".
+  const std::string &cacheUse() const;
   /// The CPU code variant in use (e.g. "x86-64-v4"); empty when the model
   /// runs no CPU code.
   const std::string &cpuVariant() const;

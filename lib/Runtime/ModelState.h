@@ -35,6 +35,9 @@ struct ModelState {
   std::string cpuError;                 // why none, if so
   std::vector<FunctionState> functions;
   double specializationMillis = 0;
+  // Artifacts found in and missing from SpecializationOptions::cache.
+  unsigned cacheHits = 0, cacheMisses = 0;
+  std::string cacheUse = "off";
 };
 
 /// Prepares `function`'s schedule on `device` (its CPU steps call into

@@ -167,6 +167,28 @@ openGPU(const SpecializationOptions &options,
                    "no gpu executor is registered in this runtime");
 }
 
+/// The path of a model-cache entry holding executable `index`'s segment
+/// (stored now when missing), counted as a hit or a miss; empty when the
+/// cache cannot be written (the segment is then loaded from the bundle).
+std::string cachedSegment(const ModelCache &cache,
+                          const bundle::BundleFile &file, uint32_t index,
+                          ModelState &state) {
+  const bundle::ExecutableInfo &exe = file.executables()[index];
+  const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+  // The bytes are the bundle's: the key needs only which executable.
+  CacheKey key{file.contentHash(), exe.unit + "-executable",
+               exe.arch + " " + exe.format + " executable " +
+                   std::to_string(index)};
+  std::string path = cache.find(key, seg.size, seg.hash);
+  if (!path.empty()) {
+    ++state.cacheHits;
+    return path;
+  }
+  ++state.cacheMisses;
+  std::string error;
+  return cache.store(key, file.metadata().name, seg.data, seg.size, error);
+}
+
 /// The executor for executable `index` of `function` (within the allowed
 /// units), having loaded the executable once per model.
 std::shared_ptr<Executor>
@@ -189,8 +211,14 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
       chooseExecutor(function, index, exe, options, executors);
   if (!state.executables[index]) {
     const bundle::SegmentInfo &seg = file.segments()[exe.segment];
+    std::string label = describeExecutable(index, exe);
+    std::string cached;
+    if (options.cache && executor->loadsFromFiles())
+      cached = cachedSegment(*options.cache, file, index, state);
     state.executables[index] =
-        executor->load(exe, seg.data, seg.size, describeExecutable(index, exe));
+        cached.empty()
+            ? executor->load(exe, seg.data, seg.size, label)
+            : executor->loadFile(exe, cached, seg.data, seg.size, label);
     if (exe.unit == "cpu")
       state.cpuVariant = exe.arch;
   }
@@ -209,8 +237,13 @@ prepareScheduled(const bundle::BundleFile &file,
                  ModelState &state) {
   bool gpu = uses(function, "gpu");
   bool ane = uses(function, "ane");
-  if (gpu && !state.gpu)
+  if (gpu && !state.gpu) {
     state.gpu = openGPU(options, executors);
+    if (options.cache) {
+      bool hit = state.gpu->loadCache(*options.cache, file.contentHash());
+      ++(hit ? state.cacheHits : state.cacheMisses);
+    }
+  }
   if (!gpu && !state.host)
     state.host = createHostScheduleDevice();
   ScheduleDevice &device = gpu ? *state.gpu : *state.host;
@@ -337,8 +370,13 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
         function, std::move(constants));
     state->functions.push_back(std::move(fs));
   }
-  if (state->gpu)
-    state->gpu->preparationDone();
+  if (state->gpu && options.cache)
+    state->gpu->storeCache(*options.cache, file.contentHash(),
+                           file.metadata().name);
+  if (state->cacheHits || state->cacheMisses)
+    state->cacheUse = !state->cacheMisses ? "hit"
+                      : !state->cacheHits ? "miss"
+                                          : "partial";
   state->specializationMillis = watch.millis();
   return Model(std::move(state));
 }
@@ -365,6 +403,8 @@ std::vector<std::string> Model::functionNames() const {
 double Model::specializationMillis() const {
   return state_->specializationMillis;
 }
+
+const std::string &Model::cacheUse() const { return state_->cacheUse; }
 
 const std::string &Model::cpuVariant() const { return state_->cpuVariant; }
 

@@ -53,7 +53,7 @@ for data in "$model_dir"/test_data_set_*; do
   trace="$work/$(basename "$data").trace.json"
   run=("$bin/coreai-run" "$work/model.aimodel" --compute "$unit"
        --output-dir "$work/$(basename "$data")" "${tol[@]}"
-       --trace "$trace" --benchmark 1)
+       --trace "$trace" --benchmark 1 --cache-dir "$work/model-cache")
   for f in "$data"/input_*.pb; do run+=(--input "$f"); done
   for f in "$data"/output_*.pb; do run+=(--expect "$f"); done
   echo "+ ${run[*]}"

@@ -14,6 +14,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.coreai_obj_root)
 
 llvm_config.use_default_substitutions()
+# coreai-run keeps specialized code in $XDG_CACHE_HOME/coreai by default:
+# tests keep theirs apart from the user's.
+config.environment["XDG_CACHE_HOME"] = os.path.join(config.coreai_obj_root, "xdg-cache")
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # ONNX test models are written as text protos next to the tests and encoded

@@ -4,6 +4,8 @@
 //              --input FILE [--input FILE]... [--output-dir DIR]
 //              [--expect FILE]... [--atol A] [--rtol R]
 //              [--benchmark N [--threads T]] [--print]
+//              [--cache-dir DIR | --no-cache]
+//   coreai-run cache list|clear|remove BUNDLE [--cache-dir DIR]
 //
 // Inputs and references are .npy or ONNX TensorProto .pb files, in the order
 // of the function's inputs/outputs; outputs are written as DIR/output_K.npy.
@@ -13,12 +15,14 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/Shape.h"
-#include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/ANE/AneExecutor.h"
+#include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
 #include "lib/Runtime/ModelAsset.h"
+#include "lib/Runtime/ModelCache.h"
 #include "lib/Runtime/TensorIO.h"
 #include "lib/Runtime/Timing.h"
+#include "tools/coreai-run/CacheCommand.h"
 #include "tools/coreai-run/Compare.h"
 #include "tools/coreai-run/Values.h"
 
@@ -42,7 +46,9 @@ struct Options {
   std::string bundle;
   std::string compute;
   int gpuDevice = -1;
-  std::string cacheDir;
+  std::string cacheDir = ModelCache::defaultDirectory();
+  bool noCache = false;
+  uint64_t cacheMaxBytes = ModelCache::kDefaultMaxBytes;
   std::string trace;
   std::string dumpDir;
   std::string function = "main";
@@ -264,7 +270,9 @@ int runBundle(const Options &opts) {
 
   SpecializationOptions spec;
   spec.gpuDevice = opts.gpuDevice;
-  spec.cacheDirectory = opts.cacheDir;
+  if (!opts.noCache && !opts.cacheDir.empty())
+    spec.cache =
+        std::make_shared<ModelCache>(opts.cacheDir, opts.cacheMaxBytes);
   spec.threads = (unsigned)opts.threads;
   spec.cpuVariant = opts.cpuVariant;
   if (opts.compute == "cpu") {
@@ -356,6 +364,7 @@ int runBundle(const Options &opts) {
         opts, model.threads(), model.cpuVariant(), fn, inputs, outputs);
     j["open_ms"] = asset.openMillis();
     j["specialize_ms"] = model.specializationMillis();
+    j["cache"] = model.cacheUse();
     // A second specialization of the same bundle while the first is alive,
     // as an app that reloads a model: it reuses what the first prepared
     // (e.g. GPU pipelines).
@@ -406,6 +415,8 @@ std::string nonNegativeNumber(const std::string &s) {
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "cache")
+    return run::cacheCommand(argc - 1, argv + 1);
   Options opts;
   CLI::App app{"Runs a compiled .aimodel bundle on .npy / TensorProto .pb "
                "inputs.",
@@ -422,7 +433,15 @@ int main(int argc, char **argv) {
                  "Vulkan device index (default: the first with compute)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--cache-dir", opts.cacheDir,
-                 "Keep compiled GPU pipelines in DIR between runs");
+                 "Keep specialized artifacts (CPU code, GPU pipeline caches) "
+                 "in this folder between runs (default: "
+                 "$XDG_CACHE_HOME/coreai, else ~/.cache/coreai; see "
+                 "coreai-run cache --help)");
+  app.add_flag("--no-cache", opts.noCache, "Keep nothing between runs");
+  app.add_option("--cache-max-bytes", opts.cacheMaxBytes,
+                 "Evict the least recently used cache entries beyond this "
+                 "size")
+      ->capture_default_str();
   app.add_option("--dump-executables", opts.dumpDir,
                  "Write the bundle's executables (CPU shared objects, SPIR-V "
                  "modules) to DIR and exit");

@@ -5,6 +5,7 @@
 #include "lib/Runtime/AssetError.h"
 #include "lib/Runtime/CPU/SharedObject.h"
 
+#include <map>
 #include <mutex>
 
 namespace coreai::runtime {
@@ -161,8 +162,35 @@ public:
                                          const std::string &label) override {
     auto library = std::make_shared<Library>();
     library->object = SharedObject::load(bytes, size, label);
+    checkABI(*library, label);
+    return std::make_shared<CpuExecutable>(std::move(library), label);
+  }
+
+  // Loaded in place, a cached object's pages are shared with every other
+  // process that runs the model.
+  bool loadsFromFiles() const override { return true; }
+
+  std::shared_ptr<LoadedExecutable>
+  loadFile(const bundle::ExecutableInfo &, const std::string &path,
+           const uint8_t *, uint64_t, const std::string &label) override {
+    // dlopen returns the object already loaded from a path, so every model
+    // loaded from one file shares one Library (and the lock its static
+    // arenas need).
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_ptr<Library> library = byPath_[path].lock();
+    if (!library) {
+      library = std::make_shared<Library>();
+      library->object = SharedObject::loadFile(path, label);
+      checkABI(*library, label);
+      byPath_[path] = library;
+    }
+    return std::make_shared<CpuExecutable>(std::move(library), label);
+  }
+
+private:
+  static void checkABI(const Library &library, const std::string &label) {
     auto version = reinterpret_cast<coreai_abi_version_fn>(
-        library->object->symbol(COREAI_ABI_VERSION_SYMBOL));
+        library.object->symbol(COREAI_ABI_VERSION_SYMBOL));
     if (!version)
       throw AssetError(AssetError::Code::Unsupported,
                        label + " does not export " COREAI_ABI_VERSION_SYMBOL
@@ -173,8 +201,10 @@ public:
                        label + " uses kernel ABI version " + std::to_string(v) +
                            ", but this runtime supports " +
                            std::to_string(COREAI_KERNEL_ABI_VERSION));
-    return std::make_shared<CpuExecutable>(std::move(library), label);
   }
+
+  std::mutex mutex_;
+  std::map<std::string, std::weak_ptr<Library>> byPath_;
 };
 
 } // namespace

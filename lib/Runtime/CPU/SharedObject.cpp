@@ -113,6 +113,17 @@ std::unique_ptr<SharedObject> SharedObject::load(const uint8_t *bytes,
   return so;
 }
 
+std::unique_ptr<SharedObject> SharedObject::loadFile(const std::string &path,
+                                                     const std::string &label) {
+  std::unique_ptr<SharedObject> so(new SharedObject());
+  std::string error;
+  so->handle_ = dlopenPath(path, error);
+  if (!so->handle_)
+    throw AssetError(AssetError::Code::Unsupported,
+                     "cannot load " + label + " from " + path + ": " + error);
+  return so;
+}
+
 SharedObject::~SharedObject() {
   if (handle_)
     ::dlclose(handle_);

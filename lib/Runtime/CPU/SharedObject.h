@@ -24,6 +24,10 @@ public:
   static std::unique_ptr<SharedObject> load(const uint8_t *bytes,
                                             uint64_t size,
                                             const std::string &label);
+  /// Loads the shared object at `path` in place (a model-cache entry).
+  /// Throws AssetError (Unsupported) with dlopen's message on failure.
+  static std::unique_ptr<SharedObject> loadFile(const std::string &path,
+                                                const std::string &label);
   ~SharedObject();
   SharedObject(const SharedObject &) = delete;
   SharedObject &operator=(const SharedObject &) = delete;

@@ -1,12 +1,13 @@
 //===- GpuExecutor.cpp - Runs GPU schedule steps through Vulkan -----------===//
 #include "lib/Runtime/GPU/GpuExecutor.h"
 
+#include "lib/Bundle/Hash.h"
 #include "lib/Runtime/AssetError.h"
 #include "lib/Runtime/GPU/VulkanDevice.h"
 
-#include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace coreai::runtime {
 namespace {
@@ -52,9 +53,8 @@ struct OpenDevice {
 
 class VulkanScheduleDevice final : public ScheduleDevice {
 public:
-  VulkanScheduleDevice(std::shared_ptr<OpenDevice> open, std::string cachePath)
-      : open_(std::move(open)), device_(open_->device),
-        cachePath_(std::move(cachePath)) {}
+  explicit VulkanScheduleDevice(std::shared_ptr<OpenDevice> open)
+      : open_(std::move(open)), device_(open_->device) {}
 
   std::string name() const override { return device_->name(); }
 
@@ -118,15 +118,34 @@ public:
                                             std::move(keepAlive));
   }
 
-  void preparationDone() override {
-    if (!cachePath_.empty())
-      device_->savePipelineCache(cachePath_);
+  bool loadCache(const ModelCache &cache, uint64_t bundleHash) override {
+    std::optional<std::vector<uint8_t>> data = cache.read(keyFor(bundleHash));
+    if (!data)
+      return false;
+    loadedHash_ = bundle::hash64(data->data(), data->size());
+    return device_->mergePipelineCache(data->data(), data->size());
+  }
+
+  void storeCache(const ModelCache &cache, uint64_t bundleHash,
+                  const std::string &model) override {
+    std::vector<uint8_t> data;
+    if (!device_->pipelineCacheData(data) ||
+        bundle::hash64(data.data(), data.size()) == loadedHash_)
+      return;
+    std::string error; // a cache that cannot be written is not an error
+    cache.store(keyFor(bundleHash), model, data.data(), data.size(), error);
   }
 
 private:
+  /// The device's pipeline cache, as it depends on vendor, device, driver
+  /// and pipelineCacheUUID.
+  CacheKey keyFor(uint64_t bundleHash) const {
+    return {bundleHash, "vulkan-pipeline-cache", device_->cacheKey()};
+  }
+
   std::shared_ptr<OpenDevice> open_;
   std::shared_ptr<vulkan::Device> device_;
-  std::string cachePath_;
+  uint64_t loadedHash_ = 0; // of the entry merged, to skip storing it back
 };
 
 class GpuExecutor final : public Executor {
@@ -154,15 +173,6 @@ public:
     // Devices stay open while any model uses them, so a second
     // specialization in this process reuses the pipeline cache in memory.
     std::shared_ptr<OpenDevice> open = open_[options.gpuDevice].lock();
-    std::string cachePath;
-    if (!options.cacheDirectory.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(options.cacheDirectory, ec);
-      if (ec)
-        throw AssetError(AssetError::Code::InvalidArgument,
-                         "cannot create cache folder " +
-                             options.cacheDirectory + ": " + ec.message());
-    }
     if (!open) {
       std::string why;
       open = std::make_shared<OpenDevice>();
@@ -171,22 +181,11 @@ public:
         throw AssetError(AssetError::Code::Unsupported,
                          "no usable GPU: " + why);
       open_[options.gpuDevice] = open;
-      if (!options.cacheDirectory.empty())
-        open->device->loadPipelineCache(pathFor(options, *open->device));
     }
-    if (!options.cacheDirectory.empty())
-      cachePath = pathFor(options, *open->device);
-    return std::make_shared<VulkanScheduleDevice>(open, cachePath);
+    return std::make_shared<VulkanScheduleDevice>(open);
   }
 
 private:
-  static std::string pathFor(const SpecializationOptions &options,
-                             const vulkan::Device &device) {
-    return (std::filesystem::path(options.cacheDirectory) /
-            ("vulkan-pipelines-" + device.cacheKey() + ".bin"))
-        .string();
-  }
-
   std::mutex mutex_;
   std::map<int, std::weak_ptr<OpenDevice>> open_;
 };

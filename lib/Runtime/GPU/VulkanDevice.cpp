@@ -69,6 +69,7 @@
   X(vkCreatePipelineCache)                                                     \
   X(vkDestroyPipelineCache)                                                    \
   X(vkGetPipelineCacheData)                                                    \
+  X(vkMergePipelineCaches)                                                     \
   X(vkCreateDescriptorPool)                                                    \
   X(vkDestroyDescriptorPool)                                                   \
   X(vkAllocateDescriptorSets)                                                  \
@@ -379,8 +380,6 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
-const char kCacheMagic[] = "CAIPC1\n";
-
 /// Checks what the driver would otherwise be trusted with: drivers need not
 /// validate SPIR-V, and some crash on garbage. This is the container only
 /// (magic, instruction lengths, the entry point), not a validator.
@@ -415,62 +414,6 @@ void checkSpirv(const uint32_t *words, size_t numWords,
   if (!found)
     throw unsupported("SPIR-V module has no GLCompute entry point '" + entry +
                       "'");
-}
-
-bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  struct stat st;
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    bytes.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (ok && done < bytes.size()) {
-      ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        ok = false;
-      else
-        done += static_cast<size_t>(n);
-    }
-  }
-  ::close(fd);
-  return ok;
-}
-
-bool writeWholeFile(const std::string &path, const std::string &header,
-                    const std::vector<uint8_t> &data) {
-  // Unique per process and call, so concurrent savers (threads or
-  // processes sharing a cache directory) never write the same temp file;
-  // rename then makes the last one win whole.
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(counter++);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return false;
-  auto writeAll = [fd](const uint8_t *p, size_t n) {
-    while (n > 0) {
-      ssize_t w = ::write(fd, p, n);
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return false;
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return true;
-  };
-  bool ok = writeAll(reinterpret_cast<const uint8_t *>(header.data()),
-                     header.size()) &&
-            writeAll(data.data(), data.size());
-  ok = ::close(fd) == 0 && ok;
-  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok)
-    ::unlink(tmp.c_str());
-  return ok;
 }
 
 } // namespace
@@ -1160,39 +1103,30 @@ Device::record(const std::vector<Dispatch> &dispatches) {
   return rec;
 }
 
-bool Device::loadPipelineCache(const std::string &path) {
+bool Device::mergePipelineCache(const uint8_t *data, size_t size) {
   try {
     DeviceState &s = *state_;
-    std::vector<uint8_t> bytes;
-    if (!readWholeFile(path, bytes))
-      return false;
-    std::string expected = std::string(kCacheMagic) + cacheKey_ + "\n";
-    if (bytes.size() <= expected.size() ||
-        std::memcmp(bytes.data(), expected.data(), expected.size()) != 0)
-      return false;
-    // A cache's initial data can only be given at creation: replace the
-    // (still empty, if the caller kept to the contract) cache. The driver
-    // checks the data's own header and ignores data it cannot use.
+    // The driver checks the data's own header (vendor, device,
+    // pipelineCacheUUID) and ignores data it cannot use.
     VkPipelineCacheCreateInfo info{};
     info.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO;
-    info.initialDataSize = bytes.size() - expected.size();
-    info.pInitialData = bytes.data() + expected.size();
+    info.initialDataSize = size;
+    info.pInitialData = data;
     VkPipelineCache loaded;
     if (s.vkCreatePipelineCache(s.device, &info, nullptr, &loaded) !=
         VK_SUCCESS)
       return false;
-    s.vkDestroyPipelineCache(s.device, s.pipelineCache, nullptr);
-    s.pipelineCache = loaded;
-    return true;
+    VkResult r = s.vkMergePipelineCaches(s.device, s.pipelineCache, 1, &loaded);
+    s.vkDestroyPipelineCache(s.device, loaded, nullptr);
+    return r == VK_SUCCESS;
   } catch (...) {
     return false;
   }
 }
 
-bool Device::savePipelineCache(const std::string &path) const {
+bool Device::pipelineCacheData(std::vector<uint8_t> &data) const {
   try {
     DeviceState &s = *state_;
-    std::vector<uint8_t> data;
     VkResult r;
     // The cache may grow between the size query and the copy (pipelines
     // created concurrently); retry on VK_INCOMPLETE.
@@ -1206,10 +1140,7 @@ bool Device::savePipelineCache(const std::string &path) const {
                                    data.data());
       data.resize(size);
     } while (r == VK_INCOMPLETE);
-    if (r != VK_SUCCESS)
-      return false;
-    return writeWholeFile(path, std::string(kCacheMagic) + cacheKey_ + "\n",
-                          data);
+    return r == VK_SUCCESS;
   } catch (...) {
     return false;
   }

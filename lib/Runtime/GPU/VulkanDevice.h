@@ -164,13 +164,14 @@ public:
   /// numBindings). The buffers and pipelines must outlive the recording.
   std::unique_ptr<Recording> record(const std::vector<Dispatch> &dispatches);
 
-  /// Seeds the pipeline cache from `path` if it exists and was written for
-  /// this device (cacheKey() matches; otherwise ignored). Call before
-  /// creating pipelines. Never throws; returns whether data was loaded.
-  bool loadPipelineCache(const std::string &path);
-  /// Writes the pipeline cache to `path` atomically (temp file + rename),
-  /// with cacheKey() in a small header. Never throws; returns success.
-  bool savePipelineCache(const std::string &path) const;
+  /// Merges pipeline-cache data (what pipelineCacheData() returned, maybe
+  /// in another process) into the device's pipeline cache; data for another
+  /// device or driver is ignored by the driver. Never throws; returns
+  /// whether the driver accepted it.
+  bool mergePipelineCache(const uint8_t *data, size_t size);
+  /// The device's pipeline cache as the driver serializes it. Never throws;
+  /// returns success.
+  bool pipelineCacheData(std::vector<uint8_t> &data) const;
 
 private:
   Device() = default;
