@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Diagnostics.h"
+#include "Inspect.h"
 
 #include "lib/Import/Import.h"
 #include "lib/Pipeline/Pipeline.h"
@@ -141,6 +142,15 @@ int main(int argc, char **argv) {
                      "NAME=FILE.pb (repeatable)");
   import->add_flag("--emit-bytecode", bytecode, "Write MLIR bytecode");
 
+  std::string inspectPath;
+  bool inspectJson = false;
+  auto *inspect = app.add_subcommand(
+      "inspect", "Describe a bundle: model, functions with their inputs and "
+                 "outputs, executables (units, CPU variants, sizes), "
+                 "schedules by unit, compile options");
+  inspect->add_option("bundle", inspectPath, "The .aimodel bundle")->required();
+  inspect->add_flag("--json", inspectJson, "As one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success &e) {
@@ -149,6 +159,8 @@ int main(int argc, char **argv) {
     app.exit(e);
     return kExitUsage;
   }
+  if (inspect->parsed())
+    return coreai::inspectBundle(inspectPath, inspectJson);
 
   coreai::ImportOptions importOptions;
   for (const std::string &s : compile->parsed() ? shapes : importShapes) {

@@ -543,7 +543,7 @@ class KernelBuilder {
 public:
   KernelBuilder(const Contraction &c, int64_t width, int64_t rows,
                 int64_t panelFloats)
-      : c(c), width(width), loc(c.op->getLoc()) {
+      : c(c), width(width), loc(locationOf(c)) {
     int64_t reduction = 1;
     for (unsigned d : c.reductionDims)
       reduction *= c.ranges[d];
@@ -570,6 +570,18 @@ public:
       groupBlocks = kPackedRowBlocks;
     }
     numPanels = (blocks + panelBlocks - 1) / panelBlocks;
+  }
+
+  /// The kernel stands for every op it absorbs: its location fuses theirs,
+  /// so dispatches and errors name all their source nodes.
+  static Location locationOf(const Contraction &c) {
+    SmallVector<Location> locs;
+    if (c.init && !c.elementwise)
+      locs.push_back(c.init->op->getLoc());
+    locs.push_back(c.op->getLoc());
+    for (const PointwiseStage &s : c.epilogue)
+      locs.push_back(s.op->getLoc());
+    return FusedLoc::get(c.op->getContext(), locs);
   }
 
   /// Elements between consecutive values of `dim` in `a`'s buffer.
