@@ -91,6 +91,13 @@ double traceClockUs() {
 void InferenceFunction::run(const std::vector<NDArray> &inputs,
                             std::vector<NDArray> &outputs,
                             std::vector<TraceEvent> *trace) const {
+  runOn(*function_->kernel, inputs, outputs, trace);
+}
+
+void InferenceFunction::runOn(Kernel &kernel,
+                              const std::vector<NDArray> &inputs,
+                              std::vector<NDArray> &outputs,
+                              std::vector<TraceEvent> *trace) const {
   const FunctionDescriptor &d = function_->descriptor;
   if (inputs.size() != d.inputs.size())
     throw AssetError(AssetError::Code::InvalidArgument,
@@ -142,7 +149,7 @@ void InferenceFunction::run(const std::vector<NDArray> &inputs,
                              std::to_string(k) + " '" + d.outputs[k].name +
                              "'");
   }
-  function_->kernel->run(inputs, outputs, trace);
+  kernel.run(inputs, outputs, trace);
 }
 
 } // namespace coreai::runtime

@@ -87,6 +87,7 @@ double traceClockUs();
 struct AssetState;
 struct ModelState;
 struct FunctionState;
+class Kernel;
 
 class InferenceFunction {
 public:
@@ -123,6 +124,11 @@ public:
 
 private:
   friend class Model;
+  friend class ComputeStream;
+  /// run() on `kernel`, this function's kernel or a stream's copy of it.
+  void runOn(Kernel &kernel, const std::vector<NDArray> &inputs,
+             std::vector<NDArray> &outputs,
+             std::vector<TraceEvent> *trace) const;
   InferenceFunction(std::shared_ptr<const ModelState> model,
                     const FunctionState *function)
       : model_(std::move(model)), function_(function) {}
@@ -152,6 +158,7 @@ public:
 
 private:
   friend class ModelAsset;
+  friend class ComputeStream;
   explicit Model(std::shared_ptr<const ModelState> state)
       : state_(std::move(state)) {}
   std::shared_ptr<const ModelState> state_;

@@ -7,6 +7,8 @@
 #include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/ThreadPool.h"
 
+#include <functional>
+
 namespace coreai::runtime {
 
 struct AssetState {
@@ -20,6 +22,9 @@ struct FunctionState {
   ComputeUnit unit = ComputeUnit::CPU;
   std::string placement = "cpu";
   std::unique_ptr<Kernel> kernel;
+  // Another kernel for the function with state of its own (scratch, GPU
+  // buffers, recorded launches), for a ComputeStream. Throws AssetError.
+  std::function<std::unique_ptr<Kernel>()> instantiate;
 };
 
 struct ModelState {

@@ -273,6 +273,18 @@ prepareScheduled(const bundle::BundleFile &file,
   }
   fs.kernel = prepareSchedule(file, function, state.executables, device,
                               state.pool, fs.placement);
+  // Streams prepare their own copy (slots, recorded launches) the same way.
+  std::shared_ptr<ScheduleDevice> devicePtr = gpu ? state.gpu : state.host;
+  std::vector<std::shared_ptr<LoadedExecutable>> executables =
+      state.executables;
+  std::shared_ptr<ThreadPool> pool = state.pool;
+  const bundle::BundleFile *filePtr = &file;
+  const bundle::FunctionInfo *functionPtr = &function;
+  fs.instantiate = [=] {
+    std::string placement;
+    return prepareSchedule(*filePtr, *functionPtr, executables, *devicePtr,
+                           pool, placement);
+  };
   return fs;
 }
 
@@ -366,8 +378,13 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     fs.descriptor = describe(function);
     fs.unit = executor->unit();
     fs.placement = computeUnitName(fs.unit) + fallback;
-    fs.kernel = state->executables[function.executable]->prepare(
-        function, std::move(constants));
+    std::shared_ptr<LoadedExecutable> exe =
+        state->executables[function.executable];
+    fs.kernel = exe->prepare(function, constants);
+    const bundle::FunctionInfo *functionPtr = &function;
+    fs.instantiate = [exe, functionPtr, constants] {
+      return exe->prepare(*functionPtr, constants);
+    };
     state->functions.push_back(std::move(fs));
   }
   if (state->gpu && options.cache)

@@ -123,6 +123,9 @@ public:
     if (!data)
       return false;
     loadedHash_ = bundle::hash64(data->data(), data->size());
+    // Merging writes the device's cache, which pipeline creation (under the
+    // same lock) reads.
+    std::lock_guard<std::mutex> lock(open_->mutex);
     return device_->mergePipelineCache(data->data(), data->size());
   }
 

@@ -1,0 +1,126 @@
+//===- ComputeStream.cpp --------------------------------------------------===//
+#include "lib/Runtime/ComputeStream.h"
+
+#include "lib/Runtime/ModelState.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+namespace coreai::runtime {
+
+struct ComputeStream::State {
+  struct Work {
+    InferenceFunction function;
+    std::vector<NDArray> inputs;
+    Completion done;
+  };
+
+  std::shared_ptr<const ModelState> model;
+  std::mutex mutex;
+  std::condition_variable wake, idle;
+  std::deque<Work> queue;
+  bool running = false; // the worker holds an item
+  bool stop = false;
+  // This stream's kernels, by function; only the worker touches them.
+  std::map<const FunctionState *, std::unique_ptr<Kernel>> kernels;
+  std::thread worker;
+
+  void loop() {
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex);
+      wake.wait(lock, [&] { return stop || !queue.empty(); });
+      if (queue.empty())
+        return; // stopping, and nothing left
+      Work work = std::move(queue.front());
+      queue.pop_front();
+      running = true;
+      lock.unlock();
+      execute(work);
+      lock.lock();
+      running = false;
+      if (queue.empty())
+        idle.notify_all();
+    }
+  }
+
+  void execute(Work &work) {
+    std::vector<NDArray> outputs;
+    std::exception_ptr error;
+    try {
+      const FunctionState *fs = work.function.function_;
+      std::unique_ptr<Kernel> &kernel = kernels[fs];
+      if (!kernel)
+        kernel = fs->instantiate();
+      work.function.runOn(*kernel, work.inputs, outputs, nullptr);
+    } catch (...) {
+      error = std::current_exception();
+      outputs.clear();
+    }
+    // The inputs are released before the caller hears of completion.
+    work.inputs.clear();
+    work.done(std::move(outputs), error);
+  }
+};
+
+ComputeStream::ComputeStream(const Model &model)
+    : state_(std::make_unique<State>()) {
+  state_->model = model.state_;
+  try {
+    state_->worker = std::thread([s = state_.get()] { s->loop(); });
+  } catch (const std::system_error &e) {
+    throw AssetError(AssetError::Code::Internal,
+                     std::string("cannot start a compute stream: ") + e.what());
+  }
+}
+
+ComputeStream::~ComputeStream() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+  }
+  state_->wake.notify_all();
+  state_->worker.join();
+}
+
+void ComputeStream::enqueue(const InferenceFunction &function,
+                            std::vector<NDArray> inputs, Completion done) {
+  if (function.model_ != state_->model) {
+    done({}, std::make_exception_ptr(AssetError(
+                 AssetError::Code::InvalidArgument,
+                 "function '" + function.descriptor().name +
+                     "' belongs to another model than the stream's")));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->queue.push_back({function, std::move(inputs), std::move(done)});
+  }
+  state_->wake.notify_one();
+}
+
+std::future<std::vector<NDArray>>
+ComputeStream::enqueue(const InferenceFunction &function,
+                       std::vector<NDArray> inputs) {
+  auto promise = std::make_shared<std::promise<std::vector<NDArray>>>();
+  std::future<std::vector<NDArray>> future = promise->get_future();
+  enqueue(function, std::move(inputs),
+          [promise](std::vector<NDArray> outputs, std::exception_ptr error) {
+            if (error)
+              promise->set_exception(error);
+            else
+              promise->set_value(std::move(outputs));
+          });
+  return future;
+}
+
+void ComputeStream::synchronize() {
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  state_->idle.wait(lock,
+                    [&] { return state_->queue.empty() && !state_->running; });
+}
+
+} // namespace coreai::runtime
