@@ -16,6 +16,7 @@ struct ComputeStream::State {
   struct Work {
     InferenceFunction function;
     std::vector<NDArray> inputs;
+    std::vector<NDArray> outputs; // empty: allocated by the run
     Completion done;
   };
 
@@ -48,7 +49,7 @@ struct ComputeStream::State {
   }
 
   void execute(Work &work) {
-    std::vector<NDArray> outputs;
+    std::vector<NDArray> outputs = std::move(work.outputs);
     std::exception_ptr error;
     try {
       const FunctionState *fs = work.function.function_;
@@ -88,6 +89,12 @@ ComputeStream::~ComputeStream() {
 
 void ComputeStream::enqueue(const InferenceFunction &function,
                             std::vector<NDArray> inputs, Completion done) {
+  enqueue(function, std::move(inputs), {}, std::move(done));
+}
+
+void ComputeStream::enqueue(const InferenceFunction &function,
+                            std::vector<NDArray> inputs,
+                            std::vector<NDArray> outputs, Completion done) {
   if (function.model_ != state_->model) {
     done({}, std::make_exception_ptr(AssetError(
                  AssetError::Code::InvalidArgument,
@@ -97,7 +104,8 @@ void ComputeStream::enqueue(const InferenceFunction &function,
   }
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back({function, std::move(inputs), std::move(done)});
+    state_->queue.push_back(
+        {function, std::move(inputs), std::move(outputs), std::move(done)});
   }
   state_->wake.notify_one();
 }

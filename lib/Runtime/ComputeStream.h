@@ -54,6 +54,11 @@ public:
   /// not throw.
   void enqueue(const InferenceFunction &function, std::vector<NDArray> inputs,
                Completion done);
+  /// As above, writing into `outputs` (checked against the function's
+  /// descriptor as InferenceFunction::run does; e.g. views of the caller's
+  /// buffers, which must stay valid until `done` is called).
+  void enqueue(const InferenceFunction &function, std::vector<NDArray> inputs,
+               std::vector<NDArray> outputs, Completion done);
 
   /// Waits until every inference enqueued so far has completed.
   void synchronize();

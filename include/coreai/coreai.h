@@ -1,0 +1,189 @@
+/*===- coreai.h - The C API of the coreai runtime -------------------------===*
+ *
+ * What other languages call (Swift, Python through ctypes, C): open a bundle,
+ * specialize it for this device, describe and run its functions, and run
+ * them asynchronously on compute streams. The library is libcoreai.so; it
+ * carries the CPU, GPU (Vulkan, loaded at run time) and simulated
+ * neural-engine units.
+ *
+ *   coreai_asset *asset;
+ *   coreai_model *model;
+ *   coreai_function *fn;
+ *   if (coreai_asset_open("model.aimodel", &asset) != COREAI_OK ||
+ *       coreai_asset_specialize(asset, NULL, &model) != COREAI_OK ||
+ *       coreai_model_function(model, "main", &fn) != COREAI_OK)
+ *     fprintf(stderr, "%s\n", coreai_last_error());
+ *   coreai_function_run(fn, inputs, 1, outputs, 1);
+ *
+ * Conventions: every call that can fail returns a coreai_status, and
+ * coreai_last_error() then holds one line saying what failed and where
+ * (the file, the function, the input). No C++ type crosses this header.
+ * Handles are freed with their *_free function (NULL is accepted); a
+ * function or stream keeps its model alive, a model keeps its bundle mapped,
+ * so they may be freed in any order. A model, its functions and streams may
+ * be used from several threads at once.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef COREAI_COREAI_H
+#define COREAI_COREAI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped when this header changes incompatibly. */
+#define COREAI_C_API_VERSION 1
+/* The version the library implements. */
+uint32_t coreai_api_version(void);
+
+typedef enum coreai_status {
+  COREAI_OK = 0,
+  COREAI_NOT_FOUND = 1,        /* no such file, function or unit */
+  COREAI_CORRUPT = 2,          /* the bundle is damaged or inconsistent */
+  COREAI_UNSUPPORTED = 3,      /* valid, but this runtime or host cannot */
+  COREAI_INVALID_ARGUMENT = 4, /* the caller passed something wrong */
+  COREAI_INTERNAL = 5          /* a failure of the runtime or the system */
+} coreai_status;
+
+/* The last failure of a call on this thread, one line ("" if none). Valid
+ * until the next failing call on this thread. */
+const char *coreai_last_error(void);
+
+/* Compute units, as bits. */
+typedef enum coreai_unit {
+  COREAI_UNIT_CPU = 1,
+  COREAI_UNIT_GPU = 2,
+  COREAI_UNIT_NEURAL_ENGINE = 4
+} coreai_unit;
+
+/* Element types: ONNX's TensorProto.DataType numbers (the common ones). */
+typedef enum coreai_dtype {
+  COREAI_FLOAT32 = 1,
+  COREAI_UINT8 = 2,
+  COREAI_INT8 = 3,
+  COREAI_UINT16 = 4,
+  COREAI_INT16 = 5,
+  COREAI_INT32 = 6,
+  COREAI_INT64 = 7,
+  COREAI_BOOL = 9,
+  COREAI_FLOAT16 = 10,
+  COREAI_FLOAT64 = 11,
+  COREAI_UINT32 = 12,
+  COREAI_UINT64 = 13,
+  COREAI_BFLOAT16 = 16
+} coreai_dtype;
+
+typedef struct coreai_asset coreai_asset;
+typedef struct coreai_model coreai_model;
+typedef struct coreai_function coreai_function;
+typedef struct coreai_stream coreai_stream;
+
+/* ---- Assets: a verified, mapped bundle ---------------------------------- */
+
+coreai_status coreai_asset_open(const char *path, coreai_asset **asset);
+void coreai_asset_free(coreai_asset *asset);
+
+/* ---- Specialization --------------------------------------------------- */
+
+typedef struct coreai_specialization_options {
+  uint32_t allowed_units;      /* coreai_unit bits; 0: every unit */
+  uint32_t preferred_unit;     /* a coreai_unit that must be used; 0: none */
+  int32_t gpu_device;          /* Vulkan device index; -1: the first */
+  uint32_t threads;            /* CPU threads; 0: one per core */
+  const char *cpu_variant;     /* e.g. "x86-64-v3"; NULL: the best */
+  const char *cache_directory; /* model cache folder; NULL: no cache; "":
+                                  $XDG_CACHE_HOME/coreai or ~/.cache/coreai */
+  uint64_t cache_max_bytes;    /* 0: 1 GiB */
+} coreai_specialization_options;
+
+/* The defaults: every unit, none preferred, the first GPU, a thread per
+ * core, the best CPU variant, no model cache. */
+void coreai_specialization_options_init(coreai_specialization_options *options);
+
+/* `options` NULL: the defaults. */
+coreai_status
+coreai_asset_specialize(const coreai_asset *asset,
+                        const coreai_specialization_options *options,
+                        coreai_model **model);
+void coreai_model_free(coreai_model *model);
+
+/* ---- Functions and their descriptors ---------------------------------- */
+
+size_t coreai_model_function_count(const coreai_model *model);
+/* NULL when `index` is out of range; valid while the model lives. */
+const char *coreai_model_function_name(const coreai_model *model, size_t index);
+coreai_status coreai_model_function(const coreai_model *model, const char *name,
+                                    coreai_function **function);
+void coreai_function_free(coreai_function *function);
+
+typedef struct coreai_tensor_descriptor {
+  const char *name;
+  int32_t dtype; /* coreai_dtype */
+  size_t rank;
+  const int64_t *shape; /* rank dims */
+} coreai_tensor_descriptor;
+
+size_t coreai_function_input_count(const coreai_function *function);
+size_t coreai_function_output_count(const coreai_function *function);
+/* The pointers in `descriptor` stay valid while the function lives. */
+coreai_status coreai_function_input(const coreai_function *function,
+                                    size_t index,
+                                    coreai_tensor_descriptor *descriptor);
+coreai_status coreai_function_output(const coreai_function *function,
+                                     size_t index,
+                                     coreai_tensor_descriptor *descriptor);
+/* How the function runs after specialization, e.g. "cpu" or "schedule:
+ * 41 gpu + 2 cpu steps on <device>". Valid while the function lives. */
+const char *coreai_function_placement(const coreai_function *function);
+
+/* ---- Running ----------------------------------------------------------- */
+
+/* A tensor in the caller's memory: dense, row-major, `data` 16-byte
+ * aligned, `byte_size` exactly the elements' bytes. */
+typedef struct coreai_tensor {
+  int32_t dtype; /* coreai_dtype */
+  size_t rank;
+  const int64_t *shape;
+  void *data;
+  size_t byte_size;
+} coreai_tensor;
+
+/* Runs `function` on `inputs`, writing `outputs` (the caller's buffers, of
+ * the dtypes and shapes the descriptor gives). Blocks until done. */
+coreai_status coreai_function_run(const coreai_function *function,
+                                  const coreai_tensor *inputs,
+                                  size_t num_inputs, coreai_tensor *outputs,
+                                  size_t num_outputs);
+
+/* ---- Compute streams: asynchronous runs, in order per stream ----------- */
+
+/* Called on the stream's thread when a run completes; `message` is "" on
+ * success, else the failure (valid during the call). */
+typedef void (*coreai_completion)(void *user_data, coreai_status status,
+                                  const char *message);
+
+coreai_status coreai_stream_create(const coreai_model *model,
+                                   coreai_stream **stream);
+/* Enqueues a run of `function` after what the stream already holds and
+ * returns at once. The buffers of `inputs` and `outputs` must stay valid
+ * and unchanged (inputs) until `done` is called; `done` may be NULL. The
+ * tensors themselves (shape arrays included) are copied. Arguments that do
+ * not fit the function fail here, before anything is enqueued. */
+coreai_status
+coreai_stream_enqueue(coreai_stream *stream, const coreai_function *function,
+                      const coreai_tensor *inputs, size_t num_inputs,
+                      const coreai_tensor *outputs, size_t num_outputs,
+                      coreai_completion done, void *user_data);
+/* Waits until every run enqueued so far has completed. */
+coreai_status coreai_stream_synchronize(coreai_stream *stream);
+/* Waits for the stream's runs, then frees it. */
+void coreai_stream_free(coreai_stream *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COREAI_COREAI_H */

@@ -1,0 +1,212 @@
+//===- CApiTest.cpp - The C API through libcoreai.so ----------------------===//
+//
+// Links only libcoreai.so (include/coreai/coreai.h), as an app in another
+// language would. The ctest command that runs it compiles the bundled digits
+// model (batch 8) into COREAI_TEST_BUNDLE
+// (the test builds its own inputs).
+//
+//===----------------------------------------------------------------------===//
+#include "coreai/coreai.h"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string bundlePath() {
+  const char *v = std::getenv("COREAI_TEST_BUNDLE");
+  REQUIRE(v);
+  return v;
+}
+
+struct Loaded {
+  coreai_asset *asset = nullptr;
+  coreai_model *model = nullptr;
+  coreai_function *fn = nullptr;
+  Loaded() {
+    REQUIRE(coreai_asset_open(bundlePath().c_str(), &asset) == COREAI_OK);
+    coreai_specialization_options o;
+    coreai_specialization_options_init(&o);
+    o.allowed_units = COREAI_UNIT_CPU;
+    REQUIRE(coreai_asset_specialize(asset, &o, &model) == COREAI_OK);
+    REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  }
+  ~Loaded() {
+    // Any order: handles keep what they need alive.
+    coreai_asset_free(asset);
+    coreai_model_free(model);
+    coreai_function_free(fn);
+  }
+};
+
+const int64_t kImageShape[] = {8, 1, 8, 8};
+const int64_t kProbShape[] = {8, 10};
+
+struct alignas(64) Images {
+  float v[8 * 64];
+};
+struct alignas(64) Probs {
+  float v[80];
+};
+
+coreai_tensor tensorOf(Images &x) {
+  return {COREAI_FLOAT32, 4, kImageShape, x.v, sizeof x.v};
+}
+coreai_tensor tensorOf(Probs &y) {
+  return {COREAI_FLOAT32, 2, kProbShape, y.v, sizeof y.v};
+}
+
+Images imagesFor(int k) {
+  Images x;
+  for (int i = 0; i < 8 * 64; ++i)
+    x.v[i] = (float)((i * 7 + k * 13) % 17) / 17.0f;
+  return x;
+}
+
+} // namespace
+
+TEST_CASE("C API: open, describe, run", "[capi]") {
+  CHECK(coreai_api_version() == COREAI_C_API_VERSION);
+  Loaded m;
+  REQUIRE(coreai_model_function_count(m.model) == 1);
+  CHECK(std::string(coreai_model_function_name(m.model, 0)) == "main");
+  CHECK(coreai_model_function_name(m.model, 1) == nullptr);
+  REQUIRE(coreai_function_input_count(m.fn) == 1);
+  REQUIRE(coreai_function_output_count(m.fn) == 1);
+  coreai_tensor_descriptor in, out;
+  REQUIRE(coreai_function_input(m.fn, 0, &in) == COREAI_OK);
+  CHECK(std::string(in.name) == "image");
+  CHECK(in.dtype == COREAI_FLOAT32);
+  CHECK(std::vector<int64_t>(in.shape, in.shape + in.rank) ==
+        std::vector<int64_t>{8, 1, 8, 8});
+  REQUIRE(coreai_function_output(m.fn, 0, &out) == COREAI_OK);
+  CHECK(std::vector<int64_t>(out.shape, out.shape + out.rank) ==
+        std::vector<int64_t>{8, 10});
+  CHECK(coreai_function_input(m.fn, 1, &in) == COREAI_NOT_FOUND);
+  CHECK(std::string(coreai_last_error()) ==
+        "function 'main' has 1 inputs, no input 1");
+  CHECK(std::string(coreai_function_placement(m.fn)).rfind("schedule", 0) == 0);
+
+  Images x = imagesFor(0);
+  Probs y{};
+  coreai_tensor xt = tensorOf(x), yt = tensorOf(y);
+  REQUIRE(coreai_function_run(m.fn, &xt, 1, &yt, 1) == COREAI_OK);
+  // Softmax rows: probabilities that sum to 1.
+  for (int r = 0; r < 8; ++r) {
+    float sum = 0;
+    for (int c = 0; c < 10; ++c) {
+      CHECK(y.v[r * 10 + c] >= 0);
+      sum += y.v[r * 10 + c];
+    }
+    CHECK(sum == Approx(1.0f).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("C API: failures are statuses with one-line messages", "[capi]") {
+  coreai_asset *asset = nullptr;
+  CHECK(coreai_asset_open("/nonexistent/x.aimodel", &asset) ==
+        COREAI_NOT_FOUND);
+  CHECK(asset == nullptr);
+  CHECK(std::string(coreai_last_error()) ==
+        "/nonexistent/x.aimodel: no such file");
+  CHECK(coreai_asset_open(nullptr, &asset) == COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) == "the path is NULL");
+
+  Loaded m;
+  coreai_function *missing = nullptr;
+  CHECK(coreai_model_function(m.model, "nope", &missing) == COREAI_NOT_FOUND);
+  CHECK(std::string(coreai_last_error()).find("no function 'nope'") == 0);
+
+  Images x = imagesFor(1);
+  Probs y{};
+  coreai_tensor xt = tensorOf(x), yt = tensorOf(y);
+  // A shape the function does not take.
+  const int64_t wrongShape[] = {1, 1, 8, 8};
+  coreai_tensor wrong = {COREAI_FLOAT32, 4, wrongShape, x.v, 64 * 4};
+  CHECK(coreai_function_run(m.fn, &wrong, 1, &yt, 1) ==
+        COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) ==
+        "input 0 'image': expected float32 [8,1,8,8], got float32 [1,1,8,8]");
+  // A byte size that does not match the shape.
+  coreai_tensor shortBuffer = xt;
+  shortBuffer.byte_size -= 4;
+  CHECK(coreai_function_run(m.fn, &shortBuffer, 1, &yt, 1) ==
+        COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) ==
+        "input 0: float32 [8,1,8,8] holds 2048 bytes, but byte_size is 2044");
+  coreai_tensor badType = xt;
+  badType.dtype = 99;
+  CHECK(coreai_function_run(m.fn, &badType, 1, &yt, 1) ==
+        COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) == "input 0: unknown dtype 99");
+  // Outputs are the caller's buffers: they must all be given.
+  CHECK(coreai_function_run(m.fn, &xt, 1, nullptr, 0) ==
+        COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) ==
+        "function 'main' has 1 outputs, got 0 buffers");
+  // Unknown option bits.
+  coreai_specialization_options o;
+  coreai_specialization_options_init(&o);
+  o.allowed_units = 64;
+  coreai_model *model = nullptr;
+  CHECK(coreai_asset_specialize(m.asset, &o, &model) ==
+        COREAI_INVALID_ARGUMENT);
+  // A CPU variant the bundle lacks.
+  coreai_specialization_options_init(&o);
+  o.cpu_variant = "aarch64";
+  CHECK(coreai_asset_specialize(m.asset, &o, &model) == COREAI_UNSUPPORTED);
+  CHECK(std::string(coreai_last_error()).find("no CPU variant 'aarch64'") !=
+        std::string::npos);
+}
+
+namespace {
+struct Completions {
+  std::atomic<int> ok{0}, failed{0};
+};
+void onDone(void *user, coreai_status status, const char *message) {
+  auto *c = static_cast<Completions *>(user);
+  (status == COREAI_OK && *message == 0 ? c->ok : c->failed)++;
+}
+} // namespace
+
+TEST_CASE("C API: streams give what synchronous runs give", "[capi]") {
+  Loaded m;
+  constexpr int kStreams = 2, kRuns = 10;
+  std::vector<Images> inputs;
+  std::vector<Probs> expected(kStreams * kRuns), got(kStreams * kRuns);
+  for (int k = 0; k < kStreams * kRuns; ++k) {
+    inputs.push_back(imagesFor(k));
+    coreai_tensor xt = tensorOf(inputs[k]), yt = tensorOf(expected[k]);
+    REQUIRE(coreai_function_run(m.fn, &xt, 1, &yt, 1) == COREAI_OK);
+  }
+  Completions done;
+  coreai_stream *streams[kStreams];
+  for (auto &s : streams)
+    REQUIRE(coreai_stream_create(m.model, &s) == COREAI_OK);
+  for (int k = 0; k < kStreams * kRuns; ++k) {
+    coreai_tensor xt = tensorOf(inputs[k]), yt = tensorOf(got[k]);
+    REQUIRE(coreai_stream_enqueue(streams[k % kStreams], m.fn, &xt, 1, &yt, 1,
+                                  onDone, &done) == COREAI_OK);
+  }
+  // Refused at once: a wrong shape.
+  const int64_t wrongShape[] = {1, 1, 8, 8};
+  coreai_tensor wrong = {COREAI_FLOAT32, 4, wrongShape, inputs[0].v, 64 * 4};
+  coreai_tensor yt = tensorOf(got[0]);
+  CHECK(coreai_stream_enqueue(streams[0], m.fn, &wrong, 1, &yt, 1, onDone,
+                              &done) == COREAI_INVALID_ARGUMENT);
+  for (auto &s : streams)
+    CHECK(coreai_stream_synchronize(s) == COREAI_OK);
+  CHECK(done.ok == kStreams * kRuns);
+  CHECK(done.failed == 0);
+  int mismatches = 0;
+  for (int k = 0; k < kStreams * kRuns; ++k)
+    mismatches += std::memcmp(got[k].v, expected[k].v, sizeof got[k].v) != 0;
+  CHECK(mismatches == 0);
+  for (auto &s : streams)
+    coreai_stream_free(s);
+}
