@@ -319,7 +319,7 @@ bool BundleFile::verify(ReadError &error) {
       if (auto *dbg = f->debug())
         for (const fb::DebugEntry *d : *dbg)
           info.debug.push_back({str(d->op()), str(d->source())});
-      if (const fb::Schedule *sched = f->schedule()) {
+      auto decodeSchedule = [&](const fb::Schedule *sched) {
         ScheduleData sd;
         if (auto *slots = sched->slots())
           for (const fb::Slot *slot : *slots)
@@ -331,6 +331,17 @@ bool BundleFile::verify(ReadError &error) {
                                 str(st->entry()), vec(st->args()),
                                 vec(st->groups()), str(st->source())});
         info.schedule.push_back(std::move(sd));
+      };
+      if (const fb::Schedule *sched = f->schedule()) {
+        decodeSchedule(sched);
+        if (auto *alternatives = f->alternatives())
+          for (const fb::Schedule *alternative : *alternatives)
+            decodeSchedule(alternative);
+      } else if (f->alternatives() && f->alternatives()->size()) {
+        return corrupt(error, "function '" + info.name +
+                                  "' has alternative schedules but no "
+                                  "schedule" +
+                                  kCorrupt);
       }
 
       std::string what = "function '" + info.name + "'";
@@ -377,10 +388,15 @@ bool BundleFile::verify(ReadError &error) {
         std::vector<std::string> units;
         for (const ExecutableInfo &e : executables_)
           units.push_back(e.unit);
-        std::string why =
-            checkSchedule(info.schedule.front(), in, out, constantBytes, units);
-        if (!why.empty())
-          return corrupt(error, what + ": " + why + kCorrupt);
+        for (size_t k = 0; k < info.schedule.size(); ++k) {
+          std::string why =
+              checkSchedule(info.schedule[k], in, out, constantBytes, units);
+          if (!why.empty())
+            return corrupt(
+                error,
+                what + (k ? " schedule " + std::to_string(k) : std::string()) +
+                    ": " + why + kCorrupt);
+        }
       }
       functions_.push_back(std::move(info));
     }

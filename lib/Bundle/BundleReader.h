@@ -77,7 +77,7 @@ struct FunctionInfo {
   std::string entrySymbol;
   std::vector<uint32_t> constants;
   std::vector<DebugEntry> debug;
-  std::vector<ScheduleData> schedule; // empty, or the function across units
+  std::vector<ScheduleData> schedule; // best first (see BundleWriter.h)
 };
 
 /// A verified bundle, mapped (or held) in memory. Immutable; pointers it hands

@@ -123,7 +123,7 @@ Plan plan(const BundleContents &contents) {
     auto entry = fbb.CreateString(f.entrySymbol);
     auto constants = fbb.CreateVector(f.constants);
     auto debugVec = fbb.CreateVector(debug);
-    flatbuffers::Offset<fb::Schedule> schedule = 0;
+    std::vector<flatbuffers::Offset<fb::Schedule>> schedules;
     for (const ScheduleData &sd : f.schedule) {
       std::vector<flatbuffers::Offset<fb::Slot>> slots;
       for (const SlotData &slot : sd.slots)
@@ -135,12 +135,22 @@ Plan plan(const BundleContents &contents) {
             fbb, fbb.CreateString(st.unit), st.executable,
             fbb.CreateString(st.entry), fbb.CreateVector(st.args),
             fbb.CreateVector(st.groups), fbb.CreateString(st.source)));
-      schedule = fb::CreateSchedule(fbb, fbb.CreateVector(slots),
-                                    fbb.CreateVector(steps));
+      schedules.push_back(fb::CreateSchedule(fbb, fbb.CreateVector(slots),
+                                             fbb.CreateVector(steps)));
     }
+    // The first schedule where format 1.1 readers look for it; the others
+    // (format 1.2) after it.
+    flatbuffers::Offset<fb::Schedule> schedule =
+        schedules.empty() ? 0 : schedules.front();
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Schedule>>>
+        alternatives = 0;
+    if (schedules.size() > 1)
+      alternatives =
+          fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Schedule>>(
+              schedules.begin() + 1, schedules.end()));
     functions.push_back(fb::CreateFunction(fbb, name, inputs, outputs,
                                            f.executable, entry, constants,
-                                           debugVec, schedule));
+                                           debugVec, schedule, alternatives));
   }
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
@@ -232,8 +242,6 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
-    if (f.schedule.size() > 1)
-      return "function '" + f.name + "' has more than one schedule";
     std::vector<uint64_t> in, out;
     for (const TensorDesc &d : f.inputs)
       byteSize(d.dtype, d.shape, in.emplace_back());

@@ -82,7 +82,9 @@ struct FunctionData {
   std::vector<uint32_t> constants;    // indices into BundleContents::constants,
                                       // in argument order (after outputs)
   std::vector<DebugEntry> debug;      // op -> source node table
-  std::vector<ScheduleData> schedule; // at most one: the function across units
+  // The function as steps over slots, best first: across units, then on
+  // fewer units, then (kernel ABI 2) as CPU dispatches.
+  std::vector<ScheduleData> schedule;
 };
 
 struct BundleContents {

@@ -148,10 +148,10 @@ LogicalResult coreai::compileModule(ModuleOp module,
   cpu::buildDispatchPipeline(dispatches);
   if (failed(dispatches.run(module)))
     return failure();
-  // A function that runs on the CPU alone is a schedule of its dispatches.
+  // On the CPU alone, a function is a schedule of its dispatches: the last
+  // schedule of a function split across units (what runs where the other
+  // units are not allowed), the only one otherwise.
   for (bundle::FunctionData &fn : contents.functions) {
-    if (!fn.schedule.empty())
-      continue;
     auto host = module.lookupSymbol<func::FuncOp>(fn.name);
     if (!host)
       return module.emitError("function '") << fn.name << "' vanished";
@@ -162,7 +162,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
         buildCPUSchedule(host, *program, fn, contents.constants);
     if (failed(schedule))
       return failure();
-    fn.schedule = {std::move(*schedule)};
+    fn.schedule.push_back(std::move(*schedule));
   }
   PassManager codegen(ctx);
   cpu::buildCodegenPipeline(codegen);

@@ -55,6 +55,16 @@ std::vector<int64_t> opIndices(func::FuncOp segment) {
   return out;
 }
 
+/// The units a schedule's steps run on ("copy" steps aside).
+std::set<std::string> usedUnits(const bundle::ScheduleData &schedule) {
+  std::set<std::string> units;
+  for (const bundle::StepData &step : schedule.steps)
+    if (step.unit != "copy")
+      units.insert(step.unit);
+  units.insert("cpu"); // the host is always there
+  return units;
+}
+
 /// While alive, keeps the first error diagnostic instead of reporting any:
 /// a segment whose lowering fails falls back to the CPU, saying why.
 struct FirstError {
@@ -201,7 +211,7 @@ public:
       schedule_.steps.push_back(std::move(step));
     }
     planScratchMemory(schedule_);
-    function_.schedule = {std::move(schedule_)};
+    function_.schedule.push_back(std::move(schedule_));
     return success();
   }
 
@@ -334,105 +344,160 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     for (Operation &op : original.getBody().front().without_terminator())
       op.setAttr(kOpIndexAttr, IntegerAttr::get(IndexType::get(ctx), index++));
 
-    std::set<int64_t> pinnedToCPU, isolated;
-    std::map<int64_t, std::string> whyOnCPU, unitOf;
-    // Whole segments, ops alone, segments again without the pinned ops;
-    // from then on failing segments go to the CPU whole. Every attempt that
-    // fails pins at least one more op, so this ends.
-    for (int attempt = 0;; ++attempt) {
-      bool lastResort = attempt >= 4, isolatedNow = false;
-      // A fresh copy of the function, partitioned with what we know.
-      OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
-      hetero->getBody()->push_back(original.clone());
-      auto fn = cast<func::FuncOp>(&hetero->getBody()->front());
-      for (Operation &op : fn.getBody().front().without_terminator()) {
-        auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
-        if (!i)
-          continue;
-        if (pinnedToCPU.count(i.getInt()))
-          op.setAttr(kUnitAttr, StringAttr::get(ctx, "cpu"));
-        if (isolated.count(i.getInt()))
-          op.setAttr(kIsolateAttr, UnitAttr::get(ctx));
-      }
-      PassManager pm(ctx);
-      PlaceOptions place;
-      place.units.assign(units.begin(), units.end());
-      place.aneArch = options.aneArch;
-      pm.addNestedPass<func::FuncOp>(createPlace(place));
-      pm.addPass(createPartition());
-      if (failed(pm.run(*hetero)))
-        return failure();
+    // Places the function on `placeUnits` (preferred first), lowers its
+    // segments and appends the schedule; `unitOf` and `whyOnCPU` say where
+    // each op went and why an op that could run elsewhere did not.
+    // Alternative k > 0 names its segments apart from the others'.
+    auto placeOn =
+        [&](const std::vector<std::string> &placeUnits, unsigned alternative,
+            std::map<int64_t, std::string> &unitOf,
+            std::map<int64_t, std::string> &whyOnCPU) -> LogicalResult {
+      std::string name = function.name;
+      if (alternative)
+        name += "__a" + std::to_string(alternative);
+      std::set<int64_t> pinnedToCPU, isolated;
+      // Whole segments, ops alone, segments again without the pinned ops;
+      // from then on failing segments go to the CPU whole. Every attempt that
+      // fails pins at least one more op, so this ends.
+      for (int attempt = 0;; ++attempt) {
+        bool lastResort = attempt >= 4, isolatedNow = false;
+        // A fresh copy of the function, partitioned with what we know.
+        OwningOpRef<ModuleOp> hetero = ModuleOp::create(module.getLoc());
+        hetero->getBody()->push_back(original.clone());
+        auto fn = cast<func::FuncOp>(&hetero->getBody()->front());
+        fn.setSymName(name);
+        for (Operation &op : fn.getBody().front().without_terminator()) {
+          auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
+          if (!i)
+            continue;
+          if (pinnedToCPU.count(i.getInt()))
+            op.setAttr(kUnitAttr, StringAttr::get(ctx, "cpu"));
+          if (isolated.count(i.getInt()))
+            op.setAttr(kIsolateAttr, UnitAttr::get(ctx));
+        }
+        PassManager pm(ctx);
+        PlaceOptions place;
+        place.units.assign(placeUnits.begin(), placeUnits.end());
+        place.aneArch = options.aneArch;
+        pm.addNestedPass<func::FuncOp>(createPlace(place));
+        pm.addPass(createPartition());
+        if (failed(pm.run(*hetero)))
+          return failure();
 
-      std::map<std::string, spv::Program> programs;
-      std::vector<std::pair<std::string, OwningOpRef<ModuleOp>>> aneModules;
-      bool retry = false;
-      for (func::FuncOp segment :
-           llvm::to_vector(hetero->getOps<func::FuncOp>())) {
-        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-        if (!unit || unit.getValue() == "cpu")
+        std::map<std::string, spv::Program> programs;
+        std::vector<std::pair<std::string, OwningOpRef<ModuleOp>>> aneModules;
+        bool retry = false;
+        for (func::FuncOp segment :
+             llvm::to_vector(hetero->getOps<func::FuncOp>())) {
+          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+          if (!unit || unit.getValue() == "cpu")
+            continue;
+          std::string why;
+          if (unit.getValue() == "gpu") {
+            FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
+            if (succeeded(program)) {
+              programs[segment.getSymName().str()] = std::move(*program);
+              continue;
+            }
+          } else {
+            FailureOr<OwningOpRef<ModuleOp>> lowered =
+                lowerANESegment(segment, options.aneArch, why);
+            if (succeeded(lowered)) {
+              aneModules.emplace_back(segment.getSymName().str(),
+                                      std::move(*lowered));
+              continue;
+            }
+          }
+          retry = true;
+          std::vector<int64_t> ops = opIndices(segment);
+          if (ops.size() > 1 && !lastResort) {
+            isolated.insert(ops.begin(), ops.end());
+            isolatedNow = true;
+          } else {
+            pinnedToCPU.insert(ops.begin(), ops.end());
+            for (int64_t i : ops)
+              whyOnCPU[i] =
+                  std::string("its ") +
+                  (unit.getValue() == "gpu" ? "GPU" : "neural-engine") +
+                  " lowering failed: " + why;
+          }
+        }
+        if (retry) {
+          // Once the ops that fail alone are pinned, the others merge into
+          // segments again. Each attempt pins or isolates more ops; the last
+          // ones pin whole failing segments, so this ends.
+          if (!isolatedNow)
+            isolated.clear();
+          if (attempt > index + 4)
+            return original.emitError("placement did not converge");
           continue;
-        std::string why;
-        if (unit.getValue() == "gpu") {
-          FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
-          if (succeeded(program)) {
-            programs[segment.getSymName().str()] = std::move(*program);
-            continue;
-          }
-        } else {
-          FailureOr<OwningOpRef<ModuleOp>> lowered =
-              lowerANESegment(segment, options.aneArch, why);
-          if (succeeded(lowered)) {
-            aneModules.emplace_back(segment.getSymName().str(),
-                                    std::move(*lowered));
-            continue;
-          }
         }
-        retry = true;
-        std::vector<int64_t> ops = opIndices(segment);
-        if (ops.size() > 1 && !lastResort) {
-          isolated.insert(ops.begin(), ops.end());
-          isolatedNow = true;
-        } else {
-          pinnedToCPU.insert(ops.begin(), ops.end());
-          for (int64_t i : ops)
-            whyOnCPU[i] = std::string("its ") +
-                          (unit.getValue() == "gpu" ? "GPU" : "neural-engine") +
-                          " lowering failed: " + why;
+
+        for (auto &[name, lowered] : aneModules)
+          if (failed(stream->addProgram(
+                  lowered->lookupSymbol<func::FuncOp>(name), name)))
+            return failure();
+        for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
+          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+          for (Operation &op : segment.getBody().front())
+            if (auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
+              if (unit && !op.hasTrait<OpTrait::ConstantLike>())
+                unitOf[i.getInt()] = unit.getValue().str();
         }
+        fn = hetero->lookupSymbol<func::FuncOp>(name);
+        ScheduleBuilder builder(contents, function);
+        if (failed(builder.build(fn, programs, aneExecutable)))
+          return failure();
+        // CPU segments are compiled with the rest of the CPU code.
+        for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
+          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+          if (unit && unit.getValue() == "cpu")
+            module.push_back(segment.clone());
+        }
+        return success();
       }
-      if (retry) {
-        // Once the ops that fail alone are pinned, the others merge into
-        // segments again. Each attempt pins or isolates more ops; the last
-        // ones pin whole failing segments, so this ends.
-        if (!isolatedNow)
-          isolated.clear();
-        if (attempt > index + 4)
-          return original.emitError("placement did not converge");
+    };
+
+    // The function on every unit of --target, then on fewer (what runs
+    // where the app allows only some): each subset of the units, larger
+    // first, unless an earlier schedule already used only units it has
+    // (placing it there again would give that schedule again).
+    std::map<int64_t, std::string> whyOnCPU, unitOf;
+    if (failed(placeOn(units, 0, unitOf, whyOnCPU)))
+      return failure();
+    std::vector<std::set<std::string>> used = {
+        usedUnits(function.schedule.back())};
+    size_t n = units.size();
+    std::vector<std::vector<std::string>> subsets;
+    for (uint32_t mask = (1u << n) - 2; mask > 0; --mask) {
+      std::vector<std::string> subset;
+      for (size_t u = 0; u < n; ++u)
+        if (mask & (1u << (n - 1 - u)))
+          subset.push_back(units[u]);
+      subsets.push_back(std::move(subset));
+    }
+    std::stable_sort(
+        subsets.begin(), subsets.end(),
+        [](const auto &a, const auto &b) { return a.size() > b.size(); });
+    for (const std::vector<std::string> &subset : subsets) {
+      std::set<std::string> have(subset.begin(), subset.end());
+      have.insert("cpu");
+      if (llvm::any_of(used, [&](const std::set<std::string> &u) {
+            return std::includes(have.begin(), have.end(), u.begin(), u.end());
+          }))
+        continue;
+      std::map<int64_t, std::string> unitOfHere, whyHere;
+      if (failed(placeOn(subset, used.size(), unitOfHere, whyHere)))
+        return failure();
+      std::set<std::string> usedHere = usedUnits(function.schedule.back());
+      // Nothing on the subset's units: the CPU's own schedule does better.
+      if (!llvm::any_of(subset, [&](const std::string &u) {
+            return usedHere.count(u);
+          })) {
+        function.schedule.pop_back();
         continue;
       }
-
-      for (auto &[name, lowered] : aneModules)
-        if (failed(stream->addProgram(
-                lowered->lookupSymbol<func::FuncOp>(name), name)))
-          return failure();
-      for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
-        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-        for (Operation &op : segment.getBody().front())
-          if (auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
-            if (unit && !op.hasTrait<OpTrait::ConstantLike>())
-              unitOf[i.getInt()] = unit.getValue().str();
-      }
-      fn = hetero->lookupSymbol<func::FuncOp>(function.name);
-      ScheduleBuilder builder(contents, function);
-      if (failed(builder.build(fn, programs, aneExecutable)))
-        return failure();
-      // CPU segments are compiled with the rest of the CPU code.
-      for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
-        auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-        if (unit && unit.getValue() == "cpu")
-          module.push_back(segment.clone());
-      }
-      break;
+      used.push_back(std::move(usedHere));
     }
     for (Operation &op : original.getBody().front().without_terminator()) {
       auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);

@@ -45,12 +45,13 @@ struct ModelState {
   std::string cacheUse = "off";
 };
 
-/// Prepares `function`'s schedule on `device` (its CPU steps call into
-/// `executables`, which must hold every CPU executable the steps use; CPU
+/// Prepares `schedule`, one of `function`'s, on `device` (its CPU steps call
+/// into `executables`, which must hold every CPU executable the steps use; CPU
 /// dispatches run their workgroups on `pool`). Sets `placement` to a
 /// one-line summary. Throws AssetError.
 std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,
+    const bundle::ScheduleData &schedule,
     const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
     ScheduleDevice &device, std::shared_ptr<ThreadPool> pool,
     std::string &placement);

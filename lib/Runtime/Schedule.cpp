@@ -237,10 +237,10 @@ std::shared_ptr<ScheduleDevice> createHostScheduleDevice() {
 
 std::unique_ptr<Kernel> prepareSchedule(
     const bundle::BundleFile &file, const bundle::FunctionInfo &function,
+    const bundle::ScheduleData &schedule,
     const std::vector<std::shared_ptr<LoadedExecutable>> &executables,
     ScheduleDevice &device, std::shared_ptr<ThreadPool> pool,
     std::string &placement) {
-  const bundle::ScheduleData &schedule = function.schedule.front();
   auto kernel = std::make_unique<ScheduleKernel>();
   kernel->pool = std::move(pool);
   // Host memory (no device): one arena for the scratch slots, the bundle's

@@ -72,10 +72,8 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
                        what + reasons);
 }
 
-bool uses(const bundle::FunctionInfo &function, const std::string &unit) {
-  if (function.schedule.empty())
-    return false;
-  for (const bundle::StepData &step : function.schedule.front().steps)
+bool uses(const bundle::ScheduleData &schedule, const std::string &unit) {
+  for (const bundle::StepData &step : schedule.steps)
     if (step.unit == unit)
       return true;
   return false;
@@ -83,11 +81,9 @@ bool uses(const bundle::FunctionInfo &function, const std::string &unit) {
 
 /// A schedule of CPU dispatches only (how a CPU function runs), as opposed
 /// to a function split across units.
-bool isCPUDispatchSchedule(const bundle::FunctionInfo &function) {
-  if (function.schedule.empty())
-    return false;
+bool isCPUDispatchSchedule(const bundle::ScheduleData &schedule) {
   size_t dispatches = 0;
-  for (const bundle::StepData &step : function.schedule.front().steps) {
+  for (const bundle::StepData &step : schedule.steps) {
     bool dispatch = step.unit == "cpu" && !step.groups.empty();
     if (!dispatch && step.unit != "copy")
       return false;
@@ -229,14 +225,13 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
 /// Prepares `function`'s schedule: GPU steps on the GPU (whose memory then
 /// holds every slot), neural-engine steps in its simulator. Throws
 /// AssetError.
-FunctionState
-prepareScheduled(const bundle::BundleFile &file,
-                 const bundle::FunctionInfo &function,
-                 const SpecializationOptions &options,
-                 const std::vector<std::shared_ptr<Executor>> &executors,
-                 ModelState &state) {
-  bool gpu = uses(function, "gpu");
-  bool ane = uses(function, "ane");
+FunctionState prepareScheduled(
+    const bundle::BundleFile &file, const bundle::FunctionInfo &function,
+    const bundle::ScheduleData &schedule, const SpecializationOptions &options,
+    const std::vector<std::shared_ptr<Executor>> &executors,
+    ModelState &state) {
+  bool gpu = uses(schedule, "gpu");
+  bool ane = uses(schedule, "ane");
   if (gpu && !state.gpu) {
     state.gpu = openGPU(options, executors);
     if (options.cache) {
@@ -247,7 +242,7 @@ prepareScheduled(const bundle::BundleFile &file,
   if (!gpu && !state.host)
     state.host = createHostScheduleDevice();
   ScheduleDevice &device = gpu ? *state.gpu : *state.host;
-  for (const bundle::StepData &step : function.schedule.front().steps) {
+  for (const bundle::StepData &step : schedule.steps) {
     if (step.unit == "cpu" || step.unit == "ane")
       ensureLoaded(file, step.executable, function, options, executors, state);
     if (step.unit == "gpu") {
@@ -262,7 +257,7 @@ prepareScheduled(const bundle::BundleFile &file,
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
                   : ComputeUnit::CPU;
-  if (!state.pool && isCPUDispatchSchedule(function)) {
+  if (!state.pool && isCPUDispatchSchedule(schedule)) {
     try {
       state.pool = std::make_shared<ThreadPool>(state.threads);
     } catch (const std::system_error &e) {
@@ -271,8 +266,8 @@ prepareScheduled(const bundle::BundleFile &file,
                            " threads: " + e.what());
     }
   }
-  fs.kernel = prepareSchedule(file, function, state.executables, device,
-                              state.pool, fs.placement);
+  fs.kernel = prepareSchedule(file, function, schedule, state.executables,
+                              device, state.pool, fs.placement);
   // Streams prepare their own copy (slots, recorded launches) the same way.
   std::shared_ptr<ScheduleDevice> devicePtr = gpu ? state.gpu : state.host;
   std::vector<std::shared_ptr<LoadedExecutable>> executables =
@@ -280,10 +275,11 @@ prepareScheduled(const bundle::BundleFile &file,
   std::shared_ptr<ThreadPool> pool = state.pool;
   const bundle::BundleFile *filePtr = &file;
   const bundle::FunctionInfo *functionPtr = &function;
+  const bundle::ScheduleData *schedulePtr = &schedule;
   fs.instantiate = [=] {
     std::string placement;
-    return prepareSchedule(*filePtr, *functionPtr, executables, *devicePtr,
-                           pool, placement);
+    return prepareSchedule(*filePtr, *functionPtr, *schedulePtr, executables,
+                           *devicePtr, pool, placement);
   };
   return fs;
 }
@@ -324,50 +320,75 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
                      std::string("the ") + computeUnitTitle(*required) +
                          " is preferred but not allowed");
   for (const bundle::FunctionInfo &function : file.functions()) {
-    std::string fallback;
-    if (required) {
-      std::string unit = computeUnitName(*required);
-      if (function.schedule.empty() || isCPUDispatchSchedule(function) ||
-          (*required == ComputeUnit::NeuralEngine && !hasCodeFor(file, unit)))
-        throw AssetError(AssetError::Code::Unsupported,
-                         "function '" + function.name + "' has no " +
-                             (unit == "gpu" ? "GPU" : "neural-engine") +
-                             " code: compile the model with --target " + unit);
-    }
-    std::string notAllowed;
-    for (ComputeUnit u : {ComputeUnit::GPU, ComputeUnit::NeuralEngine})
-      if (uses(function, computeUnitName(u)) && !allows(options, u))
-        notAllowed = computeUnitTitle(u);
-    bool split = uses(function, "gpu") || uses(function, "ane");
-    // Without a required unit, a schedule runs when every unit it uses is
-    // allowed; with one, a unit that is not allowed is an error.
-    // A CPU function is a schedule of dispatches when the CPU is allowed.
-    bool dispatches = isCPUDispatchSchedule(function) &&
-                      allows(options, ComputeUnit::CPU) && !required;
-    if (!function.schedule.empty() &&
-        (required || dispatches || (split && notAllowed.empty()))) {
-      std::string where = "cannot run function '" + function.name +
-                          "' on the " +
-                          (required ? computeUnitTitle(*required) : "") + ": ";
-      if (!notAllowed.empty()) // only with a required unit
-        throw AssetError(AssetError::Code::Unsupported,
-                         where + "its schedule uses the " + notAllowed +
-                             ", which is not among the allowed units (" +
-                             unitList(options.allowedUnits) + ")");
-      try {
-        state->functions.push_back(
-            prepareScheduled(file, function, options, executors, *state));
+    // The schedules are best first: the first one whose units are all
+    // allowed (and, with a required unit, that uses it) and that prepares
+    // runs. What made better ones unusable is said in placement().
+    std::string notes;
+    auto note = [&](const std::string &text) {
+      notes += (notes.empty() ? "" : "; ") + text;
+    };
+    std::string where = "cannot run function '" + function.name + "' on the " +
+                        (required ? computeUnitTitle(*required) : "") + ": ";
+    std::string requiredName = required ? computeUnitName(*required) : "";
+    bool candidates = false, placed = false;
+    for (const bundle::ScheduleData &schedule : function.schedule) {
+      bool split = uses(schedule, "gpu") || uses(schedule, "ane");
+      // With a unit required: the schedules that use it, or one of CPU
+      // segments only (every op of the function fell back to the CPU) in a
+      // bundle compiled for it.
+      bool dispatches = isCPUDispatchSchedule(schedule);
+      if (required && !uses(schedule, requiredName) &&
+          (split || dispatches ||
+           (*required == ComputeUnit::NeuralEngine &&
+            !hasCodeFor(file, requiredName))))
         continue;
+      // CPU segments only: the whole function does the same in one call.
+      if (!required && !split && !dispatches)
+        continue;
+      std::string notAllowed;
+      for (ComputeUnit u :
+           {ComputeUnit::GPU, ComputeUnit::NeuralEngine, ComputeUnit::CPU})
+        if (notAllowed.empty() && uses(schedule, computeUnitName(u)) &&
+            !allows(options, u))
+          notAllowed = computeUnitTitle(u);
+      if (!notAllowed.empty()) {
+        if (split)
+          note(notAllowed + " not allowed");
+        continue;
+      }
+      candidates = true;
+      try {
+        FunctionState fs = prepareScheduled(file, function, schedule, options,
+                                            executors, *state);
+        if (!notes.empty())
+          fs.placement += " (" + notes + ")";
+        state->functions.push_back(std::move(fs));
+        placed = true;
+        break;
       } catch (const AssetError &e) {
-        if (dispatches)
-          throw;
         if (required)
           throw AssetError(e.code(), where + e.message());
-        fallback = std::string(" (") +
-                   (uses(function, "gpu") ? "GPU" : "neural engine") +
-                   " not used: " + e.message() + ")";
+        // The CPU's own schedule failing is no reason to try another way.
+        if (dispatches)
+          throw;
+        note(std::string(uses(schedule, "gpu")   ? "GPU"
+                         : uses(schedule, "ane") ? "neural engine"
+                                                 : "CPU dispatches") +
+             " not used: " + e.message());
       }
     }
+    if (placed)
+      continue;
+    if (required) {
+      if (!candidates && !notes.empty())
+        throw AssetError(AssetError::Code::Unsupported, where + notes);
+      throw AssetError(AssetError::Code::Unsupported,
+                       "function '" + function.name + "' has no " +
+                           (requiredName == "gpu" ? "GPU" : "neural-engine") +
+                           " code: compile the model with --target " +
+                           requiredName);
+    }
+    std::string fallback = notes.empty() ? "" : " (" + notes + ")";
     std::shared_ptr<Executor> executor = ensureLoaded(
         file, function.executable, function, options, executors, *state);
     std::vector<const void *> constants;

@@ -69,7 +69,7 @@ TEST_CASE("round trip keeps every field", "[bundle]") {
 
   const BundleMetadata &m = file->metadata();
   CHECK(m.formatMajor == 1);
-  CHECK(m.formatMinor == 1);
+  CHECK(m.formatMinor == 2);
   CHECK(m.name == "sample");
   CHECK(m.producer == "coreai-build test");
   CHECK(m.sourceHash == "0123456789abcdef");

@@ -61,9 +61,8 @@ ordered_json tensorJson(const bundle::TensorDesc &t) {
   return {{"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}};
 }
 
-/// How one function runs: its schedule by unit, or whole on the CPU.
+/// One schedule of a function: steps and source nodes by unit.
 struct Placement {
-  bool scheduled = false;
   std::map<std::string, size_t> steps; // unit -> steps
   // unit -> op type -> source nodes (each counted once per unit)
   std::map<std::string, std::map<std::string, size_t>> ops;
@@ -72,12 +71,8 @@ struct Placement {
   uint64_t scratchBytes = 0;
 };
 
-Placement placementOf(const bundle::FunctionInfo &fn) {
+Placement placementOf(const bundle::ScheduleData &s) {
   Placement p;
-  if (fn.schedule.empty())
-    return p;
-  p.scheduled = true;
-  const bundle::ScheduleData &s = fn.schedule.front();
   p.slots = s.slots.size();
   for (const bundle::SlotData &slot : s.slots)
     if (slot.kind == bundle::SlotKind::Scratch)
@@ -118,19 +113,19 @@ ordered_json inspectJson(const std::string &path,
     f["outputs"] = ordered_json::array();
     for (const bundle::TensorDesc &t : fn.outputs)
       f["outputs"].push_back(tensorJson(t));
-    Placement p = placementOf(fn);
-    ordered_json placement;
-    placement["scheduled"] = p.scheduled;
-    if (p.scheduled) {
+    // Best first, as the runtime tries them; the whole function is the
+    // CPU's last resort.
+    f["schedules"] = ordered_json::array();
+    for (const bundle::ScheduleData &schedule : fn.schedule) {
+      Placement p = placementOf(schedule);
+      ordered_json placement;
       placement["slots"] = p.slots;
       placement["scratch_bytes"] = p.scratchBytes;
       placement["steps"] = p.steps;
       placement["source_ops"] = p.ops;
       placement["unlisted_source_nodes"] = p.unlisted;
-    } else {
-      placement["whole_on"] = file.executables()[fn.executable].unit;
+      f["schedules"].push_back(std::move(placement));
     }
-    f["placement"] = std::move(placement);
     j["functions"].push_back(std::move(f));
   }
   j["executables"] = ordered_json::array();
@@ -174,32 +169,31 @@ void printText(const ordered_json &j) {
     };
     tensors("input", f["inputs"]);
     tensors("output", f["outputs"]);
-    const ordered_json &p = f["placement"];
-    if (!p["scheduled"].get<bool>()) {
-      std::cout << "  runs whole on the " << p["whole_on"].get<std::string>()
-                << "\n";
-      continue;
-    }
-    std::cout << "  schedule: ";
-    bool first = true;
-    for (const auto &[unit, n] : p["steps"].items()) {
-      std::cout << (first ? "" : ", ") << n.get<size_t>() << " " << unit;
-      first = false;
-    }
-    std::cout << " steps over " << p["slots"].get<size_t>() << " slots ("
-              << megabytes(p["scratch_bytes"].get<uint64_t>())
-              << " scratch); the whole function is also on the CPU\n";
-    for (const auto &[unit, ops] : p["source_ops"].items()) {
-      std::cout << "  source nodes on " << unit << ":";
-      first = true;
-      for (const auto &[op, n] : ops.items()) {
-        std::cout << (first ? " " : ", ") << op << " x" << n.get<size_t>();
+    if (f["schedules"].empty())
+      std::cout << "  runs whole on the CPU\n";
+    size_t k = 0;
+    for (const ordered_json &p : f["schedules"]) {
+      std::cout << "  schedule " << k++ << ": ";
+      bool first = true;
+      for (const auto &[unit, n] : p["steps"].items()) {
+        std::cout << (first ? "" : ", ") << n.get<size_t>() << " " << unit;
         first = false;
       }
-      if (p["unlisted_source_nodes"].contains(unit))
-        std::cout << " and " << p["unlisted_source_nodes"][unit].get<size_t>()
-                  << " more";
-      std::cout << "\n";
+      std::cout << " steps over " << p["slots"].get<size_t>() << " slots ("
+                << megabytes(p["scratch_bytes"].get<uint64_t>())
+                << " scratch)\n";
+      for (const auto &[unit, ops] : p["source_ops"].items()) {
+        std::cout << "    source nodes on " << unit << ":";
+        first = true;
+        for (const auto &[op, n] : ops.items()) {
+          std::cout << (first ? " " : ", ") << op << " x" << n.get<size_t>();
+          first = false;
+        }
+        if (p["unlisted_source_nodes"].contains(unit))
+          std::cout << " and " << p["unlisted_source_nodes"][unit].get<size_t>()
+                    << " more";
+        std::cout << "\n";
+      }
     }
   }
   // Executables of one kind together (a GPU bundle has one SPIR-V module
