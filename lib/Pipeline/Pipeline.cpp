@@ -2,6 +2,7 @@
 #include "lib/Pipeline/Pipeline.h"
 
 #include "lib/Pipeline/BundleValues.h"
+#include "lib/Placement/CostModel.h"
 
 #include "coreai/KernelABI.h"
 #include "dialects/AIGraph/AIGraph.h"
@@ -43,6 +44,73 @@ FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
   return coreai::bundle::TensorDesc{
       name.str(), *dtype,
       std::vector<int64_t>(ranked.getShape().begin(), ranked.getShape().end())};
+}
+
+/// The report of a model compiled for the CPU alone: every op there.
+void reportCPUOnly(ModuleOp module, coreai::PlacementReport &report) {
+  coreai::placement::UnitModel cpu =
+      coreai::placement::unitModel("cpu", nullptr);
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    coreai::PlacementReport::Partition partition{func.getSymName().str(), "cpu",
+                                                 0, 0};
+    for (Operation &op : func.getBody().front().without_terminator()) {
+      if (op.hasTrait<OpTrait::ConstantLike>())
+        continue;
+      double us =
+          coreai::placement::estimateUs(cpu, coreai::placement::workOf(&op));
+      report.ops.push_back({func.getSymName().str(),
+                            op.getName().getStringRef().str(),
+                            coreai::aigraph::sourceOf(op.getLoc()),
+                            "cpu",
+                            {},
+                            {{"cpu", us}}});
+      partition.ops++;
+      partition.estimatedUs += us;
+    }
+    report.partitions.push_back(std::move(partition));
+  }
+}
+
+/// Every schedule of every function, with its memory by kind of slot.
+void reportSchedules(const coreai::bundle::BundleContents &contents,
+                     coreai::PlacementReport &report) {
+  using coreai::bundle::SlotKind;
+  for (const coreai::bundle::FunctionData &fn : contents.functions)
+    for (const coreai::bundle::ScheduleData &schedule : fn.schedule) {
+      coreai::PlacementReport::Schedule s;
+      s.function = fn.name;
+      s.steps = schedule.steps.size();
+      for (const coreai::bundle::StepData &step : schedule.steps)
+        if (step.unit != "copy" && !llvm::is_contained(s.units, step.unit))
+          s.units.push_back(step.unit);
+      for (const coreai::bundle::SlotData &slot : schedule.slots)
+        (slot.kind == SlotKind::Input      ? s.inputBytes
+         : slot.kind == SlotKind::Output   ? s.outputBytes
+         : slot.kind == SlotKind::Constant ? s.constantBytes
+                                           : s.scratchBytes) += slot.size;
+      report.schedules.push_back(std::move(s));
+    }
+  // The first schedule's estimate: its partitions plus a synchronization
+  // at every change of unit (from and back to the host).
+  std::string function, unit;
+  for (const coreai::PlacementReport::Partition &p : report.partitions) {
+    if (report.estimatedUs.empty() || p.function != function) {
+      if (!report.estimatedUs.empty())
+        report.estimatedUs.back().second +=
+            coreai::placement::switchUs(unit, "cpu", 0);
+      report.estimatedUs.push_back({p.function, 0});
+      function = p.function;
+      unit = "cpu";
+    }
+    report.estimatedUs.back().second +=
+        p.estimatedUs + coreai::placement::switchUs(unit, p.unit, 0);
+    unit = p.unit;
+  }
+  if (!report.estimatedUs.empty())
+    report.estimatedUs.back().second +=
+        coreai::placement::switchUs(unit, "cpu", 0);
 }
 
 } // namespace
@@ -136,8 +204,12 @@ LogicalResult coreai::compileModule(ModuleOp module,
   // Executable 0 is the CPU code: every function whole (every bundle runs on
   // the CPU alone), plus the CPU segments of split functions.
   contents.executables.emplace_back();
+  if (options.report)
+    options.report->strategy = split ? options.placement : "cpu only";
   if (split && failed(buildSchedules(module, contents, options)))
     return failure();
+  if (!split && options.report)
+    reportCPUOnly(module, *options.report);
   // The data now lives in the bundle (and the engine's command stream);
   // dropping it keeps the CPU lowering light.
   for (func::FuncOp func : module.getOps<func::FuncOp>())
@@ -195,5 +267,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
     else
       contents.executables.push_back(std::move(exe));
   }
+  if (options.report)
+    reportSchedules(contents, *options.report);
   return success();
 }

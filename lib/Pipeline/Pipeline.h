@@ -8,6 +8,7 @@
 #define COREAI_LIB_PIPELINE_PIPELINE_H
 
 #include "lib/Bundle/BundleWriter.h"
+#include "lib/Pipeline/PlacementReport.h"
 #include "lib/Target/CPU/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -29,6 +30,11 @@ struct CompileOptions {
   /// CPU code variants (--cpu-arch), each an executable of the bundle; the
   /// runtime picks the best its host supports. See README ("CPU variants").
   std::vector<std::string> cpuArchs{"x86-64", "x86-64-v3", "x86-64-v4"};
+  /// How ops are placed on units: "cost" (least estimated time) or
+  /// "preference" (the first unit of `targets` that can run each op).
+  std::string placement = "cost";
+  /// Filled with where every op went and why (--report), when set.
+  PlacementReport *report = nullptr;
 };
 
 /// The --cpu-arch names the compiler knows, comma-separated.

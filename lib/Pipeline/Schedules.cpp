@@ -18,6 +18,7 @@
 #include "dialects/AIGraph/SourceNames.h"
 #include "lib/Pipeline/BundleValues.h"
 #include "lib/Pipeline/MemoryPlanning.h"
+#include "lib/Placement/CostModel.h"
 #include "lib/Placement/Passes.h"
 #include "lib/Target/ANE/GraphOps.h"
 #include "lib/Target/ANE/Passes.h"
@@ -379,6 +380,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         PlaceOptions place;
         place.units.assign(placeUnits.begin(), placeUnits.end());
         place.aneArch = options.aneArch;
+        place.strategy = options.placement;
         pm.addNestedPass<func::FuncOp>(createPlace(place));
         pm.addPass(createPartition());
         if (failed(pm.run(*hetero)))
@@ -499,23 +501,75 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
       }
       used.push_back(std::move(usedHere));
     }
+    // Where each op went and why not elsewhere: remarks (--explain-placement)
+    // and the report (--report).
+    std::string partitionUnit;
     for (Operation &op : original.getBody().front().without_terminator()) {
       auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
       op.removeAttr(kOpIndexAttr);
-      if (!options.explainPlacement || op.hasTrait<OpTrait::ConstantLike>() ||
-          !i)
+      if (op.hasTrait<OpTrait::ConstantLike>() || !i)
+        continue;
+      std::string ranOn = unitOf.count(i.getInt()) ? unitOf[i.getInt()] : "cpu";
+      std::vector<std::pair<std::string, std::string>> refused;
+      for (const std::string &unit : units) {
+        std::string reason = whyNotOn(unit, &op);
+        if (reason.empty() && whyOnCPU.count(i.getInt()) && unit != ranOn)
+          reason = whyOnCPU[i.getInt()];
+        if (!reason.empty())
+          refused.push_back({unit, reason});
+      }
+      if (options.report) {
+        PlacementReport::Op entry;
+        entry.function = function.name;
+        entry.op = op.getName().getStringRef().str();
+        entry.source = aigraph::sourceOf(op.getLoc());
+        entry.unit = ranOn;
+        entry.refused = refused;
+        placement::OpWork work = placement::workOf(&op);
+        std::vector<std::string> candidates = {"cpu"};
+        candidates.insert(candidates.end(), units.begin(), units.end());
+        for (const std::string &unit : candidates) {
+          if (llvm::any_of(refused,
+                           [&](const auto &r) { return r.first == unit; }))
+            continue;
+          entry.estimatedUs.push_back(
+              {unit,
+               placement::estimateUs(
+                   placement::unitModel(unit, engine ? &*engine : nullptr),
+                   work)});
+        }
+        double own = 0;
+        for (const auto &[unit, us] : entry.estimatedUs)
+          if (unit == ranOn)
+            own = us;
+        // Runs of consecutive ops on one unit: the segments of the first
+        // schedule.
+        if (options.report->partitions.empty() || ranOn != partitionUnit ||
+            options.report->partitions.back().function != function.name)
+          options.report->partitions.push_back({function.name, ranOn, 0, 0});
+        partitionUnit = ranOn;
+        options.report->partitions.back().ops++;
+        options.report->partitions.back().estimatedUs += own;
+        options.report->ops.push_back(std::move(entry));
+      }
+      if (!options.explainPlacement)
         continue;
       // Where the op runs, and why not on each unit preferred to that one.
-      std::string ranOn = unitOf.count(i.getInt()) ? unitOf[i.getInt()] : "cpu";
       std::string why;
       for (const std::string &unit : units) {
         if (unit == ranOn)
           break;
-        std::string reason = whyNotOn(unit, &op);
-        if (reason.empty() && whyOnCPU.count(i.getInt()))
-          reason = whyOnCPU[i.getInt()];
+        std::string reason;
+        for (const auto &[u, r] : refused)
+          if (u == unit)
+            reason = r;
         if (reason.empty())
-          reason = "placed with its neighbours";
+          reason = options.placement == "cost"
+                       ? "estimated faster with its neighbours on the " +
+                             std::string(ranOn == "cpu"   ? "CPU"
+                                         : ranOn == "gpu" ? "GPU"
+                                                          : "neural engine")
+                       : "placed with its neighbours";
         why += (why.empty() ? "" : "; ") +
                (units.size() > 1 ? "not on " + unit + ": " : "") + reason;
       }

@@ -29,6 +29,9 @@ if [ "$unit" = ane ]; then
   args+=(--ane-arch "$arch")
   tol=(--atol 1e-2 --rtol 1e-2)
 fi
+# Every op on UNIT where it can run there: this tests the unit's kernels
+# (run_unit_combinations.sh tests the default, cost-based placement).
+[ "$unit" = cpu ] || args+=(--placement preference)
 "$bin/coreai-build" compile "$model_dir/model.onnx" -o "$work/model.aimodel" \
   --target "$unit" "${args[@]}"
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Diagnostics.h"
 #include "Inspect.h"
+#include "Report.h"
 
 #include "lib/Import/Import.h"
 #include "lib/Pipeline/Pipeline.h"
@@ -121,6 +122,20 @@ int main(int argc, char **argv) {
   compile->add_flag("--explain-placement", explainPlacement,
                     "Say, for every op that will not run on the first unit "
                     "of --target, why");
+  std::string placement = "cost";
+  compile
+      ->add_option("--placement", placement,
+                   "How ops are placed on the units of --target: cost "
+                   "(default: the least estimated time, with the cost of "
+                   "moving data between units) or preference (every op "
+                   "on the first unit that can run it, e.g. to test one "
+                   "unit's kernels)")
+      ->check(CLI::IsMember({"cost", "preference"}));
+  std::string reportPath;
+  compile->add_option("--report", reportPath,
+                      "Write where every op went and why as JSON: each op "
+                      "with its source nodes, unit, the other units' "
+                      "refusals and estimated times; partitions; memory");
   std::vector<std::string> constants;
   compile->add_option("--constant", constants,
                       "Freeze an input to the value in a TensorProto file: "
@@ -240,6 +255,10 @@ int main(int argc, char **argv) {
     }
   }
   options.explainPlacement = explainPlacement;
+  options.placement = placement;
+  coreai::PlacementReport report;
+  if (!reportPath.empty())
+    options.report = &report;
   options.modelName = llvm::sys::path::stem(model).str();
   if (auto buf = llvm::MemoryBuffer::getFile(model)) {
     char hex[17];
@@ -251,6 +270,8 @@ int main(int argc, char **argv) {
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
   options.commandLine = "--target " + targets + " --cpu-arch " + cpuArchs;
+  if (placement != "cost")
+    options.commandLine += " --placement " + placement;
   options.aneArch = aneArch;
   if (llvm::is_contained(options.targets, "ane"))
     options.commandLine +=
@@ -276,8 +297,18 @@ int main(int argc, char **argv) {
   coreai::bundle::BundleContents contents;
   if (failed(coreai::compileModule(*module, options, contents)))
     return kExitBadInput;
+  // The report first: a failed command leaves neither file behind.
+  if (!reportPath.empty()) {
+    std::string err = coreai::writePlacementReport(report, reportPath);
+    if (!err.empty()) {
+      std::cerr << reportPath << ": error: " << err << "\n";
+      return kExitBadInput;
+    }
+  }
   std::string err = coreai::bundle::writeBundle(contents, output);
   if (!err.empty()) {
+    if (!reportPath.empty())
+      llvm::sys::fs::remove(reportPath);
     std::cerr << output << ": error: " << err << "\n";
     return kExitBadInput;
   }

@@ -1,5 +1,5 @@
-// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=ane,gpu}))' | FileCheck %s
-// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=ane ane-arch=ane-8c-2mb}))' | FileCheck %s --check-prefix=SMALL
+// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=ane,gpu strategy=preference}))' | FileCheck %s
+// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=ane ane-arch=ane-8c-2mb strategy=preference}))' | FileCheck %s --check-prefix=SMALL
 
 // The neural engine first, then the GPU: what the engine cannot take (an
 // int64 tensor, an exponential) goes to the GPU when it can, else the CPU.

@@ -1,4 +1,4 @@
-// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=gpu}))' | FileCheck %s
+// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-place{units=gpu strategy=preference}))' | FileCheck %s
 
 // f32 ops go to the GPU; float64 (not portable on GPUs) stays on the CPU;
 // constants get no unit (partitioning copies them where used).

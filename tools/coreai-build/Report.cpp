@@ -1,0 +1,86 @@
+//===- Report.cpp ---------------------------------------------------------===//
+//
+// {"strategy": "cost",
+//  "ops": [{"function", "op", "source", "unit", "refused": {unit: reason},
+//           "estimated_us": {unit: time}}],
+//  "partitions": [{"function", "unit", "ops", "estimated_us"}],
+//  "estimated_us": {function: time},
+//  "memory": {"schedules": [{"function", "units", "steps", "input_bytes",
+//             "output_bytes", "constant_bytes", "scratch_bytes"}]}}
+//
+//===----------------------------------------------------------------------===//
+#include "Report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+namespace coreai {
+namespace {
+
+using nlohmann::ordered_json;
+
+/// Estimates to a tenth of a microsecond: enough, and stable text.
+double rounded(double us) { return std::round(us * 10) / 10; }
+
+} // namespace
+
+std::string writePlacementReport(const PlacementReport &report,
+                                 const std::string &path) {
+  ordered_json j;
+  j["strategy"] = report.strategy;
+  j["ops"] = ordered_json::array();
+  for (const PlacementReport::Op &op : report.ops) {
+    ordered_json o;
+    o["function"] = op.function;
+    o["op"] = op.op;
+    o["source"] = op.source;
+    o["unit"] = op.unit;
+    o["refused"] = ordered_json::object();
+    for (const auto &[unit, reason] : op.refused)
+      o["refused"][unit] = reason;
+    o["estimated_us"] = ordered_json::object();
+    for (const auto &[unit, us] : op.estimatedUs)
+      o["estimated_us"][unit] = rounded(us);
+    j["ops"].push_back(std::move(o));
+  }
+  j["partitions"] = ordered_json::array();
+  for (const PlacementReport::Partition &p : report.partitions)
+    j["partitions"].push_back({{"function", p.function},
+                               {"unit", p.unit},
+                               {"ops", p.ops},
+                               {"estimated_us", rounded(p.estimatedUs)}});
+  j["estimated_us"] = ordered_json::object();
+  for (const auto &[function, us] : report.estimatedUs)
+    j["estimated_us"][function] = rounded(us);
+  ordered_json schedules = ordered_json::array();
+  for (const PlacementReport::Schedule &s : report.schedules)
+    schedules.push_back({{"function", s.function},
+                         {"units", s.units},
+                         {"steps", s.steps},
+                         {"input_bytes", s.inputBytes},
+                         {"output_bytes", s.outputBytes},
+                         {"constant_bytes", s.constantBytes},
+                         {"scratch_bytes", s.scratchBytes}});
+  j["memory"] = {{"schedules", std::move(schedules)}};
+
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << j.dump(1) << "\n";
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      return "cannot write the report";
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return "cannot write the report";
+  }
+  return "";
+}
+
+} // namespace coreai
