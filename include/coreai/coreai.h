@@ -135,6 +135,24 @@ coreai_status coreai_function_input(const coreai_function *function,
 coreai_status coreai_function_output(const coreai_function *function,
                                      size_t index,
                                      coreai_tensor_descriptor *descriptor);
+/* An input fed with pixel buffers (compiled with --image-input): the
+ * tensor is uint8 [N, height, width, bytes per pixel of `format`], and the
+ * function converts each pixel to (pixel * scale - mean[c]) / std[c]. */
+typedef struct coreai_image_descriptor {
+  const char *format; /* "rgb8", "bgr8", "rgba8", "bgra8", "gray8" */
+  int64_t width, height;
+  size_t channels;    /* of the model: 3, or 1 for gray8 */
+  const double *mean; /* channels values */
+  const double *std;
+  double scale;
+} coreai_image_descriptor;
+
+/* COREAI_NOT_FOUND when input `index` is not fed with pixel buffers. The
+ * pointers stay valid while the function lives. */
+coreai_status coreai_function_input_image(const coreai_function *function,
+                                          size_t index,
+                                          coreai_image_descriptor *image);
+
 /* How the function runs after specialization, e.g. "cpu" or "schedule:
  * 41 gpu + 2 cpu steps on <device>". Valid while the function lives. */
 const char *coreai_function_placement(const coreai_function *function);

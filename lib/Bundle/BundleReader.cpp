@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <numeric>
@@ -84,9 +85,14 @@ decodeDescs(const flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>> *v) {
   std::vector<TensorDesc> out;
   if (!v)
     return out;
-  for (const fb::TensorDesc *d : *v)
-    out.push_back(
-        {str(d->name()), static_cast<DType>(d->dtype()), vec(d->shape())});
+  for (const fb::TensorDesc *d : *v) {
+    TensorDesc t{str(d->name()), static_cast<DType>(d->dtype()),
+                 vec(d->shape())};
+    if (const fb::Image *image = d->image())
+      t.image = ImageDesc{str(image->format()), vec(image->mean()),
+                          vec(image->std()), image->scale()};
+    out.push_back(std::move(t));
+  }
   return out;
 }
 
@@ -375,6 +381,11 @@ bool BundleFile::verify(ReadError &error) {
             return fail(error, ReadErrorKind::Unsupported,
                         tensor + " has a dynamic or invalid shape " +
                             formatShape(d.shape));
+          if (d.image && std::string(kind) == "output")
+            return corrupt(error,
+                           tensor + " has an image descriptor" + kCorrupt);
+          if (std::string why = checkImageDesc(d); !why.empty())
+            return corrupt(error, tensor + ": " + why + kCorrupt);
         }
       }
       if (!info.schedule.empty()) {
@@ -464,6 +475,34 @@ bool BundleFile::verify(ReadError &error) {
                                 kCorrupt);
   }
   return true;
+}
+
+std::string checkImageDesc(const TensorDesc &t) {
+  if (!t.image)
+    return "";
+  const ImageDesc &im = *t.image;
+  size_t channels = im.format == "gray8" ? 1 : 3;
+  int64_t bytes = im.format == "gray8"                           ? 1
+                  : im.format == "rgb8" || im.format == "bgr8"   ? 3
+                  : im.format == "rgba8" || im.format == "bgra8" ? 4
+                                                                 : 0;
+  if (!bytes)
+    return "unknown pixel format '" + im.format + "'";
+  if (t.dtype != DType::U8 || t.shape.size() != 4 || t.shape[3] != bytes)
+    return "an " + im.format + " image is uint8 [N, H, W, " +
+           std::to_string(bytes) + "], not " + formatType(t.dtype, t.shape);
+  if (im.mean.size() != channels || im.std.size() != channels)
+    return "an " + im.format + " image has " + std::to_string(channels) +
+           " mean and std values";
+  for (double v : im.std)
+    if (!std::isfinite(v) || v == 0)
+      return "a std value is 0 or not finite";
+  for (double v : im.mean)
+    if (!std::isfinite(v))
+      return "a mean value is not finite";
+  if (!std::isfinite(im.scale))
+    return "the scale is not finite";
+  return "";
 }
 
 } // namespace coreai::bundle

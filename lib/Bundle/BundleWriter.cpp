@@ -54,10 +54,16 @@ FbTensorDescs buildTensorDescs(flatbuffers::FlatBufferBuilder &fbb,
                                const std::vector<TensorDesc> &descs) {
   std::vector<flatbuffers::Offset<fb::TensorDesc>> out;
   out.reserve(descs.size());
-  for (const TensorDesc &d : descs)
+  for (const TensorDesc &d : descs) {
+    flatbuffers::Offset<fb::Image> image = 0;
+    if (d.image)
+      image = fb::CreateImage(fbb, fbb.CreateString(d.image->format),
+                              fbb.CreateVector(d.image->mean),
+                              fbb.CreateVector(d.image->std), d.image->scale);
     out.push_back(fb::CreateTensorDesc(fbb, fbb.CreateString(d.name),
                                        static_cast<uint8_t>(d.dtype),
-                                       fbb.CreateVector(d.shape)));
+                                       fbb.CreateVector(d.shape), image));
+  }
   return fbb.CreateVector(out);
 }
 
@@ -242,6 +248,13 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
+    for (const TensorDesc &d : f.inputs)
+      if (std::string why = checkImageDesc(d); !why.empty())
+        return "function '" + f.name + "' input '" + d.name + "': " + why;
+    for (const TensorDesc &d : f.outputs)
+      if (d.image)
+        return "function '" + f.name + "' output '" + d.name +
+               "' has an image descriptor (only inputs may)";
     std::vector<uint64_t> in, out;
     for (const TensorDesc &d : f.inputs)
       byteSize(d.dtype, d.shape, in.emplace_back());

@@ -12,16 +12,30 @@
 #include "coreai/DType.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace coreai::bundle {
 
+/// How an input fed with pixel buffers is converted to the model's tensor
+/// (coreai-build --image-input): the buffer is uint8 [N, H, W, bytes per
+/// pixel of `format`], so width and height are the shape's.
+struct ImageDesc {
+  std::string format;            // rgb8, bgr8, rgba8, bgra8, gray8
+  std::vector<double> mean, std; // per model channel
+  double scale = 0;              // applied to each pixel byte first
+};
+
 struct TensorDesc {
   std::string name;
   DType dtype = DType::F32;
-  std::vector<int64_t> shape; // static dims
+  std::vector<int64_t> shape;     // static dims
+  std::optional<ImageDesc> image; // inputs fed with pixel buffers (1.2)
 };
+
+/// Empty if `image` fits the tensor `t` it describes, else why not.
+std::string checkImageDesc(const TensorDesc &t);
 
 struct ConstantData {
   DType dtype = DType::F32;

@@ -139,6 +139,11 @@ LogicalResult coreai::compileModule(ModuleOp module,
   }
 
   PassManager graph(ctx);
+  if (!options.imageInputs.empty()) {
+    ImageInputsOptions image;
+    image.inputs.assign(options.imageInputs.begin(), options.imageInputs.end());
+    graph.addPass(createImageInputs(image));
+  }
   buildGraphPipeline(graph);
   if (failed(graph.run(module)))
     return failure();
@@ -169,6 +174,16 @@ LogicalResult coreai::compileModule(ModuleOp module,
         auto desc = describe(loc, func.getArgument(i).getType(), nameStr);
         if (failed(desc))
           return failure();
+        if (auto image = func.getArgAttrOfType<DictionaryAttr>(i, kImageAttr)) {
+          bundle::ImageDesc d;
+          d.format = cast<StringAttr>(image.get("format")).str();
+          for (Attribute a : cast<ArrayAttr>(image.get("mean")))
+            d.mean.push_back(cast<FloatAttr>(a).getValueAsDouble());
+          for (Attribute a : cast<ArrayAttr>(image.get("std")))
+            d.std.push_back(cast<FloatAttr>(a).getValueAsDouble());
+          d.scale = cast<FloatAttr>(image.get("scale")).getValueAsDouble();
+          desc->image = std::move(d);
+        }
         fn.inputs.push_back(*desc);
         continue;
       }

@@ -33,6 +33,9 @@ struct CompileOptions {
   /// How ops are placed on units: "cost" (least estimated time) or
   /// "preference" (the first unit of `targets` that can run each op).
   std::string placement = "cost";
+  /// Inputs fed with pixel buffers (--image-input NAME=FORMAT,...): see
+  /// aigraph-image-inputs.
+  std::vector<std::string> imageInputs;
   /// Filled with where every op went and why (--report), when set.
   PlacementReport *report = nullptr;
 };

@@ -48,10 +48,16 @@ const bundle::FunctionInfo &findFunction(const bundle::BundleFile &file,
 FunctionDescriptor describe(const bundle::FunctionInfo &function) {
   FunctionDescriptor d;
   d.name = function.name;
-  for (const bundle::TensorDesc &t : function.inputs)
-    d.inputs.push_back({t.name, t.dtype, t.shape});
+  for (const bundle::TensorDesc &t : function.inputs) {
+    TensorDescriptor input{t.name, t.dtype, t.shape, std::nullopt};
+    if (t.image) // the reader checked the shape: [N, H, W, bytes per pixel]
+      input.image =
+          ImageDescriptor{t.image->format, t.shape[2],   t.shape[1],
+                          t.image->mean,   t.image->std, t.image->scale};
+    d.inputs.push_back(std::move(input));
+  }
   for (const bundle::TensorDesc &t : function.outputs)
-    d.outputs.push_back({t.name, t.dtype, t.shape});
+    d.outputs.push_back({t.name, t.dtype, t.shape, std::nullopt});
   return d;
 }
 

@@ -33,10 +33,22 @@ namespace coreai::runtime {
 
 class ModelCache;
 
+/// An input the app feeds with pixel buffers: uint8 [N, height, width,
+/// bytes per pixel of `format`], interleaved rows; the function converts
+/// each pixel to (pixel * scale - mean[c]) / std[c] in the model's channel
+/// order (coreai-build --image-input).
+struct ImageDescriptor {
+  std::string format; // rgb8, bgr8, rgba8, bgra8, gray8
+  int64_t width = 0, height = 0;
+  std::vector<double> mean, std; // per model channel
+  double scale = 0;
+};
+
 struct TensorDescriptor {
   std::string name;
   DType dtype = DType::Undefined;
   std::vector<int64_t> shape;
+  std::optional<ImageDescriptor> image; // inputs fed with pixel buffers
 };
 
 struct FunctionDescriptor {

@@ -15,6 +15,9 @@ namespace coreai {
 inline constexpr llvm::StringLiteral kConstantArgAttr = "coreai.constant";
 /// Argument/result attribute holding the source model's tensor name.
 inline constexpr llvm::StringLiteral kNameAttr = "coreai.name";
+/// Argument attribute of an input fed with pixel buffers: {format, mean,
+/// std, scale} (aigraph-image-inputs).
+inline constexpr llvm::StringLiteral kImageAttr = "coreai.image";
 /// Function attribute: number of leading arguments that are model inputs.
 inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
 

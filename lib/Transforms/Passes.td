@@ -21,6 +21,28 @@ def HoistConstants : Pass<"aigraph-hoist-constants", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def ImageInputs : Pass<"aigraph-image-inputs", "::mlir::ModuleOp"> {
+  let summary = "Feed chosen float inputs with pixel buffers, converted in the function";
+  let description = [{
+    Each of `inputs` ("NAME=FORMAT[,mean=A:B:C][,std=A:B:C][,scale=K]", as
+    coreai-build compile --image-input takes it; in a pipeline string,
+    separate its fields with ';') names a float32 [N, C, H, W] input of the model's functions
+    (an error when none has it). The input
+    becomes a uint8 pixel buffer [N, H, W, bytes per pixel] (rgb8, bgr8: 3;
+    rgba8, bgra8: 4; gray8: 1), and the function starts by converting it:
+    cast to float32, the model's channels picked in order (BGR swapped,
+    alpha dropped), transposed to NCHW, then `pixel * scale / std - mean /
+    std` per channel (scale defaults to 1/255, mean to 0, std to 1). The
+    argument keeps its name and gets `coreai.image` = {format, mean, std,
+    scale}, which the bundle records as the input's image descriptor.
+  }];
+  let options = [
+    ListOption<"inputs", "inputs", "std::string",
+               "NAME=FORMAT[,mean=A:B:C][,std=A:B:C][,scale=K] per input">
+  ];
+  let dependentDialects = ["::coreai::aigraph::AIGraphDialect"];
+}
+
 def PromoteAccumulation : Pass<"aigraph-promote-accumulation", "::mlir::func::FuncOp"> {
   let summary = "Compute float16/bfloat16 accumulations in float32";
   let description = [{

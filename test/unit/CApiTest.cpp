@@ -210,3 +210,48 @@ TEST_CASE("C API: streams give what synchronous runs give", "[capi]") {
   for (auto &s : streams)
     coreai_stream_free(s);
 }
+
+TEST_CASE("C API: image inputs are described", "[capi]") {
+  Loaded plain;
+  coreai_image_descriptor image;
+  CHECK(coreai_function_input_image(plain.fn, 0, &image) == COREAI_NOT_FOUND);
+  CHECK(std::string(coreai_last_error()) ==
+        "input 0 'image' is not fed with pixel buffers");
+
+  const char *path = std::getenv("COREAI_TEST_IMAGE_BUNDLE");
+  REQUIRE(path);
+  coreai_asset *asset = nullptr;
+  coreai_model *model = nullptr;
+  coreai_function *fn = nullptr;
+  REQUIRE(coreai_asset_open(path, &asset) == COREAI_OK);
+  REQUIRE(coreai_asset_specialize(asset, nullptr, &model) == COREAI_OK);
+  REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  REQUIRE(coreai_function_input_image(fn, 0, &image) == COREAI_OK);
+  CHECK(std::string(image.format) == "gray8");
+  CHECK(image.width == 8);
+  CHECK(image.height == 8);
+  REQUIRE(image.channels == 1);
+  CHECK(image.mean[0] == 0.5);
+  CHECK(image.std[0] == 0.25);
+  CHECK(image.scale == Approx(1.0 / 255));
+  coreai_tensor_descriptor in;
+  REQUIRE(coreai_function_input(fn, 0, &in) == COREAI_OK);
+  CHECK(in.dtype == COREAI_UINT8);
+  CHECK(std::vector<int64_t>(in.shape, in.shape + in.rank) ==
+        std::vector<int64_t>{8, 8, 8, 1});
+
+  // A pixel buffer of mid-gray runs.
+  alignas(64) uint8_t pixels[8 * 64];
+  std::memset(pixels, 128, sizeof pixels);
+  Probs y{};
+  coreai_tensor xt = {COREAI_UINT8, 4, in.shape, pixels, sizeof pixels};
+  coreai_tensor yt = tensorOf(y);
+  CHECK(coreai_function_run(fn, &xt, 1, &yt, 1) == COREAI_OK);
+  float sum = 0;
+  for (int c = 0; c < 10; ++c)
+    sum += y.v[c];
+  CHECK(sum == Approx(1.0f).epsilon(1e-4));
+  coreai_function_free(fn);
+  coreai_model_free(model);
+  coreai_asset_free(asset);
+}

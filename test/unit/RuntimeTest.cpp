@@ -1,6 +1,7 @@
 //===- RuntimeTest.cpp - Open, specialize and run with a real kernel ------===//
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
+#include "lib/Runtime/ComputeStream.h"
 #include "lib/Runtime/ModelAsset.h"
 #include "test/unit/TestUtil.h"
 
@@ -289,4 +290,23 @@ TEST_CASE("the temporary-file fallback loads and cleans up", "[runtime]") {
     ::unsetenv("TMPDIR");
   else
     ::setenv("TMPDIR", oldTmp.c_str(), 1);
+}
+
+TEST_CASE("compute streams run a whole CPU function", "[runtime][stream]") {
+  registerCpuExecutor();
+  TempDir dir;
+  Model model = ModelAsset::open(writeKernelBundle(dir)).specialize(kCpuOnly);
+  InferenceFunction fn = model.function("main");
+  REQUIRE(fn.placement() == "cpu");
+  ComputeStream a(model), b(model);
+  std::vector<std::future<std::vector<NDArray>>> results;
+  for (int k = 0; k < 20; ++k)
+    results.push_back(
+        (k % 2 ? b : a).enqueue(fn, {input({float(k), 0, 0, 0, 0, 0})}));
+  for (int k = 0; k < 20; ++k) {
+    std::vector<NDArray> out = results[k].get();
+    REQUIRE(out.size() == 1);
+    // y = x + [1..6]
+    CHECK(floats(out[0]) == std::vector<float>{float(k) + 1, 2, 3, 4, 5, 6});
+  }
 }

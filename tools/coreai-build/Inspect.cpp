@@ -58,7 +58,13 @@ StepSources sourcesOf(const std::string &source) {
 }
 
 ordered_json tensorJson(const bundle::TensorDesc &t) {
-  return {{"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}};
+  ordered_json j = {
+      {"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}};
+  if (t.image) // the reader checked the shape: [N, H, W, bytes per pixel]
+    j["image"] = {{"format", t.image->format}, {"width", t.shape[2]},
+                  {"height", t.shape[1]},      {"mean", t.image->mean},
+                  {"std", t.image->std},       {"scale", t.image->scale}};
+  return j;
 }
 
 /// One schedule of a function: steps and source nodes by unit.
@@ -160,12 +166,22 @@ void printText(const ordered_json &j) {
     std::cout << "function '" << f["name"].get<std::string>() << "'\n";
     auto tensors = [](const char *what, const ordered_json &list) {
       size_t i = 0;
-      for (const ordered_json &t : list)
+      for (const ordered_json &t : list) {
         std::cout << "  " << what << " " << i++ << " '"
                   << t["name"].get<std::string>()
                   << "': " << t["dtype"].get<std::string>() << " "
-                  << bundle::formatShape(t["shape"].get<std::vector<int64_t>>())
-                  << "\n";
+                  << bundle::formatShape(
+                         t["shape"].get<std::vector<int64_t>>());
+        if (t.contains("image")) {
+          const ordered_json &im = t["image"];
+          std::cout << ", image " << im["format"].get<std::string>() << " "
+                    << im["width"].get<int64_t>() << "x"
+                    << im["height"].get<int64_t>() << ", (pixel * "
+                    << im["scale"].get<double>() << " - mean " << im["mean"]
+                    << ") / std " << im["std"];
+        }
+        std::cout << "\n";
+      }
     };
     tensors("input", f["inputs"]);
     tensors("output", f["outputs"]);

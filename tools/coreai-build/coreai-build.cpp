@@ -12,6 +12,7 @@
 
 #include "lib/Import/Import.h"
 #include "lib/Pipeline/Pipeline.h"
+#include "lib/Transforms/ImageInputSpec.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/MLIRContext.h"
@@ -131,6 +132,16 @@ int main(int argc, char **argv) {
                    "on the first unit that can run it, e.g. to test one "
                    "unit's kernels)")
       ->check(CLI::IsMember({"cost", "preference"}));
+  std::vector<std::string> imageInputs;
+  compile
+      ->add_option("--image-input", imageInputs,
+                   "Feed a float32 [N,C,H,W] input with uint8 pixel "
+                   "buffers [N,H,W,bytes per pixel], converted in the "
+                   "function: NAME=FORMAT[,mean=A:B:C][,std=A:B:C]"
+                   "[,scale=K] with FORMAT rgb8, bgr8, rgba8, bgra8 or "
+                   "gray8; value = (pixel * scale - mean) / std, scale "
+                   "1/255 by default (repeatable)")
+      ->allow_extra_args(false);
   std::string reportPath;
   compile->add_option("--report", reportPath,
                       "Write where every op went and why as JSON: each op "
@@ -176,6 +187,15 @@ int main(int argc, char **argv) {
   }
   if (inspect->parsed())
     return coreai::inspectBundle(inspectPath, inspectJson);
+
+  for (const std::string &spec : imageInputs) {
+    coreai::ImageInputSpec parsed;
+    std::string err;
+    if (!coreai::parseImageInputSpec(spec, parsed, err)) {
+      std::cerr << "coreai-build: error: --image-input: " << err << "\n";
+      return kExitUsage;
+    }
+  }
 
   coreai::ImportOptions importOptions;
   for (const std::string &s : compile->parsed() ? shapes : importShapes) {
@@ -254,6 +274,7 @@ int main(int argc, char **argv) {
       return kExitUsage;
     }
   }
+  options.imageInputs = imageInputs;
   options.explainPlacement = explainPlacement;
   options.placement = placement;
   coreai::PlacementReport report;
@@ -272,6 +293,8 @@ int main(int argc, char **argv) {
   options.commandLine = "--target " + targets + " --cpu-arch " + cpuArchs;
   if (placement != "cost")
     options.commandLine += " --placement " + placement;
+  for (const std::string &spec : imageInputs)
+    options.commandLine += " --image-input " + spec;
   options.aneArch = aneArch;
   if (llvm::is_contained(options.targets, "ane"))
     options.commandLine +=

@@ -325,6 +325,29 @@ coreai_status coreai_function_output(const coreai_function *function,
   return describe(function, index, false, descriptor);
 }
 
+coreai_status coreai_function_input_image(const coreai_function *function,
+                                          size_t index,
+                                          coreai_image_descriptor *image) {
+  coreai_tensor_descriptor tensor;
+  if (coreai_status s = describe(function, index, true, &tensor))
+    return s;
+  if (!image)
+    return nullArgument("the image descriptor");
+  const TensorDescriptor &t = function->function.descriptor().inputs[index];
+  if (!t.image)
+    return fail(COREAI_NOT_FOUND, "input " + std::to_string(index) + " '" +
+                                      t.name +
+                                      "' is not fed with pixel buffers");
+  image->format = t.image->format.c_str();
+  image->width = t.image->width;
+  image->height = t.image->height;
+  image->channels = t.image->mean.size();
+  image->mean = t.image->mean.data();
+  image->std = t.image->std.data();
+  image->scale = t.image->scale;
+  return COREAI_OK;
+}
+
 const char *coreai_function_placement(const coreai_function *function) {
   return function ? function->function.placement().c_str() : "";
 }
