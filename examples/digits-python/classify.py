@@ -25,7 +25,8 @@ class SpecializationOptions(C.Structure):
 
 class TensorDescriptor(C.Structure):
     _fields_ = [("name", C.c_char_p), ("dtype", C.c_int32), ("rank", C.c_size_t),
-                ("shape", C.POINTER(C.c_int64))]
+                ("shape", C.POINTER(C.c_int64)),
+                ("dim_names", C.POINTER(C.c_char_p))]
 
 
 class Tensor(C.Structure):

@@ -124,6 +124,9 @@ typedef struct coreai_tensor_descriptor {
   int32_t dtype; /* coreai_dtype */
   size_t rank;
   const int64_t *shape; /* rank dims */
+  /* The source model's name of each dim bound at compile time ("" for the
+   * others); NULL when no dim was symbolic. */
+  const char *const *dim_names;
 } coreai_tensor_descriptor;
 
 size_t coreai_function_input_count(const coreai_function *function);

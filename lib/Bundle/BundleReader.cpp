@@ -91,6 +91,9 @@ decodeDescs(const flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>> *v) {
     if (const fb::Image *image = d->image())
       t.image = ImageDesc{str(image->format()), vec(image->mean()),
                           vec(image->std()), image->scale()};
+    if (auto *names = d->dim_names())
+      for (const flatbuffers::String *n : *names)
+        t.dimNames.push_back(str(n));
     out.push_back(std::move(t));
   }
   return out;
@@ -386,6 +389,11 @@ bool BundleFile::verify(ReadError &error) {
                            tensor + " has an image descriptor" + kCorrupt);
           if (std::string why = checkImageDesc(d); !why.empty())
             return corrupt(error, tensor + ": " + why + kCorrupt);
+          if (!d.dimNames.empty() && d.dimNames.size() != d.shape.size())
+            return corrupt(error,
+                           tensor + " names " +
+                               std::to_string(d.dimNames.size()) + " dims of " +
+                               std::to_string(d.shape.size()) + kCorrupt);
         }
       }
       if (!info.schedule.empty()) {

@@ -60,9 +60,14 @@ FbTensorDescs buildTensorDescs(flatbuffers::FlatBufferBuilder &fbb,
       image = fb::CreateImage(fbb, fbb.CreateString(d.image->format),
                               fbb.CreateVector(d.image->mean),
                               fbb.CreateVector(d.image->std), d.image->scale);
-    out.push_back(fb::CreateTensorDesc(fbb, fbb.CreateString(d.name),
-                                       static_cast<uint8_t>(d.dtype),
-                                       fbb.CreateVector(d.shape), image));
+    flatbuffers::Offset<
+        flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>
+        dimNames = 0;
+    if (!d.dimNames.empty())
+      dimNames = fbb.CreateVectorOfStrings(d.dimNames);
+    out.push_back(fb::CreateTensorDesc(
+        fbb, fbb.CreateString(d.name), static_cast<uint8_t>(d.dtype),
+        fbb.CreateVector(d.shape), image, dimNames));
   }
   return fbb.CreateVector(out);
 }
@@ -248,9 +253,14 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
-    for (const TensorDesc &d : f.inputs)
+    for (const TensorDesc &d : f.inputs) {
       if (std::string why = checkImageDesc(d); !why.empty())
         return "function '" + f.name + "' input '" + d.name + "': " + why;
+      if (!d.dimNames.empty() && d.dimNames.size() != d.shape.size())
+        return "function '" + f.name + "' input '" + d.name + "' names " +
+               std::to_string(d.dimNames.size()) + " dims of " +
+               std::to_string(d.shape.size());
+    }
     for (const TensorDesc &d : f.outputs)
       if (d.image)
         return "function '" + f.name + "' output '" + d.name +

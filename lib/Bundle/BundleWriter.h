@@ -32,6 +32,9 @@ struct TensorDesc {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;     // static dims
   std::optional<ImageDesc> image; // inputs fed with pixel buffers (1.2)
+  // The source model's name of each dim bound at compile time ("" for
+  // dims that were static); empty when none was symbolic (1.2).
+  std::vector<std::string> dimNames;
 };
 
 /// Empty if `image` fits the tensor `t` it describes, else why not.

@@ -492,6 +492,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<ArrayAttr> argDimNames;
   for (const auto &in : graph.input()) {
     if (initializers.count(in.name()))
       continue;
@@ -500,6 +501,16 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(in.name());
+    // The names of the dims --shape bound, for the descriptor.
+    SmallVector<Attribute> dimNames;
+    bool named = false;
+    for (const auto &d : in.type().tensor_type().shape().dim()) {
+      bool symbolic = !(d.has_dim_value() && d.dim_value() >= 0);
+      std::string name = symbolic && d.has_dim_param() ? d.dim_param() : "";
+      named |= !name.empty();
+      dimNames.push_back(builder.getStringAttr(name));
+    }
+    argDimNames.push_back(named ? builder.getArrayAttr(dimNames) : ArrayAttr());
     graphInputs.insert(in.name());
     auto rt = cast<RankedTensorType>(*type);
     if (isa<IntegerType>(rt.getElementType()) && rt.hasStaticShape() &&
@@ -511,6 +522,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   Block *body = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, coreai::kNameAttr, builder.getStringAttr(name));
+    if (argDimNames[i])
+      func.setArgAttr(i, coreai::kDimNamesAttr, argDimNames[i]);
     values[name] = body->getArgument(i);
   }
   builder.setInsertionPointToStart(body);

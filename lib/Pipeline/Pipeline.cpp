@@ -184,6 +184,10 @@ LogicalResult coreai::compileModule(ModuleOp module,
           d.scale = cast<FloatAttr>(image.get("scale")).getValueAsDouble();
           desc->image = std::move(d);
         }
+        if (auto names = func.getArgAttrOfType<ArrayAttr>(i, kDimNamesAttr);
+            names && names.size() == desc->shape.size())
+          for (Attribute a : names)
+            desc->dimNames.push_back(cast<StringAttr>(a).str());
         fn.inputs.push_back(*desc);
         continue;
       }

@@ -49,7 +49,7 @@ FunctionDescriptor describe(const bundle::FunctionInfo &function) {
   FunctionDescriptor d;
   d.name = function.name;
   for (const bundle::TensorDesc &t : function.inputs) {
-    TensorDescriptor input{t.name, t.dtype, t.shape, std::nullopt};
+    TensorDescriptor input{t.name, t.dtype, t.shape, std::nullopt, t.dimNames};
     if (t.image) // the reader checked the shape: [N, H, W, bytes per pixel]
       input.image =
           ImageDescriptor{t.image->format, t.shape[2],   t.shape[1],
@@ -57,7 +57,7 @@ FunctionDescriptor describe(const bundle::FunctionInfo &function) {
     d.inputs.push_back(std::move(input));
   }
   for (const bundle::TensorDesc &t : function.outputs)
-    d.outputs.push_back({t.name, t.dtype, t.shape, std::nullopt});
+    d.outputs.push_back({t.name, t.dtype, t.shape, std::nullopt, {}});
   return d;
 }
 

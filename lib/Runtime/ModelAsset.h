@@ -49,6 +49,9 @@ struct TensorDescriptor {
   DType dtype = DType::Undefined;
   std::vector<int64_t> shape;
   std::optional<ImageDescriptor> image; // inputs fed with pixel buffers
+  /// The source model's name of each dim that was symbolic and bound at
+  /// compile time (--shape), "" for the others; empty when none was.
+  std::vector<std::string> dimNames;
 };
 
 struct FunctionDescriptor {

@@ -134,6 +134,13 @@ struct ImageInputs : coreai::impl::ImageInputsBase<ImageInputs> {
         coreai::aigraph::AddOp::create(b, loc, type, scaled, offsetC);
     arg.replaceAllUsesExcept(normalized, asFloat);
 
+    // Named dims move with the layout: [N, C, H, W] -> [N, H, W, pixel].
+    if (auto names =
+            func.getArgAttrOfType<ArrayAttr>(index, coreai::kDimNamesAttr);
+        names && names.size() == 4)
+      func.setArgAttr(
+          index, coreai::kDimNamesAttr,
+          b.getArrayAttr({names[0], names[2], names[3], b.getStringAttr("")}));
     SmallVector<Type> argTypes(func.getBody().front().getArgumentTypes());
     func.setType(FunctionType::get(ctx, argTypes, func.getResultTypes()));
     auto doubles = [&](ArrayRef<double> v) { return b.getF64ArrayAttr(v); };

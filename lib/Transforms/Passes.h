@@ -18,6 +18,9 @@ inline constexpr llvm::StringLiteral kNameAttr = "coreai.name";
 /// Argument attribute of an input fed with pixel buffers: {format, mean,
 /// std, scale} (aigraph-image-inputs).
 inline constexpr llvm::StringLiteral kImageAttr = "coreai.image";
+/// Argument attribute: the source model's name of each dim that was
+/// symbolic and bound at compile time ("" for the others).
+inline constexpr llvm::StringLiteral kDimNamesAttr = "coreai.dim_names";
 /// Function attribute: number of leading arguments that are model inputs.
 inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
 

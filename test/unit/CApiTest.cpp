@@ -84,7 +84,12 @@ TEST_CASE("C API: open, describe, run", "[capi]") {
   CHECK(in.dtype == COREAI_FLOAT32);
   CHECK(std::vector<int64_t>(in.shape, in.shape + in.rank) ==
         std::vector<int64_t>{8, 1, 8, 8});
+  // The model's batch dim is symbolic ('N'), bound with --shape.
+  REQUIRE(in.dim_names != nullptr);
+  CHECK(std::string(in.dim_names[0]) == "N");
+  CHECK(std::string(in.dim_names[1]).empty());
   REQUIRE(coreai_function_output(m.fn, 0, &out) == COREAI_OK);
+  CHECK(out.dim_names == nullptr);
   CHECK(std::vector<int64_t>(out.shape, out.shape + out.rank) ==
         std::vector<int64_t>{8, 10});
   CHECK(coreai_function_input(m.fn, 1, &in) == COREAI_NOT_FOUND);

@@ -60,6 +60,8 @@ StepSources sourcesOf(const std::string &source) {
 ordered_json tensorJson(const bundle::TensorDesc &t) {
   ordered_json j = {
       {"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}};
+  if (!t.dimNames.empty())
+    j["dim_names"] = t.dimNames;
   if (t.image) // the reader checked the shape: [N, H, W, bytes per pixel]
     j["image"] = {{"format", t.image->format}, {"width", t.shape[2]},
                   {"height", t.shape[1]},      {"mean", t.image->mean},
@@ -172,6 +174,18 @@ void printText(const ordered_json &j) {
                   << "': " << t["dtype"].get<std::string>() << " "
                   << bundle::formatShape(
                          t["shape"].get<std::vector<int64_t>>());
+        if (t.contains("dim_names")) {
+          // "N = 8" for each dim the source left symbolic.
+          std::vector<int64_t> shape = t["shape"].get<std::vector<int64_t>>();
+          std::string bound;
+          for (size_t d = 0; d < shape.size(); ++d) {
+            std::string name = t["dim_names"][d].get<std::string>();
+            if (!name.empty())
+              bound += (bound.empty() ? "" : ", ") + name + " = " +
+                       std::to_string(shape[d]);
+          }
+          std::cout << " (bound: " << bound << ")";
+        }
         if (t.contains("image")) {
           const ordered_json &im = t["image"];
           std::cout << ", image " << im["format"].get<std::string>() << " "

@@ -35,6 +35,8 @@ struct coreai_model {
 };
 struct coreai_function {
   InferenceFunction function;
+  // The descriptor's dim names as C strings, per input then per output.
+  std::vector<std::vector<const char *>> dimNames;
 };
 struct coreai_stream {
   std::unique_ptr<ComputeStream> stream;
@@ -185,6 +187,9 @@ coreai_status describe(const coreai_function *function, size_t index,
   out->dtype = static_cast<int32_t>(t.dtype);
   out->rank = t.shape.size();
   out->shape = t.shape.data();
+  const std::vector<const char *> &names =
+      function->dimNames[(input ? 0 : d.inputs.size()) + index];
+  out->dim_names = names.empty() ? nullptr : names.data();
   return COREAI_OK;
 }
 
@@ -299,8 +304,18 @@ coreai_status coreai_model_function(const coreai_model *model, const char *name,
   if (!function)
     return nullArgument("the function pointer");
   *function = nullptr;
-  return guarded(
-      [&] { *function = new coreai_function{model->model.function(name)}; });
+  return guarded([&] {
+    auto *f = new coreai_function{model->model.function(name), {}};
+    const FunctionDescriptor &d = f->function.descriptor();
+    for (const auto *list : {&d.inputs, &d.outputs})
+      for (const TensorDescriptor &t : *list) {
+        std::vector<const char *> names;
+        for (const std::string &n : t.dimNames)
+          names.push_back(n.c_str());
+        f->dimNames.push_back(std::move(names));
+      }
+    *function = f;
+  });
 }
 
 void coreai_function_free(coreai_function *function) { delete function; }
