@@ -19,16 +19,6 @@ double elementsOf(Type type) {
   return (double)shaped.getNumElements();
 }
 
-double bytesOf(Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped)
-    return 0;
-  unsigned bits = shaped.getElementType().isIntOrFloat()
-                      ? shaped.getElementTypeBitWidth()
-                      : 64;
-  return elementsOf(type) * std::max(1u, bits / 8);
-}
-
 /// Products per output element of a contraction, else 0.
 double reductionOf(Operation *op) {
   if (auto conv = dyn_cast<aigraph::ConvOp>(op)) {
@@ -67,6 +57,16 @@ constexpr double kSyncUs = 20;
 constexpr double kLinkBytesPerUs = 12e3;
 
 } // namespace
+
+double bytesOf(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return 0;
+  unsigned bits = shaped.getElementType().isIntOrFloat()
+                      ? shaped.getElementTypeBitWidth()
+                      : 64;
+  return elementsOf(type) * std::max(1u, bits / 8);
+}
 
 OpWork workOf(Operation *op) {
   OpWork w;

@@ -31,6 +31,9 @@ struct OpWork {
 
 OpWork workOf(mlir::Operation *op);
 
+/// Bytes of a value of `type` (0 when it is not a shaped type).
+double bytesOf(mlir::Type type);
+
 /// One unit's roofline.
 struct UnitModel {
   std::string unit;      // "cpu", "gpu", "ane"

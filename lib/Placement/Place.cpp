@@ -52,10 +52,7 @@ double crossingBytes(Operation &op) {
     if (Operation *def = v.getDefiningOp())
       if (def->hasTrait<OpTrait::ConstantLike>())
         continue;
-    if (auto shaped = dyn_cast<ShapedType>(v.getType()))
-      if (shaped.hasStaticShape() && shaped.getElementType().isIntOrFloat())
-        bytes += (double)shaped.getNumElements() *
-                 std::max(1u, shaped.getElementTypeBitWidth() / 8);
+    bytes += coreai::placement::bytesOf(v.getType());
   }
   return bytes;
 }
@@ -184,10 +181,7 @@ struct Place : coreai::impl::PlaceBase<Place> {
     // The results go back to the host.
     double resultBytes = 0;
     for (Value v : func.getBody().front().getTerminator()->getOperands())
-      if (auto shaped = dyn_cast<ShapedType>(v.getType()))
-        if (shaped.hasStaticShape() && shaped.getElementType().isIntOrFloat())
-          resultBytes += (double)shaped.getNumElements() *
-                         std::max(1u, shaped.getElementTypeBitWidth() / 8);
+      resultBytes += coreai::placement::bytesOf(v.getType());
     size_t last = cpu;
     double total = kInf;
     for (size_t u = 0; u < numUnits; ++u) {

@@ -94,10 +94,9 @@ void InferenceFunction::run(const std::vector<NDArray> &inputs,
   runOn(*function_->kernel, inputs, outputs, trace);
 }
 
-void InferenceFunction::runOn(Kernel &kernel,
-                              const std::vector<NDArray> &inputs,
-                              std::vector<NDArray> &outputs,
-                              std::vector<TraceEvent> *trace) const {
+void InferenceFunction::checkArguments(
+    const std::vector<NDArray> &inputs,
+    const std::vector<NDArray> &outputs) const {
   const FunctionDescriptor &d = function_->descriptor;
   if (inputs.size() != d.inputs.size())
     throw AssetError(AssetError::Code::InvalidArgument,
@@ -109,10 +108,7 @@ void InferenceFunction::runOn(Kernel &kernel,
         !err.empty())
       throw AssetError(AssetError::Code::InvalidArgument, err);
 
-  if (outputs.empty()) {
-    for (const TensorDescriptor &t : d.outputs)
-      outputs.emplace_back(t.dtype, t.shape);
-  } else {
+  if (!outputs.empty()) {
     if (outputs.size() != d.outputs.size())
       throw AssetError(AssetError::Code::InvalidArgument,
                        "function '" + d.name + "' has " +
@@ -149,6 +145,17 @@ void InferenceFunction::runOn(Kernel &kernel,
                              std::to_string(k) + " '" + d.outputs[k].name +
                              "'");
   }
+}
+
+void InferenceFunction::runOn(Kernel &kernel,
+                              const std::vector<NDArray> &inputs,
+                              std::vector<NDArray> &outputs,
+                              std::vector<TraceEvent> *trace) const {
+  checkArguments(inputs, outputs);
+  // Fresh outputs share no bytes with the inputs or each other.
+  if (outputs.empty())
+    for (const TensorDescriptor &t : function_->descriptor.outputs)
+      outputs.emplace_back(t.dtype, t.shape);
   kernel.run(inputs, outputs, trace);
 }
 

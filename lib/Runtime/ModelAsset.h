@@ -133,6 +133,12 @@ public:
   void run(const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,
            std::vector<TraceEvent> *trace) const;
 
+  /// Throws the AssetError run() would throw for these arguments (count,
+  /// dtype, shape, alignment, overlapping arrays); `outputs` may be empty
+  /// (run() then allocates them).
+  void checkArguments(const std::vector<NDArray> &inputs,
+                      const std::vector<NDArray> &outputs) const;
+
   /// Empty if `input` fits input `index`, else the message run() would throw,
   /// e.g. "input 0 'image': expected float32 [8,1,8,8], got float32 [1,1,8,8]".
   std::string checkInput(size_t index, const NDArray &input) const;

@@ -2,6 +2,7 @@
 #include "lib/Runtime/ModelCache.h"
 
 #include "lib/Bundle/Hash.h"
+#include "lib/Runtime/FileIO.h"
 
 #include <algorithm>
 #include <atomic>
@@ -77,35 +78,6 @@ std::optional<std::string> fieldOf(const std::string &text,
   if (end == std::string::npos)
     return std::nullopt;
   return text.substr(at, end - at);
-}
-
-bool readAt(int fd, void *out, uint64_t size, uint64_t offset) {
-  auto *p = static_cast<uint8_t *>(out);
-  while (size > 0) {
-    ssize_t n = ::pread(fd, p, size, (off_t)offset);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= (uint64_t)n;
-    offset += (uint64_t)n;
-  }
-  return true;
-}
-
-bool writeAll(int fd, const void *data, uint64_t size) {
-  auto *p = static_cast<const uint8_t *>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd, p, std::min<uint64_t>(size, 1u << 30));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= (uint64_t)n;
-  }
-  return true;
 }
 
 /// An open entry whose footer and key text passed their checks.
@@ -189,47 +161,44 @@ std::string ModelCache::pathFor(const CacheKey &key) const {
 }
 
 std::optional<std::vector<uint8_t>>
-ModelCache::read(const CacheKey &key) const {
-  std::string path = pathFor(key);
+ModelCache::readChecked(const CacheKey &key, const std::string &path,
+                        uint64_t &payloadHash) const {
   OpenEntry e;
-  if (!openEntry(path, e)) {
-    if (e.fd >= 0) // exists, but is not a valid entry
+  std::vector<uint8_t> payload;
+  bool ok = openEntry(path, e) && matches(e.keyText, key);
+  if (ok) {
+    payload.resize(e.footer.payloadBytes);
+    ok = readAt(e.fd, payload.data(), payload.size(), 0) &&
+         bundle::hash64(payload.data(), payload.size()) == e.footer.payloadHash;
+  }
+  if (!ok) {
+    if (e.fd >= 0) // it exists, but is not a valid entry for `key`
       removeQuietly(path);
     return std::nullopt;
   }
-  std::vector<uint8_t> payload(e.footer.payloadBytes);
-  if (!matches(e.keyText, key) ||
-      !readAt(e.fd, payload.data(), payload.size(), 0) ||
-      bundle::hash64(payload.data(), payload.size()) != e.footer.payloadHash) {
-    removeQuietly(path);
-    return std::nullopt;
-  }
   touch(path);
+  payloadHash = e.footer.payloadHash;
   return payload;
+}
+
+std::optional<std::vector<uint8_t>>
+ModelCache::read(const CacheKey &key) const {
+  uint64_t hash;
+  return readChecked(key, pathFor(key), hash);
 }
 
 std::string ModelCache::find(const CacheKey &key, uint64_t size,
                              uint64_t payloadHash) const {
   std::string path = pathFor(key);
-  OpenEntry e;
-  if (!openEntry(path, e)) {
-    if (e.fd >= 0)
-      removeQuietly(path);
+  uint64_t hash;
+  std::optional<std::vector<uint8_t>> payload = readChecked(key, path, hash);
+  if (!payload)
     return "";
-  }
-  bool ok = matches(e.keyText, key) && e.footer.payloadBytes == size &&
-            e.footer.payloadHash == payloadHash;
-  if (ok) {
-    // The footer's hash is only a claim: hash what the file holds.
-    std::vector<uint8_t> payload(size);
-    ok = readAt(e.fd, payload.data(), size, 0) &&
-         bundle::hash64(payload.data(), size) == payloadHash;
-  }
-  if (!ok) {
+  // A valid entry, but of other bytes than the caller's.
+  if (payload->size() != size || hash != payloadHash) {
     removeQuietly(path);
     return "";
   }
-  touch(path);
   return path;
 }
 

@@ -101,6 +101,12 @@ public:
   std::string pathFor(const CacheKey &key) const;
 
 private:
+  /// The payload of the entry at `path` when it passes every check for
+  /// `key` (its use time then updated, `payloadHash` set to its verified
+  /// XXH64); a failing entry is deleted.
+  std::optional<std::vector<uint8_t>> readChecked(const CacheKey &key,
+                                                  const std::string &path,
+                                                  uint64_t &payloadHash) const;
   void evict(const std::string &keep) const;
 
   std::string directory_;

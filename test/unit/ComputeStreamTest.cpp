@@ -100,25 +100,25 @@ void runStreams(const Model &model) {
   CHECK(mismatches == 0);
 }
 
+/// The bundle named by environment variable `var`, on the CPU alone.
+Model onCPU(const char *var) {
+  registerCpuExecutor();
+  SpecializationOptions cpu;
+  cpu.allowedUnits = {ComputeUnit::CPU};
+  return ModelAsset::open(env(var)).specialize(cpu);
+}
+
 } // namespace
 
 TEST_CASE("4 streams x 25 inferences on CPU dispatches", "[stream]") {
-  registerCpuExecutor();
-  ModelAsset asset = ModelAsset::open(env("COREAI_TEST_CPU_BUNDLE"));
-  SpecializationOptions cpu;
-  cpu.allowedUnits = {ComputeUnit::CPU};
-  Model model = asset.specialize(cpu);
+  Model model = onCPU("COREAI_TEST_CPU_BUNDLE");
   REQUIRE(model.function("main").placement().rfind("schedule", 0) == 0);
   runStreams(model);
 }
 
 TEST_CASE("4 streams x 25 inferences of a CPU+GPU bundle on the CPU",
           "[stream]") {
-  registerCpuExecutor();
-  ModelAsset asset = ModelAsset::open(env("COREAI_TEST_BUNDLE"));
-  SpecializationOptions cpu;
-  cpu.allowedUnits = {ComputeUnit::CPU};
-  Model model = asset.specialize(cpu);
+  Model model = onCPU("COREAI_TEST_BUNDLE");
   REQUIRE(model.function("main").placement().rfind("schedule: 0 gpu", 0) == 0);
   runStreams(model);
 }

@@ -69,6 +69,16 @@ void checkRuns(const Model &model) {
     CHECK(out[0].dataAs<float>()[i] == 11.0f * (i + 1));
 }
 
+/// Waits for every child; each must have exited with status 0.
+void waitForSuccess(const std::vector<pid_t> &children) {
+  for (pid_t pid : children) {
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+}
+
 } // namespace
 
 TEST_CASE("model cache entries round-trip and are listed", "[cache]") {
@@ -223,12 +233,7 @@ TEST_CASE("processes writing one model cache entry at once leave one valid "
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  waitForSuccess(children);
   ModelCache cache(dir.path());
   CHECK(cache.read(kKey) == payload);
   CHECK(filesUnder(dir.path()).size() == 1); // no temporary files left
@@ -317,12 +322,7 @@ TEST_CASE("processes specializing one bundle at once share one cache entry",
     }
     children.push_back(pid);
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  waitForSuccess(children);
   std::vector<CacheEntryInfo> entries = ModelCache(cacheDir).list();
   REQUIRE(entries.size() == 1);
   CHECK(filesUnder(cacheDir).size() == 1);

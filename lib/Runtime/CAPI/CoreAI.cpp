@@ -158,15 +158,22 @@ std::vector<NDArray> viewsOf(const coreai_tensor *tensors, size_t count,
   return views;
 }
 
-/// Outputs must be the caller's buffers: an empty list would make the
-/// runtime allocate arrays the caller never sees.
-void checkOutputCount(const InferenceFunction &fn, size_t count) {
+/// Views of the caller's inputs and outputs for `fn`, checked as run()
+/// checks them. Outputs must be the caller's buffers: an empty list would
+/// make the runtime allocate arrays the caller never sees.
+std::pair<std::vector<NDArray>, std::vector<NDArray>>
+argumentsOf(const InferenceFunction &fn, const coreai_tensor *inputs,
+            size_t numInputs, const coreai_tensor *outputs, size_t numOutputs) {
+  std::vector<NDArray> in = viewsOf(inputs, numInputs, "input");
   size_t want = fn.descriptor().outputs.size();
-  if (count != want)
+  if (numOutputs != want)
     throw AssetError(AssetError::Code::InvalidArgument,
                      "function '" + fn.descriptor().name + "' has " +
                          std::to_string(want) + " outputs, got " +
-                         std::to_string(count) + " buffers");
+                         std::to_string(numOutputs) + " buffers");
+  std::vector<NDArray> out = viewsOf(outputs, numOutputs, "output");
+  fn.checkArguments(in, out);
+  return {std::move(in), std::move(out)};
 }
 
 coreai_status describe(const coreai_function *function, size_t index,
@@ -374,11 +381,9 @@ coreai_status coreai_function_run(const coreai_function *function,
   if (!function)
     return nullArgument("the function");
   return guarded([&] {
-    const InferenceFunction &fn = function->function;
-    std::vector<NDArray> in = viewsOf(inputs, num_inputs, "input");
-    checkOutputCount(fn, num_outputs);
-    std::vector<NDArray> out = viewsOf(outputs, num_outputs, "output");
-    fn.run(in, out);
+    auto [in, out] = argumentsOf(function->function, inputs, num_inputs,
+                                 outputs, num_outputs);
+    function->function.run(in, out);
   });
 }
 
@@ -404,21 +409,11 @@ coreai_stream_enqueue(coreai_stream *stream, const coreai_function *function,
   if (!function)
     return nullArgument("the function");
   return guarded([&] {
-    const InferenceFunction &fn = function->function;
-    std::vector<NDArray> in = viewsOf(inputs, num_inputs, "input");
-    checkOutputCount(fn, num_outputs);
-    std::vector<NDArray> out = viewsOf(outputs, num_outputs, "output");
     // What run() would refuse is refused now, not at completion.
-    if (in.size() != fn.descriptor().inputs.size())
-      throw AssetError(AssetError::Code::InvalidArgument,
-                       "function '" + fn.descriptor().name + "' takes " +
-                           std::to_string(fn.descriptor().inputs.size()) +
-                           " inputs, got " + std::to_string(in.size()));
-    for (size_t i = 0; i < in.size(); ++i)
-      if (std::string why = fn.checkInput(i, in[i]); !why.empty())
-        throw AssetError(AssetError::Code::InvalidArgument, why);
+    auto [in, out] = argumentsOf(function->function, inputs, num_inputs,
+                                 outputs, num_outputs);
     stream->stream->enqueue(
-        fn, std::move(in), std::move(out),
+        function->function, std::move(in), std::move(out),
         [done, user_data](std::vector<NDArray>, std::exception_ptr error) {
           if (!done)
             return;

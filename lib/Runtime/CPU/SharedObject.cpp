@@ -2,6 +2,7 @@
 #include "lib/Runtime/CPU/SharedObject.h"
 
 #include "lib/Runtime/AssetError.h"
+#include "lib/Runtime/FileIO.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,21 +19,6 @@
 
 namespace coreai::runtime {
 namespace {
-
-bool writeAll(int fd, const uint8_t *data, uint64_t size) {
-  while (size > 0) {
-    size_t chunk = static_cast<size_t>(std::min<uint64_t>(size, 1u << 30));
-    ssize_t n = ::write(fd, data, chunk);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    data += n;
-    size -= static_cast<uint64_t>(n);
-  }
-  return true;
-}
 
 std::string lastDlError() {
   const char *e = ::dlerror();
