@@ -6,9 +6,9 @@
 // images in one batch and prints each predicted digit beside its true label.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/TensorIO.h"
+#include "coreai/Executors.h"
+#include "coreai/ModelAsset.h"
+#include "coreai/TensorIO.h"
 
 #include <cstdio>
 #include <exception>

@@ -84,6 +84,11 @@ typedef struct coreai_stream coreai_stream;
 /* ---- Assets: a verified, mapped bundle ---------------------------------- */
 
 coreai_status coreai_asset_open(const char *path, coreai_asset **asset);
+/* A bundle in memory that stays there, unowned, until every handle from the
+ * asset is freed: e.g. one linked into the program (coreai_add_model EMBED).
+ * Used in place when 64-byte aligned. */
+coreai_status coreai_asset_open_memory(const void *data, size_t size,
+                                       coreai_asset **asset);
 void coreai_asset_free(coreai_asset *asset);
 
 /* ---- Specialization --------------------------------------------------- */

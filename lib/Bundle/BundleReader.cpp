@@ -203,6 +203,18 @@ std::unique_ptr<BundleFile> BundleFile::fromBytes(std::vector<uint8_t> bytes,
   return file;
 }
 
+std::unique_ptr<BundleFile>
+BundleFile::fromMemory(const uint8_t *data, size_t size, ReadError &error) {
+  if (reinterpret_cast<uintptr_t>(data) % 64 != 0)
+    return fromBytes(std::vector<uint8_t>(data, data + size), error);
+  std::unique_ptr<BundleFile> file(new BundleFile());
+  file->data_ = data;
+  file->size_ = size;
+  if (!file->verify(error))
+    return nullptr;
+  return file;
+}
+
 const FunctionInfo *BundleFile::findFunction(const std::string &name) const {
   for (const FunctionInfo &f : functions_)
     if (f.name == name)

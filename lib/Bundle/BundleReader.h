@@ -92,6 +92,11 @@ public:
   /// Verifies a bundle held in memory (takes ownership of the bytes).
   static std::unique_ptr<BundleFile> fromBytes(std::vector<uint8_t> bytes,
                                                ReadError &error);
+  /// Verifies a bundle the caller keeps in memory for the BundleFile's
+  /// lifetime (e.g. linked into the program): used in place when 64-byte
+  /// aligned, copied otherwise.
+  static std::unique_ptr<BundleFile> fromMemory(const uint8_t *data,
+                                                size_t size, ReadError &error);
 
   ~BundleFile();
   BundleFile(const BundleFile &) = delete;

@@ -16,7 +16,13 @@ struct ImportOptions {
   std::map<std::string, std::vector<int64_t>> shapes;
   /// Input name -> TensorProto file whose value replaces that input (from
   /// --constant NAME=FILE.pb): the input becomes a compile-time constant.
+  /// The file's external data, if any, is relative to the file's folder.
   std::map<std::string, std::string> constants;
+  /// When set, receives every file besides the model that the import read:
+  /// the external data files of its tensors (each once, in first-use order)
+  /// and the --constant TensorProto files. coreai-build writes them into a
+  /// depfile, so that a build reruns it when one of them changes.
+  std::vector<std::string> *dependencies = nullptr;
 };
 
 /// Reads `path` by its extension: .onnx (ONNX protobuf), .mlir (aigraph MLIR
@@ -27,9 +33,14 @@ importModelFile(const std::string &path, mlir::MLIRContext *ctx,
                 const ImportOptions &options);
 
 /// Imports an ONNX model held in memory; `filename` is used in locations.
+/// `modelDir` is the folder the model's external data locations are relative
+/// to (ONNX keeps large tensors in files beside the model); it confines
+/// them: a location may not leave it. Without one, tensors with external
+/// data are refused.
 mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxModel(llvm::StringRef bytes, llvm::StringRef filename,
-                mlir::MLIRContext *ctx, const ImportOptions &options);
+                mlir::MLIRContext *ctx, const ImportOptions &options,
+                llvm::StringRef modelDir = {});
 
 } // namespace coreai
 

@@ -34,5 +34,9 @@ OwningOpRef<ModuleOp> coreai::importModelFile(const std::string &path,
   if (ext != ".onnx")
     emitWarning(fileLoc) << "unknown extension '" << ext
                          << "': reading it as an ONNX model";
-  return importOnnxModel((*buffer)->getBuffer(), path, ctx, options);
+  // External data locations are relative to the folder of the path given,
+  // not of its target when it is a symlink: that is where ONNX looks too.
+  StringRef modelDir = llvm::sys::path::parent_path(path);
+  return importOnnxModel((*buffer)->getBuffer(), path, ctx, options,
+                         modelDir.empty() ? "." : modelDir);
 }

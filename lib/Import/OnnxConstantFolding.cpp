@@ -270,3 +270,10 @@ bool coreai::onnx_import::tryFoldNode(GraphImporter &g) {
   g.setOutput(0, emit(g, *out));
   return true;
 }
+
+bool coreai::onnx_import::foldsWithoutImporter(StringRef opType) {
+  // Shape reads only its input's type, which is static once --shape bound
+  // the inputs; every other op tryFoldNode evaluates has an importer for
+  // non-constant inputs.
+  return opType == "Shape";
+}

@@ -14,7 +14,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace coreai::onnx_import;
@@ -68,12 +70,117 @@ FailureOr<Type> GraphImporter::elementType(int32_t t) {
   }
 }
 
+/// Whether `path` lies strictly inside folder `dir`, comparing whole
+/// components ("/a/bc" is not inside "/a/b"). Both are resolved paths.
+static bool isInsideFolder(StringRef path, StringRef dir) {
+  auto p = llvm::sys::path::begin(path), pe = llvm::sys::path::end(path);
+  for (auto d = llvm::sys::path::begin(dir), de = llvm::sys::path::end(dir);
+       d != de; ++d, ++p)
+    if (p == pe || *p != *d)
+      return false;
+  return p != pe;
+}
+
+FailureOr<StringRef> GraphImporter::readExternalData(const onnx::TensorProto &t,
+                                                     StringRef dataDir) {
+  auto fail = [&]() -> InFlightDiagnostic {
+    auto diag = emitError(loc);
+    diag << "tensor '" << t.name() << "': ";
+    return diag;
+  };
+  if (dataDir.empty())
+    return fail() << "its data is in an external file, but the model was "
+                     "not read from a file, so there is no folder to find "
+                     "it in";
+  std::optional<std::string> location, offsetText, lengthText;
+  for (const auto &entry : t.external_data()) {
+    // "checksum" and keys of later ONNX versions are not needed to read.
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset")
+      offsetText = entry.value();
+    else if (entry.key() == "length")
+      lengthText = entry.value();
+  }
+  if (!location || location->empty())
+    return fail() << "its data is in an external file, but it has no "
+                     "'location' entry";
+  // The location comes from the model, which may be untrusted: it may only
+  // name files in the model's folder. First lexically, so that nothing
+  // outside is even looked at...
+  if (llvm::sys::path::is_absolute(*location))
+    return fail() << "external data location '" << *location
+                  << "' is absolute; it must be relative to the model's "
+                     "folder";
+  int depth = 0;
+  for (StringRef part : llvm::make_range(llvm::sys::path::begin(*location),
+                                         llvm::sys::path::end(*location))) {
+    if (part == ".")
+      continue;
+    depth += part == ".." ? -1 : 1;
+    if (depth < 0)
+      return fail() << "external data location '" << *location
+                    << "' leaves the model's folder '" << dataDir << "'";
+  }
+  SmallString<256> path(dataDir);
+  llvm::sys::path::append(path, *location);
+  // ...then after resolving symlinks, on both sides.
+  SmallString<256> realDir, realPath;
+  if (std::error_code ec = llvm::sys::fs::real_path(dataDir, realDir))
+    return fail() << "cannot resolve the model's folder '" << dataDir
+                  << "': " << ec.message();
+  if (std::error_code ec = llvm::sys::fs::real_path(path, realPath))
+    return fail() << "cannot open external data file '" << path
+                  << "': " << ec.message();
+  if (!isInsideFolder(realPath, realDir))
+    return fail() << "external data location '" << *location
+                  << "' resolves to '" << realPath
+                  << "', outside the model's folder '" << realDir << "'";
+
+  auto [it, inserted] = externalFiles.try_emplace(realPath);
+  if (inserted) {
+    // Mapped, not copied: weights can be gigabytes.
+    auto buffer = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      externalFiles.erase(it);
+      return fail() << "cannot open external data file '" << path
+                    << "': " << buffer.getError().message();
+    }
+    it->second = std::move(*buffer);
+    if (options.dependencies)
+      options.dependencies->push_back(std::string(path));
+  }
+  StringRef file = it->second->getBuffer();
+
+  uint64_t offset = 0, length = 0;
+  if (offsetText && StringRef(*offsetText).getAsInteger(10, offset))
+    return fail() << "external data offset '" << *offsetText
+                  << "' is not a non-negative integer";
+  if (lengthText && StringRef(*lengthText).getAsInteger(10, length))
+    return fail() << "external data length '" << *lengthText
+                  << "' is not a non-negative integer";
+  if (offset > file.size())
+    return fail() << "external data offset " << offset
+                  << " is past the end of '" << path << "' (" << file.size()
+                  << " bytes)";
+  // Without a length, the data runs to the end of the file.
+  if (!lengthText)
+    length = file.size() - offset;
+  if (length > file.size() - offset)
+    return fail() << "external data at offset " << offset << " with length "
+                  << length << " runs past the end of '" << path << "' ("
+                  << file.size() << " bytes)";
+  return file.substr(offset, length);
+}
+
 FailureOr<DenseElementsAttr>
 GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
-  if (t.data_location() == onnx::TensorProto::EXTERNAL)
-    return emitError(loc) << "tensor '" << t.name()
-                          << "' stores its data in an external file, which "
-                             "is not supported yet";
+  return tensorToAttrIn(t, modelDir);
+}
+
+FailureOr<DenseElementsAttr>
+GraphImporter::tensorToAttrIn(const onnx::TensorProto &t, StringRef dataDir) {
   auto et = elementType(t.data_type());
   if (failed(et))
     return failure();
@@ -84,26 +191,41 @@ GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
   auto type = RankedTensorType::get(shape, *et);
   int64_t count = type.getNumElements();
   unsigned bits = et->getIntOrFloatBitWidth();
-  size_t bytes = bits == 1 ? 1 : bits / 8;
-  if (aigraph::isNarrowType(*et))
-    return narrowTensorToAttr(t, type);
+
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    auto raw = readExternalData(t, dataDir);
+    if (failed(raw))
+      return failure();
+    // Stored like raw_data: bools one byte each, 4- and 2-bit types packed.
+    uint64_t want = bits == 1  ? count
+                    : bits < 8 ? (count * bits + 7) / 8
+                               : count * (bits / 8);
+    if (raw->size() != want) {
+      // The type unquoted, as in the other size messages.
+      std::string typeName;
+      llvm::raw_string_ostream(typeName) << *et;
+      return emitError(loc) << "tensor '" << t.name() << "' has " << raw->size()
+                            << " bytes of external data, its "
+                            << "shape [" << shapeString(shape) << "] of "
+                            << typeName << " needs " << want;
+    }
+    return rawTensorToAttr(t, type, *raw);
+  }
+  if (t.has_raw_data())
+    return rawTensorToAttr(t, type, t.raw_data());
+  if (aigraph::isNarrowType(*et)) {
+    // One byte (already packed for 4- and 2-bit types) per int32_data entry.
+    std::string bytes;
+    for (int32_t x : t.int32_data())
+      bytes.push_back((char)(uint8_t)x);
+    return narrowTensorToAttr(t, type, bytes);
+  }
 
   auto sizeError = [&](size_t got) {
     return emitError(loc) << "tensor '" << t.name() << "' holds " << got
                           << " values, its shape [" << shapeString(shape)
                           << "] needs " << count;
   };
-  if (t.has_raw_data()) {
-    const std::string &raw = t.raw_data();
-    if (raw.size() != count * bytes)
-      return sizeError(raw.size() / bytes);
-    if (bits == 1) {
-      SmallVector<bool> v(raw.begin(), raw.end());
-      return DenseElementsAttr::get(type, ArrayRef<bool>(v));
-    }
-    return DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(raw.data(), raw.size()));
-  }
   // Typed fields: which one holds the data depends on the element type.
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT: {
@@ -162,23 +284,38 @@ GraphImporter::tensorToAttr(const onnx::TensorProto &t) {
   }
 }
 
+FailureOr<DenseElementsAttr>
+GraphImporter::rawTensorToAttr(const onnx::TensorProto &t,
+                               RankedTensorType type, StringRef raw) {
+  Type et = type.getElementType();
+  if (aigraph::isNarrowType(et))
+    return narrowTensorToAttr(t, type, raw);
+  int64_t count = type.getNumElements();
+  unsigned bits = et.getIntOrFloatBitWidth();
+  size_t bytes = bits == 1 ? 1 : bits / 8;
+  if (raw.size() != count * bytes)
+    return emitError(loc) << "tensor '" << t.name() << "' holds "
+                          << raw.size() / bytes << " values, its shape ["
+                          << shapeString(type.getShape()) << "] needs "
+                          << count;
+  if (bits == 1) {
+    SmallVector<bool> v(raw.begin(), raw.end());
+    return DenseElementsAttr::get(type, ArrayRef<bool>(v));
+  }
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(raw.data(), raw.size()));
+}
+
 /// 8-bit floats: one byte per value. 4- and 2-bit types: packed, low bits
-/// first. Either in raw_data or one byte per int32_data entry.
+/// first.
 FailureOr<DenseElementsAttr>
 GraphImporter::narrowTensorToAttr(const onnx::TensorProto &t,
-                                  RankedTensorType type) {
+                                  RankedTensorType type, StringRef bytes) {
   Type et = type.getElementType();
   unsigned bits = et.getIntOrFloatBitWidth();
   int64_t count = type.getNumElements();
   int64_t perByte = 8 / bits;
   size_t want = (count + perByte - 1) / perByte;
-  std::string bytes;
-  if (t.has_raw_data()) {
-    bytes = t.raw_data();
-  } else {
-    for (int32_t x : t.int32_data())
-      bytes.push_back((char)(uint8_t)x);
-  }
   if (bytes.size() != want)
     return emitError(loc) << "tensor '" << t.name() << "' holds "
                           << bytes.size() << " bytes, its " << count << " "
@@ -381,26 +518,65 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &body,
   return success();
 }
 
-LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
-                                        size_t index) {
-  node = &n;
+static bool isDefaultDomain(const onnx::NodeProto &n) {
+  return n.domain().empty() || n.domain() == "ai.onnx";
+}
+
+static InFlightDiagnostic unsupportedDomain(Location loc,
+                                            const onnx::NodeProto &n) {
+  return emitError(loc) << "operator domain '" << n.domain()
+                        << "' is not supported (only the default ONNX domain)";
+}
+
+static InFlightDiagnostic unsupportedOp(Location loc,
+                                        const onnx::NodeProto &n) {
+  return emitError(loc) << "operator " << n.op_type()
+                        << " is not supported yet";
+}
+
+Location GraphImporter::nodeLocation(const onnx::NodeProto &n, size_t index) {
   std::string name = n.name();
   if (name.empty())
     name = n.output_size() && !n.output(0).empty()
                ? n.output(0)
                : n.op_type() + "_" + std::to_string(index);
-  std::string domain = n.domain().empty() ? "" : n.domain();
-  std::string what = n.op_type() + ", opset " + std::to_string(opset);
-  if (!domain.empty() && domain != "ai.onnx")
-    what = domain + "::" + n.op_type();
-  loc = NameLoc::get(
-      builder.getStringAttr(name),
-      NameLoc::get(builder.getStringAttr(what),
-                   FileLineColLoc::get(ctx, filename, 0, 0)));
+  std::string what = isDefaultDomain(n)
+                         ? n.op_type() + ", opset " + std::to_string(opset)
+                         : n.domain() + "::" + n.op_type();
+  return NameLoc::get(builder.getStringAttr(name),
+                      NameLoc::get(builder.getStringAttr(what),
+                                   FileLineColLoc::get(ctx, filename, 0, 0)));
+}
 
-  if (!domain.empty() && domain != "ai.onnx")
-    return error() << "operator domain '" << domain
-                   << "' is not supported (only the default ONNX domain)";
+LogicalResult GraphImporter::checkSupported(const onnx::GraphProto &graph) {
+  bool ok = true;
+  for (auto [index, n] : llvm::enumerate(graph.node())) {
+    if (!isDefaultDomain(n)) {
+      unsupportedDomain(nodeLocation(n, index), n);
+      ok = false;
+    } else if (!lookupOpImporter(n.op_type()) &&
+               !foldsWithoutImporter(n.op_type())) {
+      unsupportedOp(nodeLocation(n, index), n);
+      ok = false;
+    }
+    // Bodies of If, Loop and Scan (and of unknown ops: report those too).
+    for (const auto &a : n.attribute()) {
+      if (a.has_g())
+        ok &= succeeded(checkSupported(a.g()));
+      for (const auto &g : a.graphs())
+        ok &= succeeded(checkSupported(g));
+    }
+  }
+  return success(ok);
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
+                                        size_t index) {
+  node = &n;
+  loc = nodeLocation(n, index);
+
+  if (!isDefaultDomain(n))
+    return unsupportedDomain(loc, n);
   for (int i = 0; i < n.input_size(); ++i)
     if (!n.input(i).empty() && !values.count(n.input(i)))
       return error() << "input '" << n.input(i)
@@ -418,8 +594,7 @@ LogicalResult GraphImporter::importNodeOutputs(const onnx::NodeProto &n) {
     return success();
   OpImporter importer = lookupOpImporter(n.op_type());
   if (!importer)
-    return error() << "operator " << n.op_type()
-                   << " is not supported yet";
+    return unsupportedOp(loc, n);
   return importer(*this);
 }
 
@@ -467,9 +642,11 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (const auto &t : graph.initializer())
     initializers[t.name()] = &t;
 
-  // Inputs frozen with --constant become initializers.
+  // Inputs frozen with --constant become initializers. Their external data
+  // is relative to their own file's folder, as ONNX's load_tensor reads it.
   std::vector<onnx::TensorProto> frozen;
   frozen.reserve(options.constants.size());
+  SmallVector<std::string> frozenDirs;
   for (const auto &[name, path] : options.constants) {
     bool found = llvm::any_of(graph.input(), [&, n = name](const auto &in) {
       return in.name() == n;
@@ -484,8 +661,12 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                           (int)(*buffer)->getBufferSize()))
       return emitError(FileLineColLoc::get(ctx, path, 0, 0))
              << "cannot read an ONNX TensorProto for --constant " << name;
+    if (options.dependencies)
+      options.dependencies->push_back(path);
     t.set_name(name);
     frozen.push_back(std::move(t));
+    StringRef dir = llvm::sys::path::parent_path(path);
+    frozenDirs.push_back(dir.empty() ? "." : dir.str());
   }
   for (const auto &t : frozen)
     initializers[t.name()] = &t;
@@ -529,21 +710,24 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   builder.setInsertionPointToStart(body);
 
   // Graph order first, then frozen inputs: deterministic IR and bundles.
-  SmallVector<const onnx::TensorProto *> constantsInOrder;
+  // Each with the folder its external data is relative to.
+  SmallVector<std::pair<const onnx::TensorProto *, StringRef>> constantsInOrder;
   for (const auto &t : graph.initializer())
-    constantsInOrder.push_back(&t);
-  for (const auto &t : frozen)
-    constantsInOrder.push_back(&t);
-  for (const onnx::TensorProto *tp : constantsInOrder) {
+    constantsInOrder.push_back({&t, modelDir});
+  for (auto [t, dir] : llvm::zip(frozen, frozenDirs))
+    constantsInOrder.push_back({&t, dir});
+  for (auto [tp, dataDir] : constantsInOrder) {
     const onnx::TensorProto &t = *tp;
     loc = NameLoc::get(builder.getStringAttr(t.name()), fileLoc);
-    auto value = tensorToAttr(t);
+    auto value = tensorToAttrIn(t, dataDir);
     if (failed(value))
       return failure();
     values[t.name()] = constant(*value);
     known[t.name()] = *value;
   }
 
+  if (failed(checkSupported(graph)))
+    return failure();
   for (auto [index, n] : llvm::enumerate(graph.node()))
     if (failed(importNode(n, index)))
       return failure();
@@ -570,7 +754,8 @@ namespace coreai {
 
 OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
                                       MLIRContext *ctx,
-                                      const ImportOptions &options) {
+                                      const ImportOptions &options,
+                                      StringRef modelDir) {
   ctx->loadDialect<aigraph::AIGraphDialect, func::FuncDialect>();
   Location fileLoc = FileLineColLoc::get(ctx, filename, 0, 0);
   onnx::ModelProto model;
@@ -588,9 +773,9 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
   // A model without a default-domain opset uses other domains only; its
-  // nodes are refused one by one, naming their domain.
+  // nodes are refused, each naming its domain.
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  onnx_import::GraphImporter importer(ctx, filename, opset, options);
+  onnx_import::GraphImporter importer(ctx, filename, opset, options, modelDir);
   if (failed(importer.importGraph(model.graph(), *module)))
     return nullptr;
   if (failed(verify(*module)))

@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -20,10 +21,12 @@ namespace coreai::onnx_import {
 /// diagnostic and every lowered op maps back to the user's model.
 class GraphImporter {
 public:
-  GraphImporter(mlir::MLIRContext *ctx, llvm::StringRef filename,
-                int64_t opset, const ImportOptions &options)
+  /// `modelDir` is the folder external data locations are relative to; ""
+  /// when the model has none (read from memory).
+  GraphImporter(mlir::MLIRContext *ctx, llvm::StringRef filename, int64_t opset,
+                const ImportOptions &options, llvm::StringRef modelDir)
       : ctx(ctx), builder(ctx), opset(opset), filename(filename.str()),
-        options(options) {}
+        options(options), modelDir(modelDir.str()) {}
 
   mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
                                   mlir::ModuleOp module);
@@ -88,6 +91,8 @@ public:
   mlir::LogicalResult notConstant(int i, llvm::StringRef what,
                                   llvm::StringRef why) const;
 
+  /// The value of `t`, from its typed fields, raw_data or external data
+  /// (relative to the model's folder).
   mlir::FailureOr<mlir::DenseElementsAttr>
   tensorToAttr(const onnx::TensorProto &t);
 
@@ -103,8 +108,25 @@ public:
   mlir::FailureOr<mlir::Type> elementType(int32_t onnxType);
 
 private:
+  /// tensorToAttr with external data locations relative to `dataDir`.
   mlir::FailureOr<mlir::DenseElementsAttr>
-  narrowTensorToAttr(const onnx::TensorProto &t, mlir::RankedTensorType type);
+  tensorToAttrIn(const onnx::TensorProto &t, llvm::StringRef dataDir);
+  /// The value of `t` from little-endian bytes (raw_data or external data).
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  rawTensorToAttr(const onnx::TensorProto &t, mlir::RankedTensorType type,
+                  llvm::StringRef raw);
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  narrowTensorToAttr(const onnx::TensorProto &t, mlir::RankedTensorType type,
+                     llvm::StringRef bytes);
+  /// The bytes `t` keeps in an external file, checked to stay within
+  /// `dataDir` and within the file.
+  mlir::FailureOr<llvm::StringRef> readExternalData(const onnx::TensorProto &t,
+                                                    llvm::StringRef dataDir);
+  /// The location of node `index` of its graph: its name, op type and opset.
+  mlir::Location nodeLocation(const onnx::NodeProto &node, size_t index);
+  /// Reports every node of `graph` and its subgraphs that no importer
+  /// handles, so that one run lists all the work a model needs.
+  mlir::LogicalResult checkSupported(const onnx::GraphProto &graph);
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   mlir::LogicalResult importNodeOutputs(const onnx::NodeProto &node);
   void recordShapeInputDeps(const onnx::NodeProto &node);
@@ -113,6 +135,10 @@ private:
 
   std::string filename;
   const ImportOptions &options;
+  std::string modelDir;
+  /// External data files read so far, mapped once per import and keyed by
+  /// resolved path: the tensors of a model usually share one file.
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> externalFiles;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<mlir::DenseElementsAttr> known;
   /// Names of the graph inputs that stay function arguments.
@@ -178,6 +204,9 @@ mlir::LogicalResult windowAttrs(GraphImporter &g, llvm::ArrayRef<int64_t> inShap
 /// Unsqueeze, Squeeze, Cast, integer arithmetic). Returns true when it bound
 /// the outputs.
 bool tryFoldNode(GraphImporter &g);
+/// Whether tryFoldNode evaluates `opType`, which has no importer, whenever
+/// it can be compiled at all.
+bool foldsWithoutImporter(llvm::StringRef opType);
 
 /// A float-only unary op on input 0.
 template <typename OpT>

@@ -4,9 +4,9 @@
 #include "lib/Pipeline/BundleValues.h"
 #include "lib/Placement/CostModel.h"
 
-#include "coreai/KernelABI.h"
 #include "dialects/AIGraph/AIGraph.h"
 #include "dialects/AIGraph/SourceNames.h"
+#include "lib/Bundle/KernelABI.h"
 #include "lib/Target/CPU/Passes.h"
 #include "lib/Transforms/Passes.h"
 
@@ -122,6 +122,36 @@ std::string coreai::knownCPUArchs() {
   return known;
 }
 
+namespace {
+/// Reports each top-level pass of a pipeline as a step of its phase.
+class PassSteps : public PassInstrumentation {
+public:
+  explicit PassSteps(coreai::CompileObserver &observer) : observer(observer) {}
+  void runAfterPass(Pass *, Operation *op) override {
+    if (isa<ModuleOp>(op) && !op->getParentOp())
+      observer.stepDone();
+  }
+
+private:
+  coreai::CompileObserver &observer;
+};
+
+/// Starts phase `name` of `pm`'s passes when someone observes.
+void beginPipelinePhase(const coreai::CompileOptions &options, PassManager &pm,
+                        StringRef name, StringRef unit) {
+  if (!options.observer)
+    return;
+  options.observer->beginPhase(name, unit, pm.size());
+  pm.addInstrumentation(std::make_unique<PassSteps>(*options.observer));
+}
+
+void beginPhase(const coreai::CompileOptions &options, StringRef name,
+                StringRef unit) {
+  if (options.observer)
+    options.observer->beginPhase(name, unit, 0);
+}
+} // namespace
+
 LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &options,
                                     bundle::BundleContents &contents) {
@@ -145,11 +175,12 @@ LogicalResult coreai::compileModule(ModuleOp module,
     graph.addPass(createImageInputs(image));
   }
   buildGraphPipeline(graph);
+  beginPipelinePhase(options, graph, "graph optimization", "");
   if (failed(graph.run(module)))
     return failure();
 
   contents.modelName = options.modelName;
-  contents.producer = "coreai-build 0.1";
+  contents.producer = "coreai-build " COREAI_PRODUCER_VERSION;
   contents.sourceHash = options.sourceHash;
   contents.compileOptions = options.commandLine;
 
@@ -225,6 +256,8 @@ LogicalResult coreai::compileModule(ModuleOp module,
   contents.executables.emplace_back();
   if (options.report)
     options.report->strategy = split ? options.placement : "cpu only";
+  if (split)
+    beginPhase(options, "placement and GPU/engine lowering", "");
   if (split && failed(buildSchedules(module, contents, options)))
     return failure();
   if (!split && options.report)
@@ -237,6 +270,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
 
   PassManager dispatches(ctx);
   cpu::buildDispatchPipeline(dispatches);
+  beginPipelinePhase(options, dispatches, "CPU dispatch lowering", "cpu");
   if (failed(dispatches.run(module)))
     return failure();
   // On the CPU alone, a function is a schedule of its dispatches: the last
@@ -257,6 +291,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
   }
   PassManager codegen(ctx);
   cpu::buildCodegenPipeline(codegen);
+  beginPipelinePhase(options, codegen, "CPU kernel code generation", "cpu");
   if (failed(codegen.run(module)))
     return failure();
 
@@ -273,6 +308,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
   }
   std::vector<std::vector<uint8_t>> objects;
   std::string error;
+  beginPhase(options, "CPU machine code", "cpu");
   if (!cpu::emitSharedObjects(module, variants, objects, error))
     return emitError(module.getLoc()) << "CPU code generation for " << error;
   for (size_t i = 0; i < variants.size(); ++i) {

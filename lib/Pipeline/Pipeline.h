@@ -20,6 +20,18 @@
 
 namespace coreai {
 
+/// Told where a compilation is, for a progress display and per-phase timings
+/// (coreai-build on a terminal, -v). Phases come in order; a phase of
+/// `total` steps (the passes of a pipeline) reports each step done; `unit`
+/// is the compute unit the phase works for ("" when not one unit).
+class CompileObserver {
+public:
+  virtual ~CompileObserver() = default;
+  virtual void beginPhase(llvm::StringRef name, llvm::StringRef unit,
+                          size_t total) = 0;
+  virtual void stepDone() = 0;
+};
+
 struct CompileOptions {
   std::vector<std::string> targets{"cpu"};
   std::string modelName;         // defaults to the input file's stem
@@ -38,6 +50,8 @@ struct CompileOptions {
   std::vector<std::string> imageInputs;
   /// Filled with where every op went and why (--report), when set.
   PlacementReport *report = nullptr;
+  /// Told of each phase and step, when set.
+  CompileObserver *observer = nullptr;
 };
 
 /// The --cpu-arch names the compiler knows, comma-separated.

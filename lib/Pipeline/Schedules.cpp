@@ -14,8 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Pipeline/Pipeline.h"
 
-#include "coreai/KernelABI.h"
 #include "dialects/AIGraph/SourceNames.h"
+#include "lib/Bundle/KernelABI.h"
 #include "lib/Pipeline/BundleValues.h"
 #include "lib/Pipeline/MemoryPlanning.h"
 #include "lib/Placement/CostModel.h"

@@ -1,5 +1,5 @@
 //===- AssetError.cpp -----------------------------------------------------===//
-#include "lib/Runtime/AssetError.h"
+#include "coreai/AssetError.h"
 
 namespace coreai::runtime {
 

@@ -1,5 +1,5 @@
 //===- ComputeStream.cpp --------------------------------------------------===//
-#include "lib/Runtime/ComputeStream.h"
+#include "coreai/ComputeStream.h"
 
 #include "lib/Runtime/ModelState.h"
 

@@ -10,13 +10,13 @@
 #ifndef COREAI_RUNTIME_EXECUTOR_H
 #define COREAI_RUNTIME_EXECUTOR_H
 
-#include "coreai/KernelABI.h"
+#include "coreai/AssetError.h"
+#include "coreai/ComputeUnit.h"
+#include "coreai/ModelAsset.h"
+#include "coreai/ModelCache.h"
+#include "coreai/NDArray.h"
 #include "lib/Bundle/BundleReader.h"
-#include "lib/Runtime/AssetError.h"
-#include "lib/Runtime/ComputeUnit.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/ModelCache.h"
-#include "lib/Runtime/NDArray.h"
+#include "lib/Bundle/KernelABI.h"
 
 #include <array>
 #include <functional>

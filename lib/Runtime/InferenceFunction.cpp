@@ -4,7 +4,7 @@
 // signature), so everything about the arrays is checked here first.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/ModelAsset.h"
+#include "coreai/ModelAsset.h"
 
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/ModelState.h"

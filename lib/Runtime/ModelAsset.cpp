@@ -1,5 +1,5 @@
 //===- ModelAsset.cpp - Opening bundles -----------------------------------===//
-#include "lib/Runtime/ModelAsset.h"
+#include "coreai/ModelAsset.h"
 
 #include "lib/Runtime/ModelState.h"
 #include "lib/Runtime/Timing.h"
@@ -73,6 +73,18 @@ ModelAsset ModelAsset::fromBytes(std::vector<uint8_t> bytes,
   Stopwatch watch;
   bundle::ReadError error;
   auto file = bundle::BundleFile::fromBytes(std::move(bytes), error);
+  return ModelAsset(makeState(std::move(file), error, label, watch));
+}
+
+ModelAsset ModelAsset::openMemory(const void *data, size_t size,
+                                  const std::string &label) {
+  Stopwatch watch;
+  bundle::ReadError error;
+  if (!data && size)
+    throw AssetError(AssetError::Code::InvalidArgument,
+                     label + ": openMemory got a null pointer");
+  auto file = bundle::BundleFile::fromMemory(static_cast<const uint8_t *>(data),
+                                             size, error);
   return ModelAsset(makeState(std::move(file), error, label, watch));
 }
 

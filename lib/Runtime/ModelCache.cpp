@@ -1,5 +1,5 @@
 //===- ModelCache.cpp -----------------------------------------------------===//
-#include "lib/Runtime/ModelCache.h"
+#include "coreai/ModelCache.h"
 
 #include "lib/Bundle/Hash.h"
 #include "lib/Runtime/FileIO.h"

@@ -2,9 +2,9 @@
 #ifndef COREAI_RUNTIME_MODELSTATE_H
 #define COREAI_RUNTIME_MODELSTATE_H
 
+#include "coreai/ModelAsset.h"
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Runtime/Executor.h"
-#include "lib/Runtime/ModelAsset.h"
 #include "lib/Runtime/ThreadPool.h"
 
 #include <functional>

@@ -1,9 +1,9 @@
 //===- NDArray.cpp --------------------------------------------------------===//
-#include "lib/Runtime/NDArray.h"
+#include "coreai/NDArray.h"
 
+#include "coreai/AssetError.h"
 #include "lib/Bundle/BundleFormat.h"
 #include "lib/Bundle/Shape.h"
-#include "lib/Runtime/AssetError.h"
 
 #include <cstdlib>
 #include <cstring>

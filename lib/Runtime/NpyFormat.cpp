@@ -6,7 +6,7 @@
 // spaces and a newline, then the raw elements.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/TensorIO.h"
+#include "coreai/TensorIO.h"
 
 #include "lib/Bundle/BundleFormat.h"
 #include "lib/Bundle/Shape.h"

@@ -20,7 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ModelState.h"
 
-#include "coreai/KernelABI.h"
+#include "lib/Bundle/KernelABI.h"
 #include "lib/Runtime/ThreadPool.h"
 
 #include <atomic>

@@ -6,7 +6,7 @@
 // the mapped bundle (used in place, never copied).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/ModelAsset.h"
+#include "coreai/ModelAsset.h"
 
 #include "lib/Runtime/ModelState.h"
 #include "lib/Runtime/Timing.h"

@@ -1,5 +1,5 @@
 //===- TensorFile.cpp - Reading and writing tensor files ------------------===//
-#include "lib/Runtime/TensorIO.h"
+#include "coreai/TensorIO.h"
 
 #include <cerrno>
 #include <cstring>

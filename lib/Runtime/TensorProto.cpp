@@ -10,7 +10,7 @@
 // and skips every other field, as protobuf readers do.
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/TensorIO.h"
+#include "coreai/TensorIO.h"
 
 #include "lib/Bundle/Shape.h"
 

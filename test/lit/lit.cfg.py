@@ -29,11 +29,17 @@ for candidate in ["/usr/include", "/usr/local/include"]:
 config.substitutions.append(
     ("%onnx-encode",
      "protoc --encode=onnx.ModelProto -I%s onnx/onnx.proto" % onnx_proto_include))
+# Binary models back to text, for tests that edit a field with sed.
+config.substitutions.append(
+    ("%onnx-decode",
+     "protoc --decode=onnx.ModelProto -I%s onnx/onnx.proto" % onnx_proto_include))
 # Input and reference tensors for coreai-run, as TensorProto text protos.
 config.substitutions.append(
     ("%onnx-tensor-encode",
      "protoc --encode=onnx.TensorProto -I%s onnx/onnx.proto" % onnx_proto_include))
 # The repository's schemas, for decoding bundle parts with flatc.
+config.substitutions.append(("%scripts", os.path.join(config.coreai_src_dir, "scripts")))
+config.substitutions.append(("%examples", os.path.join(config.coreai_src_dir, "examples")))
 config.substitutions.append(("%schemas", os.path.join(config.coreai_src_dir, "schemas")))
 shared_dir = os.path.join(config.coreai_src_dir, "..", "shared")
 config.substitutions.append(("%shared", shared_dir))
@@ -48,5 +54,6 @@ if os.environ.get("VK_ICD_FILENAMES") or glob.glob("/usr/share/vulkan/icd.d/*.js
     config.available_features.add("vulkan")
 
 tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
-tools = ["coreai-opt", "coreai-build", "coreai-run"]
+# onnx-external-data is a test-only tool (test/tools).
+tools = ["coreai-opt", "coreai-build", "coreai-run", "onnx-external-data"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

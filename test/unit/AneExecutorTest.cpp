@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ANE/AneExecutor.h"
+#include "coreai/AssetError.h"
 #include "coreai/schemas/ane_stream_generated.h"
 #include "lib/Runtime/ANE/Fp16.h"
-#include "lib/Runtime/AssetError.h"
 
 #include <catch2/catch.hpp>
 

@@ -13,6 +13,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,23 @@ TEST_CASE("C API: open, describe, run", "[capi]") {
   }
 }
 
+TEST_CASE("C API: a bundle in memory", "[capi]") {
+  std::ifstream file(bundlePath(), std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                          std::istreambuf_iterator<char>());
+  REQUIRE(!bytes.empty());
+  coreai_asset *asset = nullptr;
+  coreai_model *model = nullptr;
+  REQUIRE(coreai_asset_open_memory(bytes.data(), bytes.size(), &asset) ==
+          COREAI_OK);
+  REQUIRE(coreai_asset_specialize(asset, nullptr, &model) == COREAI_OK);
+  coreai_function *fn = nullptr;
+  REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  coreai_function_free(fn);
+  coreai_model_free(model);
+  coreai_asset_free(asset);
+}
+
 TEST_CASE("C API: failures are statuses with one-line messages", "[capi]") {
   coreai_asset *asset = nullptr;
   CHECK(coreai_asset_open("/nonexistent/x.aimodel", &asset) ==
@@ -121,6 +140,11 @@ TEST_CASE("C API: failures are statuses with one-line messages", "[capi]") {
         "/nonexistent/x.aimodel: no such file");
   CHECK(coreai_asset_open(nullptr, &asset) == COREAI_INVALID_ARGUMENT);
   CHECK(std::string(coreai_last_error()) == "the path is NULL");
+  CHECK(coreai_asset_open_memory(nullptr, 8, &asset) ==
+        COREAI_INVALID_ARGUMENT);
+  const char junk[64] = "not a bundle";
+  CHECK(coreai_asset_open_memory(junk, sizeof junk, &asset) == COREAI_CORRUPT);
+  CHECK(asset == nullptr);
 
   Loaded m;
   coreai_function *missing = nullptr;

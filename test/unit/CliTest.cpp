@@ -1,6 +1,6 @@
 //===- CliTest.cpp - coreai-run's command-line contract -------------------===//
+#include "coreai/TensorIO.h"
 #include "lib/Bundle/BundleWriter.h"
-#include "lib/Runtime/TensorIO.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>

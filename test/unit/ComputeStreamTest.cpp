@@ -10,11 +10,11 @@
 // through the GPU where Vulkan is available (lavapipe in CI).
 //
 //===----------------------------------------------------------------------===//
-#include "lib/Runtime/ComputeStream.h"
+#include "coreai/ComputeStream.h"
+#include "coreai/ModelAsset.h"
+#include "coreai/TensorIO.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/TensorIO.h"
 
 #include <catch2/catch.hpp>
 

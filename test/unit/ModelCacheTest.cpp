@@ -1,9 +1,9 @@
 //===- ModelCacheTest.cpp - The model cache, alone and under specialize ---===//
-#include "lib/Runtime/ModelCache.h"
+#include "coreai/ModelCache.h"
+#include "coreai/ModelAsset.h"
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Bundle/Hash.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>

@@ -8,9 +8,9 @@
 // COREAI_TEST_INPUT), built by the ctest command that runs this binary.
 //
 //===----------------------------------------------------------------------===//
+#include "coreai/ModelAsset.h"
+#include "coreai/TensorIO.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/TensorIO.h"
 
 #include <catch2/catch.hpp>
 

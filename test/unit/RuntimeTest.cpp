@@ -1,14 +1,15 @@
 //===- RuntimeTest.cpp - Open, specialize and run with a real kernel ------===//
+#include "coreai/ComputeStream.h"
+#include "coreai/ModelAsset.h"
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ComputeStream.h"
-#include "lib/Runtime/ModelAsset.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 using namespace coreai;
 using namespace coreai::runtime;
@@ -121,6 +122,39 @@ TEST_CASE("open, specialize and run on the CPU", "[runtime]") {
   CHECK(reuse[0].data() == out[0].data());
   CHECK(floats(out[0]) == std::vector<float>{-1, -1, -1, 0.5f, 0.5f, 0.5f});
   CHECK(out[1].dataAs<int64_t>()[0] == 3);
+}
+
+TEST_CASE("openMemory runs a bundle in place, verified", "[runtime]") {
+  registerCpuExecutor();
+  std::vector<uint8_t> bytes =
+      bundle::serializeBundle(test::kernelContents(COREAI_TEST_KERNEL));
+  // 64-byte aligned memory is used in place; any other is copied. Both run.
+  struct Free {
+    void operator()(void *p) const { std::free(p); }
+  };
+  size_t padded = (bytes.size() + 64 + 63) / 64 * 64;
+  std::unique_ptr<uint8_t, Free> storage(
+      static_cast<uint8_t *>(std::aligned_alloc(64, padded)));
+  for (size_t offset : {size_t(0), size_t(8)}) {
+    uint8_t *at = storage.get() + offset;
+    std::memcpy(at, bytes.data(), bytes.size());
+    ModelAsset asset = ModelAsset::openMemory(at, bytes.size(), "embedded");
+    CHECK(asset.path() == "embedded");
+    CHECK((asset.bundle().data() == at) == (offset == 0));
+    std::vector<NDArray> out = asset.specialize(kCpuOnly).function("main").run(
+        {input({10, 20, 30, 40, 50, 60})});
+    CHECK(floats(out.at(0)) == std::vector<float>{11, 22, 33, 44, 55, 66});
+  }
+  // Verified like a file: a flipped byte is refused.
+  uint8_t *at = storage.get();
+  std::memcpy(at, bytes.data(), bytes.size());
+  at[bytes.size() / 2] ^= 1;
+  AssetError e =
+      errorOf([&] { ModelAsset::openMemory(at, bytes.size(), "embedded"); });
+  CHECK(e.code() == AssetError::Code::Corrupt);
+  CHECK_THAT(e.message(), Catch::EndsWith("the bundle is corrupt"));
+  e = errorOf([&] { ModelAsset::openMemory(nullptr, 16); });
+  CHECK(e.code() == AssetError::Code::InvalidArgument);
 }
 
 TEST_CASE("inputs are checked with messages naming them", "[runtime]") {

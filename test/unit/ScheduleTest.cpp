@@ -1,8 +1,8 @@
 //===- ScheduleTest.cpp - Schedules in bundles and in the runtime ---------===//
+#include "coreai/ModelAsset.h"
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>

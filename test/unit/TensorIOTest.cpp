@@ -1,6 +1,6 @@
 //===- TensorIOTest.cpp - .npy and TensorProto files ----------------------===//
+#include "coreai/TensorIO.h"
 #include "lib/Runtime/Half.h"
-#include "lib/Runtime/TensorIO.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/GPU/VulkanDevice.h"
-#include "lib/Runtime/AssetError.h"
+#include "coreai/AssetError.h"
 #include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>

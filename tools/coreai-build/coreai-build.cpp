@@ -2,13 +2,20 @@
 //
 //   coreai-build compile MODEL -o OUT.aimodel [--target cpu] [--shape N=AxB]
 //   coreai-build import  MODEL -o OUT.mlir    [--shape N=AxB]
+//   coreai-build inspect BUNDLE [--json]
 //
 // Exit codes: 0 success, 1 bad input or unsupported model, 2 usage error.
+// A failed compile leaves no file at -o (nor --report, --depfile): a stale
+// bundle from an earlier run is removed, so a build never mistakes it for
+// the result of this one.
 //
 //===----------------------------------------------------------------------===//
+#include "BuildFiles.h"
 #include "Diagnostics.h"
 #include "Inspect.h"
+#include "Progress.h"
 #include "Report.h"
+#include "tools/ToolVersion.h"
 
 #include "lib/Import/Import.h"
 #include "lib/Pipeline/Pipeline.h"
@@ -27,9 +34,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -76,33 +85,68 @@ std::vector<std::string> splitTargets(const std::string &list) {
   return out;
 }
 
-/// Collects the first error (and prints every diagnostic as one line).
-struct DiagnosticPrinter {
-  explicit DiagnosticPrinter(MLIRContext &ctx)
-      : handler(&ctx, [](Diagnostic &diag) {
-          if (diag.getSeverity() == DiagnosticSeverity::Note)
-            return success();
-          std::cerr << coreai::formatDiagnostic(diag) << "\n";
-          return success();
-        }) {}
-  ScopedDiagnosticHandler handler;
-};
+/// --diagnostics-format, read before parsing so that usage errors follow it.
+coreai::Diagnostics::Format diagnosticsFormat(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--diagnostics-format=json" ||
+        (arg == "--diagnostics-format" && i + 1 < argc &&
+         std::string(argv[i + 1]) == "json"))
+      return coreai::Diagnostics::Format::Json;
+  }
+  return coreai::Diagnostics::Format::Text;
+}
+
+std::string hashText(llvm::StringRef text) {
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                (unsigned long long)llvm::xxh3_64bits(
+                    llvm::arrayRefFromStringRef(text)));
+  return hex;
+}
+
+/// The hex XXH3 of a file's bytes ("" when it cannot be read).
+std::string fileHash(const std::string &path) {
+  auto data = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!data)
+    return "";
+  return hashText((*data)->getBuffer());
+}
 
 } // namespace
 
 int main(int argc, char **argv) {
+  coreai::Diagnostics diagnostics(diagnosticsFormat(argc, argv));
   CLI::App app{"coreai-build: ahead-of-time compiler for neural-network "
                "models (ONNX or aigraph MLIR -> .aimodel bundle)"};
-  app.set_version_flag("--version", "coreai-build 0.1");
+  app.set_version_flag("--version", coreai::toolVersion("coreai-build"));
   app.require_subcommand(1);
+  // The options below apply to every subcommand and may follow it.
+  app.fallthrough();
+  std::string diagnosticsFormatName = "text";
+  app.add_option("--diagnostics-format", diagnosticsFormatName,
+                 "text (default): 'file: node 'n' (Op, opset N): error: "
+                 "message'; json: one JSON object per diagnostic and line "
+                 "(severity, message, file, line, node, op_type, opset, "
+                 "unit)")
+      ->check(CLI::IsMember({"text", "json"}));
+  bool quiet = false, verbose = false;
+  app.add_flag("-q,--quiet", quiet,
+               "No progress line (it is shown only when stderr is a "
+               "terminal)");
+  app.add_flag("-v,--verbose", verbose, "Print the time of each phase");
 
   std::string model, output, targets = "cpu";
   std::vector<std::string> shapes;
   auto *compile =
       app.add_subcommand("compile", "Compile a model into an .aimodel bundle");
-  compile->add_option("model", model, "Model: .onnx, .mlir or .mlirbc")
+  compile
+      ->add_option("model", model,
+                   "Model: .onnx, .mlir or .mlirbc ('-': read stdin)")
       ->required();
-  compile->add_option("-o,--output", output, "Output bundle")->required();
+  compile->add_option("-o,--output", output, "Output bundle ('-': stdout)")
+      ->required();
   compile->add_option("--target", targets,
                       "Comma-separated compute units to compile for: cpu, "
                       "gpu, ane (default cpu)");
@@ -151,13 +195,19 @@ int main(int argc, char **argv) {
   compile->add_option("--constant", constants,
                       "Freeze an input to the value in a TensorProto file: "
                       "NAME=FILE.pb (repeatable); it is no longer an input");
+  std::string depfilePath;
+  compile->add_option("--depfile", depfilePath,
+                      "Write what the bundle was built from (the model, its "
+                      "external data files, --constant files, the compiler) "
+                      "as a Makefile rule, for Make and Ninja");
 
   std::string importModel, importOut;
   std::vector<std::string> importShapes;
   bool bytecode = false;
   auto *import = app.add_subcommand(
       "import", "Import a model to aigraph MLIR (for inspection and tests)");
-  import->add_option("model", importModel, "Model: .onnx")->required();
+  import->add_option("model", importModel, "Model: .onnx ('-': read stdin)")
+      ->required();
   import->add_option("-o,--output", importOut, "Output .mlir ('-': stdout)")
       ->required();
   import->add_option("--shape", importShapes,
@@ -182,43 +232,76 @@ int main(int argc, char **argv) {
   } catch (const CLI::Success &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    app.exit(e);
+    if (diagnosticsFormat(argc, argv) == coreai::Diagnostics::Format::Text)
+      return app.exit(e), kExitUsage;
+    diagnostics.error("", e.what());
     return kExitUsage;
   }
   if (inspect->parsed())
     return coreai::inspectBundle(inspectPath, inspectJson);
 
+  auto usage = [&](const std::string &message) {
+    diagnostics.error("", message);
+    return kExitUsage;
+  };
   for (const std::string &spec : imageInputs) {
     coreai::ImageInputSpec parsed;
     std::string err;
-    if (!coreai::parseImageInputSpec(spec, parsed, err)) {
-      std::cerr << "coreai-build: error: --image-input: " << err << "\n";
-      return kExitUsage;
-    }
+    if (!coreai::parseImageInputSpec(spec, parsed, err))
+      return usage("--image-input: " + err);
   }
+  if (compile->parsed() && output == "-" && !depfilePath.empty())
+    return usage("--depfile needs a bundle file: -o - writes to stdout");
 
   coreai::ImportOptions importOptions;
+  std::vector<std::string> dependencies;
+  importOptions.dependencies = &dependencies;
   for (const std::string &s : compile->parsed() ? shapes : importShapes) {
     std::string err = parseShape(s, importOptions);
-    if (!err.empty()) {
-      std::cerr << "coreai-build: error: " << err << "\n";
-      return kExitUsage;
-    }
+    if (!err.empty())
+      return usage(err);
+  }
+  for (const std::string &c : compile->parsed() ? constants : importConstants) {
+    size_t eq = c.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == c.size())
+      return usage("--constant expects NAME=FILE.pb, got '" + c + "'");
+    importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);
   }
 
-  {
-    for (const std::string &c :
-         compile->parsed() ? constants : importConstants) {
-      size_t eq = c.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == c.size()) {
-        std::cerr
-            << "coreai-build: error: --constant expects NAME=FILE.pb, got '"
-            << c << "'\n";
-        return kExitUsage;
-      }
-      importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);
-    }
+  coreai::CompileOptions options;
+  if (compile->parsed()) {
+    options.targets = splitTargets(targets);
+    options.cpuArchs = splitTargets(cpuArchs);
+    std::set<std::string> seen;
+    for (const std::string &arch : options.cpuArchs)
+      if (!coreai::cpu::findCPUVariant(arch) || !seen.insert(arch).second)
+        return usage("--cpu-arch: " +
+                     (seen.count(arch)
+                          ? "'" + arch + "' is listed twice"
+                          : "unknown architecture '" + arch +
+                                "' (known: " + coreai::knownCPUArchs() + ")"));
+    if (options.cpuArchs.empty())
+      return usage("--cpu-arch: no architecture given");
   }
+
+  // A failed compile leaves nothing at the output paths: not this run's
+  // partial files (the writers rename complete files into place) and not an
+  // earlier run's bundle, which a build could take for this one's.
+  auto removeStaleOutputs = [&] {
+    if (!compile->parsed())
+      return;
+    for (const std::string &path : {output, reportPath, depfilePath})
+      if (!path.empty() && path != "-" &&
+          !llvm::sys::fs::is_directory(path))
+        llvm::sys::fs::remove(path);
+  };
+
+  // Progress on a terminal; timings with -v; neither in JSON mode.
+  bool json = diagnosticsFormatName == "json";
+  coreai::Progress progress(!quiet && !json && isatty(STDERR_FILENO) &&
+                                compile->parsed(),
+                            verbose, diagnostics);
+  diagnostics.setBeforePrint([&] { progress.clearLine(); });
 
   DialectRegistry registry;
   coreai::registerDialects(registry);
@@ -229,19 +312,34 @@ int main(int argc, char **argv) {
   // threads would not change results but cost more than they save on
   // small graphs.
   ctx.disableMultithreading();
-  DiagnosticPrinter printer(ctx);
+  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+    diagnostics.print(diag);
+    return success();
+  });
 
   const std::string &inputPath = compile->parsed() ? model : importModel;
-  OwningOpRef<ModuleOp> module =
-      coreai::importModelFile(inputPath, &ctx, importOptions);
-  if (!module)
+  progress.beginPhase("import", "", 0);
+  std::string sourceHash;
+  OwningOpRef<ModuleOp> module;
+  if (inputPath == "-") {
+    module = coreai::importModelFromStdin(&ctx, importOptions, "<stdin>",
+                                          sourceHash);
+  } else {
+    module = coreai::importModelFile(inputPath, &ctx, importOptions);
+    sourceHash = fileHash(inputPath);
+  }
+  if (!module) {
+    progress.finish();
+    removeStaleOutputs();
     return kExitBadInput;
+  }
 
   if (import->parsed()) {
+    progress.finish();
     std::string err;
     auto out = openOutputFile(importOut, &err);
     if (!out) {
-      std::cerr << importOut << ": error: " << err << "\n";
+      diagnostics.error(importOut, err);
       return kExitBadInput;
     }
     if (bytecode) {
@@ -254,40 +352,21 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  coreai::CompileOptions options;
-  options.targets = splitTargets(targets);
-  options.cpuArchs = splitTargets(cpuArchs);
-  {
-    std::set<std::string> seen;
-    for (const std::string &arch : options.cpuArchs)
-      if (!coreai::cpu::findCPUVariant(arch) || !seen.insert(arch).second) {
-        std::cerr << "coreai-build: error: --cpu-arch: "
-                  << (seen.count(arch)
-                          ? "'" + arch + "' is listed twice"
-                          : "unknown architecture '" + arch +
-                                "' (known: " + coreai::knownCPUArchs() + ")")
-                  << "\n";
-        return kExitUsage;
-      }
-    if (options.cpuArchs.empty()) {
-      std::cerr << "coreai-build: error: --cpu-arch: no architecture given\n";
-      return kExitUsage;
-    }
-  }
   options.imageInputs = imageInputs;
   options.explainPlacement = explainPlacement;
   options.placement = placement;
   coreai::PlacementReport report;
   if (!reportPath.empty())
     options.report = &report;
-  options.modelName = llvm::sys::path::stem(model).str();
-  if (auto buf = llvm::MemoryBuffer::getFile(model)) {
-    char hex[17];
-    std::snprintf(hex, sizeof(hex), "%016llx",
-                  (unsigned long long)llvm::xxh3_64bits(
-                      llvm::arrayRefFromStringRef((*buf)->getBuffer())));
-    options.sourceHash = hex;
-  }
+  options.observer = &progress;
+  options.modelName =
+      inputPath == "-" ? "model" : llvm::sys::path::stem(model).str();
+  // The source is the model and every file it pulled in (external data):
+  // new weights in a data file are a new source.
+  for (const std::string &dep : dependencies)
+    if (std::string hash = fileHash(dep); !hash.empty())
+      sourceHash = hashText(sourceHash + hash);
+  options.sourceHash = sourceHash;
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
   options.commandLine = "--target " + targets + " --cpu-arch " + cpuArchs;
@@ -299,18 +378,9 @@ int main(int argc, char **argv) {
   if (llvm::is_contained(options.targets, "ane"))
     options.commandLine +=
         " --ane-arch " + llvm::sys::path::filename(aneArch).str();
-  for (const auto &[name, file] : importOptions.constants) {
-    // The value, not the path, shapes the output (it is hashed in).
-    auto data = llvm::MemoryBuffer::getFile(file);
-    options.commandLine += " --constant " + name + "=";
-    if (data) {
-      char hex[17];
-      std::snprintf(hex, sizeof(hex), "%016llx",
-                    (unsigned long long)llvm::xxh3_64bits(
-                        llvm::arrayRefFromStringRef((*data)->getBuffer())));
-      options.commandLine += hex;
-    }
-  }
+  // The value, not the path, shapes the output (it is hashed in).
+  for (const auto &[name, file] : importOptions.constants)
+    options.commandLine += " --constant " + name + "=" + fileHash(file);
   for (const auto &[name, dims] : importOptions.shapes) {
     options.commandLine += " --shape " + name + "=";
     for (size_t i = 0; i < dims.size(); ++i)
@@ -318,22 +388,53 @@ int main(int argc, char **argv) {
   }
 
   coreai::bundle::BundleContents contents;
-  if (failed(coreai::compileModule(*module, options, contents)))
+  if (failed(coreai::compileModule(*module, options, contents))) {
+    progress.finish();
+    removeStaleOutputs();
     return kExitBadInput;
+  }
+  progress.beginPhase("write bundle", "", 0);
+  auto fail = [&](const std::string &file, const std::string &message) {
+    progress.finish();
+    diagnostics.error(file, message);
+    removeStaleOutputs();
+    return kExitBadInput;
+  };
   // The report first: a failed command leaves neither file behind.
   if (!reportPath.empty()) {
     std::string err = coreai::writePlacementReport(report, reportPath);
-    if (!err.empty()) {
-      std::cerr << reportPath << ": error: " << err << "\n";
-      return kExitBadInput;
-    }
+    if (!err.empty())
+      return fail(reportPath, err);
   }
-  std::string err = coreai::bundle::writeBundle(contents, output);
-  if (!err.empty()) {
-    if (!reportPath.empty())
-      llvm::sys::fs::remove(reportPath);
-    std::cerr << output << ": error: " << err << "\n";
-    return kExitBadInput;
+  if (output == "-") {
+    std::string err =
+        coreai::writeToStdout(coreai::bundle::serializeBundle(contents));
+    if (!err.empty())
+      return fail("", err);
+  } else {
+    std::string err = coreai::bundle::writeBundle(contents, output);
+    if (!err.empty())
+      return fail(output, err);
   }
+  if (!depfilePath.empty()) {
+    // What a build must watch: the model, what it pulled in, the engine
+    // description when it is a file, and this compiler itself.
+    std::vector<std::string> deps = {inputPath};
+    deps.insert(deps.end(), dependencies.begin(), dependencies.end());
+    for (const auto &[name, file] : importOptions.constants)
+      if (!llvm::is_contained(deps, file))
+        deps.push_back(file);
+    if (llvm::is_contained(options.targets, "ane") &&
+        llvm::StringRef(aneArch).ends_with(".json"))
+      deps.push_back(aneArch);
+    std::string self = llvm::sys::fs::getMainExecutable(
+        argv[0], reinterpret_cast<void *>(&diagnosticsFormat));
+    if (!self.empty())
+      deps.push_back(self);
+    std::string err = coreai::writeDepFile(depfilePath, output, deps);
+    if (!err.empty())
+      return fail(depfilePath, err);
+  }
+  progress.finish();
   return 0;
 }

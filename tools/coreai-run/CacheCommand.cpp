@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "tools/coreai-run/CacheCommand.h"
 
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/ModelCache.h"
+#include "coreai/ModelAsset.h"
+#include "coreai/ModelCache.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

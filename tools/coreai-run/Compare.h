@@ -2,7 +2,7 @@
 #ifndef COREAI_RUN_COMPARE_H
 #define COREAI_RUN_COMPARE_H
 
-#include "lib/Runtime/NDArray.h"
+#include "coreai/NDArray.h"
 
 #include <string>
 

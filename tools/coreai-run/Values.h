@@ -2,8 +2,8 @@
 #ifndef COREAI_RUN_VALUES_H
 #define COREAI_RUN_VALUES_H
 
+#include "coreai/NDArray.h"
 #include "lib/Runtime/Half.h"
-#include "lib/Runtime/NDArray.h"
 
 #include <cstdint>
 

@@ -13,15 +13,16 @@
 // 2 usage error. Every failure is one line on stderr naming the file.
 //
 //===----------------------------------------------------------------------===//
+#include "coreai/ModelAsset.h"
+#include "coreai/ModelCache.h"
+#include "coreai/TensorIO.h"
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/ANE/AneExecutor.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/ModelCache.h"
-#include "lib/Runtime/TensorIO.h"
 #include "lib/Runtime/Timing.h"
+#include "tools/ToolVersion.h"
 #include "tools/coreai-run/CacheCommand.h"
 #include "tools/coreai-run/Compare.h"
 #include "tools/coreai-run/Values.h"
@@ -421,6 +422,7 @@ int main(int argc, char **argv) {
   CLI::App app{"Runs a compiled .aimodel bundle on .npy / TensorProto .pb "
                "inputs.",
                "coreai-run"};
+  app.set_version_flag("--version", coreai::toolVersion("coreai-run"));
   app.add_option("bundle", opts.bundle, "The .aimodel bundle")->required();
   app.add_option("--compute", opts.compute,
                  "cpu: the CPU only; gpu: the GPU (and the CPU for what the "

@@ -10,11 +10,11 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/ANE/AneExecutor.h"
 
+#include "coreai/AssetError.h"
 #include "coreai/schemas/ane_stream_generated.h"
 #include "lib/Runtime/ANE/CycleModel.h"
 #include "lib/Runtime/ANE/Fp16.h"
 #include "lib/Runtime/ANE/Kernels.h"
-#include "lib/Runtime/AssetError.h"
 
 #include <cstdlib>
 #include <cstring>

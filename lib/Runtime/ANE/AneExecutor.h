@@ -10,6 +10,7 @@
 #ifndef COREAI_RUNTIME_ANE_ANEEXECUTOR_H
 #define COREAI_RUNTIME_ANE_ANEEXECUTOR_H
 
+#include "coreai/Executors.h"
 #include "lib/Runtime/Executor.h"
 
 #include <memory>
@@ -17,9 +18,6 @@
 namespace coreai::runtime {
 
 std::shared_ptr<Executor> createAneExecutor();
-
-/// Registers createAneExecutor(); calling it again is harmless.
-void registerAneExecutor();
 
 } // namespace coreai::runtime
 

@@ -8,13 +8,13 @@
 //===----------------------------------------------------------------------===//
 #include "coreai/coreai.h"
 
+#include "coreai/ComputeStream.h"
+#include "coreai/ModelAsset.h"
+#include "coreai/ModelCache.h"
 #include "lib/Bundle/Shape.h"
 #include "lib/Runtime/ANE/AneExecutor.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
-#include "lib/Runtime/ComputeStream.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
-#include "lib/Runtime/ModelAsset.h"
-#include "lib/Runtime/ModelCache.h"
 
 #include <exception>
 #include <memory>
@@ -220,6 +220,21 @@ coreai_status coreai_asset_open(const char *path, coreai_asset **asset) {
         *asset = new coreai_asset{std::move(opened)};
       },
       path);
+}
+
+coreai_status coreai_asset_open_memory(const void *data, size_t size,
+                                       coreai_asset **asset) {
+  if (!data)
+    return nullArgument("the bundle's data");
+  if (!asset)
+    return nullArgument("the asset pointer");
+  *asset = nullptr;
+  return guarded(
+      [&] {
+        ModelAsset opened = ModelAsset::openMemory(data, size);
+        *asset = new coreai_asset{std::move(opened)};
+      },
+      "<memory>");
 }
 
 void coreai_asset_free(coreai_asset *asset) { delete asset; }

@@ -1,8 +1,8 @@
 //===- CpuExecutor.cpp - Runs CPU executables per KernelABI.h -------------===//
 #include "lib/Runtime/CPU/CpuExecutor.h"
 
-#include "coreai/KernelABI.h"
-#include "lib/Runtime/AssetError.h"
+#include "coreai/AssetError.h"
+#include "lib/Bundle/KernelABI.h"
 #include "lib/Runtime/CPU/SharedObject.h"
 
 #include <map>

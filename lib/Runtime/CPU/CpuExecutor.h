@@ -7,6 +7,7 @@
 #ifndef COREAI_RUNTIME_CPU_CPUEXECUTOR_H
 #define COREAI_RUNTIME_CPU_CPUEXECUTOR_H
 
+#include "coreai/Executors.h"
 #include "lib/Runtime/Executor.h"
 
 #include <memory>
@@ -15,11 +16,8 @@ namespace coreai::runtime {
 
 /// The CPU executor: loads the executable's shared object from memory
 /// (memfd_create + dlopen, or a temporary file where that is not possible)
-/// and calls its entry points per include/coreai/KernelABI.h.
+/// and calls its entry points per lib/Bundle/KernelABI.h.
 std::shared_ptr<Executor> createCpuExecutor();
-
-/// Registers createCpuExecutor(); calling it again is harmless.
-void registerCpuExecutor();
 
 /// The architecture name this host runs ("x86_64", "aarch64").
 const char *hostCpuArch();

@@ -1,7 +1,7 @@
 //===- SharedObject.cpp ---------------------------------------------------===//
 #include "lib/Runtime/CPU/SharedObject.h"
 
-#include "lib/Runtime/AssetError.h"
+#include "coreai/AssetError.h"
 #include "lib/Runtime/FileIO.h"
 
 #include <cerrno>

@@ -1,8 +1,8 @@
 //===- GpuExecutor.cpp - Runs GPU schedule steps through Vulkan -----------===//
 #include "lib/Runtime/GPU/GpuExecutor.h"
 
+#include "coreai/AssetError.h"
 #include "lib/Bundle/Hash.h"
-#include "lib/Runtime/AssetError.h"
 #include "lib/Runtime/GPU/VulkanDevice.h"
 
 #include <map>

@@ -9,6 +9,7 @@
 #ifndef COREAI_RUNTIME_GPU_GPUEXECUTOR_H
 #define COREAI_RUNTIME_GPU_GPUEXECUTOR_H
 
+#include "coreai/Executors.h"
 #include "lib/Runtime/Executor.h"
 
 #include <memory>
@@ -18,9 +19,6 @@
 namespace coreai::runtime {
 
 std::shared_ptr<Executor> createGpuExecutor();
-
-/// Registers createGpuExecutor(); calling it again is harmless.
-void registerGpuExecutor();
 
 /// "index: name (type)" of each Vulkan device, or empty with `why` set.
 std::vector<std::string> listGpuDevices(std::string &why);

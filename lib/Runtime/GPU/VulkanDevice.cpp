@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/GPU/VulkanDevice.h"
 
-#include "lib/Runtime/AssetError.h"
+#include "coreai/AssetError.h"
 
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>

@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
 
-#include "coreai/KernelABI.h"
+#include "lib/Bundle/KernelABI.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 

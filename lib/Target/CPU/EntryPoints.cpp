@@ -1,7 +1,7 @@
 //===- EntryPoints.cpp - Kernel C ABI entry points ------------------------===//
 #include "lib/Target/CPU/Passes.h"
 
-#include "coreai/KernelABI.h"
+#include "lib/Bundle/KernelABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

@@ -23,7 +23,7 @@ def CPUEntryPoints : Pass<"coreai-cpu-entry-points", "::mlir::ModuleOp"> {
     Runs on the LLVM dialect, after func-to-llvm with bare memref pointers.
     For each function `F` it adds `void coreai_fn_F(void *const *args)` that
     loads the buffer pointers in ABI order (inputs, outputs, constants; see
-    include/coreai/KernelABI.h) and calls `F` with them in its own order
+    lib/Bundle/KernelABI.h) and calls `F` with them in its own order
     (inputs, constants, outputs), and it adds `coreai_abi_version()`. `F`
     itself becomes internal. For each dispatch `D` listed in
     `coreai.dispatches` (coreai-cpu-form-dispatches) it adds

@@ -1,6 +1,6 @@
 /* A stand-in for a compiler-generated CPU executable, following
- * include/coreai/KernelABI.h, for the runtime's unit tests. */
-#include "coreai/KernelABI.h"
+ * lib/Bundle/KernelABI.h, for the runtime's unit tests. */
+#include "lib/Bundle/KernelABI.h"
 
 #ifndef TEST_ABI_VERSION
 #define TEST_ABI_VERSION COREAI_KERNEL_ABI_VERSION

@@ -12,12 +12,12 @@
 // keeps its model loaded.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_MODELASSET_H
-#define COREAI_RUNTIME_MODELASSET_H
+#ifndef COREAI_MODELASSET_H
+#define COREAI_MODELASSET_H
 
-#include "lib/Runtime/AssetError.h"
-#include "lib/Runtime/ComputeUnit.h"
-#include "lib/Runtime/NDArray.h"
+#include "coreai/AssetError.h"
+#include "coreai/ComputeUnit.h"
+#include "coreai/NDArray.h"
 
 #include <cstdint>
 #include <memory>
@@ -193,6 +193,11 @@ public:
   /// Verifies a bundle held in memory; `label` stands for the path.
   static ModelAsset fromBytes(std::vector<uint8_t> bytes,
                               const std::string &label = "<memory>");
+  /// Verifies a bundle that stays in memory, unowned, for as long as any
+  /// handle from this asset lives: typically one linked into the program
+  /// (coreai_add_model(... EMBED)). Used in place when 64-byte aligned.
+  static ModelAsset openMemory(const void *data, size_t size,
+                               const std::string &label = "<memory>");
 
   const std::string &path() const;
   std::string name() const;
@@ -223,4 +228,4 @@ private:
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_MODELASSET_H
+#endif // COREAI_MODELASSET_H

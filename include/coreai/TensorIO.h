@@ -6,10 +6,10 @@
 // format directly, so the runtime needs no protobuf library.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_TENSORIO_H
-#define COREAI_RUNTIME_TENSORIO_H
+#ifndef COREAI_TENSORIO_H
+#define COREAI_TENSORIO_H
 
-#include "lib/Runtime/NDArray.h"
+#include "coreai/NDArray.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -42,4 +42,4 @@ void writeNpy(const std::string &path, const NDArray &array);
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_TENSORIO_H
+#endif // COREAI_TENSORIO_H

@@ -20,8 +20,8 @@
 // first, down to maxBytes) reads.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_MODELCACHE_H
-#define COREAI_RUNTIME_MODELCACHE_H
+#ifndef COREAI_MODELCACHE_H
+#define COREAI_MODELCACHE_H
 
 #include <cstdint>
 #include <optional>
@@ -115,4 +115,4 @@ private:
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_MODELCACHE_H
+#endif // COREAI_MODELCACHE_H

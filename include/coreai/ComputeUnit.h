@@ -1,6 +1,6 @@
 //===- ComputeUnit.h - The compute units a model can run on ---------------===//
-#ifndef COREAI_RUNTIME_COMPUTEUNIT_H
-#define COREAI_RUNTIME_COMPUTEUNIT_H
+#ifndef COREAI_COMPUTEUNIT_H
+#define COREAI_COMPUTEUNIT_H
 
 #include <optional>
 #include <string_view>
@@ -41,4 +41,4 @@ inline std::optional<ComputeUnit> parseComputeUnit(std::string_view name) {
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_COMPUTEUNIT_H
+#endif // COREAI_COMPUTEUNIT_H

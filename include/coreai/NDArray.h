@@ -6,8 +6,8 @@
 // or a view of memory the caller keeps alive.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_NDARRAY_H
-#define COREAI_RUNTIME_NDARRAY_H
+#ifndef COREAI_NDARRAY_H
+#define COREAI_NDARRAY_H
 
 #include "coreai/DType.h"
 
@@ -54,4 +54,4 @@ private:
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_NDARRAY_H
+#endif // COREAI_NDARRAY_H

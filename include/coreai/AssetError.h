@@ -5,8 +5,8 @@
 // can act on.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_ASSETERROR_H
-#define COREAI_RUNTIME_ASSETERROR_H
+#ifndef COREAI_ASSETERROR_H
+#define COREAI_ASSETERROR_H
 
 #include <exception>
 #include <string>
@@ -40,4 +40,4 @@ const char *codeName(AssetError::Code code);
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_ASSETERROR_H
+#endif // COREAI_ASSETERROR_H

@@ -5,8 +5,8 @@
 // executables whose ABI version it does not know.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_KERNELABI_H
-#define COREAI_KERNELABI_H
+#ifndef COREAI_BUNDLE_KERNELABI_H
+#define COREAI_BUNDLE_KERNELABI_H
 
 #include <stdint.h>
 
@@ -65,4 +65,4 @@ typedef uint32_t (*coreai_abi_version_fn)(void);
 #define COREAI_ENTRY_PREFIX "coreai_fn_"
 #define COREAI_DISPATCH_PREFIX "coreai_dispatch_"
 
-#endif // COREAI_KERNELABI_H
+#endif // COREAI_BUNDLE_KERNELABI_H

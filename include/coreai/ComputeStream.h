@@ -16,10 +16,10 @@
 // InferenceFunction::run.
 //
 //===----------------------------------------------------------------------===//
-#ifndef COREAI_RUNTIME_COMPUTESTREAM_H
-#define COREAI_RUNTIME_COMPUTESTREAM_H
+#ifndef COREAI_COMPUTESTREAM_H
+#define COREAI_COMPUTESTREAM_H
 
-#include "lib/Runtime/ModelAsset.h"
+#include "coreai/ModelAsset.h"
 
 #include <exception>
 #include <functional>
@@ -70,4 +70,4 @@ private:
 
 } // namespace coreai::runtime
 
-#endif // COREAI_RUNTIME_COMPUTESTREAM_H
+#endif // COREAI_COMPUTESTREAM_H

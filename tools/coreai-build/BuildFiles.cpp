@@ -1,0 +1,118 @@
+//===- BuildFiles.cpp - Depfiles, stdin models, stdout bundles ------------===//
+#include "BuildFiles.h"
+
+#include "lib/Import/Import.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+using namespace mlir;
+
+namespace {
+/// A path as a Makefile rule names it (what GCC's -MD writes).
+std::string makeEscape(const std::string &path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '#' || c == '\\')
+      out += '\\';
+    if (c == '$')
+      out += '$';
+    out += c;
+  }
+  return out;
+}
+} // namespace
+
+std::string coreai::writeDepFile(const std::string &path,
+                                 const std::string &target,
+                                 const std::vector<std::string> &deps) {
+  std::string text = makeEscape(target) + ":";
+  for (const std::string &dep : deps)
+    text += " \\\n  " + makeEscape(dep);
+  text += "\n";
+  // Beside the destination, then renamed: never a half-written depfile.
+  llvm::SmallString<256> temp;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp%%%%%%", fd, temp))
+    return "cannot write the depfile: " + ec.message();
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << text;
+    os.close();
+    if (os.has_error()) {
+      llvm::sys::fs::remove(temp);
+      return "cannot write the depfile: " + os.error().message();
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
+    llvm::sys::fs::remove(temp);
+    return "cannot write the depfile: " + ec.message();
+  }
+  return "";
+}
+
+OwningOpRef<ModuleOp> coreai::importModelFromStdin(MLIRContext *ctx,
+                                                   const ImportOptions &options,
+                                                   const std::string &label,
+                                                   std::string &sourceHash) {
+  Location loc = FileLineColLoc::get(ctx, label, 0, 0);
+  auto buffer = llvm::MemoryBuffer::getSTDIN();
+  if (!buffer) {
+    emitError(loc) << "cannot read the model from stdin: "
+                   << buffer.getError().message();
+    return nullptr;
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                (unsigned long long)llvm::xxh3_64bits(
+                    llvm::arrayRefFromStringRef(bytes)));
+  sourceHash = hex;
+  // MLIR bytecode starts with "ML\xefR"; MLIR text with an op, an attribute
+  // alias or a comment. A serialized ModelProto starts with a field tag.
+  StringRef text = bytes.ltrim();
+  bool mlir = bytes.starts_with("ML\xef\x52") || text.starts_with("module") ||
+              text.starts_with("func.") || text.starts_with("//") ||
+              text.starts_with("#") || text.starts_with("!") ||
+              text.starts_with("\"");
+  if (mlir) {
+    if (!options.shapes.empty()) {
+      emitError(loc) << "--shape applies to ONNX models; an MLIR input "
+                        "carries its own static types";
+      return nullptr;
+    }
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(bytes, label), SMLoc());
+    return parseSourceFile<ModuleOp>(sourceMgr, ctx);
+  }
+  return importOnnxModel(bytes, label, ctx, options);
+}
+
+std::string coreai::writeToStdout(const std::vector<uint8_t> &bytes) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n =
+        ::write(STDOUT_FILENO, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return std::string("cannot write the bundle to stdout: ") +
+             std::strerror(errno);
+    written += size_t(n);
+  }
+  return "";
+}
