@@ -23,7 +23,15 @@ struct ImportOptions {
   /// and the --constant TensorProto files. coreai-build writes them into a
   /// depfile, so that a build reruns it when one of them changes.
   std::vector<std::string> *dependencies = nullptr;
+  /// Node names whose outputs stay observable, or {"all"} (--debug-tensors):
+  /// the import adds a function `main` + kDebugFunctionSuffix that returns
+  /// main's results and then each of those outputs, named
+  /// "NODE (OpType): VALUE", in graph order.
+  std::vector<std::string> debugTensors;
 };
+
+/// The suffix of the function that exposes intermediate tensors.
+inline constexpr llvm::StringLiteral kDebugFunctionSuffix = ".debug";
 
 /// Reads `path` by its extension: .onnx (ONNX protobuf), .mlir (aigraph MLIR
 /// text) or .mlirbc (MLIR bytecode). Errors are emitted as diagnostics at

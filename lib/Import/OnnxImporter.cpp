@@ -12,11 +12,15 @@
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+#include <google/protobuf/unknown_field_set.h>
 
 using namespace mlir;
 using namespace coreai::onnx_import;
@@ -543,9 +547,62 @@ Location GraphImporter::nodeLocation(const onnx::NodeProto &n, size_t index) {
   std::string what = isDefaultDomain(n)
                          ? n.op_type() + ", opset " + std::to_string(opset)
                          : n.domain() + "::" + n.op_type();
+  Location file = FileLineColLoc::get(ctx, filename, 0, 0);
+  // Where the node came from in the exporter's source, when the exporter
+  // says (PyTorch: the Python stack trace): fused after the model file, so
+  // the model stays the location diagnostics name first.
+  if (std::optional<Location> source = sourceLocation(n))
+    file = FusedLoc::get(ctx, {file, *source});
   return NameLoc::get(builder.getStringAttr(name),
-                      NameLoc::get(builder.getStringAttr(what),
-                                   FileLineColLoc::get(ctx, filename, 0, 0)));
+                      NameLoc::get(builder.getStringAttr(what), file));
+}
+
+/// NodeProto.metadata_props (field 9, ONNX 1.16) is newer than Debian's
+/// onnx.proto: protobuf keeps it as an unknown field, read here by number.
+static SmallVector<std::pair<std::string, std::string>>
+nodeMetadata(const onnx::NodeProto &n) {
+  constexpr int kMetadataPropsField = 9;
+  SmallVector<std::pair<std::string, std::string>> props;
+  const google::protobuf::UnknownFieldSet &unknown =
+      n.GetReflection()->GetUnknownFields(n);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    const google::protobuf::UnknownField &field = unknown.field(i);
+    onnx::StringStringEntryProto entry;
+    if (field.number() == kMetadataPropsField &&
+        field.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED &&
+        entry.ParseFromString(field.length_delimited()))
+      props.emplace_back(entry.key(), entry.value());
+  }
+  return props;
+}
+
+std::optional<Location>
+GraphImporter::sourceLocation(const onnx::NodeProto &n) {
+  for (const auto &[keyText, valueText] : nodeMetadata(n)) {
+    StringRef key = keyText, value = valueText;
+    if (key == "pkg.torch.onnx.stack_trace" || key == "stack_trace") {
+      // Python frames read 'File "model.py", line 42, in forward', outermost
+      // first: the last one is the code that made the node.
+      std::optional<Location> innermost;
+      while (true) {
+        size_t at = value.find("File \"");
+        if (at == StringRef::npos)
+          break;
+        value = value.drop_front(at + 6);
+        StringRef path = value.take_until([](char c) { return c == '"'; });
+        StringRef rest = value.drop_front(path.size());
+        unsigned line = 0;
+        if (rest.consume_front("\", line ") && !rest.consumeInteger(10, line) &&
+            !path.empty())
+          innermost = FileLineColLoc::get(ctx, path, line, 0);
+      }
+      if (innermost)
+        return innermost;
+    }
+    if (key == "source" && !value.empty())
+      return FileLineColLoc::get(ctx, value, 0, 0);
+  }
+  return std::nullopt;
 }
 
 LogicalResult GraphImporter::checkSupported(const onnx::GraphProto &graph) {
@@ -747,6 +804,65 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   func.setType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, coreai::kNameAttr, builder.getStringAttr(out.name()));
+  if (!options.debugTensors.empty())
+    return addDebugFunction(graph, func);
+  return success();
+}
+
+LogicalResult GraphImporter::addDebugFunction(const onnx::GraphProto &graph,
+                                              func::FuncOp main) {
+  Location fileLoc = FileLineColLoc::get(ctx, filename, 0, 0);
+  bool all = llvm::is_contained(options.debugTensors, "all");
+  llvm::StringSet<> wanted, found;
+  for (const std::string &name : options.debugTensors)
+    wanted.insert(name);
+  // Every output of the chosen nodes, in graph order; values that folded to
+  // constants are not computed at run time and have nothing to observe.
+  SmallVector<Value> observed;
+  SmallVector<std::string> names;
+  for (auto [index, n] : llvm::enumerate(graph.node())) {
+    auto nameLoc = cast<NameLoc>(nodeLocation(n, index));
+    StringRef node = nameLoc.getName().getValue();
+    if (!all && !wanted.contains(node))
+      continue;
+    found.insert(node);
+    for (const std::string &out : n.output()) {
+      Value v = values.lookup(out);
+      if (out.empty() || !v || known.count(out) ||
+          v.getParentRegion() != &main.getBody())
+        continue;
+      observed.push_back(v);
+      names.push_back(node.str() + " (" + n.op_type() + "): " + out);
+    }
+  }
+  for (const std::string &name : options.debugTensors)
+    if (name != "all" && !found.contains(name))
+      return emitError(fileLoc) << "--debug-tensors names '" << name
+                                << "', which is not a node of the model";
+
+  // A copy of the function that also returns them: the function the app
+  // calls keeps every fusion; in the copy each observed value is a result,
+  // so it is materialized exactly as computed.
+  IRMapping mapping;
+  auto debug = cast<func::FuncOp>(main->clone(mapping));
+  debug.setName((main.getName() + kDebugFunctionSuffix).str());
+  main->getBlock()->getOperations().insertAfter(main->getIterator(), debug);
+  auto ret = cast<func::ReturnOp>(debug.getBody().back().getTerminator());
+  SmallVector<Value> results(ret.getOperands());
+  SmallVector<Attribute> resultAttrs;
+  for (unsigned i = 0; i < main.getNumResults(); ++i)
+    resultAttrs.push_back(main.getResultAttrDict(i));
+  for (auto [v, name] : llvm::zip(observed, names)) {
+    results.push_back(mapping.lookup(v));
+    resultAttrs.push_back(builder.getDictionaryAttr(
+        builder.getNamedAttr(coreai::kNameAttr, builder.getStringAttr(name))));
+  }
+  OpBuilder b(ret);
+  func::ReturnOp::create(b, ret.getLoc(), results);
+  ret.erase();
+  debug.setType(builder.getFunctionType(debug.getArgumentTypes(),
+                                        ValueRange(results).getTypes()));
+  debug.setAllResultAttrs(resultAttrs);
   return success();
 }
 

@@ -124,6 +124,12 @@ private:
                                                     llvm::StringRef dataDir);
   /// The location of node `index` of its graph: its name, op type and opset.
   mlir::Location nodeLocation(const onnx::NodeProto &node, size_t index);
+  /// The exporter's source location of a node, from its metadata_props.
+  std::optional<mlir::Location> sourceLocation(const onnx::NodeProto &node);
+  /// Adds MAIN.debug: `main` that also returns the outputs of the nodes
+  /// ImportOptions::debugTensors names (--debug-tensors).
+  mlir::LogicalResult addDebugFunction(const onnx::GraphProto &graph,
+                                       mlir::func::FuncOp main);
   /// Reports every node of `graph` and its subgraphs that no importer
   /// handles, so that one run lists all the work a model needs.
   mlir::LogicalResult checkSupported(const onnx::GraphProto &graph);

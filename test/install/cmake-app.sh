@@ -4,7 +4,8 @@
 #  2. examples/cmake-app against that prefix alone: configures, builds,
 #     classifies 8 of 8 digits; a second build is a no-op; touching the
 #     model re-runs exactly the model step (and what embeds its bundle), not
-#     the app's sources; touching the compiler re-runs the model step;
+#     the app's sources; touching the compiler or the model's external
+#     data re-runs the model step; with Make too;
 #  3. the C API through pkg-config (coreai.pc): examples/digits-c;
 #  4. the runtime from the sources (add_subdirectory, COREAI_RUNTIME_ONLY)
 #     with LLVM hidden by a toolchain: configures, builds and classifies,
@@ -72,14 +73,51 @@ fi
 cmake --build "$app" >/dev/null
 ninja -C "$app" -n | grep -q "no work to do" || fail "not a no-op after it"
 
+# Touches FILE; the next build must re-run the model step. Then builds.
+touch_reruns_model() { # FILE WHAT
+  sleep 1
+  touch "$1"
+  ninja -C "$app" -n >"$work/touched.out"
+  grep -q 'Compiling model digits' "$work/touched.out" \
+    || fail "a new $2 does not re-run the model step"
+  cmake --build "$app" >/dev/null
+}
+
 step "touching the compiler re-runs the model step"
-sleep 1
-touch "$work/prefix/bin/coreai-build"
-ninja -C "$app" -n >"$work/compiler.out"
-grep -q 'Compiling model digits' "$work/compiler.out" \
-  || fail "a new compiler does not re-run the model step"
-cmake --build "$app" >/dev/null
+touch_reruns_model "$work/prefix/bin/coreai-build" compiler
 "$app/cmake-app" | grep -qx "8 of 8 correct" || fail "after the rebuild"
+
+step "touching the model's external data re-runs the model step"
+# The digits model with its weights in digits/model.data, as ONNX stores
+# models over 2 GB: the depfile coreai-build writes names that file.
+"$build/bin/onnx-external-data" "$work/digits/model.onnx" \
+  -o "$work/digits/external.onnx" --location model.data
+mv "$work/digits/external.onnx" "$work/digits/model.onnx"
+cmake --build "$app" >/dev/null
+"$app/cmake-app" | grep -qx "8 of 8 correct" || fail "with external data"
+grep -q "digits/model.data" "$app/digits.aimodel.d" \
+  || fail "the depfile does not name the external data"
+ninja -C "$app" -n | grep -q "no work to do" || fail "not a no-op"
+touch_reruns_model "$work/digits/model.data" "external data file"
+
+step "Make reads the depfile too"
+mk=$work/app-make
+cmake -S "$src/examples/cmake-app" -B "$mk" -G "Unix Makefiles" \
+      -DCMAKE_BUILD_TYPE=Release -DDIGITS_DIR="$work/digits" \
+      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+      -DCMAKE_PREFIX_PATH="$work/prefix" >"$mk.configure.log" \
+  || { cat "$mk.configure.log"; fail "configure with Make"; }
+cmake --build "$mk" >/dev/null
+"$mk/cmake-app" | grep -qx "8 of 8 correct" || fail "the Make build"
+cmake --build "$mk" >"$work/make-again.out"
+if grep -q 'Compiling model' "$work/make-again.out"; then
+  fail "a second Make build re-runs the model step"
+fi
+sleep 1
+touch "$work/digits/model.data"
+cmake --build "$mk" >"$work/make-data.out"
+grep -q 'Compiling model digits' "$work/make-data.out" \
+  || fail "Make does not re-run the model step for new external data"
 
 step "the C API through pkg-config"
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"

@@ -27,8 +27,14 @@ const char *severityName(DiagnosticSeverity s) {
 /// "domain::OpType", FileLineColLoc(model))).
 void locate(Location loc, coreai::DiagnosticRecord &r) {
   if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    if (!fused.getLocations().empty())
-      locate(fused.getLocations()[0], r);
+    if (fused.getLocations().empty())
+      return;
+    locate(fused.getLocations()[0], r);
+    // The importer fuses the exporter's source location after the model's.
+    if (fused.getLocations().size() > 1)
+      if (auto src = dyn_cast<FileLineColLoc>(fused.getLocations()[1]))
+        r.source = src.getFilename().str() +
+                   (src.getLine() ? ":" + std::to_string(src.getLine()) : "");
     return;
   }
   if (auto name = dyn_cast<NameLoc>(loc)) {
@@ -122,6 +128,7 @@ std::string coreai::formatDiagnosticJson(const DiagnosticRecord &r) {
   j["op_type"] = orNull(r.opType);
   j["opset"] = r.opset >= 0 ? nlohmann::json(r.opset) : nlohmann::json();
   j["unit"] = orNull(r.unit);
+  j["source"] = orNull(r.source);
   // Messages quote model text, which need not be UTF-8: replace, never throw.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -21,14 +21,15 @@ namespace coreai {
 std::string formatDiagnostic(mlir::Diagnostic &diag);
 
 /// The fields of a diagnostic, as --diagnostics-format=json prints them (one
-/// object per line): severity, message, file, node, op_type, opset, unit
-/// (absent fields are null).
+/// object per line): severity, message, file, line, node, op_type, opset,
+/// unit, source (the exporter's source location, e.g. "model.py:42");
+/// absent fields are null.
 struct DiagnosticRecord {
   std::string severity = "error";
   std::string message;
   std::string file;
   int line = 0, column = 0;
-  std::string node, opType, unit;
+  std::string node, opType, unit, source;
   int64_t opset = -1;
 };
 DiagnosticRecord describeDiagnostic(mlir::Diagnostic &diag);

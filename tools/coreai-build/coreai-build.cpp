@@ -195,6 +195,12 @@ int main(int argc, char **argv) {
   compile->add_option("--constant", constants,
                       "Freeze an input to the value in a TensorProto file: "
                       "NAME=FILE.pb (repeatable); it is no longer an input");
+  std::string debugTensors;
+  compile->add_option("--debug-tensors", debugTensors,
+                      "Keep the outputs of these nodes observable: all, or "
+                      "comma-separated node names; adds MAIN.debug, a copy "
+                      "of each function that also returns them (MAIN keeps "
+                      "its fusions), for coreai-run --dump-tensors");
   std::string depfilePath;
   compile->add_option("--depfile", depfilePath,
                       "Write what the bundle was built from (the model, its "
@@ -267,6 +273,9 @@ int main(int argc, char **argv) {
       return usage("--constant expects NAME=FILE.pb, got '" + c + "'");
     importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);
   }
+
+  if (compile->parsed())
+    importOptions.debugTensors = splitTargets(debugTensors);
 
   coreai::CompileOptions options;
   if (compile->parsed()) {
@@ -381,6 +390,8 @@ int main(int argc, char **argv) {
   // The value, not the path, shapes the output (it is hashed in).
   for (const auto &[name, file] : importOptions.constants)
     options.commandLine += " --constant " + name + "=" + fileHash(file);
+  if (!debugTensors.empty())
+    options.commandLine += " --debug-tensors " + debugTensors;
   for (const auto &[name, dims] : importOptions.shapes) {
     options.commandLine += " --shape " + name + "=";
     for (size_t i = 0; i < dims.size(); ++i)

@@ -25,6 +25,8 @@
 #include "tools/ToolVersion.h"
 #include "tools/coreai-run/CacheCommand.h"
 #include "tools/coreai-run/Compare.h"
+#include "tools/coreai-run/Profile.h"
+#include "tools/coreai-run/TensorDump.h"
 #include "tools/coreai-run/Values.h"
 
 #include <CLI/CLI.hpp>
@@ -52,6 +54,8 @@ struct Options {
   uint64_t cacheMaxBytes = ModelCache::kDefaultMaxBytes;
   std::string trace;
   std::string dumpDir;
+  std::string dumpTensorsDir;
+  int profile = 0;
   std::string function = "main";
   std::vector<std::string> inputs;
   std::string outputDir;
@@ -332,6 +336,26 @@ int runBundle(const Options &opts) {
   }
   if (!opts.trace.empty())
     writeTrace(opts.trace, trace, model.threads());
+  if (opts.profile > 0) {
+    try {
+      run::printProfile(std::cout, fn, inputs, outputs, opts.profile,
+                        /*top=*/15);
+    } catch (const AssetError &e) {
+      throw Failure{opts.bundle, e.message()};
+    }
+  }
+  if (!opts.dumpTensorsDir.empty()) {
+    try {
+      size_t n = run::dumpIntermediateTensors(model, opts.function, inputs,
+                                              opts.dumpTensorsDir);
+      std::cout << "wrote " << n << " intermediate tensors to "
+                << opts.dumpTensorsDir << "\n";
+    } catch (const AssetError &e) {
+      throw Failure{opts.bundle, e.message()};
+    } catch (const std::runtime_error &e) {
+      throw Failure{"", e.what()};
+    }
+  }
 
   if (!opts.outputDir.empty()) {
     std::error_code ec;
@@ -456,6 +480,15 @@ int main(int argc, char **argv) {
                  "Input tensor (.npy or .pb), once per function input, in "
                  "order")
       ->allow_extra_args(false);
+  app.add_option("--profile", opts.profile,
+                 "Run N traced iterations and print where the time goes: "
+                 "per source node and op type, with each unit's share of "
+                 "the latency (the engine's simulated time apart)")
+      ->check(positiveInteger);
+  app.add_option("--dump-tensors", opts.dumpTensorsDir,
+                 "Write the intermediate tensors the bundle keeps "
+                 "(coreai-build compile --debug-tensors) to DIR/<node>.npy "
+                 "with DIR/index.json");
   app.add_option("--output-dir", opts.outputDir,
                  "Write the outputs to DIR/output_K.npy (created if missing)");
   app.add_option("--expect", opts.expects,
