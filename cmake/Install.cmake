@@ -55,6 +55,11 @@ install(FILES ${PROJECT_BINARY_DIR}/cmake/CoreAIConfig.cmake
               cmake/CoreAIModels.cmake
         DESTINATION ${COREAI_CMAKE_DIR})
 
+# Relocatable: the prefix relative to the .pc file, wherever LIBDIR is
+# (lib, lib64, lib/x86_64-linux-gnu).
+file(RELATIVE_PATH COREAI_PC_TO_PREFIX
+     "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" COREAI_PC_TO_PREFIX "${COREAI_PC_TO_PREFIX}")
 configure_file(cmake/coreai.pc.in ${PROJECT_BINARY_DIR}/coreai.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/coreai.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

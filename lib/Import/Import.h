@@ -28,6 +28,9 @@ struct ImportOptions {
   /// main's results and then each of those outputs, named
   /// "NODE (OpType): VALUE", in graph order.
   std::vector<std::string> debugTensors;
+  /// Test-only: the floating-point outputs of this node are scaled by 1.01,
+  /// a known wrong result for tests of coreai-debug compare.
+  std::string perturbNode;
 };
 
 /// The suffix of the function that exposes intermediate tensors.

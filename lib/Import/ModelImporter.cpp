@@ -27,6 +27,11 @@ OwningOpRef<ModuleOp> coreai::importModelFile(const std::string &path,
                             "carries its own static types";
       return nullptr;
     }
+    if (!options.debugTensors.empty()) {
+      emitError(fileLoc) << "--debug-tensors names ONNX nodes; it applies "
+                            "to ONNX models";
+      return nullptr;
+    }
     llvm::SourceMgr sourceMgr;
     sourceMgr.AddNewSourceBuffer(std::move(*buffer), SMLoc());
     return parseSourceFile<ModuleOp>(sourceMgr, ctx);

@@ -17,10 +17,13 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <google/protobuf/unknown_field_set.h>
+
+#include <limits>
 
 using namespace mlir;
 using namespace coreai::onnx_import;
@@ -192,6 +195,15 @@ GraphImporter::tensorToAttrIn(const onnx::TensorProto &t, StringRef dataDir) {
   for (int64_t d : shape)
     if (d < 0)
       return emitError(loc) << "tensor '" << t.name() << "' has a negative dim";
+  // Counts in bits must not wrap: a crafted shape would otherwise pass the
+  // size checks below with a tiny buffer.
+  int64_t elements = 1;
+  for (int64_t d : shape)
+    if (llvm::MulOverflow(elements, d, elements) ||
+        elements > std::numeric_limits<int64_t>::max() / 64)
+      return emitError(loc)
+             << "tensor '" << t.name() << "' has shape [" << shapeString(shape)
+             << "], more elements than any tensor can hold";
   auto type = RankedTensorType::get(shape, *et);
   int64_t count = type.getNumElements();
   unsigned bits = et->getIntOrFloatBitWidth();
@@ -785,9 +797,19 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 
   if (failed(checkSupported(graph)))
     return failure();
-  for (auto [index, n] : llvm::enumerate(graph.node()))
+  bool perturbed = options.perturbNode.empty();
+  for (auto [index, n] : llvm::enumerate(graph.node())) {
     if (failed(importNode(n, index)))
       return failure();
+    if (!perturbed &&
+        cast<NameLoc>(loc).getName().getValue() == options.perturbNode)
+      perturbed = succeeded(perturbOutputs(n));
+  }
+  if (!perturbed)
+    return emitError(fileLoc)
+           << "--test-perturb-node names '" << options.perturbNode
+           << "', which is not a node of the model with a "
+              "floating-point output";
 
   loc = fileLoc;
   SmallVector<Value> results;
@@ -807,6 +829,24 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   if (!options.debugTensors.empty())
     return addDebugFunction(graph, func);
   return success();
+}
+
+LogicalResult GraphImporter::perturbOutputs(const onnx::NodeProto &n) {
+  bool any = false;
+  for (const std::string &out : n.output()) {
+    Value v = values.lookup(out);
+    auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr;
+    if (!type || !isa<FloatType>(type.getElementType()) || known.count(out))
+      continue;
+    Emitter e{*this};
+    Value scaled =
+        e.make<aigraph::MulOp>(v, e.scalar(type.getElementType(), 1.01));
+    if (!scaled)
+      return failure();
+    values[out] = scaled;
+    any = true;
+  }
+  return success(any);
 }
 
 LogicalResult GraphImporter::addDebugFunction(const onnx::GraphProto &graph,

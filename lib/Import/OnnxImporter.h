@@ -126,6 +126,9 @@ private:
   mlir::Location nodeLocation(const onnx::NodeProto &node, size_t index);
   /// The exporter's source location of a node, from its metadata_props.
   std::optional<mlir::Location> sourceLocation(const onnx::NodeProto &node);
+  /// Scales the floating-point outputs of `node` by 1.01 (a test-only fault,
+  /// ImportOptions::perturbNode); fails when it has none.
+  mlir::LogicalResult perturbOutputs(const onnx::NodeProto &node);
   /// Adds MAIN.debug: `main` that also returns the outputs of the nodes
   /// ImportOptions::debugTensors names (--debug-tensors).
   mlir::LogicalResult addDebugFunction(const onnx::GraphProto &graph,

@@ -55,5 +55,6 @@ if os.environ.get("VK_ICD_FILENAMES") or glob.glob("/usr/share/vulkan/icd.d/*.js
 
 tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
 # onnx-external-data is a test-only tool (test/tools).
-tools = ["coreai-opt", "coreai-build", "coreai-run", "onnx-external-data"]
+tools = ["coreai-opt", "coreai-build", "coreai-run", "coreai-debug",
+         "onnx-external-data"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -21,11 +21,12 @@
 using namespace mlir;
 
 namespace {
-/// A path as a Makefile rule names it (what GCC's -MD writes).
+/// A path as a Makefile rule names it (what GCC's -MD writes: a backslash
+/// stays literal unless a space or '#' follows it).
 std::string makeEscape(const std::string &path) {
   std::string out;
   for (char c : path) {
-    if (c == ' ' || c == '#' || c == '\\')
+    if (c == ' ' || c == '#')
       out += '\\';
     if (c == '$')
       out += '$';
@@ -38,6 +39,10 @@ std::string makeEscape(const std::string &path) {
 std::string coreai::writeDepFile(const std::string &path,
                                  const std::string &target,
                                  const std::vector<std::string> &deps) {
+  for (const std::string &file : deps)
+    if (file.find('\n') != std::string::npos)
+      return "cannot write the depfile: '" + file +
+             "' has a newline in its name, which Make cannot read";
   std::string text = makeEscape(target) + ":";
   for (const std::string &dep : deps)
     text += " \\\n  " + makeEscape(dep);
@@ -89,9 +94,9 @@ OwningOpRef<ModuleOp> coreai::importModelFromStdin(MLIRContext *ctx,
               text.starts_with("#") || text.starts_with("!") ||
               text.starts_with("\"");
   if (mlir) {
-    if (!options.shapes.empty()) {
-      emitError(loc) << "--shape applies to ONNX models; an MLIR input "
-                        "carries its own static types";
+    if (!options.shapes.empty() || !options.debugTensors.empty()) {
+      emitError(loc) << (options.shapes.empty() ? "--debug-tensors" : "--shape")
+                     << " applies to ONNX models, not to MLIR";
       return nullptr;
     }
     llvm::SourceMgr sourceMgr;

@@ -201,6 +201,9 @@ int main(int argc, char **argv) {
                       "comma-separated node names; adds MAIN.debug, a copy "
                       "of each function that also returns them (MAIN keeps "
                       "its fusions), for coreai-run --dump-tensors");
+  std::string perturbNode;
+  // Test-only, so not in --help: a known fault for coreai-debug's tests.
+  compile->add_option("--test-perturb-node", perturbNode)->group("");
   std::string depfilePath;
   compile->add_option("--depfile", depfilePath,
                       "Write what the bundle was built from (the model, its "
@@ -246,8 +249,20 @@ int main(int argc, char **argv) {
   if (inspect->parsed())
     return coreai::inspectBundle(inspectPath, inspectJson);
 
+  // A failed compile leaves nothing at the output paths: not this run's
+  // partial files (the writers rename complete files into place) and not an
+  // earlier run's bundle, which a build could take for this one's.
+  auto removeStaleOutputs = [&] {
+    if (!compile->parsed())
+      return;
+    for (const std::string &path : {output, reportPath, depfilePath})
+      if (!path.empty() && path != "-" && !llvm::sys::fs::is_directory(path))
+        llvm::sys::fs::remove(path);
+  };
+
   auto usage = [&](const std::string &message) {
     diagnostics.error("", message);
+    removeStaleOutputs();
     return kExitUsage;
   };
   for (const std::string &spec : imageInputs) {
@@ -274,8 +289,10 @@ int main(int argc, char **argv) {
     importOptions.constants[c.substr(0, eq)] = c.substr(eq + 1);
   }
 
-  if (compile->parsed())
+  if (compile->parsed()) {
     importOptions.debugTensors = splitTargets(debugTensors);
+    importOptions.perturbNode = perturbNode;
+  }
 
   coreai::CompileOptions options;
   if (compile->parsed()) {
@@ -293,23 +310,11 @@ int main(int argc, char **argv) {
       return usage("--cpu-arch: no architecture given");
   }
 
-  // A failed compile leaves nothing at the output paths: not this run's
-  // partial files (the writers rename complete files into place) and not an
-  // earlier run's bundle, which a build could take for this one's.
-  auto removeStaleOutputs = [&] {
-    if (!compile->parsed())
-      return;
-    for (const std::string &path : {output, reportPath, depfilePath})
-      if (!path.empty() && path != "-" &&
-          !llvm::sys::fs::is_directory(path))
-        llvm::sys::fs::remove(path);
-  };
-
   // Progress on a terminal; timings with -v; neither in JSON mode.
   bool json = diagnosticsFormatName == "json";
   coreai::Progress progress(!quiet && !json && isatty(STDERR_FILENO) &&
                                 compile->parsed(),
-                            verbose, diagnostics);
+                            verbose && !json, diagnostics);
   diagnostics.setBeforePrint([&] { progress.clearLine(); });
 
   DialectRegistry registry;
@@ -392,6 +397,8 @@ int main(int argc, char **argv) {
     options.commandLine += " --constant " + name + "=" + fileHash(file);
   if (!debugTensors.empty())
     options.commandLine += " --debug-tensors " + debugTensors;
+  if (!perturbNode.empty())
+    options.commandLine += " --test-perturb-node " + perturbNode;
   for (const auto &[name, dims] : importOptions.shapes) {
     options.commandLine += " --shape " + name + "=";
     for (size_t i = 0; i < dims.size(); ++i)
@@ -430,7 +437,9 @@ int main(int argc, char **argv) {
   if (!depfilePath.empty()) {
     // What a build must watch: the model, what it pulled in, the engine
     // description when it is a file, and this compiler itself.
-    std::vector<std::string> deps = {inputPath};
+    std::vector<std::string> deps;
+    if (inputPath != "-")
+      deps.push_back(inputPath);
     deps.insert(deps.end(), dependencies.begin(), dependencies.end());
     for (const auto &[name, file] : importOptions.constants)
       if (!llvm::is_contained(deps, file))

@@ -25,7 +25,7 @@ std::string opTypes(const std::string &source) {
     if (end == std::string::npos)
       break;
     std::string op = source.substr(pos + 2, end - pos - 2);
-    if (ops.find(op) == std::string::npos)
+    if (("+" + ops + "+").find("+" + op + "+") == std::string::npos)
       ops += (ops.empty() ? "" : "+") + op;
     pos = end;
   }
@@ -95,7 +95,8 @@ void coreai::run::printProfile(std::ostream &os, const InferenceFunction &fn,
         }
       i = j;
       bool simulated = e.unit == "ane";
-      Row &row = (simulated ? engine : bySource)[{e.unit, e.source}];
+      const std::string &what = e.source.empty() ? e.name : e.source;
+      Row &row = (simulated ? engine : bySource)[{e.unit, what}];
       row.unit = e.unit;
       row.source = e.source.empty() ? e.name : e.source;
       row.op = e.source.empty() ? e.name : opTypes(e.source);

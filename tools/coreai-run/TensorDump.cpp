@@ -9,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -27,12 +28,28 @@ std::string fileStem(const std::string &node) {
     s = "_" + s;
   return s;
 }
+
+/// The node names of a trace event's source, "a (Conv, opset 17); b (Relu,
+/// opset 17)" -> {a, b}.
+std::vector<std::string> sourceNodes(const std::string &source) {
+  std::vector<std::string> nodes;
+  size_t pos = 0;
+  while (pos < source.size()) {
+    size_t end = source.find("; ", pos);
+    std::string part = source.substr(
+        pos, end == std::string::npos ? std::string::npos : end - pos);
+    nodes.push_back(part.substr(0, part.rfind(" (")));
+    if (end == std::string::npos)
+      break;
+    pos = end + 2;
+  }
+  return nodes;
+}
 } // namespace
 
-size_t coreai::run::dumpIntermediateTensors(const Model &model,
-                                            const std::string &function,
-                                            const std::vector<NDArray> &inputs,
-                                            const std::string &dir) {
+std::vector<run::IntermediateTensor>
+run::runDebugFunction(const Model &model, const std::string &function,
+                      const std::vector<NDArray> &inputs) {
   // The suffix coreai-build gives the copy (lib/Import/Import.h).
   std::string debugName = function + ".debug";
   std::vector<std::string> names = model.functionNames();
@@ -42,10 +59,40 @@ size_t coreai::run::dumpIntermediateTensors(const Model &model,
         "the bundle keeps no intermediate tensors of '" + function +
             "': compile it with --debug-tensors all (or NODE,...)");
   InferenceFunction fn = model.function(debugName);
-  InferenceFunction main = model.function(function);
-  size_t first = main.descriptor().outputs.size();
-  std::vector<NDArray> outputs = fn.run(inputs);
+  size_t first = model.function(function).descriptor().outputs.size();
+  std::vector<NDArray> outputs;
+  std::vector<TraceEvent> trace;
+  fn.run(inputs, outputs, &trace);
+  // Which unit ran each node: the trace names the source nodes of every
+  // dispatch.
+  std::map<std::string, std::string> unitOf;
+  for (const TraceEvent &e : trace)
+    for (const std::string &node : sourceNodes(e.source))
+      unitOf.emplace(node, e.unit);
 
+  std::vector<IntermediateTensor> tensors;
+  const FunctionDescriptor &desc = fn.descriptor();
+  for (size_t k = first; k < outputs.size(); ++k) {
+    // "NODE (OpType): VALUE"
+    const std::string &label = desc.outputs[k].name;
+    IntermediateTensor t{label, "", "", "", outputs[k]};
+    size_t close = label.find("): ");
+    size_t open = close == std::string::npos ? close : label.rfind(" (", close);
+    if (open != std::string::npos) {
+      t.node = label.substr(0, open);
+      t.opType = label.substr(open + 2, close - open - 2);
+      t.value = label.substr(close + 3);
+    }
+    auto unit = unitOf.find(t.node);
+    if (unit != unitOf.end())
+      t.unit = unit->second;
+    tensors.push_back(std::move(t));
+  }
+  return tensors;
+}
+
+void run::writeIntermediateTensors(
+    const std::vector<IntermediateTensor> &tensors, const std::string &dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec)
@@ -53,42 +100,66 @@ size_t coreai::run::dumpIntermediateTensors(const Model &model,
                              ": cannot create directory: " + ec.message());
   nlohmann::ordered_json index = nlohmann::json::array();
   std::set<std::string> used;
-  const FunctionDescriptor &desc = fn.descriptor();
-  for (size_t k = first; k < outputs.size(); ++k) {
-    // "NODE (OpType): VALUE"
-    const std::string &label = desc.outputs[k].name;
-    size_t open = label.rfind(" (", label.find("): "));
-    size_t close = label.find("): ");
-    std::string node = label, op, value;
-    if (open != std::string::npos && close != std::string::npos &&
-        open < close) {
-      node = label.substr(0, open);
-      op = label.substr(open + 2, close - open - 2);
-      value = label.substr(close + 3);
-    }
-    std::string stem = fileStem(node), file = stem + ".npy";
+  for (const IntermediateTensor &t : tensors) {
+    std::string stem = fileStem(t.node), file = stem + ".npy";
     for (int n = 1; used.count(file); ++n)
       file = stem + "." + std::to_string(n) + ".npy";
     used.insert(file);
     std::string path = (std::filesystem::path(dir) / file).string();
     try {
-      writeNpy(path, outputs[k]);
+      writeNpy(path, t.array);
     } catch (const TensorFileError &e) {
       throw std::runtime_error(path + ": " + e.what());
     }
     nlohmann::ordered_json entry;
-    entry["node"] = node;
-    entry["op_type"] = op;
-    entry["output"] = value;
-    entry["dtype"] = dtypeName(outputs[k].dtype());
-    entry["shape"] = outputs[k].shape();
+    entry["node"] = t.node;
+    entry["op_type"] = t.opType;
+    entry["output"] = t.value;
+    entry["dtype"] = dtypeName(t.array.dtype());
+    entry["shape"] = t.array.shape();
+    entry["unit"] = t.unit.empty() ? nlohmann::json() : nlohmann::json(t.unit);
     entry["file"] = file;
     index.push_back(entry);
   }
   std::string indexPath = (std::filesystem::path(dir) / "index.json").string();
   std::ofstream out(indexPath);
-  out << index.dump(1) << "\n";
+  // Node names come from the model and need not be UTF-8.
+  out << index.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << "\n";
   if (!out)
     throw std::runtime_error(indexPath + ": cannot write the index");
-  return outputs.size() - first;
+}
+
+std::vector<run::IntermediateTensor>
+run::readIntermediateTensors(const std::string &dir) {
+  std::string indexPath = (std::filesystem::path(dir) / "index.json").string();
+  std::ifstream in(indexPath);
+  if (!in)
+    throw std::runtime_error(indexPath + ": cannot open (not a folder "
+                                         "written by --dump-tensors?)");
+  nlohmann::json index = nlohmann::json::parse(in, nullptr, false);
+  if (!index.is_array())
+    throw std::runtime_error(indexPath + ": not a --dump-tensors index");
+  std::vector<IntermediateTensor> tensors;
+  for (const nlohmann::json &entry : index) {
+    auto text = [&](const char *key) {
+      const nlohmann::json *v =
+          entry.is_object() && entry.contains(key) ? &entry[key] : nullptr;
+      return v && v->is_string() ? v->get<std::string>() : std::string();
+    };
+    std::string file = text("file");
+    // Only plain names: the index must not point outside its folder.
+    if (file.empty() || file.find('/') != std::string::npos || file == "..")
+      throw std::runtime_error(indexPath + ": an entry names no file");
+    std::string path = (std::filesystem::path(dir) / file).string();
+    IntermediateTensor t{text("node"), text("op_type"), text("output"),
+                         text("unit"), NDArray()};
+    try {
+      t.array = readTensorFile(path);
+    } catch (const TensorFileError &e) {
+      throw std::runtime_error(path + ": " + e.what());
+    }
+    tensors.push_back(std::move(t));
+  }
+  return tensors;
 }

@@ -1,10 +1,11 @@
 //===- TensorDump.h - Intermediate tensors by source node -----------------===//
 //
-// coreai-run --dump-tensors DIR: runs FUNCTION.debug, the copy of a function
-// that `coreai-build compile --debug-tensors` adds, which also returns the
-// outputs of the chosen nodes, and writes each as DIR/<node>.npy with
-// DIR/index.json (node, op type, output name, dtype, shape, file) in graph
-// order.
+// `coreai-build compile --debug-tensors` adds FUNCTION.debug, a copy of a
+// function that also returns the outputs of the chosen nodes, named
+// "NODE (OpType): VALUE". This runs it (coreai-run --dump-tensors,
+// coreai-debug compare), writes the values as DIR/<node>.npy with
+// DIR/index.json (node, op type, output name, dtype, shape, unit, file) in
+// graph order, and reads such a folder back.
 //
 //===----------------------------------------------------------------------===//
 #ifndef COREAI_TOOLS_COREAI_RUN_TENSORDUMP_H
@@ -17,13 +18,26 @@
 
 namespace coreai::run {
 
-/// Writes the intermediate tensors of `function` for `inputs` into `dir`;
-/// returns how many. Throws AssetError (no debug function, a failed run) or
+struct IntermediateTensor {
+  std::string node, opType, value;
+  std::string unit; // the unit that computed it ("" when unknown)
+  runtime::NDArray array;
+};
+
+/// Runs FUNCTION.debug of `model` on `inputs`: its intermediate tensors in
+/// graph order. Throws AssetError (no debug function, a failed run).
+std::vector<IntermediateTensor>
+runDebugFunction(const runtime::Model &model, const std::string &function,
+                 const std::vector<runtime::NDArray> &inputs);
+
+/// Writes `tensors` into `dir` (created if missing). Throws
 /// std::runtime_error naming a file that cannot be written.
-size_t dumpIntermediateTensors(const runtime::Model &model,
-                               const std::string &function,
-                               const std::vector<runtime::NDArray> &inputs,
-                               const std::string &dir);
+void writeIntermediateTensors(const std::vector<IntermediateTensor> &tensors,
+                              const std::string &dir);
+
+/// Reads a folder written by writeIntermediateTensors. Throws
+/// std::runtime_error naming the file that is missing or malformed.
+std::vector<IntermediateTensor> readIntermediateTensors(const std::string &dir);
 
 } // namespace coreai::run
 

@@ -346,9 +346,10 @@ int runBundle(const Options &opts) {
   }
   if (!opts.dumpTensorsDir.empty()) {
     try {
-      size_t n = run::dumpIntermediateTensors(model, opts.function, inputs,
-                                              opts.dumpTensorsDir);
-      std::cout << "wrote " << n << " intermediate tensors to "
+      std::vector<run::IntermediateTensor> tensors =
+          run::runDebugFunction(model, opts.function, inputs);
+      run::writeIntermediateTensors(tensors, opts.dumpTensorsDir);
+      std::cout << "wrote " << tensors.size() << " intermediate tensors to "
                 << opts.dumpTensorsDir << "\n";
     } catch (const AssetError &e) {
       throw Failure{opts.bundle, e.message()};
