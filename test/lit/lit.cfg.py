@@ -53,6 +53,16 @@ import glob
 if os.environ.get("VK_ICD_FILENAMES") or glob.glob("/usr/share/vulkan/icd.d/*.json"):
     config.available_features.add("vulkan")
 
+# coreai-debug compare --reference ort needs Node.js and onnxruntime-node
+# (scripts/bench installs it into build/bench; not a test dependency, so
+# these tests are reported unsupported where it is absent, as in CI).
+ort_dir = os.environ.get("COREAI_ORT_DIR") or os.path.join(
+    os.path.dirname(config.coreai_tools_dir), "bench")
+if shutil.which("node") and os.path.isdir(
+        os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.environment["COREAI_ORT_DIR"] = ort_dir
+
 tool_dirs = [config.coreai_tools_dir, config.llvm_tools_dir]
 # onnx-external-data is a test-only tool (test/tools).
 tools = ["coreai-opt", "coreai-build", "coreai-run", "coreai-debug",

@@ -1,14 +1,16 @@
 //===- coreai-debug.cpp - Where a bundle's numbers go wrong ---------------===//
 //
 //   coreai-debug compare BUNDLE --reference REF --input FILE... [--compute U]
+//   coreai-debug compare BUNDLE --reference ort --model MODEL.onnx --input ...
 //
 // Runs BUNDLE's debug function (coreai-build compile --debug-tensors) and a
 // reference, and reports, in graph order, the first node whose output
 // differs beyond the tolerance, with the unit it ran on:
 //   first divergence: /2/Conv (Conv) output '...' on gpu: 3 of 10 elements ...
-// REF is another bundle compiled with --debug-tensors (e.g. for the CPU
-// alone, run with --reference-compute) or a folder written by coreai-run
-// --dump-tensors (e.g. from another run or another runtime).
+// REF is ONNX Runtime (`ort`: the model's every node output, through
+// scripts/onnx-reference.js), another bundle compiled with --debug-tensors
+// (e.g. for the CPU alone, run with --reference-compute) or a folder written
+// by coreai-run --dump-tensors.
 //
 // Exit codes: 0 nothing diverges, 1 something does (or bad input), 2 usage.
 //
@@ -17,12 +19,14 @@
 #include "coreai/ModelAsset.h"
 #include "coreai/TensorIO.h"
 #include "tools/ToolVersion.h"
+#include "tools/coreai-debug/OrtReference.h"
 #include "tools/coreai-run/Compare.h"
 #include "tools/coreai-run/TensorDump.h"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -90,9 +94,25 @@ int main(int argc, char **argv) {
       ->required();
   compare
       ->add_option("--reference", reference,
-                   "Another bundle compiled with --debug-tensors, or a "
-                   "folder written by coreai-run --dump-tensors")
+                   "ort (ONNX Runtime, with --model), another bundle "
+                   "compiled with --debug-tensors, or a folder written by "
+                   "coreai-run --dump-tensors")
       ->required();
+  debug::OrtOptions ort;
+  compare->add_option("--model", ort.model,
+                      "The ONNX model, for --reference ort");
+  const char *ortDir = std::getenv("COREAI_ORT_DIR");
+  ort.ortDir = ortDir ? ortDir : COREAI_DEFAULT_ORT_DIR;
+  compare->add_option("--ort-dir", ort.ortDir,
+                      "A folder with node_modules/onnxruntime-node (default "
+                      "$COREAI_ORT_DIR, else where scripts/bench installs "
+                      "it)");
+  ort.script = COREAI_ORT_SCRIPT;
+  compare->add_option("--ort-script", ort.script, "scripts/onnx-reference.js");
+  std::string keep;
+  compare->add_option("--keep-reference", keep,
+                      "Keep ONNX Runtime's values in this folder (default: "
+                      "a temporary one, removed)");
   compare->add_option("--input", inputFiles, "Input tensors (.npy or .pb)")
       ->allow_extra_args(false);
   compare
@@ -137,7 +157,27 @@ int main(int argc, char **argv) {
     std::vector<run::IntermediateTensor> got =
         runBundle(bundle, compute, function, inputs);
     std::vector<run::IntermediateTensor> want;
-    if (std::filesystem::is_directory(reference)) {
+    if (reference == "ort") {
+      if (ort.model.empty())
+        throw Failure{"", "--reference ort needs --model MODEL.onnx"};
+      ort.inputs = inputFiles;
+      std::string dir = keep;
+      if (dir.empty()) {
+        char pattern[] = "/tmp/coreai-debug-XXXXXX";
+        if (!mkdtemp(pattern))
+          throw Failure{"", "cannot create a temporary folder"};
+        dir = pattern;
+      }
+      std::string err = debug::runOrtReference(ort, dir);
+      if (err.empty())
+        want = run::readIntermediateTensors(dir);
+      if (keep.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+      }
+      if (!err.empty())
+        throw Failure{"", err};
+    } else if (std::filesystem::is_directory(reference)) {
       try {
         want = run::readIntermediateTensors(reference);
       } catch (const std::runtime_error &e) {
@@ -197,6 +237,9 @@ int main(int argc, char **argv) {
   } catch (const Failure &f) {
     std::cerr << "coreai-debug: " << (f.file.empty() ? "" : f.file + ": ")
               << "error: " << f.message << "\n";
+    return kExitDiverged;
+  } catch (const std::exception &e) {
+    std::cerr << "coreai-debug: error: " << e.what() << "\n";
     return kExitDiverged;
   }
 }
