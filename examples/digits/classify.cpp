@@ -9,6 +9,7 @@
 #include "coreai/Executors.h"
 #include "coreai/ModelAsset.h"
 #include "coreai/TensorIO.h"
+#include "examples/digits/predictions.h"
 
 #include <cstdio>
 #include <exception>
@@ -31,25 +32,7 @@ int main(int argc, char **argv) {
     NDArray labels = readTensorFile(argv[3]);
     std::vector<NDArray> outputs = classify.run({images});
     const NDArray &probs = outputs.at(0); // N x 10
-    int64_t n = probs.shape().at(0), classes = probs.shape().at(1);
-
-    int correct = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      const float *row = probs.dataAs<float>() + i * classes;
-      int64_t best = 0;
-      for (int64_t c = 1; c < classes; ++c)
-        if (row[c] > row[best])
-          best = c;
-      int64_t label = labels.dtype() == coreai::DType::I64
-                          ? labels.dataAs<int64_t>()[i]
-                          : labels.dataAs<int32_t>()[i];
-      correct += best == label;
-      std::printf("sample %lld: predicted %lld (p=%.3f), label %lld %s\n",
-                  (long long)i, (long long)best, row[best], (long long)label,
-                  best == label ? "ok" : "WRONG");
-    }
-    std::printf("%d of %lld correct\n", correct, (long long)n);
-    return correct == n ? 0 : 1;
+    return printPredictions(probs, labels) == probs.shape().at(0) ? 0 : 1;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "digits-classify: error: %s\n", e.what());
     return 1;

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
+#include "lib/Import/OnnxNodeName.h"
 
 #include "dialects/AIGraph/NarrowTypes.h"
 
@@ -551,11 +552,7 @@ static InFlightDiagnostic unsupportedOp(Location loc,
 }
 
 Location GraphImporter::nodeLocation(const onnx::NodeProto &n, size_t index) {
-  std::string name = n.name();
-  if (name.empty())
-    name = n.output_size() && !n.output(0).empty()
-               ? n.output(0)
-               : n.op_type() + "_" + std::to_string(index);
+  std::string name = onnxNodeName(n, index);
   std::string what = isDefaultDomain(n)
                          ? n.op_type() + ", opset " + std::to_string(opset)
                          : n.domain() + "::" + n.op_type();
@@ -801,8 +798,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (auto [index, n] : llvm::enumerate(graph.node())) {
     if (failed(importNode(n, index)))
       return failure();
-    if (!perturbed &&
-        cast<NameLoc>(loc).getName().getValue() == options.perturbNode)
+    if (!perturbed && onnxNodeName(n, index) == options.perturbNode)
       perturbed = succeeded(perturbOutputs(n));
   }
   if (!perturbed)
@@ -861,8 +857,7 @@ LogicalResult GraphImporter::addDebugFunction(const onnx::GraphProto &graph,
   SmallVector<Value> observed;
   SmallVector<std::string> names;
   for (auto [index, n] : llvm::enumerate(graph.node())) {
-    auto nameLoc = cast<NameLoc>(nodeLocation(n, index));
-    StringRef node = nameLoc.getName().getValue();
+    std::string node = onnxNodeName(n, index);
     if (!all && !wanted.contains(node))
       continue;
     found.insert(node);
@@ -872,7 +867,7 @@ LogicalResult GraphImporter::addDebugFunction(const onnx::GraphProto &graph,
           v.getParentRegion() != &main.getBody())
         continue;
       observed.push_back(v);
-      names.push_back(node.str() + " (" + n.op_type() + "): " + out);
+      names.push_back(node + " (" + n.op_type() + "): " + out);
     }
   }
   for (const std::string &name : options.debugTensors)

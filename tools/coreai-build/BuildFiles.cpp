@@ -2,6 +2,7 @@
 #include "BuildFiles.h"
 
 #include "lib/Import/Import.h"
+#include "lib/Runtime/FileIO.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
@@ -35,6 +36,20 @@ std::string makeEscape(const std::string &path) {
   return out;
 }
 } // namespace
+
+std::string coreai::contentHash(llvm::StringRef bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                (unsigned long long)llvm::xxh3_64bits(
+                    llvm::arrayRefFromStringRef(bytes)));
+  return hex;
+}
+
+std::string coreai::fileHash(const std::string &path) {
+  auto data = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  return data ? contentHash((*data)->getBuffer()) : "";
+}
 
 std::string coreai::writeDepFile(const std::string &path,
                                  const std::string &target,
@@ -81,11 +96,7 @@ OwningOpRef<ModuleOp> coreai::importModelFromStdin(MLIRContext *ctx,
     return nullptr;
   }
   StringRef bytes = (*buffer)->getBuffer();
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx",
-                (unsigned long long)llvm::xxh3_64bits(
-                    llvm::arrayRefFromStringRef(bytes)));
-  sourceHash = hex;
+  sourceHash = contentHash(bytes);
   // MLIR bytecode starts with "ML\xefR"; MLIR text with an op, an attribute
   // alias or a comment. A serialized ModelProto starts with a field tag.
   StringRef text = bytes.ltrim();
@@ -108,16 +119,8 @@ OwningOpRef<ModuleOp> coreai::importModelFromStdin(MLIRContext *ctx,
 }
 
 std::string coreai::writeToStdout(const std::vector<uint8_t> &bytes) {
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n =
-        ::write(STDOUT_FILENO, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return std::string("cannot write the bundle to stdout: ") +
-             std::strerror(errno);
-    written += size_t(n);
-  }
+  if (!runtime::writeAll(STDOUT_FILENO, bytes.data(), bytes.size()))
+    return std::string("cannot write the bundle to stdout: ") +
+           std::strerror(errno);
   return "";
 }

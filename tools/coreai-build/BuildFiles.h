@@ -18,6 +18,12 @@
 namespace coreai {
 struct ImportOptions;
 
+/// The hex XXH3 of bytes: source hashes and the values of --constant files
+/// as bundles record them.
+std::string contentHash(llvm::StringRef bytes);
+/// contentHash of a file's bytes; "" when it cannot be read.
+std::string fileHash(const std::string &path);
+
 /// Writes `target: dep dep ...` in Makefile syntax (spaces, '#' and '$'
 /// escaped as Make and Ninja read them) to `path`, atomically. Returns an
 /// error message, empty on success.

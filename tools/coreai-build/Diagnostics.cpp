@@ -61,35 +61,18 @@ void locate(Location loc, coreai::DiagnosticRecord &r) {
     locate(call.getCallee(), r);
 }
 
-/// "file: node 'name' (what)" or "file:line:col" or "" from a location.
-std::string where(Location loc) {
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    return fused.getLocations().empty() ? "" : where(fused.getLocations()[0]);
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    std::string node = name.getName().str();
-    Location child = name.getChildLoc();
-    std::string what;
-    if (auto inner = dyn_cast<NameLoc>(child)) {
-      what = inner.getName().str();
-      child = inner.getChildLoc();
-    }
-    std::string file = where(child);
-    std::string s = file.empty() ? "" : file + ": ";
-    s += "node '" + node + "'";
-    if (!what.empty())
-      s += " (" + what + ")";
-    return s;
-  }
-  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    std::string s = file.getFilename().str();
-    if (file.getLine() > 0)
-      s += ":" + std::to_string(file.getLine()) + ":" +
-           std::to_string(file.getColumn());
-    return s;
-  }
-  if (auto call = dyn_cast<CallSiteLoc>(loc))
-    return where(call.getCallee());
-  return "";
+/// "file: node 'name' (Op, opset N)" or "file:line:col" or "".
+std::string where(const coreai::DiagnosticRecord &r) {
+  std::string file = r.file;
+  if (r.line > 0)
+    file += ":" + std::to_string(r.line) + ":" + std::to_string(r.column);
+  if (r.node.empty())
+    return file;
+  std::string s = (file.empty() ? "" : file + ": ") + "node '" + r.node + "'";
+  if (!r.opType.empty())
+    s += " (" + r.opType +
+         (r.opset >= 0 ? ", opset " + std::to_string(r.opset) : "") + ")";
+  return s;
 }
 
 std::string oneLine(std::string msg) {
@@ -101,10 +84,10 @@ std::string oneLine(std::string msg) {
 }
 } // namespace
 
-std::string coreai::formatDiagnostic(Diagnostic &diag) {
-  std::string place = where(diag.getLocation());
-  return (place.empty() ? "coreai-build" : place) + ": " +
-         severityName(diag.getSeverity()) + ": " + oneLine(diag.str());
+std::string coreai::formatDiagnosticText(const DiagnosticRecord &r) {
+  std::string place = where(r);
+  return (place.empty() ? "coreai-build" : place) + ": " + r.severity + ": " +
+         r.message;
 }
 
 coreai::DiagnosticRecord coreai::describeDiagnostic(Diagnostic &diag) {
@@ -133,8 +116,7 @@ std::string coreai::formatDiagnosticJson(const DiagnosticRecord &r) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void coreai::Diagnostics::emit(const DiagnosticRecord &record,
-                               const std::string &text) {
+void coreai::Diagnostics::emit(const DiagnosticRecord &record) {
   if (record.severity == "error")
     ++errors_;
   if (beforePrint_)
@@ -142,7 +124,7 @@ void coreai::Diagnostics::emit(const DiagnosticRecord &record,
   if (format_ == Format::Json)
     std::cerr << formatDiagnosticJson(record) << "\n";
   else
-    std::cerr << text << "\n";
+    std::cerr << formatDiagnosticText(record) << "\n";
 }
 
 void coreai::Diagnostics::print(Diagnostic &diag) {
@@ -160,7 +142,7 @@ void coreai::Diagnostics::print(Diagnostic &diag) {
       if (msg.starts_with(title))
         record.unit = unit.str();
   }
-  emit(record, formatDiagnostic(diag));
+  emit(record);
 }
 
 void coreai::Diagnostics::error(const std::string &file,
@@ -169,5 +151,5 @@ void coreai::Diagnostics::error(const std::string &file,
   record.message = message;
   record.file = file;
   record.unit = unit_;
-  emit(record, (file.empty() ? "coreai-build" : file) + ": error: " + message);
+  emit(record);
 }

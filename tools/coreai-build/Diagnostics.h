@@ -15,11 +15,6 @@
 
 namespace coreai {
 
-/// Formats a diagnostic as one line in compiler style:
-///   model.onnx: node 'conv1' (Conv, opset 17): error: <message>
-///   model.mlir:12:5: error: <message>
-std::string formatDiagnostic(mlir::Diagnostic &diag);
-
 /// The fields of a diagnostic, as --diagnostics-format=json prints them (one
 /// object per line): severity, message, file, line, node, op_type, opset,
 /// unit, source (the exporter's source location, e.g. "model.py:42");
@@ -33,6 +28,10 @@ struct DiagnosticRecord {
   int64_t opset = -1;
 };
 DiagnosticRecord describeDiagnostic(mlir::Diagnostic &diag);
+/// One line in compiler style:
+///   model.onnx: node 'conv1' (Conv, opset 17): error: <message>
+///   model.mlir:12:5: error: <message>
+std::string formatDiagnosticText(const DiagnosticRecord &record);
 std::string formatDiagnosticJson(const DiagnosticRecord &record);
 
 class Diagnostics {
@@ -52,7 +51,7 @@ public:
   unsigned errorCount() const { return errors_; }
 
 private:
-  void emit(const DiagnosticRecord &record, const std::string &text);
+  void emit(const DiagnosticRecord &record);
   Format format_;
   std::function<void()> beforePrint_;
   std::string unit_;

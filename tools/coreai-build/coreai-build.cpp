@@ -97,23 +97,6 @@ coreai::Diagnostics::Format diagnosticsFormat(int argc, char **argv) {
   return coreai::Diagnostics::Format::Text;
 }
 
-std::string hashText(llvm::StringRef text) {
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx",
-                (unsigned long long)llvm::xxh3_64bits(
-                    llvm::arrayRefFromStringRef(text)));
-  return hex;
-}
-
-/// The hex XXH3 of a file's bytes ("" when it cannot be read).
-std::string fileHash(const std::string &path) {
-  auto data = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
-  if (!data)
-    return "";
-  return hashText((*data)->getBuffer());
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -340,7 +323,7 @@ int main(int argc, char **argv) {
                                           sourceHash);
   } else {
     module = coreai::importModelFile(inputPath, &ctx, importOptions);
-    sourceHash = fileHash(inputPath);
+    sourceHash = coreai::fileHash(inputPath);
   }
   if (!module) {
     progress.finish();
@@ -375,11 +358,6 @@ int main(int argc, char **argv) {
   options.observer = &progress;
   options.modelName =
       inputPath == "-" ? "model" : llvm::sys::path::stem(model).str();
-  // The source is the model and every file it pulled in (external data):
-  // new weights in a data file are a new source.
-  for (const std::string &dep : dependencies)
-    if (std::string hash = fileHash(dep); !hash.empty())
-      sourceHash = hashText(sourceHash + hash);
   options.sourceHash = sourceHash;
   // Only flags that shape the output, never paths, so bundles built in
   // different folders are byte-identical.
@@ -394,7 +372,7 @@ int main(int argc, char **argv) {
         " --ane-arch " + llvm::sys::path::filename(aneArch).str();
   // The value, not the path, shapes the output (it is hashed in).
   for (const auto &[name, file] : importOptions.constants)
-    options.commandLine += " --constant " + name + "=" + fileHash(file);
+    options.commandLine += " --constant " + name + "=" + coreai::fileHash(file);
   if (!debugTensors.empty())
     options.commandLine += " --debug-tensors " + debugTensors;
   if (!perturbNode.empty())

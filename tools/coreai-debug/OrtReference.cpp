@@ -1,7 +1,7 @@
 //===- OrtReference.cpp - ONNX Runtime's intermediates as a reference -----===//
 #include "OrtReference.h"
 
-#include "onnx/onnx_pb.h"
+#include "lib/Import/OnnxNodeName.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,17 +15,6 @@
 #include <sys/wait.h>
 
 extern char **environ;
-
-namespace {
-/// The node's name as the importer names it (lib/Import/OnnxImporter.cpp).
-std::string nodeName(const onnx::NodeProto &n, size_t index) {
-  if (!n.name().empty())
-    return n.name();
-  if (n.output_size() && !n.output(0).empty())
-    return n.output(0);
-  return n.op_type() + "_" + std::to_string(index);
-}
-} // namespace
 
 std::string coreai::debug::runOrtReference(const OrtOptions &options,
                                            const std::string &outDir) {
@@ -48,7 +37,7 @@ std::string coreai::debug::runOrtReference(const OrtOptions &options,
       if (out.empty())
         continue;
       values.push_back({{"output", out},
-                        {"node", nodeName(n, i)},
+                        {"node", onnxNodeName(n, i)},
                         {"op_type", n.op_type()}});
       if (named.insert(out).second)
         graph->add_output()->set_name(out);

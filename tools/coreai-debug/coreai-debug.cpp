@@ -22,6 +22,7 @@
 #include "tools/coreai-debug/OrtReference.h"
 #include "tools/coreai-run/Compare.h"
 #include "tools/coreai-run/TensorDump.h"
+#include "tools/coreai-run/ToolOptions.h"
 
 #include <CLI/CLI.hpp>
 
@@ -43,26 +44,12 @@ struct Failure {
   std::string file, message;
 };
 
-SpecializationOptions unitsFor(const std::string &compute) {
-  SpecializationOptions spec;
-  if (compute == "cpu") {
-    spec.allowedUnits = {ComputeUnit::CPU};
-  } else if (compute == "gpu") {
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
-    spec.preferredUnit = ComputeUnit::GPU;
-  } else if (compute == "ane") {
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::NeuralEngine};
-    spec.preferredUnit = ComputeUnit::NeuralEngine;
-  }
-  return spec;
-}
-
 std::vector<run::IntermediateTensor>
 runBundle(const std::string &path, const std::string &compute,
           const std::string &function, const std::vector<NDArray> &inputs) {
   try {
     ModelAsset asset = ModelAsset::open(path);
-    Model model = asset.specialize(unitsFor(compute));
+    Model model = asset.specialize(run::specializationFor(compute));
     return run::runDebugFunction(model, function, inputs);
   } catch (const AssetError &e) {
     throw Failure{path, e.message()};

@@ -1,5 +1,6 @@
 //===- Profile.cpp - Where an inference spends its time -------------------===//
 #include "Profile.h"
+#include "tools/coreai-run/ToolOptions.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,18 +19,15 @@ struct Row {
 
 /// "conv1 (Conv, opset 17); relu1 (Relu, opset 17)" -> "Conv+Relu".
 std::string opTypes(const std::string &source) {
-  std::string ops;
-  size_t pos = 0;
-  while ((pos = source.find(" (", pos)) != std::string::npos) {
-    size_t end = source.find_first_of(",)", pos + 2);
-    if (end == std::string::npos)
-      break;
-    std::string op = source.substr(pos + 2, end - pos - 2);
-    if (("+" + ops + "+").find("+" + op + "+") == std::string::npos)
-      ops += (ops.empty() ? "" : "+") + op;
-    pos = end;
-  }
-  return ops.empty() ? "-" : ops;
+  std::vector<std::string> ops;
+  for (const coreai::run::SourceNode &n : coreai::run::parseSourceNodes(source))
+    if (!n.opType.empty() &&
+        std::find(ops.begin(), ops.end(), n.opType) == ops.end())
+      ops.push_back(n.opType);
+  std::string joined;
+  for (const std::string &op : ops)
+    joined += (joined.empty() ? "" : "+") + op;
+  return joined.empty() ? "-" : joined;
 }
 
 std::string format(const char *fmt, double a, double b = 0) {

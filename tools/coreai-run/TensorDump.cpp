@@ -2,6 +2,7 @@
 #include "TensorDump.h"
 
 #include "coreai/TensorIO.h"
+#include "tools/coreai-run/ToolOptions.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,22 +30,6 @@ std::string fileStem(const std::string &node) {
   return s;
 }
 
-/// The node names of a trace event's source, "a (Conv, opset 17); b (Relu,
-/// opset 17)" -> {a, b}.
-std::vector<std::string> sourceNodes(const std::string &source) {
-  std::vector<std::string> nodes;
-  size_t pos = 0;
-  while (pos < source.size()) {
-    size_t end = source.find("; ", pos);
-    std::string part = source.substr(
-        pos, end == std::string::npos ? std::string::npos : end - pos);
-    nodes.push_back(part.substr(0, part.rfind(" (")));
-    if (end == std::string::npos)
-      break;
-    pos = end + 2;
-  }
-  return nodes;
-}
 } // namespace
 
 std::vector<run::IntermediateTensor>
@@ -67,8 +52,8 @@ run::runDebugFunction(const Model &model, const std::string &function,
   // dispatch.
   std::map<std::string, std::string> unitOf;
   for (const TraceEvent &e : trace)
-    for (const std::string &node : sourceNodes(e.source))
-      unitOf.emplace(node, e.unit);
+    for (const SourceNode &n : parseSourceNodes(e.source))
+      unitOf.emplace(n.node, e.unit);
 
   std::vector<IntermediateTensor> tensors;
   const FunctionDescriptor &desc = fn.descriptor();

@@ -27,6 +27,7 @@
 #include "tools/coreai-run/Compare.h"
 #include "tools/coreai-run/Profile.h"
 #include "tools/coreai-run/TensorDump.h"
+#include "tools/coreai-run/ToolOptions.h"
 #include "tools/coreai-run/Values.h"
 
 #include <CLI/CLI.hpp>
@@ -176,12 +177,9 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
     nlohmann::ordered_json j;
     // Named after the source op type ("conv1 (Conv, opset 17)" -> "Conv"),
     // else the kernel.
-    std::string name = e.name;
-    size_t open = e.source.find(" ("),
-           close = e.source.find_first_of(",)", open);
-    if (open != std::string::npos && close != std::string::npos)
-      name = e.source.substr(open + 2, close - open - 2);
-    j["name"] = name;
+    std::vector<run::SourceNode> nodes = run::parseSourceNodes(e.source);
+    j["name"] =
+        nodes.empty() || nodes[0].opType.empty() ? e.name : nodes[0].opType;
     j["cat"] = e.unit;
     j["ph"] = "X";
     j["ts"] = e.startUs - origin;
@@ -273,24 +271,13 @@ int runBundle(const Options &opts) {
   if (!opts.dumpDir.empty())
     return dumpExecutables(asset, opts.dumpDir);
 
-  SpecializationOptions spec;
+  SpecializationOptions spec = run::specializationFor(opts.compute);
   spec.gpuDevice = opts.gpuDevice;
   if (!opts.noCache && !opts.cacheDir.empty())
     spec.cache =
         std::make_shared<ModelCache>(opts.cacheDir, opts.cacheMaxBytes);
   spec.threads = (unsigned)opts.threads;
   spec.cpuVariant = opts.cpuVariant;
-  if (opts.compute == "cpu") {
-    spec.allowedUnits = {ComputeUnit::CPU};
-  } else if (opts.compute == "gpu") {
-    // The GPU with the CPU for what the GPU cannot run.
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
-    spec.preferredUnit = ComputeUnit::GPU;
-  } else if (opts.compute == "ane") {
-    // The neural engine (simulated) with the CPU for what it cannot run.
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::NeuralEngine};
-    spec.preferredUnit = ComputeUnit::NeuralEngine;
-  }
   // Looking the function up before specializing reports a typo as such, not
   // as a failure to load some other function's executable.
   Model model = [&] {
