@@ -11,6 +11,8 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers spirv-tools
   # scripts/test-aarch64: the runtime cross-built and run under emulation.
   g++-aarch64-linux-gnu qemu-user file
+  # ctest report.pages: the HTML reports drawn in headless Chromium.
+  chromium fonts-dejavu-core
 )
 
 missing=()

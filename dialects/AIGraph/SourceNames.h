@@ -31,6 +31,30 @@ inline std::string sourceOf(mlir::Location loc) {
   return out;
 }
 
+/// Where the source nodes of `loc` came from in the exporter's program
+/// ("net.py:42"), each place once, joined by "; ": the importer fuses it
+/// after the model file, FusedLoc(FileLineColLoc(model), FileLineColLoc(src))
+/// under the node's NameLocs. Empty if the exporter did not say.
+inline std::string exporterLocationOf(mlir::Location loc) {
+  if (auto name = mlir::dyn_cast<mlir::NameLoc>(loc))
+    return exporterLocationOf(name.getChildLoc());
+  auto fused = mlir::dyn_cast<mlir::FusedLoc>(loc);
+  if (!fused)
+    return "";
+  llvm::ArrayRef<mlir::Location> parts = fused.getLocations();
+  if (parts.size() == 2 && mlir::isa<mlir::FileLineColLoc>(parts[0]))
+    if (auto src = mlir::dyn_cast<mlir::FileLineColLoc>(parts[1]))
+      return src.getFilename().str() +
+             (src.getLine() ? ":" + std::to_string(src.getLine()) : "");
+  std::string out;
+  for (mlir::Location part : parts) {
+    std::string s = exporterLocationOf(part);
+    if (!s.empty() && out.find(s) == std::string::npos)
+      out += (out.empty() ? "" : "; ") + s;
+  }
+  return out;
+}
+
 /// The source nodes of `roots` and of every op nested in them, each node
 /// once, in order of appearance, joined by "; "; past `limit` nodes the rest
 /// are counted ("; ... (3 more)").

@@ -113,6 +113,9 @@ public:
   /// How the function runs, e.g. "cpu" or "schedule: 41 gpu + 2 cpu steps on
   /// llvmpipe (LLVM 15.0.6, 256 bits)".
   const std::string &placement() const;
+  /// Which of the bundle function's schedules runs (its index in the
+  /// function's schedules, best first), or -1 when the function runs whole.
+  int scheduleIndex() const;
   /// The neural engine's simulated time in the last run, in milliseconds
   /// (the cycle model of the engine the bundle was compiled for); negative
   /// when the function uses no neural engine.

@@ -338,8 +338,29 @@ bool BundleFile::verify(ReadError &error) {
       info.entrySymbol = str(f->entry_symbol());
       info.constants = vec(f->constants());
       if (auto *dbg = f->debug())
-        for (const fb::DebugEntry *d : *dbg)
-          info.debug.push_back({str(d->op()), str(d->source())});
+        for (const fb::DebugEntry *d : *dbg) {
+          DebugEntry entry{str(d->op()),       str(d->source()),
+                           str(d->location()), str(d->unit()),
+                           vec(d->inputs()),   d->flops(),
+                           d->estimated_us(),  {}};
+          if (auto *refused = d->refused())
+            for (const flatbuffers::String *r : *refused)
+              entry.refused.push_back(r->str());
+          // The table is a graph in order: an entry reads earlier entries
+          // only, so what walks it (reports) cannot loop or index past it.
+          std::string row = "function '" + info.name + "' debug entry " +
+                            std::to_string(info.debug.size());
+          for (uint32_t input : entry.inputs)
+            if (input >= info.debug.size())
+              return corrupt(error, row + " reads entry " +
+                                        std::to_string(input) +
+                                        ", not an earlier one" + kCorrupt);
+          if (!(entry.flops >= 0) || !(entry.estimatedUs >= 0) ||
+              std::isinf(entry.flops) || std::isinf(entry.estimatedUs))
+            return corrupt(error, row + " has a negative or non-finite cost" +
+                                      kCorrupt);
+          info.debug.push_back(std::move(entry));
+        }
       auto decodeSchedule = [&](const fb::Schedule *sched) {
         ScheduleData sd;
         if (auto *slots = sched->slots())

@@ -125,9 +125,16 @@ Plan plan(const BundleContents &contents) {
   std::vector<flatbuffers::Offset<fb::Function>> functions;
   for (const FunctionData &f : contents.functions) {
     std::vector<flatbuffers::Offset<fb::DebugEntry>> debug;
-    for (const DebugEntry &d : f.debug)
-      debug.push_back(fb::CreateDebugEntry(fbb, fbb.CreateString(d.op),
-                                           fbb.CreateString(d.source)));
+    for (const DebugEntry &d : f.debug) {
+      std::vector<flatbuffers::Offset<flatbuffers::String>> refused;
+      for (const std::string &r : d.refused)
+        refused.push_back(fbb.CreateString(r));
+      debug.push_back(fb::CreateDebugEntry(
+          fbb, fbb.CreateString(d.op), fbb.CreateString(d.source),
+          fbb.CreateString(d.location), fbb.CreateString(d.unit),
+          fbb.CreateVector(d.inputs), d.flops, d.estimatedUs,
+          fbb.CreateVector(refused)));
+    }
     auto name = fbb.CreateString(f.name);
     auto inputs = buildTensorDescs(fbb, f.inputs);
     auto outputs = buildTensorDescs(fbb, f.outputs);

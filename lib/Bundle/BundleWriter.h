@@ -85,9 +85,16 @@ struct ScheduleData {
   std::vector<StepData> steps;
 };
 
+/// A row of a function's debug table (schemas/aimodel.fbs).
 struct DebugEntry {
-  std::string op;     // e.g. "aigraph.conv"
-  std::string source; // ONNX node name and op type, e.g. "conv1 (Conv)"
+  std::string op;       // e.g. "aigraph.conv"
+  std::string source;   // ONNX node name and op type, e.g. "conv1 (Conv)"
+  std::string location; // the exporter's source location, "" if unknown
+  std::string unit;     // "cpu", "gpu", "ane"
+  std::vector<uint32_t> inputs; // earlier entries whose results it reads
+  double flops = 0;
+  double estimatedUs = 0;
+  std::vector<std::string> refused; // "gpu: reason"
 };
 
 struct FunctionData {

@@ -2,6 +2,7 @@
 #include "lib/Pipeline/Pipeline.h"
 
 #include "lib/Pipeline/BundleValues.h"
+#include "lib/Pipeline/DebugTable.h"
 #include "lib/Placement/CostModel.h"
 
 #include "dialects/AIGraph/AIGraph.h"
@@ -55,17 +56,18 @@ void reportCPUOnly(ModuleOp module, coreai::PlacementReport &report) {
       continue;
     coreai::PlacementReport::Partition partition{func.getSymName().str(), "cpu",
                                                  0, 0};
+    llvm::DenseMap<Operation *, uint32_t> indexOf;
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (op.hasTrait<OpTrait::ConstantLike>())
         continue;
       double us =
           coreai::placement::estimateUs(cpu, coreai::placement::workOf(&op));
-      report.ops.push_back({func.getSymName().str(),
-                            op.getName().getStringRef().str(),
-                            coreai::aigraph::sourceOf(op.getLoc()),
-                            "cpu",
-                            {},
-                            {{"cpu", us}}});
+      coreai::PlacementReport::Op entry;
+      entry.function = func.getSymName().str();
+      coreai::describeGraphOp(&op, indexOf, entry);
+      entry.unit = "cpu";
+      entry.estimatedUs = {{"cpu", us}};
+      report.ops.push_back(std::move(entry));
       partition.ops++;
       partition.estimatedUs += us;
     }
@@ -153,9 +155,14 @@ void beginPhase(const coreai::CompileOptions &options, StringRef name,
 } // namespace
 
 LogicalResult coreai::compileModule(ModuleOp module,
-                                    const CompileOptions &options,
+                                    const CompileOptions &requested,
                                     bundle::BundleContents &contents) {
   MLIRContext *ctx = module.getContext();
+  // The report is always made: the bundle's debug table is its ops.
+  CompileOptions options = requested;
+  PlacementReport report;
+  if (!options.report)
+    options.report = &report;
   if (options.cpuArchs.empty())
     return emitError(module.getLoc()) << "no CPU architecture to compile for";
   bool split = false; // any unit besides the CPU
@@ -241,27 +248,22 @@ LogicalResult coreai::compileModule(ModuleOp module,
         return failure();
       fn.outputs.push_back(*desc);
     }
-    func.walk([&](Operation *op) {
-      if (!isa<aigraph::AIGraphDialect>(op->getDialect()))
-        return;
-      std::string source = aigraph::sourceOf(op->getLoc());
-      if (!source.empty())
-        fn.debug.push_back({op->getName().getStringRef().str(), source});
-    });
     contents.functions.push_back(std::move(fn));
   }
 
   // Executable 0 is the CPU code: every function whole (every bundle runs on
   // the CPU alone), plus the CPU segments of split functions.
   contents.executables.emplace_back();
-  if (options.report)
-    options.report->strategy = split ? options.placement : "cpu only";
+  options.report->strategy = split ? options.placement : "cpu only";
   if (split)
     beginPhase(options, "placement and GPU/engine lowering", "");
   if (split && failed(buildSchedules(module, contents, options)))
     return failure();
-  if (!split && options.report)
+  if (!split)
     reportCPUOnly(module, *options.report);
+  if (!options.stripDebug)
+    for (bundle::FunctionData &fn : contents.functions)
+      fn.debug = debugTableOf(*options.report, fn.name);
   // The data now lives in the bundle (and the engine's command stream);
   // dropping it keeps the CPU lowering light.
   for (func::FuncOp func : module.getOps<func::FuncOp>())
@@ -322,7 +324,6 @@ LogicalResult coreai::compileModule(ModuleOp module,
     else
       contents.executables.push_back(std::move(exe));
   }
-  if (options.report)
-    reportSchedules(contents, *options.report);
+  reportSchedules(contents, *options.report);
   return success();
 }

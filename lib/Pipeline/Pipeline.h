@@ -50,6 +50,9 @@ struct CompileOptions {
   std::vector<std::string> imageInputs;
   /// Filled with where every op went and why (--report), when set.
   PlacementReport *report = nullptr;
+  /// Leaves out the functions' debug tables (--strip-debug): source nodes,
+  /// source locations, placement reasons and estimates.
+  bool stripDebug = false;
   /// Told of each phase and step, when set.
   CompileObserver *observer = nullptr;
 };

@@ -27,6 +27,9 @@ struct PlacementReport {
     std::string unit;   // "cpu", "gpu", "ane"
     std::vector<std::pair<std::string, std::string>> refused; // unit, reason
     std::vector<std::pair<std::string, double>> estimatedUs;  // unit, time
+    std::string location; // the exporter's source location ("net.py:42")
+    std::vector<uint32_t> inputs; // earlier ops of the function it reads
+    double flops = 0;             // floating-point operations of one run
   };
   struct Partition {
     std::string function;

@@ -17,6 +17,7 @@
 #include "dialects/AIGraph/SourceNames.h"
 #include "lib/Bundle/KernelABI.h"
 #include "lib/Pipeline/BundleValues.h"
+#include "lib/Pipeline/DebugTable.h"
 #include "lib/Pipeline/MemoryPlanning.h"
 #include "lib/Placement/CostModel.h"
 #include "lib/Placement/Passes.h"
@@ -504,6 +505,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     // Where each op went and why not elsewhere: remarks (--explain-placement)
     // and the report (--report).
     std::string partitionUnit;
+    llvm::DenseMap<Operation *, uint32_t> reportIndex;
     for (Operation &op : original.getBody().front().without_terminator()) {
       auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
       op.removeAttr(kOpIndexAttr);
@@ -512,6 +514,10 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
       std::string ranOn = unitOf.count(i.getInt()) ? unitOf[i.getInt()] : "cpu";
       std::vector<std::pair<std::string, std::string>> refused;
       for (const std::string &unit : units) {
+        // A layout-only op follows its operand: the unit it ran on did not
+        // refuse it.
+        if (unit == ranOn)
+          continue;
         std::string reason = whyNotOn(unit, &op);
         if (reason.empty() && whyOnCPU.count(i.getInt()) && unit != ranOn)
           reason = whyOnCPU[i.getInt()];
@@ -521,8 +527,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
       if (options.report) {
         PlacementReport::Op entry;
         entry.function = function.name;
-        entry.op = op.getName().getStringRef().str();
-        entry.source = aigraph::sourceOf(op.getLoc());
+        describeGraphOp(&op, reportIndex, entry);
         entry.unit = ranOn;
         entry.refused = refused;
         placement::OpWork work = placement::workOf(&op);

@@ -78,6 +78,8 @@ double InferenceFunction::simulatedEngineMillis() const {
              : -1;
 }
 
+int InferenceFunction::scheduleIndex() const { return function_->schedule; }
+
 uint64_t InferenceFunction::arenaBytes() const {
   return function_->kernel->arenaBytes();
 }

@@ -21,6 +21,8 @@ struct FunctionState {
   FunctionDescriptor descriptor;
   ComputeUnit unit = ComputeUnit::CPU;
   std::string placement = "cpu";
+  // Which of the bundle function's schedules runs; -1: the whole function.
+  int schedule = -1;
   std::unique_ptr<Kernel> kernel;
   // Another kernel for the function with state of its own (scratch, GPU
   // buffers, recorded launches), for a ComputeStream. Throws AssetError.

@@ -360,6 +360,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
       try {
         FunctionState fs = prepareScheduled(file, function, schedule, options,
                                             executors, *state);
+        fs.schedule = int(&schedule - function.schedule.data());
         if (!notes.empty())
           fs.placement += " (" + notes + ")";
         state->functions.push_back(std::move(fs));

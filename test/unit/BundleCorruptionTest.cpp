@@ -176,6 +176,18 @@ TEST_CASE("inconsistent metadata is refused", "[bundle][corruption]") {
   CHECK(e.kind == ReadErrorKind::Unsupported);
   CHECK(e.message == "function 'main' input 0 'x' has unsupported dtype 8");
 
+  // The debug table is a graph in order: an entry reads earlier ones only.
+  c = sampleContents();
+  c.functions[1].debug[0].inputs = {1};
+  CHECK(tryOpen(serializeBundle(c)).message ==
+        "function 'affine' debug entry 0 reads entry 1, not an earlier one: "
+        "the bundle is corrupt");
+  c = sampleContents();
+  c.functions[1].debug[1].estimatedUs = -1;
+  CHECK(tryOpen(serializeBundle(c)).message ==
+        "function 'affine' debug entry 1 has a negative or non-finite cost: "
+        "the bundle is corrupt");
+
   c = sampleContents();
   c.functions[0].outputs[0].shape = {-1, 3};
   CHECK(tryOpen(serializeBundle(c)).message ==

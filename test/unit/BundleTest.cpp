@@ -69,7 +69,7 @@ TEST_CASE("round trip keeps every field", "[bundle]") {
 
   const BundleMetadata &m = file->metadata();
   CHECK(m.formatMajor == 1);
-  CHECK(m.formatMinor == 2);
+  CHECK(m.formatMinor == 3);
   CHECK(m.name == "sample");
   CHECK(m.producer == "coreai-build test");
   CHECK(m.sourceHash == "0123456789abcdef");
@@ -95,6 +95,12 @@ TEST_CASE("round trip keeps every field", "[bundle]") {
     REQUIRE(f.debug.size() == want.debug.size());
     CHECK(f.debug.back().op == want.debug.back().op);
     CHECK(f.debug.back().source == want.debug.back().source);
+    CHECK(f.debug.back().location == want.debug.back().location);
+    CHECK(f.debug.back().unit == want.debug.back().unit);
+    CHECK(f.debug.back().inputs == want.debug.back().inputs);
+    CHECK(f.debug.back().flops == want.debug.back().flops);
+    CHECK(f.debug.back().estimatedUs == want.debug.back().estimatedUs);
+    CHECK(f.debug.back().refused == want.debug.back().refused);
   }
   CHECK(file->findFunction("affine") == &file->functions()[1]);
   CHECK(file->findFunction("nope") == nullptr);

@@ -67,6 +67,13 @@ bundle::BundleContents sampleContents(std::vector<uint8_t> executable) {
   affine.entrySymbol = "coreai_fn_affine";
   affine.constants = {2, 1};
   affine.debug = {{"aigraph.mul", "mul0 (Mul)"}, {"aigraph.add", "add1 (Add)"}};
+  // The second entry carries every 1.3 field, so round trips check them.
+  affine.debug[1].location = "net.py:42";
+  affine.debug[1].unit = "gpu";
+  affine.debug[1].inputs = {0};
+  affine.debug[1].flops = 6;
+  affine.debug[1].estimatedUs = 2.5;
+  affine.debug[1].refused = {"ane: int64 tensor"};
   c.functions = {main, affine};
   return c;
 }

@@ -1,6 +1,8 @@
 //===- Diagnostics.cpp - One-line diagnostics, as text or JSON ------------===//
 #include "Diagnostics.h"
 
+#include "dialects/AIGraph/SourceNames.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/Support/raw_ostream.h"
@@ -31,10 +33,8 @@ void locate(Location loc, coreai::DiagnosticRecord &r) {
       return;
     locate(fused.getLocations()[0], r);
     // The importer fuses the exporter's source location after the model's.
-    if (fused.getLocations().size() > 1)
-      if (auto src = dyn_cast<FileLineColLoc>(fused.getLocations()[1]))
-        r.source = src.getFilename().str() +
-                   (src.getLine() ? ":" + std::to_string(src.getLine()) : "");
+    if (r.source.empty())
+      r.source = coreai::aigraph::exporterLocationOf(fused);
     return;
   }
   if (auto name = dyn_cast<NameLoc>(loc)) {

@@ -11,8 +11,13 @@
 //===----------------------------------------------------------------------===//
 #include "Report.h"
 
+#include "lib/Pipeline/DebugTable.h"
+#include "lib/Report/ModelReport.h"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -81,6 +86,43 @@ std::string writePlacementReport(const PlacementReport &report,
     return "cannot write the report";
   }
   return "";
+}
+
+bool isHtmlReportPath(const std::string &path) {
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos)
+    return false;
+  std::string ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext == "html" || ext == "htm";
+}
+
+std::string writeCompileHtmlReport(const PlacementReport &report,
+                                   const bundle::BundleContents &contents,
+                                   const std::string &path) {
+  report::Page page;
+  page.title = contents.modelName;
+  page.producer = contents.producer;
+  page.options = contents.compileOptions;
+  page.context = "compile-time estimates";
+  // From the report, not the bundle: the page is whole with --strip-debug.
+  std::vector<std::vector<bundle::DebugEntry>> tables;
+  tables.reserve(contents.functions.size());
+  for (const bundle::FunctionData &fn : contents.functions)
+    tables.push_back(debugTableOf(report, fn.name));
+  for (size_t i = 0; i < contents.functions.size(); ++i) {
+    const bundle::FunctionData &fn = contents.functions[i];
+    report::FunctionView view;
+    view.name = fn.name;
+    view.debug = &tables[i];
+    if (!fn.schedule.empty()) {
+      view.schedule = &fn.schedule.front();
+      view.scheduleIndex = 0;
+    }
+    page.functions.push_back(view);
+  }
+  return report::writeHtml(page, path);
 }
 
 } // namespace coreai

@@ -169,11 +169,23 @@ int main(int argc, char **argv) {
                    "gray8; value = (pixel * scale - mean) / std, scale "
                    "1/255 by default (repeatable)")
       ->allow_extra_args(false);
-  std::string reportPath;
-  compile->add_option("--report", reportPath,
-                      "Write where every op went and why as JSON: each op "
-                      "with its source nodes, unit, the other units' "
-                      "refusals and estimated times; partitions; memory");
+  std::vector<std::string> reportPaths;
+  compile
+      ->add_option("--report", reportPaths,
+                   "Write where every op went and why: FILE.html, a "
+                   "page with the graph coloured by unit, each op's "
+                   "estimated cost, the placement reasons and the "
+                   "scratch arena over the schedule; any other name, "
+                   "JSON (each op with its source nodes, unit, the other "
+                   "units' refusals and estimated times; partitions; "
+                   "memory). Repeatable")
+      ->allow_extra_args(false);
+  bool stripDebug = false;
+  compile->add_flag("--strip-debug", stripDebug,
+                    "Leave the debug table out of the bundle: the graph, "
+                    "the exporter's source locations, placement reasons and "
+                    "estimates (steps keep their node names for traces and "
+                    "profiles; coreai-run --profile-html needs the table)");
   std::vector<std::string> constants;
   compile->add_option("--constant", constants,
                       "Freeze an input to the value in a TensorProto file: "
@@ -238,7 +250,10 @@ int main(int argc, char **argv) {
   auto removeStaleOutputs = [&] {
     if (!compile->parsed())
       return;
-    for (const std::string &path : {output, reportPath, depfilePath})
+    std::vector<std::string> paths = reportPaths;
+    paths.push_back(output);
+    paths.push_back(depfilePath);
+    for (const std::string &path : paths)
       if (!path.empty() && path != "-" && !llvm::sys::fs::is_directory(path))
         llvm::sys::fs::remove(path);
   };
@@ -353,8 +368,8 @@ int main(int argc, char **argv) {
   options.explainPlacement = explainPlacement;
   options.placement = placement;
   coreai::PlacementReport report;
-  if (!reportPath.empty())
-    options.report = &report;
+  options.report = &report;
+  options.stripDebug = stripDebug;
   options.observer = &progress;
   options.modelName =
       inputPath == "-" ? "model" : llvm::sys::path::stem(model).str();
@@ -397,8 +412,11 @@ int main(int argc, char **argv) {
     return kExitBadInput;
   };
   // The report first: a failed command leaves neither file behind.
-  if (!reportPath.empty()) {
-    std::string err = coreai::writePlacementReport(report, reportPath);
+  for (const std::string &reportPath : reportPaths) {
+    std::string err =
+        coreai::isHtmlReportPath(reportPath)
+            ? coreai::writeCompileHtmlReport(report, contents, reportPath)
+            : coreai::writePlacementReport(report, reportPath);
     if (!err.empty())
       return fail(reportPath, err);
   }

@@ -50,7 +50,7 @@ runBundle(const std::string &path, const std::string &compute,
   try {
     ModelAsset asset = ModelAsset::open(path);
     Model model = asset.specialize(run::specializationFor(compute));
-    return run::runDebugFunction(model, function, inputs);
+    return run::runDebugFunction(asset, model, function, inputs);
   } catch (const AssetError &e) {
     throw Failure{path, e.message()};
   }
@@ -209,7 +209,10 @@ int main(int argc, char **argv) {
                 << (first->unit.empty() ? "an unknown unit" : first->unit)
                 << ": " << firstComparison.detail
                 << " (max_abs_err=" << fmt(firstComparison.maxAbsErr) << ", "
-                << tol << ")\n";
+                << tol << ")"
+                << (first->location.empty() ? ""
+                                            : "; source " + first->location)
+                << "\n";
       return kExitDiverged;
     }
     if (compared == 0)

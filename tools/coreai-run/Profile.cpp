@@ -1,6 +1,6 @@
 //===- Profile.cpp - Where an inference spends its time -------------------===//
 #include "Profile.h"
-#include "tools/coreai-run/ToolOptions.h"
+#include "lib/Bundle/SourceNodes.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,18 +9,20 @@
 #include <string>
 
 using namespace coreai::runtime;
+using coreai::report::MeasuredSpan;
 
 namespace {
 struct Row {
   std::string unit, op, source;
-  double micros = 0;
-  int dispatches = 0;
+  double micros = 0; // per run
+  double flops = 0;  // per run; 0 when unknown
 };
 
 /// "conv1 (Conv, opset 17); relu1 (Relu, opset 17)" -> "Conv+Relu".
 std::string opTypes(const std::string &source) {
   std::vector<std::string> ops;
-  for (const coreai::run::SourceNode &n : coreai::run::parseSourceNodes(source))
+  for (const coreai::bundle::SourceNode &n :
+       coreai::bundle::parseSourceNodes(source))
     if (!n.opType.empty() &&
         std::find(ops.begin(), ops.end(), n.opType) == ops.end())
       ops.push_back(n.opType);
@@ -36,8 +38,8 @@ std::string format(const char *fmt, double a, double b = 0) {
   return buf;
 }
 
-void printTable(std::ostream &os, std::vector<Row> rows, double perRunDiv,
-                double total, int top, const char *what) {
+void printTable(std::ostream &os, std::vector<Row> rows, double total, int top,
+                const char *what) {
   std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
     return a.micros != b.micros ? a.micros > b.micros : a.source < b.source;
   });
@@ -45,17 +47,21 @@ void printTable(std::ostream &os, std::vector<Row> rows, double perRunDiv,
     os << "  (none)\n";
     return;
   }
-  os << "      ms     %  unit  " << what << "\n";
+  os << "      ms     %  GFLOP/s  unit  " << what << "\n";
   int shown = 0;
   for (const Row &r : rows) {
     if (shown++ == top) {
       os << "  ... " << rows.size() - top << " more\n";
       break;
     }
-    double ms = r.micros / perRunDiv / 1000;
-    os << format("%8.3f %5.1f", ms, total > 0 ? 100 * ms / total : 0) << "  "
-       << r.unit << std::string(r.unit.size() < 4 ? 4 - r.unit.size() : 0, ' ')
-       << "  " << r.op;
+    double ms = r.micros / 1000;
+    os << format("%8.3f %5.1f", ms, total > 0 ? 100 * ms / total : 0)
+       << (r.flops > 0 && r.micros > 0
+               ? format("  %7.2f", r.flops / r.micros / 1000)
+               : std::string("        -"))
+       << "  " << r.unit
+       << std::string(r.unit.size() < 4 ? 4 - r.unit.size() : 0, ' ') << "  "
+       << r.op;
     if (!r.source.empty() && r.source != r.op)
       os << "  " << r.source;
     os << "\n";
@@ -63,11 +69,12 @@ void printTable(std::ostream &os, std::vector<Row> rows, double perRunDiv,
 }
 } // namespace
 
-void coreai::run::printProfile(std::ostream &os, const InferenceFunction &fn,
-                               const std::vector<NDArray> &inputs,
-                               std::vector<NDArray> &outputs, int runs,
-                               int top) {
-  std::map<std::pair<std::string, std::string>, Row> bySource, engine;
+coreai::report::Profile
+coreai::run::measureProfile(const InferenceFunction &fn,
+                            const std::vector<NDArray> &inputs,
+                            std::vector<NDArray> &outputs, int runs) {
+  std::map<std::pair<std::string, std::string>, MeasuredSpan> spans;
+  std::vector<std::pair<std::string, std::string>> order;
   std::vector<double> latencies;
   double dispatchMicros = 0, engineMicros = 0;
   for (int r = 0; r < runs; ++r) {
@@ -93,47 +100,66 @@ void coreai::run::printProfile(std::ostream &os, const InferenceFunction &fn,
         }
       i = j;
       bool simulated = e.unit == "ane";
-      const std::string &what = e.source.empty() ? e.name : e.source;
-      Row &row = (simulated ? engine : bySource)[{e.unit, what}];
-      row.unit = e.unit;
-      row.source = e.source.empty() ? e.name : e.source;
-      row.op = e.source.empty() ? e.name : opTypes(e.source);
-      row.micros += end - begin;
-      ++row.dispatches;
+      std::pair<std::string, std::string> key{
+          e.unit, e.source.empty() ? e.name : e.source};
+      auto [it, added] = spans.try_emplace(key);
+      if (added) {
+        order.push_back(key);
+        it->second = {e.unit, e.source, e.name, 0, simulated};
+      }
+      it->second.micros += (end - begin) / runs;
       (simulated ? engineMicros : dispatchMicros) += end - begin;
     }
   }
   std::sort(latencies.begin(), latencies.end());
-  double median = latencies[latencies.size() / 2];
-  double perRun = dispatchMicros / runs / 1000;
-  os << "profile of '" << fn.descriptor().name << "', " << runs
-     << " runs: latency " << format("%.3f", median) << " ms (median); "
+  report::Profile profile;
+  profile.runs = runs;
+  profile.latencyMs = latencies[latencies.size() / 2];
+  profile.dispatchMs = dispatchMicros / runs / 1000;
+  profile.simulatedMs = engineMicros / runs / 1000;
+  for (const auto &key : order)
+    profile.spans.push_back(spans[key]);
+  return profile;
+}
+
+void coreai::run::printProfile(std::ostream &os, const std::string &name,
+                               const report::Profile &profile,
+                               const std::vector<bundle::DebugEntry> &debug,
+                               int top) {
+  std::vector<double> flops = report::flopsPerSpan(debug, profile.spans);
+  double median = profile.latencyMs;
+  os << "profile of '" << name << "', " << profile.runs << " runs: latency "
+     << format("%.3f", median) << " ms (median); "
      << "dispatches "
-     << format("%.3f ms (%.0f%% of it)", perRun,
-               median > 0 ? 100 * perRun / median : 0)
+     << format("%.3f ms (%.0f%% of it)", profile.dispatchMs,
+               median > 0 ? 100 * profile.dispatchMs / median : 0)
      << "\n";
-  std::vector<Row> rows;
+  std::vector<Row> rows, engine;
   std::map<std::pair<std::string, std::string>, Row> byOp;
-  for (auto &[key, row] : bySource) {
-    rows.push_back(row);
+  for (size_t i = 0; i < profile.spans.size(); ++i) {
+    const MeasuredSpan &s = profile.spans[i];
+    Row row{s.unit, s.source.empty() ? s.kernel : opTypes(s.source),
+            s.source.empty() ? s.kernel : s.source, s.micros, flops[i]};
+    if (s.simulated) {
+      engine.push_back(row);
+      continue;
+    }
     Row &op = byOp[{row.unit, row.op}];
     op.unit = row.unit;
     op.op = row.op;
     op.micros += row.micros;
+    op.flops += row.flops;
+    rows.push_back(std::move(row));
   }
-  printTable(os, rows, runs, median, top, "op  source nodes");
+  printTable(os, rows, median, top, "op  source nodes");
   os << "by op type:\n";
   rows.clear();
   for (auto &[key, row] : byOp)
     rows.push_back(row);
-  printTable(os, rows, runs, median, top, "op");
+  printTable(os, rows, median, top, "op");
   if (!engine.empty()) {
-    double engineMs = engineMicros / runs / 1000;
     os << "neural engine (simulated by its cycle model, not wall time): "
-       << format("%.3f", engineMs) << " ms per run\n";
-    rows.clear();
-    for (auto &[key, row] : engine)
-      rows.push_back(row);
-    printTable(os, rows, runs, engineMs, top, "layer  source nodes");
+       << format("%.3f", profile.simulatedMs) << " ms per run\n";
+    printTable(os, engine, profile.simulatedMs, top, "layer  source nodes");
   }
 }

@@ -2,6 +2,8 @@
 #include "TensorDump.h"
 
 #include "coreai/TensorIO.h"
+#include "lib/Bundle/BundleReader.h"
+#include "lib/Bundle/SourceNodes.h"
 #include "tools/coreai-run/ToolOptions.h"
 
 #include <nlohmann/json.hpp>
@@ -33,7 +35,8 @@ std::string fileStem(const std::string &node) {
 } // namespace
 
 std::vector<run::IntermediateTensor>
-run::runDebugFunction(const Model &model, const std::string &function,
+run::runDebugFunction(const ModelAsset &asset, const Model &model,
+                      const std::string &function,
                       const std::vector<NDArray> &inputs) {
   // The suffix coreai-build gives the copy (lib/Import/Import.h).
   std::string debugName = function + ".debug";
@@ -52,15 +55,20 @@ run::runDebugFunction(const Model &model, const std::string &function,
   // dispatch.
   std::map<std::string, std::string> unitOf;
   for (const TraceEvent &e : trace)
-    for (const SourceNode &n : parseSourceNodes(e.source))
+    for (const bundle::SourceNode &n : bundle::parseSourceNodes(e.source))
       unitOf.emplace(n.node, e.unit);
+  // Where each node came from in the exporter's program: the debug table.
+  std::map<std::string, std::string> locationOf;
+  for (const bundle::FunctionInfo &f : asset.bundle().functions())
+    if (f.name == debugName)
+      locationOf = bundle::sourceLocations(f.debug);
 
   std::vector<IntermediateTensor> tensors;
   const FunctionDescriptor &desc = fn.descriptor();
   for (size_t k = first; k < outputs.size(); ++k) {
     // "NODE (OpType): VALUE"
     const std::string &label = desc.outputs[k].name;
-    IntermediateTensor t{label, "", "", "", outputs[k]};
+    IntermediateTensor t{label, "", "", "", outputs[k], ""};
     size_t close = label.find("): ");
     size_t open = close == std::string::npos ? close : label.rfind(" (", close);
     if (open != std::string::npos) {
@@ -71,6 +79,9 @@ run::runDebugFunction(const Model &model, const std::string &function,
     auto unit = unitOf.find(t.node);
     if (unit != unitOf.end())
       t.unit = unit->second;
+    auto location = locationOf.find(t.node);
+    if (location != locationOf.end())
+      t.location = location->second;
     tensors.push_back(std::move(t));
   }
   return tensors;
@@ -103,6 +114,8 @@ void run::writeIntermediateTensors(
     entry["dtype"] = dtypeName(t.array.dtype());
     entry["shape"] = t.array.shape();
     entry["unit"] = t.unit.empty() ? nlohmann::json() : nlohmann::json(t.unit);
+    entry["source"] =
+        t.location.empty() ? nlohmann::json() : nlohmann::json(t.location);
     entry["file"] = file;
     index.push_back(entry);
   }
@@ -138,7 +151,7 @@ run::readIntermediateTensors(const std::string &dir) {
       throw std::runtime_error(indexPath + ": an entry names no file");
     std::string path = (std::filesystem::path(dir) / file).string();
     IntermediateTensor t{text("node"), text("op_type"), text("output"),
-                         text("unit"), NDArray()};
+                         text("unit"), NDArray(),       text("source")};
     try {
       t.array = readTensorFile(path);
     } catch (const TensorFileError &e) {

@@ -4,8 +4,8 @@
 // function that also returns the outputs of the chosen nodes, named
 // "NODE (OpType): VALUE". This runs it (coreai-run --dump-tensors,
 // coreai-debug compare), writes the values as DIR/<node>.npy with
-// DIR/index.json (node, op type, output name, dtype, shape, unit, file) in
-// graph order, and reads such a folder back.
+// DIR/index.json (node, op type, output name, dtype, shape, unit, source
+// location, file) in graph order, and reads such a folder back.
 //
 //===----------------------------------------------------------------------===//
 #ifndef COREAI_TOOLS_COREAI_RUN_TENSORDUMP_H
@@ -22,12 +22,15 @@ struct IntermediateTensor {
   std::string node, opType, value;
   std::string unit; // the unit that computed it ("" when unknown)
   runtime::NDArray array;
+  std::string location; // the exporter's source location ("" when unknown)
 };
 
-/// Runs FUNCTION.debug of `model` on `inputs`: its intermediate tensors in
+/// Runs FUNCTION.debug of `model` (specialized from `asset`, whose debug
+/// table gives source locations) on `inputs`: its intermediate tensors in
 /// graph order. Throws AssetError (no debug function, a failed run).
 std::vector<IntermediateTensor>
-runDebugFunction(const runtime::Model &model, const std::string &function,
+runDebugFunction(const runtime::ModelAsset &asset, const runtime::Model &model,
+                 const std::string &function,
                  const std::vector<runtime::NDArray> &inputs);
 
 /// Writes `tensors` into `dir` (created if missing). Throws

@@ -18,6 +18,8 @@
 #include "coreai/TensorIO.h"
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/Shape.h"
+#include "lib/Bundle/SourceNodes.h"
+#include "lib/Report/ModelReport.h"
 #include "lib/Runtime/ANE/AneExecutor.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
@@ -39,6 +41,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sys/resource.h>
 
 using namespace coreai;
@@ -57,6 +60,7 @@ struct Options {
   std::string dumpDir;
   std::string dumpTensorsDir;
   int profile = 0;
+  std::string profileHtml;
   std::string function = "main";
   std::vector<std::string> inputs;
   std::string outputDir;
@@ -165,10 +169,21 @@ nlohmann::ordered_json benchmark(const Options &opts, unsigned threads,
   return j;
 }
 
+/// The debug table of `function` (empty when stripped or absent).
+const std::vector<bundle::DebugEntry> &debugTable(const ModelAsset &asset,
+                                                  const std::string &function) {
+  static const std::vector<bundle::DebugEntry> none;
+  for (const bundle::FunctionInfo &f : asset.bundle().functions())
+    if (f.name == function)
+      return f.debug;
+  return none;
+}
+
 /// Chrome trace-event JSON (Perfetto, chrome://tracing): one complete event
 /// per dispatch, times relative to the first.
 void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
-                unsigned cpuWorkers) {
+                unsigned cpuWorkers,
+                const std::map<std::string, std::string> &locations) {
   double origin = events.empty() ? 0 : events.front().startUs;
   for (const TraceEvent &e : events)
     origin = std::min(origin, e.startUs);
@@ -177,7 +192,7 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
     nlohmann::ordered_json j;
     // Named after the source op type ("conv1 (Conv, opset 17)" -> "Conv"),
     // else the kernel.
-    std::vector<run::SourceNode> nodes = run::parseSourceNodes(e.source);
+    std::vector<bundle::SourceNode> nodes = bundle::parseSourceNodes(e.source);
     j["name"] =
         nodes.empty() || nodes[0].opType.empty() ? e.name : nodes[0].opType;
     j["cat"] = e.unit;
@@ -191,6 +206,15 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
                : e.unit == "gpu" ? 1 + cpuWorkers
                                  : 2 + cpuWorkers;
     j["args"] = {{"unit", e.unit}, {"source", e.source}, {"kernel", e.name}};
+    // Where its nodes came from in the exporter's program, when known.
+    std::string where;
+    for (const bundle::SourceNode &n : nodes) {
+      auto it = locations.find(n.node);
+      if (it != locations.end() && where.find(it->second) == std::string::npos)
+        where += (where.empty() ? "" : "; ") + it->second;
+    }
+    if (!where.empty())
+      j["args"]["location"] = where;
     list.push_back(std::move(j));
   }
   // Track names (metadata events).
@@ -214,7 +238,9 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    out << root.dump(1) << "\n";
+    // Node names come from the model and need not be UTF-8.
+    out << root.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
     if (!out)
       throw Failure{path, "cannot write the trace"};
   }
@@ -322,19 +348,52 @@ int runBundle(const Options &opts) {
     throw Failure{opts.bundle, e.message()};
   }
   if (!opts.trace.empty())
-    writeTrace(opts.trace, trace, model.threads());
-  if (opts.profile > 0) {
+    writeTrace(opts.trace, trace, model.threads(),
+               bundle::sourceLocations(debugTable(asset, opts.function)));
+  if (opts.profile > 0 || !opts.profileHtml.empty()) {
+    const std::vector<bundle::DebugEntry> &debug =
+        debugTable(asset, opts.function);
+    report::Profile profile;
     try {
-      run::printProfile(std::cout, fn, inputs, outputs, opts.profile,
-                        /*top=*/15);
+      profile = run::measureProfile(fn, inputs, outputs,
+                                    opts.profile > 0 ? opts.profile : 10);
     } catch (const AssetError &e) {
       throw Failure{opts.bundle, e.message()};
+    }
+    if (opts.profile > 0)
+      run::printProfile(std::cout, opts.function, profile, debug, /*top=*/15);
+    if (!opts.profileHtml.empty()) {
+      if (debug.empty())
+        throw Failure{opts.bundle,
+                      "has no debug table for function " +
+                          quoted(opts.function) +
+                          " (compiled with --strip-debug?): the report "
+                          "needs its ops"};
+      report::Page page;
+      page.title = asset.bundle().metadata().name;
+      page.producer = asset.bundle().metadata().producer;
+      page.options = asset.bundle().metadata().compileOptions;
+      page.context = "profile: " + fn.placement();
+      report::FunctionView view;
+      view.name = opts.function;
+      view.debug = &debug;
+      view.scheduleIndex = fn.scheduleIndex();
+      for (const bundle::FunctionInfo &f : asset.bundle().functions())
+        if (f.name == opts.function && view.scheduleIndex >= 0 &&
+            size_t(view.scheduleIndex) < f.schedule.size())
+          view.schedule = &f.schedule[view.scheduleIndex];
+      view.profile = &profile;
+      page.functions.push_back(view);
+      if (std::string err = report::writeHtml(page, opts.profileHtml);
+          !err.empty())
+        throw Failure{opts.profileHtml, err};
+      std::cout << "wrote the profile report to " << opts.profileHtml << "\n";
     }
   }
   if (!opts.dumpTensorsDir.empty()) {
     try {
       std::vector<run::IntermediateTensor> tensors =
-          run::runDebugFunction(model, opts.function, inputs);
+          run::runDebugFunction(asset, model, opts.function, inputs);
       run::writeIntermediateTensors(tensors, opts.dumpTensorsDir);
       std::cout << "wrote " << tensors.size() << " intermediate tensors to "
                 << opts.dumpTensorsDir << "\n";
@@ -473,6 +532,11 @@ int main(int argc, char **argv) {
                  "per source node and op type, with each unit's share of "
                  "the latency (the engine's simulated time apart)")
       ->check(positiveInteger);
+  app.add_option("--profile-html", opts.profileHtml,
+                 "Write the report page (graph coloured by unit, each op's "
+                 "estimated and measured cost, placement reasons, scratch "
+                 "arena) with the times of --profile N runs (10 without it) "
+                 "to FILE.html");
   app.add_option("--dump-tensors", opts.dumpTensorsDir,
                  "Write the intermediate tensors the bundle keeps "
                  "(coreai-build compile --debug-tensors) to DIR/<node>.npy "
