@@ -71,3 +71,13 @@ TEST_CASE("compare: dtype and shape must agree", "[compare]") {
   auto i = make<int32_t>(DType::I32, {1, 2, 3, 4}, {2, 2});
   CHECK(compare(a, i, tol).detail == "expected int32 [2,2], got float32 [2,2]");
 }
+
+TEST_CASE("compare: the reference's scale in fp16 units", "[compare]") {
+  auto want = make<float>(DType::F32, {0.5f, -7.5f, INFINITY, 2.0f});
+  auto got = make<float>(DType::F32, {0.5f, -7.5f, INFINITY, 2.0f});
+  CHECK(compare(got, want, Tolerance{}).maxAbsWant == 7.5); // finite only
+  CHECK(run::fp16Ulp(7.5) == std::ldexp(1.0, -8)); // [4, 8): 2^2 / 2^10
+  CHECK(run::fp16Ulp(1.0) == std::ldexp(1.0, -10));
+  CHECK(run::fp16Ulp(1e-6) == std::ldexp(1.0, -24)); // subnormal spacing
+  CHECK(run::fp16Ulp(0) == std::ldexp(1.0, -24));
+}

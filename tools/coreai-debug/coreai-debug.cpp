@@ -213,6 +213,15 @@ int main(int argc, char **argv) {
                 << (first->location.empty() ? ""
                                             : "; source " + first->location)
                 << "\n";
+      // On an fp16 unit, how the error compares with rounding at the
+      // tensor's scale: a few units in the last place are fp16 storage
+      // accumulating through the layers, far more is a wrong result.
+      if (compute == "ane" && firstComparison.maxAbsWant > 0)
+        std::cout << "  fp16 scale: the error is "
+                  << fmt(firstComparison.maxAbsErr /
+                         run::fp16Ulp(firstComparison.maxAbsWant))
+                  << " fp16 ulps at the tensor's largest magnitude "
+                  << fmt(firstComparison.maxAbsWant) << "\n";
       return kExitDiverged;
     }
     if (compared == 0)

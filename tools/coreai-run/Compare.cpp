@@ -31,6 +31,8 @@ Comparison compare(const runtime::NDArray &got, const runtime::NDArray &want,
   uint64_t bad = 0, first = 0;
   for (uint64_t i = 0; i < got.elementCount(); ++i) {
     double g = doubleAt(got, i), w = doubleAt(want, i);
+    if (std::isfinite(w) && std::fabs(w) > c.maxAbsWant)
+      c.maxAbsWant = std::fabs(w);
     double err;
     bool match;
     if (floating) {
@@ -61,6 +63,12 @@ Comparison compare(const runtime::NDArray &got, const runtime::NDArray &want,
                ": got " + number(doubleAt(got, first)) + ", want " +
                number(doubleAt(want, first));
   return c;
+}
+
+double fp16Ulp(double m) {
+  if (!(m >= std::ldexp(1.0, -14)))
+    return std::ldexp(1.0, -24);
+  return std::ldexp(1.0, std::ilogb(m) - 10);
 }
 
 } // namespace coreai::run
