@@ -41,6 +41,7 @@ install(FILES
   include/coreai/ModelCache.h
   include/coreai/NDArray.h
   include/coreai/TensorIO.h
+  include/coreai/Trust.h
   include/coreai/coreai.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/coreai)
 

@@ -9,6 +9,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler catch2
   libonnx-dev libprotobuf-dev protobuf-compiler
   libvulkan-dev mesa-vulkan-drivers spirv-tools
+  # ed25519 for signed bundles (docs/security.md).
+  libsodium-dev
   # scripts/test-aarch64: the runtime cross-built and run under emulation.
   g++-aarch64-linux-gnu qemu-user file
   # ctest report.pages: the HTML reports drawn in headless Chromium.

@@ -21,6 +21,7 @@ public:
     Unsupported,     // valid, but this runtime or host cannot do it
     InvalidArgument, // the caller passed something wrong (e.g. input shape)
     Internal,        // a failure of the runtime itself or the system
+    Untrusted,       // the trust policy refuses it (Trust.h)
   };
 
   AssetError(Code code, std::string message)

@@ -18,6 +18,7 @@
 #include "coreai/AssetError.h"
 #include "coreai/ComputeUnit.h"
 #include "coreai/NDArray.h"
+#include "coreai/Trust.h"
 
 #include <cstdint>
 #include <memory>
@@ -83,6 +84,13 @@ struct SpecializationOptions {
   /// The CPU variant to run (an executable arch such as "x86-64-v3"); empty:
   /// the best one in the bundle that this host supports.
   std::string cpuVariant;
+  /// Whose bundles run, and what runs unsigned (Trust.h). With a policy
+  /// other than AllowUnsigned, CPU code is loaded from the verified bundle
+  /// only, never from `cache`.
+  TrustPolicy trust = TrustPolicy::AllowUnsigned;
+  /// The public keys whose signatures the policy accepts (readTrustedKey,
+  /// defaultTrustedKeys).
+  std::vector<TrustedKey> trustedKeys;
 };
 
 /// One dispatch as a trace event: when it ran (microseconds on the

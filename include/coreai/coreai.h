@@ -45,7 +45,8 @@ typedef enum coreai_status {
   COREAI_CORRUPT = 2,          /* the bundle is damaged or inconsistent */
   COREAI_UNSUPPORTED = 3,      /* valid, but this runtime or host cannot */
   COREAI_INVALID_ARGUMENT = 4, /* the caller passed something wrong */
-  COREAI_INTERNAL = 5          /* a failure of the runtime or the system */
+  COREAI_INTERNAL = 5,         /* a failure of the runtime or the system */
+  COREAI_UNTRUSTED = 6         /* the trust policy refuses the bundle */
 } coreai_status;
 
 /* The last failure of a call on this thread, one line ("" if none). Valid
@@ -108,11 +109,40 @@ typedef struct coreai_specialization_options {
  * core, the best CPU variant, no model cache. */
 void coreai_specialization_options_init(coreai_specialization_options *options);
 
-/* `options` NULL: the defaults. */
+/* `options` NULL: the defaults. Trusts every bundle whose signature, if
+ * any, verifies (COREAI_TRUST_ALLOW_UNSIGNED); see below. */
 coreai_status
 coreai_asset_specialize(const coreai_asset *asset,
                         const coreai_specialization_options *options,
                         coreai_model **model);
+
+/* ---- Trust: whose bundles run (coreai/Trust.h, docs/security.md) ------- */
+
+typedef enum coreai_trust_policy {
+  /* Development: unsigned and untrusted-signer bundles run. */
+  COREAI_TRUST_ALLOW_UNSIGNED = 0,
+  /* Only bundles signed by a trusted key; others fail before any of their
+   * code is loaded, with COREAI_UNTRUSTED. */
+  COREAI_TRUST_REQUIRE_SIGNATURE = 1,
+  /* Untrusted bundles run no CPU code (GPU and engine schedules only). */
+  COREAI_TRUST_NO_UNSIGNED_NATIVE_CODE = 2
+} coreai_trust_policy;
+
+typedef struct coreai_trust coreai_trust;
+
+coreai_status coreai_trust_create(coreai_trust_policy policy,
+                                  coreai_trust **trust);
+/* Trusts the public key in a KEY.pub file (coreai-build keygen). */
+coreai_status coreai_trust_add_key_file(coreai_trust *trust, const char *path);
+/* Trusts the keys of the trust directories ($COREAI_TRUSTED_KEYS_PATH, else
+ * ~/.config/coreai/trusted-keys and /etc/coreai/trusted-keys). */
+coreai_status coreai_trust_add_default_keys(coreai_trust *trust);
+void coreai_trust_free(coreai_trust *trust);
+
+/* coreai_asset_specialize under `trust` (NULL: allow unsigned). */
+coreai_status coreai_asset_specialize_trusted(
+    const coreai_asset *asset, const coreai_specialization_options *options,
+    const coreai_trust *trust, coreai_model **model);
 void coreai_model_free(coreai_model *model);
 
 /* ---- Functions and their descriptors ---------------------------------- */

@@ -32,13 +32,6 @@ namespace {
 
 const char kCorrupt[] = ": the bundle is corrupt";
 
-uint64_t loadLE64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i)
-    v = (v << 8) | p[i];
-  return v;
-}
-
 bool fail(ReadError &error, ReadErrorKind kind, std::string message) {
   error.kind = kind;
   error.message = std::move(message);
@@ -215,6 +208,18 @@ BundleFile::fromMemory(const uint8_t *data, size_t size, ReadError &error) {
   return file;
 }
 
+SignatureStatus BundleFile::signatureStatus() const {
+  if (!signature_)
+    return SignatureStatus::Unsigned;
+  // Hashing every byte is the cost of a signed bundle: once per file.
+  std::call_once(signatureChecked_, [&] {
+    signatureStatus_ =
+        verifySignature(data_, size_, signature_->blockOffset,
+                        signature_->signer, signature_->signature);
+  });
+  return signatureStatus_;
+}
+
 const FunctionInfo *BundleFile::findFunction(const std::string &name) const {
   for (const FunctionInfo &f : functions_)
     if (f.name == name)
@@ -233,12 +238,31 @@ bool BundleFile::verify(ReadError &error) {
                           ".aimodel bundle, or truncated");
   uint64_t metaSize = loadLE64(trailer);
   metadataHash_ = loadLE64(trailer + 8);
-  if (loadLE64(trailer + 16) != 0)
-    return corrupt(error, std::string("trailer reserved field is not zero") +
-                              kCorrupt);
+  // A signed bundle's signature block lies between its segment area and
+  // the trailer (Signature.h); it is checked here for its layout only.
+  uint64_t signatureBlock = loadLE64(trailer + 16);
+  if (signatureBlock != 0 && signatureBlock != kSignatureBlockSize)
+    return corrupt(error, "the trailer's signature field is neither 0 nor " +
+                              std::to_string(kSignatureBlockSize) + kCorrupt);
+  if (size_ < kTrailerSize + signatureBlock)
+    return corrupt(error, "file is too small for its signature block: the "
+                          "bundle is corrupt or truncated");
+  uint64_t layoutEnd = size_ - kTrailerSize - signatureBlock;
+  if (signatureBlock) {
+    const uint8_t *block = data_ + layoutEnd;
+    if (std::memcmp(block, kSignatureMagic, 8) != 0 ||
+        !allZero(block + 104, kSignatureBlockSize - 104))
+      return corrupt(error,
+                     std::string("malformed signature block") + kCorrupt);
+    Signature sig;
+    std::memcpy(sig.signer.data(), block + 8, 32);
+    std::memcpy(sig.signature.data(), block + 40, 64);
+    sig.blockOffset = layoutEnd;
+    signature_ = sig;
+  }
   // The metadata and its padding must fit before the trailer.
   if (metaSize < 8 || metaSize > kMaxMetadataSize ||
-      alignUp(metaSize, kSegmentAlignment) > size_ - kTrailerSize)
+      alignUp(metaSize, kSegmentAlignment) > layoutEnd)
     return corrupt(error, "metadata size " + std::to_string(metaSize) +
                               " does not fit a file of " +
                               std::to_string(size_) +
@@ -455,7 +479,7 @@ bool BundleFile::verify(ReadError &error) {
   }
 
   // --- Segment area ----------------------------------------------------------
-  const uint64_t areaSize = size_ - kTrailerSize - areaOffset;
+  const uint64_t areaSize = layoutEnd - areaOffset;
   const uint8_t *area = data_ + areaOffset;
   uint64_t end = 0;
   for (size_t i = 0; i < segments_.size(); ++i) {
@@ -476,7 +500,7 @@ bool BundleFile::verify(ReadError &error) {
                               " does not match its layout (expected " +
                               std::to_string(areaOffset +
                                              alignUp(end, kSegmentAlignment) +
-                                             kTrailerSize) +
+                                             signatureBlock + kTrailerSize) +
                               "): the bundle is corrupt or truncated");
 
   // Walk the segments by offset: no overlaps, and zeros in every gap.

@@ -13,10 +13,13 @@
 #define COREAI_BUNDLE_BUNDLEREADER_H
 
 #include "lib/Bundle/BundleWriter.h" // TensorDesc, DebugEntry
+#include "lib/Bundle/Signature.h"
 
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -127,6 +130,20 @@ public:
   /// The raw, verified FlatBuffer root.
   const fb::Bundle *root() const { return root_; }
 
+  /// A signed bundle's signature block (Signature.h); null when unsigned.
+  struct Signature {
+    PublicKey signer{};
+    SignatureBytes signature{};
+    uint64_t blockOffset = 0;
+  };
+  const Signature *signature() const {
+    return signature_ ? &*signature_ : nullptr;
+  }
+  /// Whether the signature verifies with its block's public key (whether
+  /// that key is trusted is the runtime's policy). Hashes the file on the
+  /// first call; thread-safe.
+  SignatureStatus signatureStatus() const;
+
 private:
   BundleFile() = default;
   bool verify(ReadError &error);
@@ -143,6 +160,9 @@ private:
 
   const fb::Bundle *root_ = nullptr;
   uint64_t metadataHash_ = 0;
+  std::optional<Signature> signature_;
+  mutable std::once_flag signatureChecked_;
+  mutable SignatureStatus signatureStatus_ = SignatureStatus::Unverifiable;
   BundleMetadata metadata_;
   std::vector<FunctionInfo> functions_;
   std::vector<ConstantInfo> constants_;

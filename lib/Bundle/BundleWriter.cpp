@@ -42,11 +42,6 @@ struct Plan {
   uint64_t fileSize() const { return areaOffset + areaSize + kTrailerSize; }
 };
 
-void storeLE64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
 using FbTensorDescs = flatbuffers::Offset<
     flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>>>;
 
@@ -356,12 +351,11 @@ std::vector<uint8_t> serializeBundle(const BundleContents &contents) {
   return out;
 }
 
-std::string writeBundle(const BundleContents &contents,
-                        const std::string &path) {
-  if (std::string err = validate(contents); !err.empty())
-    return err;
-  Plan p = plan(contents);
-
+namespace {
+/// Writes through `write` into a unique temporary file beside `path`, then
+/// renames it into place: readers see the old file or the whole new one.
+template <typename Write>
+std::string writeAtomically(const std::string &path, Write write) {
   // A unique name beside the destination, so rename() stays within one file
   // system and is atomic; created with 0666 so the umask applies as usual.
   std::string tmp;
@@ -375,7 +369,7 @@ std::string writeBundle(const BundleContents &contents,
   }
 
   std::string err;
-  if (!writePlan(fd, p))
+  if (!write(fd))
     err = errnoMessage("write failed");
   else if (::fsync(fd) != 0)
     err = errnoMessage("write failed");
@@ -386,6 +380,25 @@ std::string writeBundle(const BundleContents &contents,
   if (!err.empty())
     ::unlink(tmp.c_str());
   return err;
+}
+} // namespace
+
+std::string checkBundleContents(const BundleContents &contents) {
+  return validate(contents);
+}
+
+std::string writeBundle(const BundleContents &contents,
+                        const std::string &path) {
+  if (std::string err = validate(contents); !err.empty())
+    return err;
+  Plan p = plan(contents);
+  return writeAtomically(path, [&](int fd) { return writePlan(fd, p); });
+}
+
+std::string writeBundleBytes(const std::vector<uint8_t> &bytes,
+                             const std::string &path) {
+  return writeAtomically(
+      path, [&](int fd) { return writeAll(fd, bytes.data(), bytes.size()); });
 }
 
 } // namespace coreai::bundle

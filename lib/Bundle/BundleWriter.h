@@ -130,6 +130,15 @@ std::vector<uint8_t> serializeBundle(const BundleContents &contents);
 std::string writeBundle(const BundleContents &contents,
                         const std::string &path);
 
+/// What writeBundle would refuse in `contents` (what the reader checks), or
+/// an empty string.
+std::string checkBundleContents(const BundleContents &contents);
+
+/// Writes serialized bundle bytes (e.g. signed, Signature.h) atomically,
+/// as writeBundle does.
+std::string writeBundleBytes(const std::vector<uint8_t> &bytes,
+                             const std::string &path);
+
 } // namespace coreai::bundle
 
 #endif // COREAI_BUNDLE_BUNDLEWRITER_H

@@ -10,6 +10,8 @@ const char *codeName(AssetError::Code code) {
   case AssetError::Code::Unsupported: return "unsupported";
   case AssetError::Code::InvalidArgument: return "invalid argument";
   case AssetError::Code::Internal: return "internal error";
+  case AssetError::Code::Untrusted:
+    return "untrusted";
   }
   return "unknown";
 }

@@ -40,6 +40,8 @@ struct ModelState {
   std::string cpuVariant;               // arch of the CPU executable loaded
   int64_t cpuExecutable = -1;           // the CPU variant chosen, or -1
   std::string cpuError;                 // why none, if so
+  bool nativeCodeAllowed = true;        // the trust policy allows CPU code
+  bool nativeCodeFromCache = true;      // ... and loading it from the cache
   std::vector<FunctionState> functions;
   double specializationMillis = 0;
   // Artifacts found in and missing from SpecializationOptions::cache.

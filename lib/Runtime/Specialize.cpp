@@ -10,6 +10,7 @@
 
 #include "lib/Runtime/ModelState.h"
 #include "lib/Runtime/Timing.h"
+#include "lib/Runtime/TrustCheck.h"
 
 #include <algorithm>
 #include <system_error>
@@ -203,13 +204,20 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
     index = (uint32_t)state.cpuExecutable;
   }
   const bundle::ExecutableInfo &exe = file.executables()[index];
+  if (exe.unit == "cpu" && !state.nativeCodeAllowed)
+    throw AssetError(AssetError::Code::Untrusted,
+                     "function '" + function.name +
+                         "' needs the bundle's CPU code, and the trust "
+                         "policy no-unsigned-native-code runs native code "
+                         "only from bundles signed by a trusted key");
   std::shared_ptr<Executor> executor =
       chooseExecutor(function, index, exe, options, executors);
   if (!state.executables[index]) {
     const bundle::SegmentInfo &seg = file.segments()[exe.segment];
     std::string label = describeExecutable(index, exe);
     std::string cached;
-    if (options.cache && executor->loadsFromFiles())
+    if (options.cache && executor->loadsFromFiles() &&
+        (exe.unit != "cpu" || state.nativeCodeFromCache))
       cached = cachedSegment(*options.cache, file, index, state);
     state.executables[index] =
         cached.empty()
@@ -293,8 +301,15 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     throw AssetError(AssetError::Code::InvalidArgument,
                      "no compute unit is allowed");
 
+  // The trust policy first: nothing of a refused bundle is loaded.
+  bool trusted = checkTrust(file, options);
   auto state = std::make_shared<ModelState>();
   state->asset = state_;
+  state->nativeCodeAllowed =
+      trusted || options.trust == TrustPolicy::AllowUnsigned;
+  // Under a policy, native code comes from the verified bundle only: a
+  // cache entry is a file anyone with access to the cache could replace.
+  state->nativeCodeFromCache = options.trust == TrustPolicy::AllowUnsigned;
   state->executables.resize(file.executables().size());
   std::vector<std::shared_ptr<Executor>> executors = registeredExecutors();
   if (options.threads > ThreadPool::kMaxThreads)

@@ -284,3 +284,33 @@ TEST_CASE("C API: image inputs are described", "[capi]") {
   coreai_model_free(model);
   coreai_asset_free(asset);
 }
+
+TEST_CASE("C API: a trust policy refuses an unsigned bundle", "[capi]") {
+  coreai_asset *asset = nullptr;
+  REQUIRE(coreai_asset_open(bundlePath().c_str(), &asset) == COREAI_OK);
+  coreai_trust *trust = nullptr;
+  REQUIRE(coreai_trust_create(COREAI_TRUST_REQUIRE_SIGNATURE, &trust) ==
+          COREAI_OK);
+  coreai_model *model = nullptr;
+  CHECK(coreai_asset_specialize_trusted(asset, nullptr, trust, &model) ==
+        COREAI_UNTRUSTED);
+  CHECK(model == nullptr);
+  CHECK(
+      std::string(coreai_last_error())
+          .find("the bundle is not signed (trust policy require-signature)") !=
+      std::string::npos);
+  CHECK(coreai_trust_add_key_file(trust, "/nonexistent.pub") ==
+        COREAI_NOT_FOUND);
+  coreai_trust *bad = nullptr;
+  CHECK(coreai_trust_create((coreai_trust_policy)7, &bad) ==
+        COREAI_INVALID_ARGUMENT);
+  // The default policy runs it.
+  coreai_trust *open = nullptr;
+  REQUIRE(coreai_trust_create(COREAI_TRUST_ALLOW_UNSIGNED, &open) == COREAI_OK);
+  CHECK(coreai_asset_specialize_trusted(asset, nullptr, open, &model) ==
+        COREAI_OK);
+  coreai_model_free(model);
+  coreai_trust_free(open);
+  coreai_trust_free(trust);
+  coreai_asset_free(asset);
+}

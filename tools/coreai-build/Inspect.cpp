@@ -111,6 +111,19 @@ ordered_json inspectJson(const std::string &path,
   j["producer"] = m.producer;
   j["source_hash"] = m.sourceHash;
   j["compile_options"] = m.compileOptions;
+  // Whether the signature verifies; whether its signer is trusted is the
+  // runtime's policy (docs/security.md).
+  if (const bundle::BundleFile::Signature *sig = file.signature()) {
+    bundle::SignatureStatus status = file.signatureStatus();
+    j["signature"] = {{"signer", bundle::keyId(sig->signer)},
+                      {"status", status == bundle::SignatureStatus::Valid
+                                     ? "valid"
+                                 : status == bundle::SignatureStatus::Invalid
+                                     ? "invalid"
+                                     : "unverifiable"}};
+  } else {
+    j["signature"] = nullptr;
+  }
   j["functions"] = ordered_json::array();
   for (const bundle::FunctionInfo &fn : file.functions()) {
     ordered_json f;
@@ -164,6 +177,12 @@ void printText(const ordered_json &j) {
             << "source hash: " << j["source_hash"].get<std::string>() << "\n"
             << "compile options: " << j["compile_options"].get<std::string>()
             << "\n";
+  if (j["signature"].is_null())
+    std::cout << "signature: none (unsigned)\n";
+  else
+    std::cout << "signature: key "
+              << j["signature"]["signer"].get<std::string>() << ", "
+              << j["signature"]["status"].get<std::string>() << "\n";
   for (const ordered_json &f : j["functions"]) {
     std::cout << "function '" << f["name"].get<std::string>() << "'\n";
     auto tensors = [](const char *what, const ordered_json &list) {

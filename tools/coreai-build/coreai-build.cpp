@@ -15,6 +15,7 @@
 #include "Inspect.h"
 #include "Progress.h"
 #include "Report.h"
+#include "Signing.h"
 #include "tools/ToolVersion.h"
 
 #include "lib/Import/Import.h"
@@ -199,6 +200,11 @@ int main(int argc, char **argv) {
   std::string perturbNode;
   // Test-only, so not in --help: a known fault for coreai-debug's tests.
   compile->add_option("--test-perturb-node", perturbNode)->group("");
+  std::string signKeyPath;
+  compile->add_option("--sign", signKeyPath,
+                      "Sign the bundle with the secret key in this file "
+                      "(coreai-build keygen); runtimes that trust its public "
+                      "key run it under --require-signature");
   std::string depfilePath;
   compile->add_option("--depfile", depfilePath,
                       "Write what the bundle was built from (the model, its "
@@ -231,6 +237,25 @@ int main(int argc, char **argv) {
   inspect->add_option("bundle", inspectPath, "The .aimodel bundle")->required();
   inspect->add_flag("--json", inspectJson, "As one JSON object");
 
+  std::string keygenOut;
+  bool keygenForce = false;
+  auto *keygen = app.add_subcommand(
+      "keygen", "Make an ed25519 key pair for signing bundles: KEY (secret, "
+                "mode 0600) and KEY.pub (public, for the apps that trust "
+                "you)");
+  keygen->add_option("-o,--output", keygenOut, "The secret key file, KEY")
+      ->required();
+  keygen->add_flag("--force", keygenForce, "Replace existing key files");
+
+  std::string signBundle, signKey, signOut;
+  auto *sign = app.add_subcommand(
+      "sign", "Sign a bundle after it was built (replacing a signature it "
+              "has): CI jobs that keep the key apart from the build");
+  sign->add_option("bundle", signBundle, "The .aimodel bundle")->required();
+  sign->add_option("--key", signKey, "The secret key file")->required();
+  sign->add_option("-o,--output", signOut,
+                   "Where to write the signed bundle (default: in place)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success &e) {
@@ -243,6 +268,15 @@ int main(int argc, char **argv) {
   }
   if (inspect->parsed())
     return coreai::inspectBundle(inspectPath, inspectJson);
+  if (keygen->parsed() || sign->parsed()) {
+    coreai::SigningError e =
+        keygen->parsed() ? coreai::generateKeyFiles(keygenOut, keygenForce)
+                         : coreai::signBundleFile(signBundle, signKey, signOut);
+    if (e.message.empty())
+      return 0;
+    diagnostics.error(e.file, e.message);
+    return kExitBadInput;
+  }
 
   // A failed compile leaves nothing at the output paths: not this run's
   // partial files (the writers rename complete files into place) and not an
@@ -271,6 +305,16 @@ int main(int argc, char **argv) {
   }
   if (compile->parsed() && output == "-" && !depfilePath.empty())
     return usage("--depfile needs a bundle file: -o - writes to stdout");
+  // The key is read before compiling: a bad one fails at once.
+  coreai::bundle::SecretKey signingKey;
+  if (!signKeyPath.empty())
+    if (coreai::SigningError e =
+            coreai::readSecretKeyFile(signKeyPath, signingKey);
+        !e.message.empty()) {
+      diagnostics.error(e.file, e.message);
+      removeStaleOutputs();
+      return kExitBadInput;
+    }
 
   coreai::ImportOptions importOptions;
   std::vector<std::string> dependencies;
@@ -420,7 +464,21 @@ int main(int argc, char **argv) {
     if (!err.empty())
       return fail(reportPath, err);
   }
-  if (output == "-") {
+  if (!signKeyPath.empty()) {
+    // Signed: assembled in memory, signed, then written as one piece.
+    if (std::string err = coreai::bundle::checkBundleContents(contents);
+        !err.empty())
+      return fail(output == "-" ? "" : output, err);
+    std::vector<uint8_t> bytes = coreai::bundle::serializeBundle(contents);
+    if (std::string err = coreai::bundle::signBundleBytes(bytes, signingKey);
+        !err.empty())
+      return fail(signKeyPath, err);
+    std::string err = output == "-"
+                          ? coreai::writeToStdout(bytes)
+                          : coreai::bundle::writeBundleBytes(bytes, output);
+    if (!err.empty())
+      return fail(output == "-" ? "" : output, err);
+  } else if (output == "-") {
     std::string err =
         coreai::writeToStdout(coreai::bundle::serializeBundle(contents));
     if (!err.empty())

@@ -70,6 +70,8 @@ struct Options {
   int threads = 0; // 0: one per core
   std::string cpuVariant;
   bool print = false;
+  std::string trustPolicy = "allow-unsigned";
+  std::vector<std::string> trustedKeys;
 };
 
 /// A failure to report: `file` is what it is about (empty for none).
@@ -304,6 +306,18 @@ int runBundle(const Options &opts) {
         std::make_shared<ModelCache>(opts.cacheDir, opts.cacheMaxBytes);
   spec.threads = (unsigned)opts.threads;
   spec.cpuVariant = opts.cpuVariant;
+  spec.trust = opts.trustPolicy == "require-signature"
+                   ? TrustPolicy::RequireSignature
+               : opts.trustPolicy == "no-unsigned-native-code"
+                   ? TrustPolicy::NoUnsignedNativeCode
+                   : TrustPolicy::AllowUnsigned;
+  try {
+    spec.trustedKeys = defaultTrustedKeys();
+    for (const std::string &path : opts.trustedKeys)
+      spec.trustedKeys.push_back(readTrustedKey(path));
+  } catch (const AssetError &e) {
+    throw Failure{"", e.message()};
+  }
   // Looking the function up before specializing reports a typo as such, not
   // as a failure to load some other function's executable.
   Model model = [&] {
@@ -521,6 +535,22 @@ int main(int argc, char **argv) {
   app.add_option("--trace", opts.trace,
                  "Write every dispatch of the first run as Chrome "
                  "trace-event JSON (Perfetto, chrome://tracing)");
+  app.add_option("--trust-policy", opts.trustPolicy,
+                 "Whose bundles run: allow-unsigned (default, for "
+                 "development), require-signature (only bundles signed by "
+                 "a trusted key), no-unsigned-native-code (others run no "
+                 "CPU code); docs/security.md")
+      ->check(CLI::IsMember(
+          {"allow-unsigned", "require-signature", "no-unsigned-native-code"}));
+  app.add_flag_callback(
+      "--require-signature", [&] { opts.trustPolicy = "require-signature"; },
+      "Same as --trust-policy require-signature");
+  app.add_option("--trusted-key", opts.trustedKeys,
+                 "Trust the public key in FILE (KEY.pub from coreai-build "
+                 "keygen), besides those in $COREAI_TRUSTED_KEYS_PATH or "
+                 "~/.config/coreai/trusted-keys and /etc/coreai/trusted-keys "
+                 "(repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--function", opts.function, "Function to run")
       ->capture_default_str();
   app.add_option("--input", opts.inputs,

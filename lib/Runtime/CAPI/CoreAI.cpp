@@ -29,6 +29,10 @@ using namespace coreai::runtime;
 struct coreai_asset {
   ModelAsset asset;
 };
+struct coreai_trust {
+  TrustPolicy policy;
+  std::vector<TrustedKey> keys;
+};
 struct coreai_model {
   Model model;
   std::vector<std::string> names;
@@ -58,6 +62,8 @@ coreai_status statusOf(AssetError::Code code) {
     return COREAI_INVALID_ARGUMENT;
   case AssetError::Code::Internal:
     return COREAI_INTERNAL;
+  case AssetError::Code::Untrusted:
+    return COREAI_UNTRUSTED;
   }
   return COREAI_INTERNAL;
 }
@@ -251,6 +257,55 @@ coreai_status
 coreai_asset_specialize(const coreai_asset *asset,
                         const coreai_specialization_options *options,
                         coreai_model **model) {
+  return coreai_asset_specialize_trusted(asset, options, nullptr, model);
+}
+
+coreai_status coreai_trust_create(coreai_trust_policy policy,
+                                  coreai_trust **trust) {
+  if (!trust)
+    return nullArgument("the trust pointer");
+  *trust = nullptr;
+  TrustPolicy p;
+  switch (policy) {
+  case COREAI_TRUST_ALLOW_UNSIGNED:
+    p = TrustPolicy::AllowUnsigned;
+    break;
+  case COREAI_TRUST_REQUIRE_SIGNATURE:
+    p = TrustPolicy::RequireSignature;
+    break;
+  case COREAI_TRUST_NO_UNSIGNED_NATIVE_CODE:
+    p = TrustPolicy::NoUnsignedNativeCode;
+    break;
+  default:
+    return fail(COREAI_INVALID_ARGUMENT,
+                "unknown trust policy " + std::to_string(int(policy)));
+  }
+  *trust = new coreai_trust{p, {}};
+  return COREAI_OK;
+}
+
+coreai_status coreai_trust_add_key_file(coreai_trust *trust, const char *path) {
+  if (!trust)
+    return nullArgument("the trust");
+  if (!path)
+    return nullArgument("the key path");
+  return guarded([&] { trust->keys.push_back(readTrustedKey(path)); });
+}
+
+coreai_status coreai_trust_add_default_keys(coreai_trust *trust) {
+  if (!trust)
+    return nullArgument("the trust");
+  return guarded([&] {
+    for (TrustedKey &key : defaultTrustedKeys())
+      trust->keys.push_back(std::move(key));
+  });
+}
+
+void coreai_trust_free(coreai_trust *trust) { delete trust; }
+
+coreai_status coreai_asset_specialize_trusted(
+    const coreai_asset *asset, const coreai_specialization_options *options,
+    const coreai_trust *trust, coreai_model **model) {
   if (!asset)
     return nullArgument("the asset");
   if (!model)
@@ -293,6 +348,10 @@ coreai_asset_specialize(const coreai_asset *asset,
       spec.cache = std::make_shared<ModelCache>(
           dir,
           o.cache_max_bytes ? o.cache_max_bytes : ModelCache::kDefaultMaxBytes);
+  }
+  if (trust) {
+    spec.trust = trust->policy;
+    spec.trustedKeys = trust->keys;
   }
   registerUnits();
   return guarded(
