@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-// Version 2 added dispatches (workgroup entry points); version 1 executables
-// had whole-function entries only.
-#define COREAI_KERNEL_ABI_VERSION 2u
+// Version 3 added argument tables; version 2 added dispatches (workgroup
+// entry points); version 1 executables had whole-function entries only.
+#define COREAI_KERNEL_ABI_VERSION 3u
 
 // Every CPU executable (an ELF shared object stored in the bundle) exports:
 //
@@ -55,6 +55,19 @@ typedef struct coreai_workgroup_state_v2 {
   uint32_t workgroup_id[3]; // x < workgroup_count[0]; y = z = 0
   uint32_t worker_id;       // the thread-pool worker running it
 } coreai_workgroup_state_v2;
+
+// Argument tables (version 3): every entry point <entry> (whole-function
+// and dispatch) comes with a data symbol
+//
+//   const uint64_t <entry>__args[1 + 2 * N] = {N, bytes_0, flags_0, ...};
+//
+// for its N buffers in the entry's order (whole functions: inputs, outputs,
+// constants; dispatches: bindings): the bytes the code reads or writes from
+// each base address (0: not known), and flags bit 0 set when it writes the
+// buffer. The runtime binds nothing smaller, and writable buffers only
+// where it expects writes (outputs, scratch), whatever the metadata says.
+#define COREAI_ARGUMENT_TABLE_SUFFIX "__args"
+#define COREAI_ARGUMENT_WRITTEN 1u
 
 typedef void (*coreai_entry_fn)(void *const *args);
 typedef int32_t (*coreai_dispatch_fn)(const coreai_dispatch_state_v2 *,

@@ -119,10 +119,29 @@ struct SimulatedLayer {
 using SimulatedStep =
     std::function<double(void *const *, std::vector<SimulatedLayer> *)>;
 
+/// A buffer the runtime will bind to an entry point: its size, whether the
+/// code may write it (outputs and scratch; not inputs or constants), and
+/// what it is, for messages.
+struct BoundBuffer {
+  uint64_t bytes = 0;
+  bool writable = false;
+  std::string what;
+};
+
 /// An executable loaded for its unit (e.g. a dlopen-ed shared object).
 class LoadedExecutable {
 public:
   virtual ~LoadedExecutable() = default;
+  /// Checks the buffers the bundle's metadata binds to entry `symbol`
+  /// against what its code was compiled for (CPU: the argument table,
+  /// KernelABI.h): none smaller than the code touches, none written that
+  /// may not be. Throws AssetError (Corrupt) naming `label`. Executables
+  /// whose code the runtime checks otherwise have nothing to check here.
+  virtual void checkArguments(const std::string &symbol,
+                              const std::vector<BoundBuffer> &buffers,
+                              const std::string &label) {
+    (void)symbol, (void)buffers, (void)label;
+  }
   /// Prepares `function`; `constants` are its constant buffers in argument
   /// order (in the mapped bundle, alive as long as the model). Throws
   /// AssetError.

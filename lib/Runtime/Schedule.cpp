@@ -329,6 +329,23 @@ std::unique_ptr<Kernel> prepareSchedule(
         !executables[step.executable])
       throw AssetError(AssetError::Code::Internal,
                        label + ": its executable was not loaded");
+    // What the metadata binds to a CPU step, checked against what its code
+    // expects once the entry is known to exist.
+    auto checkBound = [&] {
+      std::vector<BoundBuffer> bound;
+      for (uint32_t a : step.args) {
+        bundle::SlotKind k = schedule.slots[a].kind;
+        bound.push_back(
+            {schedule.slots[a].size,
+             k == bundle::SlotKind::Output || k == bundle::SlotKind::Scratch,
+             std::string(k == bundle::SlotKind::Input      ? "input"
+                         : k == bundle::SlotKind::Output   ? "output"
+                         : k == bundle::SlotKind::Constant ? "constant"
+                                                           : "scratch") +
+                 " slot " + std::to_string(a)});
+      }
+      executables[step.executable]->checkArguments(step.entry, bound, label);
+    };
     if (kind == Kind::CPU) {
       ++cpuSteps;
       for (uint32_t a : step.args)
@@ -339,6 +356,7 @@ std::unique_ptr<Kernel> prepareSchedule(
                          label + ": executable " +
                              std::to_string(step.executable) +
                              " has no schedule entry points");
+      checkBound();
     } else if (kind == Kind::Dispatch) {
       ++cpuSteps;
       ++dispatches;
@@ -350,6 +368,7 @@ std::unique_ptr<Kernel> prepareSchedule(
         d->bindings.push_back(kernel->slotHost[a]);
       d->entry = executables[step.executable]->dispatchEntry(
           step.entry, (uint32_t)step.args.size(), label);
+      checkBound();
       d->state.bindings = d->bindings.data();
       d->state.binding_count = (uint32_t)d->bindings.size();
       d->state.workgroup_count[0] = step.groups[0];

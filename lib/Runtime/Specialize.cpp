@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "coreai/ModelAsset.h"
 
+#include "lib/Bundle/Shape.h"
 #include "lib/Runtime/ModelState.h"
 #include "lib/Runtime/Timing.h"
 #include "lib/Runtime/TrustCheck.h"
@@ -417,7 +418,26 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     fs.placement = computeUnitName(fs.unit) + fallback;
     std::shared_ptr<LoadedExecutable> exe =
         state->executables[function.executable];
+    // The descriptors and constants against what the entry was compiled
+    // for, in its order: inputs, outputs, constants (KernelABI.h).
+    std::vector<BoundBuffer> bound;
+    auto bytesOf = [](const bundle::TensorDesc &t) {
+      uint64_t bytes = 0;
+      bundle::byteSize(t.dtype, t.shape, bytes); // checked at open
+      return bytes;
+    };
+    for (size_t i = 0; i < function.inputs.size(); ++i)
+      bound.push_back(
+          {bytesOf(function.inputs[i]), false, "input " + std::to_string(i)});
+    for (size_t i = 0; i < function.outputs.size(); ++i)
+      bound.push_back(
+          {bytesOf(function.outputs[i]), true, "output " + std::to_string(i)});
+    for (uint32_t c : function.constants)
+      bound.push_back({file.segments()[file.constants()[c].segment].size, false,
+                       "constant " + std::to_string(c)});
     fs.kernel = exe->prepare(function, constants);
+    exe->checkArguments(function.entrySymbol, bound,
+                        "function '" + function.name + "'");
     const bundle::FunctionInfo *functionPtr = &function;
     fs.instantiate = [exe, functionPtr, constants] {
       return exe->prepare(*functionPtr, constants);

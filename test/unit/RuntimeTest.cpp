@@ -218,7 +218,7 @@ TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
   e = errorOf([&] { abi99.specialize(kCpuOnly); });
   CHECK(e.code() == AssetError::Code::Unsupported);
   CHECK(e.message() == "executable 0 (cpu, x86_64, elf-shared-object) uses "
-                       "kernel ABI version 99, but this runtime supports 2");
+                       "kernel ABI version 99, but this runtime supports 3");
 
   // Not a shared object at all: dlopen's message comes through.
   std::string junk = dir.file("junk.aimodel");
@@ -236,6 +236,31 @@ TEST_CASE("specialization failures are AssetErrors", "[runtime]") {
   });
   CHECK(e.message() == "executable 0 (cpu, x86_64, elf-shared-object) has no "
                        "entry point 'coreai_fn_missing' for function 'main'");
+
+  // Metadata that disagrees with what the code was compiled for (its
+  // argument table): refused before the code runs, whatever the hashes.
+  c = test::kernelContents(COREAI_TEST_KERNEL);
+  c.functions[0].outputs[0].shape = {1, 1};
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK(e.code() == AssetError::Code::Corrupt);
+  CHECK(e.message() == "function 'main': buffer 1 (output 0) has 4 bytes, "
+                       "but the code of 'coreai_fn_main' uses 24");
+  c = test::kernelContents(COREAI_TEST_KERNEL);
+  c.functions[0].inputs[0].shape = {1, 3};
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK(e.message() == "function 'main': buffer 0 (input 0) has 12 bytes, "
+                       "but the code of 'coreai_fn_main' uses 24");
+  c = test::kernelContents(COREAI_TEST_KERNEL);
+  c.functions[1].constants.pop_back();
+  e = errorOf([&] {
+    ModelAsset::fromBytes(bundle::serializeBundle(c)).specialize(kCpuOnly);
+  });
+  CHECK(e.message() == "function 'affine': 'coreai_fn_affine' was compiled "
+                       "for 5 buffers, the bundle binds 4");
 
   c = test::kernelContents(COREAI_TEST_KERNEL);
   c.executables[0].arch = "riscv64";

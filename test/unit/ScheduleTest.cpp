@@ -274,6 +274,30 @@ TEST_CASE("CPU dispatch steps are checked before they run",
     CHECK_THAT(e.message(),
                Catch::Contains("has no dispatch 'coreai_dispatch_none'"));
   }
+  // Slots reordered so that the code would write into the constant (or
+  // read the input past its end): the argument table refuses it.
+  c = dispatchContents(2);
+  c.functions[0].schedule[0].steps[0].args = {0, 2, 1};
+  try {
+    ModelAsset::fromBytes(serializeBundle(c)).specialize(cpu);
+    FAIL("expected an AssetError");
+  } catch (const AssetError &e) {
+    CHECK(e.code() == AssetError::Code::Corrupt);
+    CHECK(e.message() == "function 'main' step 0 (coreai_dispatch_add): the "
+                         "code of 'coreai_dispatch_add' writes buffer 2 "
+                         "(constant slot 1), which is read-only");
+  }
+  c = dispatchContents(2);
+  c.functions[0].schedule[0].slots.push_back({SlotKind::Scratch, 0, 8});
+  c.functions[0].schedule[0].steps[0].args = {0, 1, 3};
+  try {
+    ModelAsset::fromBytes(serializeBundle(c)).specialize(cpu);
+    FAIL("expected an AssetError");
+  } catch (const AssetError &e) {
+    CHECK(e.message() == "function 'main' step 0 (coreai_dispatch_add): "
+                         "buffer 2 (scratch slot 3) has 8 bytes, but the code "
+                         "of 'coreai_dispatch_add' uses 24");
+  }
   // Grids the reader never accepts.
   c = dispatchContents(0);
   CHECK(writeBundle(c, "/nonexistent/x.aimodel") ==

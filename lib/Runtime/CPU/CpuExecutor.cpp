@@ -116,6 +116,39 @@ public:
     };
   }
 
+  void checkArguments(const std::string &symbol,
+                      const std::vector<BoundBuffer> &buffers,
+                      const std::string &label) override {
+    auto *table = static_cast<const uint64_t *>(library_->object->symbol(
+        (symbol + COREAI_ARGUMENT_TABLE_SUFFIX).c_str()));
+    if (!table)
+      throw AssetError(AssetError::Code::Corrupt,
+                       label + ": " + label_ + " has no argument table for '" +
+                           symbol + "'");
+    if (table[0] != buffers.size())
+      throw AssetError(AssetError::Code::Corrupt,
+                       label + ": '" + symbol + "' was compiled for " +
+                           std::to_string(table[0]) +
+                           " buffers, the bundle "
+                           "binds " +
+                           std::to_string(buffers.size()));
+    for (size_t i = 0; i < buffers.size(); ++i) {
+      uint64_t bytes = table[1 + 2 * i], flags = table[2 + 2 * i];
+      const BoundBuffer &b = buffers[i];
+      if (bytes > b.bytes)
+        throw AssetError(AssetError::Code::Corrupt,
+                         label + ": buffer " + std::to_string(i) + " (" +
+                             b.what + ") has " + std::to_string(b.bytes) +
+                             " bytes, but the code of '" + symbol + "' uses " +
+                             std::to_string(bytes));
+      if ((flags & COREAI_ARGUMENT_WRITTEN) && !b.writable)
+        throw AssetError(AssetError::Code::Corrupt,
+                         label + ": the code of '" + symbol +
+                             "' writes buffer " + std::to_string(i) + " (" +
+                             b.what + "), which is read-only");
+    }
+  }
+
   coreai_dispatch_fn dispatchEntry(const std::string &symbol,
                                    uint32_t numBindings,
                                    const std::string &label) override {

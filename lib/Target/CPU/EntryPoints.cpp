@@ -124,6 +124,23 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
     return success();
   }
 
+  /// Exports `<symbol>__args` = {count, bytes0, written0, ...}
+  /// (KernelABI.h), from `pairs` (bytes, written) in the entry's order.
+  void addArgumentTable(ModuleOp module, Location loc, StringRef symbol,
+                        ArrayRef<int64_t> pairs) {
+    auto b = OpBuilder::atBlockEnd(module.getBody());
+    SmallVector<int64_t> words = {(int64_t)pairs.size() / 2};
+    words.append(pairs.begin(), pairs.end());
+    auto i64 = IntegerType::get(b.getContext(), 64);
+    auto type = LLVM::LLVMArrayType::get(i64, words.size());
+    LLVM::GlobalOp::create(
+        b, loc, type, /*isConstant=*/true, LLVM::Linkage::External,
+        (symbol + COREAI_ARGUMENT_TABLE_SUFFIX).str(),
+        DenseElementsAttr::get(
+            RankedTensorType::get({(int64_t)words.size()}, i64),
+            ArrayRef<int64_t>(words)));
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto layouts =
@@ -133,6 +150,22 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
                          << "': run recordABILayout before lowering";
       return signalPassFailure();
     }
+    auto tables =
+        module->getAttrOfType<DictionaryAttr>(coreai::kArgumentTablesAttr);
+    if (!tables) {
+      module.emitError() << "missing '" << coreai::kArgumentTablesAttr
+                         << "': run coreai-cpu-record-argument-tables on "
+                            "buffers first";
+      return signalPassFailure();
+    }
+    auto tableOf = [&](StringRef name,
+                       int64_t buffers) -> FailureOr<ArrayRef<int64_t>> {
+      auto table = tables.getAs<DenseI64ArrayAttr>(name);
+      if (!table || (int64_t)table.size() != 2 * buffers)
+        return module.emitError() << "no argument table of " << buffers
+                                  << " buffers for '" << name << "'";
+      return table.asArrayRef();
+    };
     MLIRContext *ctx = &getContext();
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
@@ -192,15 +225,40 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
         operands.push_back(load(numIn + i));
       LLVM::CallOp::create(b, loc, callee, operands);
       LLVM::ReturnOp::create(b, loc, ValueRange{});
+
+      // Its table in ABI order too.
+      FailureOr<ArrayRef<int64_t>> table =
+          tableOf(entry.getName(), numIn + numConst + numOut);
+      if (failed(table))
+        return signalPassFailure();
+      SmallVector<int64_t> pairs;
+      auto append = [&](int64_t calleeIndex) {
+        pairs.push_back((*table)[2 * calleeIndex]);
+        pairs.push_back((*table)[2 * calleeIndex + 1]);
+      };
+      for (int64_t i = 0; i < numIn; ++i)
+        append(i);
+      for (int64_t i = 0; i < numOut; ++i)
+        append(numIn + numConst + i);
+      for (int64_t i = 0; i < numConst; ++i)
+        append(numIn + i);
+      addArgumentTable(module, loc, name, pairs);
     }
 
     if (auto dispatches =
             module->getAttrOfType<DictionaryAttr>(coreai::kDispatchesAttr)) {
-      for (NamedAttribute entry : dispatches)
-        if (failed(
-                addDispatchEntry(b, module, entry.getName(),
-                                 cast<IntegerAttr>(entry.getValue()).getInt())))
+      for (NamedAttribute entry : dispatches) {
+        int64_t bindings = cast<IntegerAttr>(entry.getValue()).getInt();
+        if (failed(addDispatchEntry(b, module, entry.getName(), bindings)))
           return signalPassFailure();
+        FailureOr<ArrayRef<int64_t>> table = tableOf(entry.getName(), bindings);
+        if (failed(table))
+          return signalPassFailure();
+        addArgumentTable(
+            module, loc,
+            (Twine(COREAI_DISPATCH_PREFIX) + entry.getName().strref()).str(),
+            *table);
+      }
       module->removeAttr(coreai::kDispatchesAttr);
     }
 
@@ -213,6 +271,7 @@ struct CPUEntryPoints : coreai::impl::CPUEntryPointsBase<CPUEntryPoints> {
                                        (int64_t)COREAI_KERNEL_ABI_VERSION);
     LLVM::ReturnOp::create(b, loc, v);
     module->removeAttr(coreai::kABILayoutAttr);
+    module->removeAttr(coreai::kArgumentTablesAttr);
   }
 };
 } // namespace

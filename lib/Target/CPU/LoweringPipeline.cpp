@@ -47,7 +47,9 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       "  convert-linalg-to-parallel-loops,"
       "  canonicalize, coreai-cpu-fuse-parallel-loops,"
       "  coreai-plan-scratch-arena),"
-      "coreai-cpu-form-dispatches, canonicalize");
+      "coreai-cpu-form-dispatches, canonicalize,"
+      // What each entry's buffers must be, for the runtime to check.
+      "coreai-cpu-record-argument-tables");
 }
 
 void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {

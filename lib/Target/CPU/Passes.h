@@ -37,6 +37,10 @@ inline constexpr llvm::StringLiteral kDisjointTilesAttr =
     "coreai.disjoint_tiles";
 /// Module attribute: {dispatch function = number of bindings}.
 inline constexpr llvm::StringLiteral kDispatchesAttr = "coreai.dispatches";
+/// Module attribute: {function = array<i64: bytes, written, ...>} per
+/// buffer argument (coreai-cpu-record-argument-tables).
+inline constexpr llvm::StringLiteral kArgumentTablesAttr =
+    "coreai.argument_tables";
 
 #define GEN_PASS_DECL
 #include "lib/Target/CPU/Passes.h.inc"

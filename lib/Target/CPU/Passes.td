@@ -115,6 +115,23 @@ def CPURecordABI : Pass<"coreai-cpu-record-abi", "::mlir::ModuleOp"> {
   }];
 }
 
+def CPURecordArgumentTables
+    : Pass<"coreai-cpu-record-argument-tables", "::mlir::ModuleOp"> {
+  let summary = "Record each entry's buffer sizes and which it writes";
+  let description = [{
+    Runs on buffers, after dispatches are formed. For every function and
+    dispatch, records each buffer argument's size in bytes (0 when not
+    static) and whether the code may write it, in the module attribute
+    `coreai.argument_tables` = {F = array<i64: bytes0, written0, ...>} in the
+    function's argument order. A write is a write (or free) effect on a view
+    of the argument, a call to a function that writes the operand, or any
+    op whose memory effects are unknown. coreai-cpu-entry-points exports the
+    tables with the entry points (KernelABI.h), and the runtime refuses a
+    bundle whose buffers are smaller, or that binds an input or constant
+    where the code writes.
+  }];
+}
+
 def CPUCopiesToLoops : Pass<"coreai-cpu-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Rewrite memref.copy as linalg.copy so it lowers to loops";
   let description = [{

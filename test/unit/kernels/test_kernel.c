@@ -65,3 +65,10 @@ __attribute__((constructor)) static void leaveMarker(void) {
   }
 }
 #endif
+
+/* Argument tables (KernelABI.h v3): bytes and written flags per buffer. */
+#define F32x6 24u
+const uint64_t coreai_fn_main__args[] = {3, F32x6, 0, F32x6, 1, F32x6, 0};
+const uint64_t coreai_fn_affine__args[] = {5, F32x6, 0, F32x6, 1, 8,
+                                           1, F32x6, 0, F32x6, 0};
+const uint64_t coreai_dispatch_add__args[] = {3, F32x6, 0, F32x6, 0, F32x6, 1};

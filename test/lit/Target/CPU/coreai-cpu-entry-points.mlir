@@ -14,10 +14,14 @@
 // CHECK: %[[P1:.*]] = llvm.getelementptr %[[ARGS]][%[[I1]]]
 // CHECK: %[[OUT:.*]] = llvm.load %[[P1]]
 // CHECK: llvm.call @main(%[[IN]], %[[CST]], %[[OUT]])
+// Its argument table, reordered the same way: {count, bytes, written}*.
+// CHECK: llvm.mlir.global external constant @coreai_fn_main__args(dense<[3, 16, 0, 8, 1, 4, 0]> : tensor<7xi64>)
 // CHECK-LABEL: llvm.func @coreai_abi_version() -> i32
-// CHECK: llvm.mlir.constant(2 : i32)
+// CHECK: llvm.mlir.constant(3 : i32)
 // CHECK-NOT: coreai.abi_layout
-module attributes {coreai.abi_layout = {main = array<i64: 1, 1, 1>}} {
+// CHECK-NOT: coreai.argument_tables
+module attributes {coreai.abi_layout = {main = array<i64: 1, 1, 1>},
+                   coreai.argument_tables = {main = array<i64: 16, 0, 4, 0, 8, 1>}} {
   llvm.func @main(%in: !llvm.ptr, %cst: !llvm.ptr, %out: !llvm.ptr) {
     llvm.return
   }
@@ -55,8 +59,10 @@ module attributes {coreai.abi_layout = {main = array<i64: 1, 1, 1>}} {
 // CHECK: %[[N:.*]] = llvm.zext %[[GROUPS]] : i32 to i64
 // CHECK: llvm.call @main__dispatch0(%[[B0]], %[[B1]], %[[ID]], %[[N]])
 // CHECK: ^[[DONE]]:
+// CHECK: llvm.mlir.global external constant @coreai_dispatch_main__dispatch0__args(dense<[2, 64, 0, 64, 1]> : tensor<5xi64>)
 // CHECK-NOT: coreai.dispatches
-module attributes {coreai.abi_layout = {}, coreai.dispatches = {main__dispatch0 = 2 : i64}} {
+module attributes {coreai.abi_layout = {}, coreai.dispatches = {main__dispatch0 = 2 : i64},
+                   coreai.argument_tables = {main__dispatch0 = array<i64: 64, 0, 64, 1>}} {
   llvm.func @main__dispatch0(%a: !llvm.ptr, %b: !llvm.ptr, %id: i64, %n: i64) {
     llvm.return
   }
@@ -64,7 +70,7 @@ module attributes {coreai.abi_layout = {}, coreai.dispatches = {main__dispatch0 
 
 // -----
 
-module attributes {coreai.abi_layout = {}, coreai.dispatches = {main__dispatch0 = 2 : i64}} {
+module attributes {coreai.abi_layout = {}, coreai.dispatches = {main__dispatch0 = 2 : i64}, coreai.argument_tables = {}} {
   // expected-error @+1 {{expected 2 pointer arguments and the workgroup id and count}}
   llvm.func @main__dispatch0(%a: !llvm.ptr, %id: i64, %n: i64) {
     llvm.return
@@ -82,9 +88,28 @@ module {
 
 // -----
 
-module attributes {coreai.abi_layout = {main = array<i64: 1, 0, 1>}} {
+module attributes {coreai.abi_layout = {main = array<i64: 1, 0, 1>}, coreai.argument_tables = {}} {
   // expected-error @+1 {{expected 2 pointer arguments}}
   llvm.func @main(%in: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{missing 'coreai.argument_tables'}}
+module attributes {coreai.abi_layout = {}} {
+  llvm.func @main(%in: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// A table that does not match the entry's buffers.
+// expected-error @+1 {{no argument table of 2 buffers for 'main'}}
+module attributes {coreai.abi_layout = {main = array<i64: 1, 0, 1>}, coreai.argument_tables = {main = array<i64: 4, 0>}} {
+  llvm.func @main(%in: !llvm.ptr, %out: !llvm.ptr) {
     llvm.return
   }
 }
