@@ -120,11 +120,14 @@ using SimulatedStep =
     std::function<double(void *const *, std::vector<SimulatedLayer> *)>;
 
 /// A buffer the runtime will bind to an entry point: its size, whether the
-/// code may write it (outputs and scratch; not inputs or constants), and
-/// what it is, for messages.
+/// code may write it (outputs and scratch; not inputs or constants), whether
+/// the code must use exactly that size (a tensor: input, output, constant)
+/// or at most it (scratch shared by several buffers), and what it is, for
+/// messages.
 struct BoundBuffer {
   uint64_t bytes = 0;
   bool writable = false;
+  bool exact = true;
   std::string what;
 };
 
@@ -207,10 +210,12 @@ public:
   }
   /// For units that run schedule steps (the GPU): opens the device the
   /// options ask for, or throws AssetError saying why it cannot. Other units
-  /// return null.
+  /// return null. `robust`: for a bundle whose kernels are not trusted, so
+  /// that an access past a bound buffer is contained (the GPU's kernels
+  /// have no argument tables to check the metadata against).
   virtual std::shared_ptr<ScheduleDevice>
-  openDevice(const SpecializationOptions &options) {
-    (void)options;
+  openDevice(const SpecializationOptions &options, bool robust) {
+    (void)options, (void)robust;
     return nullptr;
   }
 };

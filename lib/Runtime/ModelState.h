@@ -40,6 +40,7 @@ struct ModelState {
   std::string cpuVariant;               // arch of the CPU executable loaded
   int64_t cpuExecutable = -1;           // the CPU variant chosen, or -1
   std::string cpuError;                 // why none, if so
+  bool trusted = false;                 // signed by a trusted key
   bool nativeCodeAllowed = true;        // the trust policy allows CPU code
   bool nativeCodeFromCache = true;      // ... and loading it from the cache
   std::vector<FunctionState> functions;

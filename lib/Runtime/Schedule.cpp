@@ -338,6 +338,7 @@ std::unique_ptr<Kernel> prepareSchedule(
         bound.push_back(
             {schedule.slots[a].size,
              k == bundle::SlotKind::Output || k == bundle::SlotKind::Scratch,
+             k != bundle::SlotKind::Scratch,
              std::string(k == bundle::SlotKind::Input      ? "input"
                          : k == bundle::SlotKind::Output   ? "output"
                          : k == bundle::SlotKind::Constant ? "constant"

@@ -156,10 +156,10 @@ bool hasCodeFor(const bundle::BundleFile &file, const std::string &unit) {
 
 std::shared_ptr<ScheduleDevice>
 openGPU(const SpecializationOptions &options,
-        const std::vector<std::shared_ptr<Executor>> &executors) {
+        const std::vector<std::shared_ptr<Executor>> &executors, bool robust) {
   for (const auto &executor : executors)
     if (executor->unit() == ComputeUnit::GPU)
-      if (auto device = executor->openDevice(options))
+      if (auto device = executor->openDevice(options, robust))
         return device;
   throw AssetError(AssetError::Code::Unsupported,
                    "no gpu executor is registered in this runtime");
@@ -242,7 +242,7 @@ FunctionState prepareScheduled(
   bool gpu = uses(schedule, "gpu");
   bool ane = uses(schedule, "ane");
   if (gpu && !state.gpu) {
-    state.gpu = openGPU(options, executors);
+    state.gpu = openGPU(options, executors, !state.trusted);
     if (options.cache) {
       bool hit = state.gpu->loadCache(*options.cache, file.contentHash());
       ++(hit ? state.cacheHits : state.cacheMisses);
@@ -306,6 +306,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   bool trusted = checkTrust(file, options);
   auto state = std::make_shared<ModelState>();
   state->asset = state_;
+  state->trusted = trusted;
   state->nativeCodeAllowed =
       trusted || options.trust == TrustPolicy::AllowUnsigned;
   // Under a policy, native code comes from the verified bundle only: a
@@ -427,14 +428,14 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
       return bytes;
     };
     for (size_t i = 0; i < function.inputs.size(); ++i)
-      bound.push_back(
-          {bytesOf(function.inputs[i]), false, "input " + std::to_string(i)});
+      bound.push_back({bytesOf(function.inputs[i]), false, true,
+                       "input " + std::to_string(i)});
     for (size_t i = 0; i < function.outputs.size(); ++i)
-      bound.push_back(
-          {bytesOf(function.outputs[i]), true, "output " + std::to_string(i)});
+      bound.push_back({bytesOf(function.outputs[i]), true, true,
+                       "output " + std::to_string(i)});
     for (uint32_t c : function.constants)
       bound.push_back({file.segments()[file.constants()[c].segment].size, false,
-                       "constant " + std::to_string(c)});
+                       true, "constant " + std::to_string(c)});
     fs.kernel = exe->prepare(function, constants);
     exe->checkArguments(function.entrySymbol, bound,
                         "function '" + function.name + "'");

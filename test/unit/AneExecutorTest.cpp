@@ -223,6 +223,17 @@ TEST_CASE("malformed command streams are refused when loaded", "[ane]") {
   t.inputBytes = 32;
   CHECK(loadError(sampleStream(t)) ==
         "executable 1: program 'p' layer 3 writes the step's input 0");
+  // An arena larger than its buffers need: it would be allocated and
+  // zeroed for nothing (the buffers end at 144, 192 aligned).
+  t = {};
+  t.arenaBytes = uint64_t(1) << 32;
+  CHECK(loadError(sampleStream(t)) ==
+        "executable 1: program 'p' declares an arena of 4294967296 bytes; "
+        "its buffers use 144");
+  t.arenaBytes = 256;
+  CHECK(loadError(sampleStream(t)) ==
+        "executable 1: program 'p' declares an arena of 256 bytes; its "
+        "buffers use 144");
   // A table of 2^34 entries would take 64 GiB.
   t = {};
   t.reluKind = "sigmoid";
@@ -230,4 +241,35 @@ TEST_CASE("malformed command streams are refused when loaded", "[ane]") {
   CHECK(loadError(sampleStream(t)) == "executable 1: program 'p' layer 2 "
                                       "(activation): table entries out of "
                                       "range");
+}
+
+TEST_CASE("an engine program's work bound comes from its shapes", "[ane]") {
+  // One 8192^3 batch matmul of argument buffers that declares one output
+  // and one product per output: its shapes make it 2^39 multiply-
+  // accumulates, past the bound, so it is refused when loaded instead of
+  // running for minutes.
+  flatbuffers::FlatBufferBuilder f;
+  auto engine =
+      fb::CreateEngineDirect(f, "tiny", 2, 4, 100.0, 8192, 16, 64, 10, true);
+  const int64_t n = 8192;
+  const uint64_t bytes = uint64_t(n) * n * 2;
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
+      fb::CreateBuffer(f, fb::BufferKind::Argument, 0, 0, bytes),
+      fb::CreateBuffer(f, fb::BufferKind::Argument, 1, 0, bytes),
+      fb::CreateBuffer(f, fb::BufferKind::Argument, 2, 0, bytes)};
+  std::vector<int64_t> dims{1, n, n};
+  std::vector<flatbuffers::Offset<fb::Shape>> shapes = {
+      fb::CreateShapeDirect(f, &dims), fb::CreateShapeDirect(f, &dims)};
+  std::vector<uint32_t> in{0, 1}, out{2};
+  std::vector<flatbuffers::Offset<fb::Layer>> layers = {fb::CreateLayerDirect(
+      f, "batch_matmul", "", "mm", &in, &out, &shapes, &dims, nullptr, nullptr,
+      nullptr, nullptr, 1, 0, 0, 0, 0, false, 0, 0, 1, false, 0, nullptr,
+      /*work_outputs=*/1, /*work_reduction=*/1)};
+  auto program = fb::CreateProgramDirect(f, "p", 3, 0, &buffers, &layers,
+                                         /*num_inputs=*/2);
+  std::vector<flatbuffers::Offset<fb::Program>> programs{program};
+  f.Finish(fb::CreateStreamDirect(f, engine, &programs), "ANE1");
+  CHECK(loadError({f.GetBufferPointer(), f.GetBufferPointer() + f.GetSize()}) ==
+        "executable 1: program 'p' needs more than 2^37 multiply-accumulates "
+        "(layer 0)");
 }

@@ -22,7 +22,8 @@ namespace {
 
 std::shared_ptr<Device> openDevice() {
   std::string why;
-  std::shared_ptr<Device> device = Device::open(-1, why);
+  std::shared_ptr<Device> device =
+      Device::open(-1, /*robustBufferAccess=*/false, why);
   INFO("Device::open(-1): " << why);
   REQUIRE(device);
   return device;
@@ -75,7 +76,8 @@ TEST_CASE("Vulkan device opens and lists", "[vulkan]") {
   REQUIRE(devices.size() >= 1);
   CHECK(devices[0].rfind("0: ", 0) == 0);
 
-  std::shared_ptr<Device> missing = Device::open(99, why);
+  std::shared_ptr<Device> missing =
+      Device::open(99, /*robustBufferAccess=*/false, why);
   CHECK(!missing);
   CHECK(why.rfind("there is no GPU device 99 (found ", 0) == 0);
   CHECK(why.find('\n') == std::string::npos);

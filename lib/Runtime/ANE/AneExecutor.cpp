@@ -32,6 +32,9 @@ using ane::EngineDescription;
 constexpr int64_t kMaxBytes = int64_t(1) << 40; // any one buffer or arena
 constexpr int64_t kMaxParam = int64_t(1) << 20; // strides, pads, kernels
 constexpr int64_t kMaxTable = 65536;            // activation table entries
+// The most multiply-accumulates one program may ask the simulator for, from
+// its layers' shapes: about 140 G, twice a ViT-L inference.
+constexpr int64_t kMaxProgramMacs = int64_t(1) << 37;
 
 int64_t elements(const flatbuffers::Vector<int64_t> *dims) {
   int64_t n = 1;
@@ -186,8 +189,18 @@ private:
         fail(where + " has a buffer of unknown kind");
       }
     }
+    // The arena is as large as its buffers need (64-byte aligned), not as
+    // large as the stream says: a declared arena is allocated and zeroed.
+    uint64_t arenaEnd = 0;
+    for (const fb::Buffer *b : *buffers)
+      if (b->kind() == fb::BufferKind::Internal)
+        arenaEnd = std::max<uint64_t>(arenaEnd, b->offset() + b->bytes());
+    if (p->arena_bytes() > (arenaEnd + 63) / 64 * 64)
+      fail(where + " declares an arena of " + std::to_string(p->arena_bytes()) +
+           " bytes; its buffers use " + std::to_string(arenaEnd));
     CheckedProgram cp;
     cp.program = p;
+    int64_t programMacs = 0;
     for (size_t i = 0; i < p->layers()->size(); ++i) {
       const fb::Layer *l = p->layers()->Get(i);
       std::string what = where + " layer " + std::to_string(i);
@@ -204,8 +217,18 @@ private:
             fail(what + " moves too many bytes");
           dma += d->bytes() * d->count();
         }
-      ane::LayerWork work{l->work_outputs(),
-                          std::max<int64_t>(l->work_reduction(), 1), dma};
+      // The work bound comes from the layer's shapes (checked above), never
+      // from what the stream declares: a declared work below it cannot make
+      // a huge layer look cheap, nor run past the program bound.
+      auto [outputs, reduction] = shapeWork(l);
+      ane::LayerWork work{std::max<int64_t>(l->work_outputs(), outputs),
+                          std::max<int64_t>(l->work_reduction(), reduction),
+                          dma};
+      if (outputs > kMaxProgramMacs / reduction ||
+          programMacs > kMaxProgramMacs - outputs * reduction)
+        fail(where + " needs more than 2^37 multiply-accumulates (layer " +
+             std::to_string(i) + ")");
+      programMacs += outputs * reduction;
       if (l->tile_rows() > 0 || l->tile_channels() > 0) {
         work.geometry = ane::tileGeometry(dimsOf(l->output_shape()));
         work.tileRows = l->tile_rows();
@@ -225,6 +248,37 @@ private:
       cp.totalCycles += c;
     }
     programs_[name] = std::move(cp);
+  }
+
+  /// A checked layer's work from its shapes: output elements, and the
+  /// multiply-accumulates (or steps) per output of its op.
+  static std::pair<int64_t, int64_t> shapeWork(const fb::Layer *l) {
+    auto product = [](const std::vector<int64_t> &d, size_t from) {
+      int64_t n = 1;
+      for (size_t i = from; i < d.size(); ++i)
+        n = d[i] && n > kMaxBytes / d[i] ? kMaxBytes : n * d[i];
+      return n;
+    };
+    auto input = [&](size_t i) {
+      const fb::Shape *s = l->input_shapes()->Get(i);
+      return dimsOf(s ? s->dims() : nullptr);
+    };
+    int64_t outputs = product(dimsOf(l->output_shape()), 0), reduction = 1;
+    std::string op = l->op()->str();
+    size_t inputs = l->input_shapes()->size();
+    if (op == "conv" && inputs > 1)
+      reduction = product(input(1), 1); // weight [O, I/groups, kh, kw]
+    else if (op == "matmul" && inputs > 0 && input(0).size() == 2)
+      reduction = input(0)[1]; // [M, K]
+    else if (op == "batch_matmul" && inputs > 0 && input(0).size() == 3)
+      reduction = input(0)[2]; // [B, M, K]
+    else if (op == "pool" && l->kernel())
+      reduction = product(dimsOf(l->kernel()), 0);
+    else if (op == "layer_norm")
+      reduction = 4;
+    else if (op == "softmax")
+      reduction = 3;
+    return {outputs, std::max<int64_t>(reduction, 1)};
   }
 
   /// The shapes a layer reads and writes fit its op and its buffers.

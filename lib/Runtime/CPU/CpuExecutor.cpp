@@ -135,7 +135,7 @@ public:
     for (size_t i = 0; i < buffers.size(); ++i) {
       uint64_t bytes = table[1 + 2 * i], flags = table[2 + 2 * i];
       const BoundBuffer &b = buffers[i];
-      if (bytes > b.bytes)
+      if (bytes > b.bytes || (b.exact && bytes != b.bytes))
         throw AssetError(AssetError::Code::Corrupt,
                          label + ": buffer " + std::to_string(i) + " (" +
                              b.what + ") has " + std::to_string(b.bytes) +

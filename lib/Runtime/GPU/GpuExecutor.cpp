@@ -171,26 +171,28 @@ public:
   }
 
   std::shared_ptr<ScheduleDevice>
-  openDevice(const SpecializationOptions &options) override {
+  openDevice(const SpecializationOptions &options, bool robust) override {
     std::lock_guard<std::mutex> lock(mutex_);
     // Devices stay open while any model uses them, so a second
     // specialization in this process reuses the pipeline cache in memory.
-    std::shared_ptr<OpenDevice> open = open_[options.gpuDevice].lock();
+    // Robust and plain devices are apart: a device has the feature or not.
+    std::shared_ptr<OpenDevice> open =
+        open_[{options.gpuDevice, robust}].lock();
     if (!open) {
       std::string why;
       open = std::make_shared<OpenDevice>();
-      open->device = vulkan::Device::open(options.gpuDevice, why);
+      open->device = vulkan::Device::open(options.gpuDevice, robust, why);
       if (!open->device)
         throw AssetError(AssetError::Code::Unsupported,
                          "no usable GPU: " + why);
-      open_[options.gpuDevice] = open;
+      open_[{options.gpuDevice, robust}] = open;
     }
     return std::make_shared<VulkanScheduleDevice>(open);
   }
 
 private:
   std::mutex mutex_;
-  std::map<int, std::weak_ptr<OpenDevice>> open_;
+  std::map<std::pair<int, bool>, std::weak_ptr<OpenDevice>> open_;
 };
 
 } // namespace

@@ -551,7 +551,8 @@ std::vector<std::string> Device::list(std::string &why) {
   }
 }
 
-std::shared_ptr<Device> Device::open(int index, std::string &why) {
+std::shared_ptr<Device> Device::open(int index, bool robustBufferAccess,
+                                     std::string &why) {
   try {
     std::shared_ptr<DeviceState> state = openInstance(why);
     if (!state)
@@ -661,6 +662,8 @@ std::shared_ptr<Device> Device::open(int index, std::string &why) {
 
     VkPhysicalDeviceFeatures2 enable{};
     enable.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    enable.features.robustBufferAccess =
+        robustBufferAccess ? core.robustBufferAccess : VK_FALSE;
     enable.features.shaderInt64 = core.shaderInt64;
     enable.features.shaderFloat64 = core.shaderFloat64;
     enable.features.shaderInt16 = core.shaderInt16;

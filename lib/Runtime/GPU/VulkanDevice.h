@@ -123,8 +123,11 @@ public:
   /// (LLVM 15.0.6, 256 bits)')". Enables the optional features the device
   /// has among those the compiler may use (shaderInt64, shaderFloat64,
   /// shaderInt16, shaderFloat16, shaderInt8, storageBuffer8BitAccess,
-  /// storageBuffer16BitAccess).
-  static std::shared_ptr<Device> open(int index, std::string &why);
+  /// storageBuffer16BitAccess). With `robustBufferAccess`, also that core
+  /// feature (every Vulkan device has it): a kernel's access past a bound
+  /// buffer reads zeros and writes nothing, whatever its bundle says.
+  static std::shared_ptr<Device> open(int index, bool robustBufferAccess,
+                                      std::string &why);
 
   /// "index: name (type)" of each physical device, or empty with `why` set.
   static std::vector<std::string> list(std::string &why);
