@@ -156,7 +156,9 @@ TEST_CASE("a command stream runs as fp16 hardware, timed per layer", "[ane]") {
 }
 
 TEST_CASE("a command stream must fit the step's buffers", "[ane]") {
-  std::shared_ptr<LoadedExecutable> exe = load(sampleStream());
+  // The stream's bytes outlive the executable, as a bundle's do.
+  std::vector<uint8_t> bytes = sampleStream();
+  std::shared_ptr<LoadedExecutable> exe = load(bytes);
   auto error = [&](const std::string &name, std::vector<uint64_t> sizes) {
     try {
       exe->simulatedEntryPoint(name, sizes);
