@@ -28,6 +28,11 @@ struct ImportOptions {
   /// main's results and then each of those outputs, named
   /// "NODE (OpType): VALUE", in graph order.
   std::vector<std::string> debugTensors;
+  /// The largest tensor the model may make, in bytes (--max-tensor-bytes):
+  /// a graph input, initializer or node output past it fails at its node
+  /// before anything that size is computed, so that a small crafted file
+  /// cannot make the compiler allocate without bound.
+  uint64_t maxTensorBytes = uint64_t(4) << 30;
   /// Test-only: the floating-point outputs of this node are scaled by 1.01,
   /// a known wrong result for tests of coreai-debug compare.
   std::string perturbNode;

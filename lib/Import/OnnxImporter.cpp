@@ -636,6 +636,37 @@ LogicalResult GraphImporter::checkSupported(const onnx::GraphProto &graph) {
   return success(ok);
 }
 
+LogicalResult GraphImporter::checkTensorSize(ArrayRef<int64_t> shape,
+                                             Type elementType,
+                                             StringRef what) const {
+  uint64_t elementBytes = 1;
+  if (elementType.isIntOrFloat())
+    elementBytes =
+        std::max<uint64_t>(1, (elementType.getIntOrFloatBitWidth() + 7) / 8);
+  else if (auto complex = dyn_cast<ComplexType>(elementType))
+    elementBytes =
+        2 * ((complex.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+  uint64_t bytes = elementBytes;
+  bool overflow = false;
+  for (int64_t d : shape) {
+    if (d == ShapedType::kDynamic)
+      continue;
+    if (d < 0)
+      return error() << what << " has a negative dim (" << d << ")";
+    overflow |= d && bytes > UINT64_MAX / (uint64_t)d;
+    bytes = overflow ? UINT64_MAX : bytes * (uint64_t)d;
+  }
+  if (!overflow && bytes <= options.maxTensorBytes)
+    return success();
+  InFlightDiagnostic diag = error() << what << " would take ";
+  if (overflow)
+    diag << "more than 2^64";
+  else
+    diag << bytes;
+  return diag << " bytes, more than --max-tensor-bytes ("
+              << options.maxTensorBytes << ")";
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
                                         size_t index) {
   node = &n;
@@ -651,6 +682,17 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
 
   if (failed(importNodeOutputs(n)))
     return failure();
+  // What a node made stays within the limit (an Expand, a Tile, ...).
+  for (const std::string &out : n.output()) {
+    auto it = values.find(out);
+    if (out.empty() || it == values.end())
+      continue;
+    if (auto type = dyn_cast<ShapedType>(it->second.getType()))
+      if (type.hasRank() &&
+          failed(checkTensorSize(type.getShape(), type.getElementType(),
+                                 "output '" + out + "'")))
+        return failure();
+  }
   recordShapeInputDeps(n);
   return success();
 }
@@ -760,6 +802,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     argDimNames.push_back(named ? builder.getArrayAttr(dimNames) : ArrayAttr());
     graphInputs.insert(in.name());
     auto rt = cast<RankedTensorType>(*type);
+    loc = fileLoc;
+    if (failed(checkTensorSize(rt.getShape(), rt.getElementType(),
+                               "input '" + in.name() + "'")))
+      return failure();
     if (isa<IntegerType>(rt.getElementType()) && rt.hasStaticShape() &&
         rt.getNumElements() <= 16)
       shapeInputDeps[in.name()] = {in.name()};

@@ -85,6 +85,12 @@ public:
 
   /// Reports an error at the current node and returns failure.
   mlir::InFlightDiagnostic error() const { return mlir::emitError(loc); }
+  /// Fails, at the current node, when a tensor of `shape` and `elementType`
+  /// (dynamic dims count as 1) would take more than
+  /// ImportOptions::maxTensorBytes, or has a negative dim; `what` names it.
+  mlir::LogicalResult checkTensorSize(llvm::ArrayRef<int64_t> shape,
+                                      mlir::Type elementType,
+                                      llvm::StringRef what) const;
   /// Reports that operand `i` (`what`) must be a compile-time constant
   /// because it decides a shape. When the operand is a graph input, the
   /// message says how to specialize the model: --constant NAME=FILE.pb.

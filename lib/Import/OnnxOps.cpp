@@ -67,11 +67,29 @@ LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
   std::string autoPad = g.stringAttr("auto_pad", "NOTSET");
   if (strides.size() != spatial || dilations.size() != spatial)
     return g.error() << "strides/dilations need " << spatial << " entries";
+  // Windows of the sizes a model can have: a zero stride or a kernel of
+  // 2^40 is a malformed model, reported here rather than found by shape
+  // inference later.
+  constexpr int64_t kMaxWindow = int64_t(1) << 31;
+  for (size_t i = 0; i < spatial; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxWindow)
+      return g.error() << "kernel_shape[" << i << "] = " << kernel[i]
+                       << " is not between 1 and 2^31";
+    if (strides[i] < 1 || strides[i] > kMaxWindow)
+      return g.error() << "strides[" << i << "] = " << strides[i]
+                       << " is not between 1 and 2^31";
+    if (dilations[i] < 1 || dilations[i] > kMaxWindow)
+      return g.error() << "dilations[" << i << "] = " << dilations[i]
+                       << " is not between 1 and 2^31";
+  }
   if (autoPad == "NOTSET") {
     if (pads.empty())
       pads.assign(2 * spatial, 0);
     if (pads.size() != 2 * spatial)
       return g.error() << "pads need " << 2 * spatial << " entries";
+    for (int64_t pad : pads)
+      if (pad < 0 || pad > kMaxWindow)
+        return g.error() << "pads must be between 0 and 2^31, not " << pad;
     return success();
   }
   pads.assign(2 * spatial, 0);
@@ -199,19 +217,23 @@ LogicalResult importPool(GraphImporter &g) {
     return failure();
   auto b = g.builder;
   bool ceil = g.intAttr("ceil_mode", 0) != 0;
-  Value out;
+  // A window larger than the padded input has no output: reported at the
+  // node (tryCreate), never by an aborting builder.
+  FailureOr<Value> out;
   if constexpr (IsMax)
-    out = aigraph::MaxPoolOp::create(
-        g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(kernel),
+    out = g.tryCreate<aigraph::MaxPoolOp>(
+        g.input(0), b.getDenseI64ArrayAttr(kernel),
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
         b.getDenseI64ArrayAttr(dilations), b.getBoolAttr(ceil));
   else
-    out = aigraph::AveragePoolOp::create(
-        g.builder, g.loc, g.input(0), b.getDenseI64ArrayAttr(kernel),
+    out = g.tryCreate<aigraph::AveragePoolOp>(
+        g.input(0), b.getDenseI64ArrayAttr(kernel),
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
         b.getDenseI64ArrayAttr(dilations), b.getBoolAttr(ceil),
         b.getBoolAttr(g.intAttr("count_include_pad", 0) != 0));
-  g.setOutput(0, out);
+  if (failed(out))
+    return g.error() << "the window does not fit the input " << in;
+  g.setOutput(0, *out);
   return success();
 }
 

@@ -268,6 +268,8 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
   }
   if (value.getNumElements() != 1)
     return g.error() << "value must hold one element";
+  if (failed(g.checkTensorSize(*shape, value.getElementType(), "the output")))
+    return failure();
   auto type = RankedTensorType::get(*shape, value.getElementType());
   g.setOutput(0, g.constant(DenseElementsAttr::get(
                      type, value.getSplatValue<Attribute>())));
@@ -336,18 +338,42 @@ LogicalResult importRange(GraphImporter &g) {
                : (double)(*a.getValues<APInt>().begin()).getSExtValue();
   };
   double start = val(s), limit = val(l), delta = val(d);
-  if (delta == 0)
-    return g.error() << "delta must not be 0";
-  int64_t n = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
+  if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
+      !std::isfinite(delta))
+    return g.error() << "start, limit and delta must be finite, delta not 0";
+  double count = std::max(0.0, std::ceil((limit - start) / delta));
+  // Counted before a single element is made: Range(0, 1e12, 1) is small
+  // in the file and a terabyte in memory.
+  if (count > 9e18 ||
+      failed(g.checkTensorSize({(int64_t)count}, et, "the output")))
+    return count > 9e18
+               ? g.error() << "the output would have " << count << " elements"
+               : failure();
+  int64_t n = (int64_t)count;
   auto type = RankedTensorType::get({n}, et);
-  SmallVector<Attribute> values;
+  unsigned bits = et.getIntOrFloatBitWidth();
+  if (bits % 8)
+    return g.error() << "element type " << et << " is not supported";
+  // The values as raw little-endian bytes: one attribute per element would
+  // cost far more than the tensor itself.
+  size_t width = bits / 8;
+  std::vector<char> raw(n * width);
   for (int64_t i = 0; i < n; ++i) {
     double v = start + i * delta;
-    values.push_back(isa<FloatType>(et)
-                         ? (Attribute)FloatAttr::get(et, v)
-                         : (Attribute)IntegerAttr::get(et, (int64_t)v));
+    APInt word(bits, 0);
+    if (auto ft = dyn_cast<FloatType>(et)) {
+      APFloat f(v);
+      bool lost;
+      f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      word = f.bitcastToAPInt();
+    } else {
+      word = APInt(bits, (uint64_t)(int64_t)v, /*isSigned=*/true,
+                   /*implicitTrunc=*/true);
+    }
+    for (size_t b = 0; b < width; ++b)
+      raw[i * width + b] = (char)word.extractBitsAsZExtValue(8, 8 * b);
   }
-  g.setOutput(0, g.constant(DenseElementsAttr::get(type, values)));
+  g.setOutput(0, g.constant(DenseElementsAttr::getFromRawBuffer(type, raw)));
   return success();
 }
 

@@ -26,6 +26,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -33,6 +34,10 @@
 #include "llvm/Support/xxhash.h"
 
 #include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <new>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -100,7 +105,20 @@ coreai::Diagnostics::Format diagnosticsFormat(int argc, char **argv) {
 
 } // namespace
 
+/// Out of memory (a model too large for this machine, or a limit such as
+/// `ulimit -v`): one line and exit status 1, not an abort. Nothing is left
+/// half-written: outputs are renamed into place only when complete.
+[[noreturn]] void outOfMemory() {
+  static const char message[] =
+      "coreai-build: error: out of memory (see --max-tensor-bytes)\n";
+  (void)!::write(2, message, sizeof(message) - 1);
+  std::_Exit(1);
+}
+
 int main(int argc, char **argv) {
+  std::set_new_handler(outOfMemory);
+  llvm::install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { outOfMemory(); });
   coreai::Diagnostics diagnostics(diagnosticsFormat(argc, argv));
   CLI::App app{"coreai-build: ahead-of-time compiler for neural-network "
                "models (ONNX or aigraph MLIR -> .aimodel bundle)"};
@@ -211,6 +229,16 @@ int main(int argc, char **argv) {
                       "external data files, --constant files, the compiler) "
                       "as a Makefile rule, for Make and Ninja");
 
+  // A limit on what a model may make, so a small crafted file cannot make
+  // the compiler allocate without bound (both subcommands read models).
+  uint64_t maxTensorBytes = coreai::ImportOptions().maxTensorBytes;
+  for (CLI::App *command : {compile})
+    command
+        ->add_option("--max-tensor-bytes", maxTensorBytes,
+                     "Refuse a model with a tensor (input, initializer, node "
+                     "output) larger than this many bytes, at its node")
+        ->capture_default_str();
+
   std::string importModel, importOut;
   std::vector<std::string> importShapes;
   bool bytecode = false;
@@ -227,6 +255,10 @@ int main(int argc, char **argv) {
                      "Freeze an input to the value in a TensorProto file: "
                      "NAME=FILE.pb (repeatable)");
   import->add_flag("--emit-bytecode", bytecode, "Write MLIR bytecode");
+  import
+      ->add_option("--max-tensor-bytes", maxTensorBytes,
+                   "Refuse a model with a tensor larger than this many bytes")
+      ->capture_default_str();
 
   std::string inspectPath;
   bool inspectJson = false;
@@ -319,6 +351,7 @@ int main(int argc, char **argv) {
   coreai::ImportOptions importOptions;
   std::vector<std::string> dependencies;
   importOptions.dependencies = &dependencies;
+  importOptions.maxTensorBytes = maxTensorBytes;
   for (const std::string &s : compile->parsed() ? shapes : importShapes) {
     std::string err = parseShape(s, importOptions);
     if (!err.empty())
