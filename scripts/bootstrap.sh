@@ -11,6 +11,8 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers spirv-tools
   # ed25519 for signed bundles (docs/security.md).
   libsodium-dev
+  # scripts/fuzz: libFuzzer and the sanitizer runtimes for clang-22.
+  libclang-rt-22-dev
   # scripts/test-aarch64: the runtime cross-built and run under emulation.
   g++-aarch64-linux-gnu qemu-user file
   # ctest report.pages: the HTML reports drawn in headless Chromium.
