@@ -121,6 +121,9 @@ LogicalResult importAttentionOp(GraphImporter &g) {
                                       e.scalar(et, -INFINITY));
     else if (typeOf(mask).getElementType() != et)
       return g.error() << "attn_mask must be bool or " << et;
+    // (An Emitter step that failed leaves null values: stop at it.)
+    if (!e.ok)
+      return failure();
     // A mask shorter than the keys (a cache padded past it) masks the rest.
     auto bt = typeOf(bias);
     if (bt.getRank() > 0 && bt.getShape().back() < seqKV) {
@@ -189,6 +192,8 @@ LogicalResult importAttentionOp(GraphImporter &g) {
   Value probs = e.make<aigraph::SoftmaxOp>(scores,
                                            g.builder.getI64IntegerAttr(3));
   // Rows whose keys are all masked give zeros, not NaN.
+  if (!e.ok)
+    return failure();
   if (bias) {
     int64_t biasRank = typeOf(bias).getRank();
     Value rowMax = e.make<aigraph::ReduceMaxOp>(
