@@ -10,6 +10,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace coreai::aigraph;
 
@@ -34,12 +36,18 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// What product() returns when the count does not fit in 64 bits.
+constexpr int64_t kOverflow = std::numeric_limits<int64_t>::min();
+
+/// The element count of `dims`: kDyn if one is dynamic, kOverflow if it does
+/// not fit (crafted models have such shapes; they are refused, not wrapped).
 int64_t product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims) {
     if (d == kDyn)
       return kDyn;
-    p *= d;
+    if (__builtin_mul_overflow(p, d, &p))
+      return kOverflow;
   }
   return p;
 }
@@ -408,10 +416,12 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
   if (axis < 0 || axis > in.getRank())
     return fail(loc, "axis " + Twine(axis) + " out of range for rank " +
                          Twine(in.getRank()));
-  types.push_back(RankedTensorType::get(
-      {product(in.getShape().take_front(axis)),
-       product(in.getShape().drop_front(axis))},
-      in.getElementType()));
+  int64_t outer = product(in.getShape().take_front(axis)),
+          inner = product(in.getShape().drop_front(axis));
+  if (outer == kOverflow || inner == kOverflow)
+    return fail(loc, "the element count of " + shapeStr(in.getShape()) +
+                         " does not fit in 64 bits");
+  types.push_back(RankedTensorType::get({outer, inner}, in.getElementType()));
   return success();
 }
 
@@ -426,6 +436,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
       return fail(loc, "target shape " + shapeStr(shape) +
                            " must be resolved (no -1 or 0 placeholders)");
   int64_t inCount = product(in.getShape());
+  if (inCount == kOverflow || product(shape) == kOverflow)
+    return fail(loc, "the element count of " + shapeStr(in.getShape()) +
+                         " or " + shapeStr(shape) + " does not fit in 64 bits");
   if (inCount != kDyn && inCount != product(shape))
     return fail(loc, "cannot reshape " + shapeStr(in.getShape()) + " (" +
                          Twine(inCount) + " elements) to " + shapeStr(shape));
