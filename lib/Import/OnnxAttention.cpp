@@ -29,6 +29,9 @@ LogicalResult importAttentionOp(GraphImporter &g) {
   int64_t rank = qt.getRank();
   if (rank != 3 && rank != 4)
     return g.error() << "Q must be 3-D or 4-D, got " << qt;
+  if (kt.getRank() != rank || vt.getRank() != rank)
+    return g.error() << "K and V must have Q's rank " << rank << ", got " << kt
+                     << " and " << vt;
   int64_t batch = qt.getDimSize(0);
 
   // Bring Q, K, V to [B, heads, S, H].
