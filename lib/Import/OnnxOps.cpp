@@ -45,6 +45,12 @@ FailureOr<SmallVector<int64_t>> constInts(GraphImporter &g, int i,
     return g.notConstant(i, (what + " (input " + Twine(i) + ")").str(),
                          "values that depend on the model's data make "
                          "shapes dynamic");
+  // Read as integers only when they are: a float or complex constant here
+  // is a malformed model, not a reinterpretation.
+  auto it = dyn_cast<IntegerType>(c.getElementType());
+  if (!it || it.getWidth() > 64)
+    return g.error() << what << " (input " << i
+                     << ") must be an integer tensor, got " << c.getType();
   SmallVector<int64_t> out;
   for (const APInt &v : c.getValues<APInt>())
     out.push_back(v.getSExtValue());
