@@ -58,7 +58,7 @@ LogicalResult importAttentionOp(GraphImporter &g) {
   }
   if (!e.ok)
     return failure();
-  if (qHeads % kvHeads)
+  if (qHeads <= 0 || kvHeads <= 0 || qHeads % kvHeads)
     return g.error() << "q heads (" << qHeads
                      << ") must be a multiple of kv heads (" << kvHeads << ")";
   int64_t headSize = typeOf(q).getDimSize(3);
