@@ -133,10 +133,14 @@ std::string renderHtml(const Page &page) {
 }
 
 std::string writeHtml(const Page &page, const std::string &path) {
+  return writeReportFile(renderHtml(page), path);
+}
+
+std::string writeReportFile(const std::string &text, const std::string &path) {
   std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary);
-    out << renderHtml(page);
+    out << text;
     out.close();
     if (!out) {
       std::remove(temp.c_str());

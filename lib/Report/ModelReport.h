@@ -92,6 +92,10 @@ std::string renderHtml(const Page &page);
 /// Returns an empty string, or why it could not be written.
 std::string writeHtml(const Page &page, const std::string &path);
 
+/// Writes `text` to `path` the same way: every report (HTML or JSON) is
+/// whole or absent.
+std::string writeReportFile(const std::string &text, const std::string &path);
+
 } // namespace coreai::report
 
 #endif // COREAI_LIB_REPORT_MODELREPORT_H

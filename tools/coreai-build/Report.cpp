@@ -71,21 +71,7 @@ std::string writePlacementReport(const PlacementReport &report,
                          {"scratch_bytes", s.scratchBytes}});
   j["memory"] = {{"schedules", std::move(schedules)}};
 
-  std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << j.dump(1) << "\n";
-    out.close();
-    if (!out) {
-      std::remove(temp.c_str());
-      return "cannot write the report";
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    return "cannot write the report";
-  }
-  return "";
+  return report::writeReportFile(j.dump(1) + "\n", path);
 }
 
 bool isHtmlReportPath(const std::string &path) {
