@@ -19,8 +19,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 
 namespace coreai {
 namespace {
