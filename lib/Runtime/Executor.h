@@ -53,6 +53,18 @@ public:
   virtual void run(std::vector<std::pair<double, double>> *timings) = 0;
 };
 
+/// A buffer the runtime will bind to an entry point: its size, whether the
+/// code may write it (outputs and scratch; not inputs or constants), whether
+/// the code must use exactly that size (a tensor: input, output, constant)
+/// or at most it (scratch shared by several buffers), and what it is, for
+/// messages.
+struct BoundBuffer {
+  uint64_t bytes = 0;
+  bool writable = false;
+  bool exact = true;
+  std::string what;
+};
+
 /// The memory and kernels of a unit that runs the steps of schedules (the
 /// GPU), opened once per specialization.
 class ScheduleDevice {
@@ -72,12 +84,14 @@ public:
   virtual Memory allocate(uint64_t bytes) = 0;
 
   /// Prepares entry point `entry` of executable `exe` (whose verified
-  /// segment, with its content hash, is `segment`) taking `numBindings`
-  /// buffers. Throws AssetError.
+  /// segment, with its content hash, is `segment`) taking the buffers
+  /// `bound` (binding i = bound[i]), having checked them against what the
+  /// code uses. Throws AssetError naming `label`.
   virtual std::shared_ptr<void>
   prepareKernel(const bundle::ExecutableInfo &exe,
                 const bundle::SegmentInfo &segment, const std::string &entry,
-                uint32_t numBindings, const std::string &label) = 0;
+                const std::vector<BoundBuffer> &bound,
+                const std::string &label) = 0;
 
   struct Launch {
     std::shared_ptr<void> kernel;
@@ -118,18 +132,6 @@ struct SimulatedLayer {
 /// returns the step's simulated duration in microseconds.
 using SimulatedStep =
     std::function<double(void *const *, std::vector<SimulatedLayer> *)>;
-
-/// A buffer the runtime will bind to an entry point: its size, whether the
-/// code may write it (outputs and scratch; not inputs or constants), whether
-/// the code must use exactly that size (a tensor: input, output, constant)
-/// or at most it (scratch shared by several buffers), and what it is, for
-/// messages.
-struct BoundBuffer {
-  uint64_t bytes = 0;
-  bool writable = false;
-  bool exact = true;
-  std::string what;
-};
 
 /// An executable loaded for its unit (e.g. a dlopen-ed shared object).
 class LoadedExecutable {

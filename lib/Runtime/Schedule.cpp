@@ -220,7 +220,8 @@ public:
   }
   std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &exe,
                                       const bundle::SegmentInfo &,
-                                      const std::string &, uint32_t,
+                                      const std::string &,
+                                      const std::vector<BoundBuffer> &,
                                       const std::string &label) override {
     throw AssetError(AssetError::Code::Unsupported, label + ": " + whyNot(exe));
   }
@@ -329,22 +330,22 @@ std::unique_ptr<Kernel> prepareSchedule(
         !executables[step.executable])
       throw AssetError(AssetError::Code::Internal,
                        label + ": its executable was not loaded");
-    // What the metadata binds to a CPU step, checked against what its code
+    // What the metadata binds to the step, checked against what its code
     // expects once the entry is known to exist.
+    std::vector<BoundBuffer> bound;
+    for (uint32_t a : step.args) {
+      bundle::SlotKind k = schedule.slots[a].kind;
+      bound.push_back(
+          {schedule.slots[a].size,
+           k == bundle::SlotKind::Output || k == bundle::SlotKind::Scratch,
+           k != bundle::SlotKind::Scratch,
+           std::string(k == bundle::SlotKind::Input      ? "input"
+                       : k == bundle::SlotKind::Output   ? "output"
+                       : k == bundle::SlotKind::Constant ? "constant"
+                                                         : "scratch") +
+               " slot " + std::to_string(a)});
+    }
     auto checkBound = [&] {
-      std::vector<BoundBuffer> bound;
-      for (uint32_t a : step.args) {
-        bundle::SlotKind k = schedule.slots[a].kind;
-        bound.push_back(
-            {schedule.slots[a].size,
-             k == bundle::SlotKind::Output || k == bundle::SlotKind::Scratch,
-             k != bundle::SlotKind::Scratch,
-             std::string(k == bundle::SlotKind::Input      ? "input"
-                         : k == bundle::SlotKind::Output   ? "output"
-                         : k == bundle::SlotKind::Constant ? "constant"
-                                                           : "scratch") +
-                 " slot " + std::to_string(a)});
-      }
       executables[step.executable]->checkArguments(step.entry, bound, label);
     };
     if (kind == Kind::CPU) {
@@ -397,7 +398,7 @@ std::unique_ptr<Kernel> prepareSchedule(
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
       ScheduleDevice::Launch launch;
       launch.kernel = device.prepareKernel(exe, file.segments()[exe.segment],
-                                           step.entry, step.args.size(), label);
+                                           step.entry, bound, label);
       for (uint32_t a : step.args)
         launch.buffers.push_back(kernel->slots[a].handle);
       for (int d = 0; d < 3; ++d)

@@ -13,6 +13,7 @@
 
 using namespace coreai;
 using namespace coreai::runtime;
+using coreai::test::errorOf;
 using coreai::test::TempDir;
 
 namespace {
@@ -35,17 +36,6 @@ NDArray input(std::vector<float> v, std::vector<int64_t> shape = {2, 3}) {
 std::vector<float> floats(const NDArray &a) {
   return std::vector<float>(a.dataAs<float>(),
                             a.dataAs<float>() + a.elementCount());
-}
-
-/// Runs `fn` and returns the AssetError it throws.
-template <typename Fn> AssetError errorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const AssetError &e) {
-    return e;
-  }
-  FAIL("no AssetError thrown");
-  return AssetError(AssetError::Code::Internal, "");
 }
 
 const SpecializationOptions kCpuOnly = [] {

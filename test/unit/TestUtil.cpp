@@ -26,6 +26,14 @@ std::vector<uint8_t> readFileBytes(const std::string &path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
+std::vector<uint32_t> readSpirvWords(const std::string &path) {
+  std::vector<uint8_t> bytes = readFileBytes(path);
+  REQUIRE(bytes.size() % 4 == 0);
+  std::vector<uint32_t> words(bytes.size() / 4);
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  return words;
+}
+
 void writeFileBytes(const std::string &path,
                     const std::vector<uint8_t> &bytes) {
   std::ofstream out(path, std::ios::binary);

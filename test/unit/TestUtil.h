@@ -2,7 +2,10 @@
 #ifndef COREAI_TEST_UNIT_TESTUTIL_H
 #define COREAI_TEST_UNIT_TESTUTIL_H
 
+#include "coreai/AssetError.h"
 #include "lib/Bundle/BundleWriter.h"
+
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <string>
@@ -13,6 +16,19 @@ namespace coreai::test {
 std::vector<uint8_t> floatBytes(const std::vector<float> &values);
 std::vector<uint8_t> readFileBytes(const std::string &path);
 void writeFileBytes(const std::string &path, const std::vector<uint8_t> &bytes);
+/// The words of the SPIR-V module at `path` (a test kernel).
+std::vector<uint32_t> readSpirvWords(const std::string &path);
+
+/// Runs `fn` and returns the AssetError it throws; fails the test if none.
+template <typename Fn> runtime::AssetError errorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const runtime::AssetError &e) {
+    return e;
+  }
+  FAIL("no AssetError thrown");
+  return runtime::AssetError(runtime::AssetError::Code::Internal, "");
+}
 
 /// A small bundle exercising every part of the format: two functions, four
 /// constants (two identical, so deduplicated), a fake executable, debug info.

@@ -16,6 +16,7 @@
 
 using namespace coreai::runtime;
 using namespace coreai::runtime::vulkan;
+using coreai::test::errorOf;
 using coreai::test::TempDir;
 
 namespace {
@@ -29,34 +30,16 @@ std::shared_ptr<Device> openDevice() {
   return device;
 }
 
-std::vector<uint32_t> readSpirv(const std::string &path) {
-  std::vector<uint8_t> bytes = coreai::test::readFileBytes(path);
-  REQUIRE(bytes.size() % 4 == 0);
-  std::vector<uint32_t> words(bytes.size() / 4);
-  std::memcpy(words.data(), bytes.data(), bytes.size());
-  return words;
-}
-
 std::shared_ptr<Pipeline> loadKernel(Device &device, const std::string &path,
                                      uint32_t numBindings,
                                      const std::string &label) {
-  std::vector<uint32_t> words = readSpirv(path);
+  std::vector<uint32_t> words = coreai::test::readSpirvWords(path);
   return device.createPipeline(words.data(), words.size(), "main", numBindings,
                                label);
 }
 
 float *floats(const std::shared_ptr<Buffer> &b) {
   return static_cast<float *>(b->data());
-}
-
-template <typename Fn> AssetError errorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const AssetError &e) {
-    return e;
-  }
-  FAIL("no AssetError thrown");
-  return AssetError(AssetError::Code::Internal, "");
 }
 
 constexpr uint32_t kN = 1000; // the add kernel's guard
@@ -155,7 +138,8 @@ TEST_CASE("Vulkan rejects invalid SPIR-V, naming the kernel", "[vulkan]") {
   CHECK(e.message().find("bad_kernel") != std::string::npos);
 
   // A valid module without the requested entry point.
-  std::vector<uint32_t> words = readSpirv(COREAI_TEST_SPIRV_ADD);
+  std::vector<uint32_t> words =
+      coreai::test::readSpirvWords(COREAI_TEST_SPIRV_ADD);
   e = errorOf([&] {
     device->createPipeline(words.data(), words.size(), "nope", 3, "add");
   });

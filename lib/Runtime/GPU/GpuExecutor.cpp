@@ -3,6 +3,7 @@
 
 #include "coreai/AssetError.h"
 #include "lib/Bundle/Hash.h"
+#include "lib/Runtime/GPU/SpirvInterface.h"
 #include "lib/Runtime/GPU/VulkanDevice.h"
 
 #include <map>
@@ -39,6 +40,12 @@ private:
   std::vector<std::shared_ptr<void>> keepAlive_;
 };
 
+/// A pipeline and the buffers its code uses (read from its SPIR-V).
+struct PreparedKernel {
+  std::shared_ptr<vulkan::Pipeline> pipeline;
+  spirv::Interface interface;
+};
+
 /// An open device and the pipelines made on it, keyed by content (the SPIR-V
 /// segment's hash, which the bundle reader verified, its size, entry point
 /// and bindings): every specialization on this device in this process
@@ -47,7 +54,7 @@ struct OpenDevice {
   std::shared_ptr<vulkan::Device> device;
   std::mutex mutex;
   std::map<std::tuple<uint64_t, uint64_t, std::string, uint32_t>,
-           std::shared_ptr<vulkan::Pipeline>>
+           PreparedKernel>
       pipelines;
 };
 
@@ -78,25 +85,33 @@ public:
   std::shared_ptr<void> prepareKernel(const bundle::ExecutableInfo &,
                                       const bundle::SegmentInfo &segment,
                                       const std::string &entry,
-                                      uint32_t numBindings,
+                                      const std::vector<BoundBuffer> &bound,
                                       const std::string &label) override {
     const uint8_t *bytes = segment.data;
     uint64_t size = segment.size;
+    auto numBindings = static_cast<uint32_t>(bound.size());
     auto key = std::make_tuple(segment.hash, size, entry, numBindings);
     std::lock_guard<std::mutex> lock(open_->mutex);
     auto it = open_->pipelines.find(key);
-    if (it != open_->pipelines.end())
-      return it->second;
-    if (size % 4 != 0)
-      throw AssetError(AssetError::Code::Corrupt,
-                       label + ": SPIR-V size " + std::to_string(size) +
-                           " is not a multiple of 4");
-    // Segments are 64-byte aligned, so the words can be read in place.
-    std::shared_ptr<vulkan::Pipeline> pipeline =
-        device_->createPipeline(reinterpret_cast<const uint32_t *>(bytes),
-                                size / 4, entry, numBindings, label);
-    open_->pipelines[key] = pipeline;
-    return pipeline;
+    if (it == open_->pipelines.end()) {
+      if (size % 4 != 0)
+        throw AssetError(AssetError::Code::Corrupt,
+                         label + ": SPIR-V size " + std::to_string(size) +
+                             " is not a multiple of 4");
+      // Segments are 64-byte aligned, so the words can be read in place.
+      const auto *words = reinterpret_cast<const uint32_t *>(bytes);
+      PreparedKernel prepared;
+      prepared.interface = spirv::readInterface(words, size / 4, entry, label);
+      // Checked before the driver sees the module: a binding past the
+      // pipeline layout would be invalid use of the API.
+      spirv::checkBindings(prepared.interface, bound, label);
+      prepared.pipeline =
+          device_->createPipeline(words, size / 4, entry, numBindings, label);
+      it = open_->pipelines.emplace(key, std::move(prepared)).first;
+    } else {
+      spirv::checkBindings(it->second.interface, bound, label);
+    }
+    return it->second.pipeline;
   }
 
   std::unique_ptr<LaunchSequence>

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Runtime/GPU/VulkanDevice.h"
 
+#include "lib/Runtime/GPU/SpirvInterface.h"
+
 #include "coreai/AssetError.h"
 
 #define VK_NO_PROTOTYPES
@@ -378,42 +380,6 @@ std::string hex32(uint32_t v) {
   char buf[9];
   std::snprintf(buf, sizeof buf, "%08x", v);
   return buf;
-}
-
-/// Checks what the driver would otherwise be trusted with: drivers need not
-/// validate SPIR-V, and some crash on garbage. This is the container only
-/// (magic, instruction lengths, the entry point), not a validator.
-void checkSpirv(const uint32_t *words, size_t numWords,
-                const std::string &entry, const std::string &label) {
-  auto unsupported = [&](const std::string &what) {
-    return AssetError(AssetError::Code::Unsupported, label + ": " + what);
-  };
-  if (!words || numWords < 5)
-    throw unsupported("not a SPIR-V module (" + std::to_string(numWords) +
-                      " words)");
-  if (words[0] != 0x07230203u)
-    throw unsupported("not a SPIR-V module (magic number 0x" + hex32(words[0]) +
-                      ")");
-  const uint32_t kOpEntryPoint = 15, kExecutionModelGLCompute = 5;
-  bool found = false;
-  for (size_t at = 5; at < numWords;) {
-    uint32_t length = words[at] >> 16, opcode = words[at] & 0xffffu;
-    if (length == 0 || length > numWords - at)
-      throw unsupported("malformed SPIR-V (bad instruction length at word " +
-                        std::to_string(at) + ")");
-    if (opcode == kOpEntryPoint && length >= 4 &&
-        words[at + 1] == kExecutionModelGLCompute) {
-      // The name is a nul-terminated literal packed into words 3...
-      const char *name = reinterpret_cast<const char *>(&words[at + 3]);
-      size_t maxLen = (length - 3) * sizeof(uint32_t);
-      if (std::string(name, strnlen(name, maxLen)) == entry)
-        found = true;
-    }
-    at += length;
-  }
-  if (!found)
-    throw unsupported("SPIR-V module has no GLCompute entry point '" + entry +
-                      "'");
 }
 
 } // namespace
@@ -868,7 +834,9 @@ std::shared_ptr<Pipeline> Device::createPipeline(const uint32_t *words,
                                                  uint32_t numBindings,
                                                  const std::string &label) {
   DeviceState &s = *state_;
-  checkSpirv(words, numWords, entry, label);
+  // Drivers need not validate SPIR-V, and some crash on garbage: the
+  // container, the entry point and the buffers' layouts are read first.
+  spirv::readInterface(words, numWords, entry, label);
   auto refused = [&](const char *call, VkResult r) {
     return AssetError(
         AssetError::Code::Unsupported,
