@@ -18,7 +18,8 @@ LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g)
   Value x = g.input(0), w = g.input(1);
   auto xt = typeOf(x), wt = typeOf(w);
   if (xt.getRank() != 3 || wt.getRank() != 3 ||
-      wt.getDimSize(0) != xt.getDimSize(1) || wt.getDimSize(1) != 1)
+      wt.getDimSize(0) != xt.getDimSize(1) || wt.getDimSize(1) != 1 ||
+      wt.isDynamicDim(2))
     return g.error() << "expects input N x C x L and depthwise weight "
                         "C x 1 x K, got "
                      << xt << " and " << wt;
@@ -29,6 +30,13 @@ LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g)
     return g.error() << "activation '" << act << "' is not supported";
   int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), k = wt.getDimSize(2);
   Type et = xt.getElementType();
+  // A zero state (past_state when absent, present_state when K is 1) is a
+  // constant of shape N x C x ...
+  bool zeroState = k > 1 ? !g.input(3) : g.node->output_size() > 1;
+  if (zeroState && (ShapedType::isDynamic(n) || ShapedType::isDynamic(c)))
+    return g.error() << "needs static batch and channel dimensions for a zero "
+                        "state, got "
+                     << xt;
   Emitter e{g};
   Value window = x;
   if (k > 1) {

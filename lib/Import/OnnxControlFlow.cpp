@@ -92,6 +92,8 @@ LogicalResult importIfOp(GraphImporter &g) {
   Value cond = g.input(0);
   if (typeOf(cond).getRank() > 0)
     cond = e.reshape(cond, {});
+  if (!e.ok) // the condition is not one element, with its error
+    return failure();
   for (auto [i, pair] : llvm::enumerate(llvm::zip(thenOuts, elseOuts))) {
     auto [t, f] = pair;
     if (typeOf(t) != typeOf(f))
@@ -116,6 +118,9 @@ LogicalResult importLoopOp(GraphImporter &g) {
     if (!m)
       return g.notConstant(0, "the trip count M",
                            "it decides how often the body runs");
+    if (!isa<IntegerType>(m.getElementType()) || m.getNumElements() != 1)
+      return g.error() << "the trip count M must be one integer, got "
+                       << m.getType();
     trips = (*m.getValues<APInt>().begin()).getSExtValue();
   }
   std::optional<bool> cond = true;
@@ -126,9 +131,16 @@ LogicalResult importLoopOp(GraphImporter &g) {
                            "it decides how often the body runs");
   }
   int numStates = g.node->input_size() - 2;
+  if (numStates < 0)
+    return g.error() << "expects at least 2 inputs (M and cond, which may be "
+                        "empty)";
   SmallVector<Value> states;
-  for (int i = 0; i < numStates; ++i)
+  for (int i = 0; i < numStates; ++i) {
     states.push_back(g.input(2 + i));
+    if (!states.back())
+      return g.error() << "loop-carried input " << 2 + i
+                       << " must not be empty";
+  }
   int numScans = body->output_size() - 1 - numStates;
   if (numScans < 0)
     return g.error() << "the body has too few outputs";
@@ -187,6 +199,11 @@ LogicalResult importScanOp(GraphImporter &g) {
   if (numScanIn <= 0 || numStates < 0)
     return g.error() << "num_scan_inputs must be in [1, " << numIn << "]";
   int numScanOut = body->output_size() - numStates;
+  if (numScanOut < 0)
+    return g.error() << "the body has too few outputs";
+  for (int i = first; i < g.node->input_size(); ++i)
+    if (!g.input(i))
+      return g.error() << "input " << i << " must not be empty";
   auto attrOr = [&](StringRef name, int count) {
     SmallVector<int64_t> v = g.intsAttr(name);
     if (v.empty())
@@ -202,7 +219,20 @@ LogicalResult importScanOp(GraphImporter &g) {
     return g.error() << "scan directions/axes need one entry per scan input "
                         "and output";
   Emitter e{g};
-  int64_t batch = v8 ? typeOf(g.input(first)).getDimSize(0) : 1;
+  int64_t batch = 1;
+  if (v8) {
+    // Every input leads with the same static batch dimension.
+    auto bt = typeOf(g.input(first));
+    batch = bt.getRank() > 0 ? bt.getDimSize(0) : ShapedType::kDynamic;
+    if (ShapedType::isDynamic(batch))
+      return g.error() << "needs a static batch dimension, got " << bt;
+    for (int i = first; i < g.node->input_size(); ++i)
+      if (typeOf(g.input(i)).getRank() == 0 ||
+          typeOf(g.input(i)).getDimSize(0) != batch)
+        return g.error() << "input " << i << " must lead with the batch "
+                         << "dimension " << batch << ", got "
+                         << typeOf(g.input(i));
+  }
   SmallVector<SmallVector<Value>> finalStates(numStates), finalScans(numScanOut);
   for (int64_t bIdx = 0; bIdx < batch; ++bIdx) {
     // Opset 8: this batch element of every input, batch axis removed.

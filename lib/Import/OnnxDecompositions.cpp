@@ -10,6 +10,8 @@
 
 #include "dialects/AIGraph/NarrowTypes.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -158,18 +160,22 @@ LogicalResult importPadOp(GraphImporter &g) {
     constant = e.zero(et);
   else if (typeOf(constant).getRank() > 0)
     constant = e.reshape(constant, {});
+  if (!e.ok) // a constant_value of several elements
+    return failure();
 
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t axis = axes[i], before = pads[i], after = pads[axes.size() + i];
     int64_t dim = typeOf(x).getDimSize(axis);
     if (before < 0)
       x = e.sliceAxis(x, axis, -before, dim), before = 0;
+    if (!e.ok)
+      return failure();
     dim = typeOf(x).getDimSize(axis);
     if (after < 0)
       x = e.sliceAxis(x, axis, 0, dim + after), after = 0;
-    dim = typeOf(x).getDimSize(axis);
     if (!e.ok)
       return failure();
+    dim = typeOf(x).getDimSize(axis);
     auto block = [&](int64_t n, bool atStart) -> Value {
       SmallVector<int64_t> shape(typeOf(x).getShape());
       shape[axis] = n;
@@ -472,7 +478,20 @@ LogicalResult importTileOp(GraphImporter &g) {
   int64_t rank = typeOf(x).getRank();
   if ((int64_t)reps->size() != rank)
     return g.error() << "repeats needs " << rank << " entries";
+  // The output's size first: the steps below multiply dims by repeats.
+  SmallVector<int64_t> outShape(typeOf(x).getShape());
   for (int64_t axis = 0; axis < rank; ++axis) {
+    if ((*reps)[axis] < 0)
+      return g.error() << "repeats must be >= 0";
+    if (!ShapedType::isDynamic(outShape[axis]) &&
+        llvm::MulOverflow(outShape[axis], (*reps)[axis], outShape[axis]))
+      return g.error() << "the output would have more elements than any "
+                          "tensor can hold";
+  }
+  if (failed(g.checkTensorSize(outShape, typeOf(x).getElementType(),
+                               "the output")))
+    return failure();
+  for (int64_t axis = 0; axis < rank && e.ok; ++axis) {
     int64_t r = (*reps)[axis];
     if (r < 0)
       return g.error() << "repeats must be >= 0";

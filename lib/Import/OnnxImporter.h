@@ -301,13 +301,25 @@ struct Emitter {
   }
   /// A per-axis (1-D, several element) operand reshaped to broadcast along
   /// `axis` of a rank-`rank` tensor; one-element operands become scalars.
-  /// Null stays null (an absent optional input).
+  /// Null stays null (an absent optional input). Fails when `v` has a
+  /// dynamic shape, or several elements and `axis` is not a dim of `rank`.
   mlir::Value alongAxis(mlir::Value v, int64_t axis, int64_t rank) {
     if (!ok || !v)
       return v;
     auto t = typeOf(v);
+    if (!t.hasStaticShape()) {
+      g.error() << "a per-axis operand needs a static shape, got " << t;
+      ok = false;
+      return nullptr;
+    }
     if (t.getRank() == 0 || t.getNumElements() == 1)
       return reshape(v, {});
+    if (axis < 0 || axis >= rank) {
+      g.error() << "a per-axis operand " << t << " needs axis " << axis
+                << ", but the tensor it applies to has rank " << rank;
+      ok = false;
+      return nullptr;
+    }
     llvm::SmallVector<int64_t> shape(rank, 1);
     shape[axis] = t.getNumElements();
     return reshape(v, shape);

@@ -28,6 +28,9 @@ LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
       vt.getRank() != 3)
     return g.error() << "expects float query, key and value of shape "
                         "[batch, seq, heads * size]";
+  if (!qt.hasStaticShape() || !kt.hasStaticShape() || !vt.hasStaticShape())
+    return g.error() << "needs static query, key and value shapes, got " << qt
+                     << ", " << kt << " and " << vt;
   int64_t hq = g.intAttr("q_num_heads", 0), hkv = g.intAttr("kv_num_heads", 0);
   if (hq <= 0 || hkv <= 0 || hq % hkv || qt.getDimSize(2) % hq ||
       kt.getDimSize(2) % hkv || vt.getDimSize(2) % hkv)
@@ -65,6 +68,8 @@ LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
   Value decay4, beta4;
   if (gated) {
     Value d = g.input(4);
+    if (typeOf(d).getRank() != 3)
+      return g.error() << "decay (input 4) must have rank 3, got " << typeOf(d);
     int64_t per = typeOf(d).getDimSize(2) / hkv; // dk, or 1 per head
     decay4 = heads(d, hkv);
     if (per != dk && per != 1)
@@ -73,6 +78,8 @@ LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
   }
   if (delta) {
     Value bt = g.input(5);
+    if (typeOf(bt).getRank() != 3)
+      return g.error() << "beta (input 5) must have rank 3, got " << typeOf(bt);
     int64_t n = typeOf(bt).getDimSize(2); // kv heads, or 1 shared
     beta4 = e.transpose(e.reshape(compute(bt), {b, steps, n, 1}), {0, 2, 1, 3});
   }

@@ -29,12 +29,16 @@ LogicalResult importGroupNormalizationOp(GraphImporter &g) {
   Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape, got " << t;
   int64_t rank = t.getRank(), n = t.getDimSize(0), c = t.getDimSize(1);
   int64_t groups = g.intAttr("num_groups", 0);
   if (groups <= 0 || c % groups)
     return g.error() << "num_groups (" << groups
                      << ") must divide the channel count (" << c << ")";
-  int64_t spatial = t.getNumElements() / (n * c);
+  int64_t spatial = 1;
+  for (int64_t d : t.getShape().drop_front(2))
+    spatial *= d;
   Type et = t.getElementType();
   // Statistics in f32 for fp16 inputs (stash_type 1, the default).
   Type ct = g.intAttr("stash_type", 1) == 1 ? g.builder.getF32Type() : et;
@@ -53,7 +57,8 @@ LogicalResult importGroupNormalizationOp(GraphImporter &g) {
   auto perChannel = [&](Value v) -> Value {
     if (!e.ok)
       return nullptr;
-    int64_t count = typeOf(v).getNumElements();
+    auto vt = typeOf(v);
+    int64_t count = vt.hasStaticShape() ? vt.getNumElements() : -1;
     if (count == groups && groups != c) {
       // One value per group: repeat it for the group's channels.
       v = e.reshape(v, {groups, 1});
@@ -111,6 +116,9 @@ LogicalResult importLRNOp(GraphImporter &g) {
   int64_t size = g.intAttr("size", 0), c = t.getDimSize(1);
   if (size <= 0)
     return g.error() << "size must be positive, got " << size;
+  // The zero channels padding the window are constants of x's shape.
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape, got " << t;
   Type et = t.getElementType();
   int64_t before = (size - 1) / 2, after = size - 1 - before;
   Value sq = e.make<aigraph::MulOp>(x, x);

@@ -9,6 +9,7 @@
 #include "lib/Import/OnnxImporter.h"
 
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace coreai;
@@ -375,7 +376,8 @@ LogicalResult importReshape(GraphImporter &g) {
     }
     if (d < 0)
       return g.error() << "target dim " << i << " is " << d;
-    known *= d;
+    if (llvm::MulOverflow(known, d, known))
+      return g.error() << "the target shape's element count overflows";
   }
   if (inferAt >= 0) {
     if (known == 0 || type.getNumElements() % known != 0)
@@ -385,7 +387,8 @@ LogicalResult importReshape(GraphImporter &g) {
   }
   int64_t count = 1;
   for (int64_t d : shape)
-    count *= d;
+    if (llvm::MulOverflow(count, d, count))
+      return g.error() << "the target shape's element count overflows";
   if (count != type.getNumElements())
     return g.error() << "cannot reshape " << type << " to "
                      << shape.size() << "-D shape with " << count
@@ -420,6 +423,8 @@ LogicalResult importSqueezeLike(GraphImporter &g) {
       auto n = normalizeAxis(g, a, outRank);
       if (failed(n))
         return failure();
+      if (inserted[*n])
+        return g.error() << "axes names axis " << *n << " more than once";
       inserted[*n] = true;
     }
     SmallVector<int64_t> out;

@@ -28,6 +28,8 @@ Value centered(Emitter &e, Value x, Value zp, Type ft) {
 /// saturate(round_half_even(acc * scale) + zp) as `target`.
 LogicalResult requantize(GraphImporter &g, Emitter &e, Value acc, Value scale,
                          Value zp, Type target) {
+  if (!e.ok) // the product failed, with its error
+    return failure();
   auto it = dyn_cast<IntegerType>(target);
   if (!it || it.getWidth() != 8)
     return g.error() << "the output must be int8 or uint8, got " << target;

@@ -39,6 +39,8 @@ struct Layer {
   }
   /// Gate `k` (hidden columns [k*H, (k+1)*H)) of a [.., G*H] projection.
   Value gate(Value v, int64_t k) {
+    if (!e.ok) // `v` is null
+      return nullptr;
     return e.sliceAxis(v, typeOf(v).getRank() - 1, k * hidden,
                        (k + 1) * hidden);
   }
@@ -63,7 +65,8 @@ LogicalResult importRecurrent(GraphImporter &g) {
   int64_t dirs = direction == "bidirectional" ? 2 : 1;
   if (direction != "forward" && direction != "reverse" && dirs != 2)
     return g.error() << "unknown direction '" << direction << "'";
-  if (wt.getDimSize(0) != dirs || wt.getDimSize(1) != gates * hidden)
+  if (hidden < 0 || wt.getDimSize(0) != dirs ||
+      wt.getDimSize(1) != gates * hidden)
     return g.error() << "W must be " << dirs << " x " << gates * hidden
                      << " x input_size, got " << wt;
   if (g.attr("clip"))
@@ -76,6 +79,9 @@ LogicalResult importRecurrent(GraphImporter &g) {
   if (!e.ok)
     return failure();
   int64_t steps = typeOf(x).getDimSize(0), batch = typeOf(x).getDimSize(1);
+  if (ShapedType::isDynamic(steps) || ShapedType::isDynamic(batch))
+    return g.error() << "needs static sequence and batch dimensions, got "
+                     << xt;
 
   SmallVector<std::string> acts;
   if (const auto *a = g.attr("activations"))

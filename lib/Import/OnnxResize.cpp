@@ -154,6 +154,8 @@ LogicalResult importResizeOp(GraphImporter &g) {
       continue;
     if (out <= 0)
       return g.error() << "output dim " << ax << " would be empty";
+    if (in == 0)
+      return g.error() << "cannot resize the empty dim " << ax << " of " << t;
     // taps[k][o]: input index of tap k for output o; weights likewise.
     int taps = mode == "nearest" ? 1 : mode == "linear" ? 2 : 4;
     std::vector<std::vector<int64_t>> idx(taps, std::vector<int64_t>(out));

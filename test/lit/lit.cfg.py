@@ -47,6 +47,19 @@ config.substitutions.append(("%shared", shared_dir))
 if os.path.isdir(os.path.join(shared_dir, "models")):
     config.available_features.add("shared-models")
 
+# The tools built with AddressSanitizer (scripts/test-sanitizers runs lit
+# with --param asan=1): the sanitizers' options reach the tests, and the
+# shadow memory needs terabytes of address space, so tests that bound the
+# compiler's memory with `ulimit -v` (%limit-address-space) run unbounded.
+if lit_config.params.get("asan"):
+    config.available_features.add("asan")
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if var in os.environ:
+            config.environment[var] = os.environ[var]
+    config.substitutions.append(("%limit-address-space", ""))
+else:
+    config.substitutions.append(("%limit-address-space", "ulimit -v 2000000;"))
+
 # GPU tests run through Vulkan (Mesa lavapipe in CI, installed by
 # scripts/bootstrap.sh): REQUIRES: vulkan.
 import glob
