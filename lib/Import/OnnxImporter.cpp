@@ -1,8 +1,9 @@
 //===- OnnxImporter.cpp - ONNX ModelProto -> aigraph ----------------------===//
 //
 // Graph-level import: inputs (with --shape bindings), initializers, node
-// dispatch, outputs. Per-op translation is in OnnxOps.cpp, compile-time
-// evaluation of shape computations in OnnxConstantFolding.cpp.
+// dispatch, outputs. Per-op translation is in the Onnx*.cpp files, found
+// through lookupOpImporter (OnnxOps.cpp); compile-time evaluation of shape
+// computations is in OnnxConstantFolding.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"

@@ -137,8 +137,7 @@ def CPUCopiesToLoops : Pass<"coreai-cpu-copies-to-loops", "::mlir::func::FuncOp"
   let description = [{
     The LLVM lowering of a strided memref.copy calls `memrefCopy` from
     MLIR's C runner utils, which bundles cannot link against. As a
-    linalg.copy it becomes an inline loop nest like every other kernel (and
-    is vectorized with them later).
+    linalg.copy it becomes an inline loop nest like every other kernel.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
