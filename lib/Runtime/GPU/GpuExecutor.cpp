@@ -107,10 +107,11 @@ public:
       spirv::checkBindings(prepared.interface, bound, label);
       prepared.pipeline =
           device_->createPipeline(words, size / 4, entry, numBindings, label);
-      it = open_->pipelines.emplace(key, std::move(prepared)).first;
-    } else {
-      spirv::checkBindings(it->second.interface, bound, label);
+      return open_->pipelines.emplace(key, std::move(prepared))
+          .first->second.pipeline;
     }
+    // Each step binds its own slots: checked again for a shared pipeline.
+    spirv::checkBindings(it->second.interface, bound, label);
     return it->second.pipeline;
   }
 

@@ -51,7 +51,6 @@ enum Op : uint32_t {
   OpAtomicFAddEXT = 6035,
 };
 enum Decoration : uint32_t {
-  Block = 2,
   BufferBlock = 3,
   ArrayStride = 6,
   Binding = 33,
@@ -165,9 +164,8 @@ private:
       uint32_t target = id(in, 1), decoration = in.w[2];
       uint32_t value = in.length >= 4 ? in.w[3] : 0;
       switch (decoration) {
-      case Block:
       case BufferBlock:
-        flags_[target].insert(decoration);
+        bufferBlocks_.insert(target);
         break;
       case ArrayStride:
       case Binding:
@@ -319,8 +317,7 @@ private:
            "nothing else)");
     if (storage != StorageBuffer && storage != Uniform)
       return; // private, workgroup, function or built-in input
-    bool bufferBlock = flags_[pointer.pointee].count(BufferBlock) > 0;
-    if (storage == Uniform && !bufferBlock)
+    if (storage == Uniform && !bufferBlocks_.count(pointer.pointee))
       fail("variable %" + std::to_string(result) +
            " is a uniform buffer: kernels take storage buffers only");
     auto binding = values_.find({result, Binding});
@@ -415,7 +412,7 @@ private:
   uint32_t idBound_ = 0;
   std::vector<Instruction> code_;
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> values_; // (id, deco)
-  std::unordered_map<uint32_t, std::unordered_set<uint32_t>> flags_;
+  std::unordered_set<uint32_t> bufferBlocks_; // old-style storage buffers
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> offsets_; // (struct, m)
   std::unordered_map<uint32_t, Type> types_;
   std::unordered_map<uint32_t, uint64_t> constants_;
