@@ -55,10 +55,23 @@ struct TensorDescriptor {
   std::vector<std::string> dimNames;
 };
 
+/// The input and output shapes of one variant of a function compiled for
+/// enumerated shapes, in the order of the descriptor's tensors.
+struct ShapeVariant {
+  std::vector<std::vector<int64_t>> inputs;
+  std::vector<std::vector<int64_t>> outputs;
+};
+
 struct FunctionDescriptor {
   std::string name;
+  /// The tensors at the function's first (default) shapes.
   std::vector<TensorDescriptor> inputs;
   std::vector<TensorDescriptor> outputs;
+  /// Every shape the function takes when it was compiled for enumerated
+  /// shapes (coreai-build --shape given several times for an input), its
+  /// default shapes first; run() takes the inputs at any of them and picks
+  /// the code compiled for it. Empty when the function has one shape.
+  std::vector<ShapeVariant> shapeVariants;
 };
 
 struct SpecializationOptions {
@@ -134,7 +147,8 @@ public:
   uint64_t arenaBytes() const;
 
   /// Runs the function. Inputs must match the descriptor exactly (count,
-  /// dtype, shape); outputs are freshly allocated. Throws AssetError.
+  /// dtype, shape; for enumerated shapes, the shapes of one variant, whose
+  /// code then runs); outputs are freshly allocated. Throws AssetError.
   std::vector<NDArray> run(const std::vector<NDArray> &inputs) const;
   /// As above, writing into `outputs`: allocated if empty, else checked
   /// against the descriptor and reused (e.g. across benchmark iterations).
@@ -157,9 +171,13 @@ public:
 private:
   friend class Model;
   friend class ComputeStream;
-  /// run() on `kernel`, this function's kernel or a stream's copy of it.
-  void runOn(Kernel &kernel, const std::vector<NDArray> &inputs,
-             std::vector<NDArray> &outputs,
+  /// The shape variant whose input shapes `inputs` have (this function's
+  /// own state when it has one shape, or when none matches: the argument
+  /// check then says what was expected).
+  const FunctionState &variantFor(const std::vector<NDArray> &inputs) const;
+  /// run() on `kernel`, `variant`'s kernel or a stream's copy of it.
+  void runOn(const FunctionState &variant, Kernel &kernel,
+             const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,
              std::vector<TraceEvent> *trace) const;
   InferenceFunction(std::shared_ptr<const ModelState> model,
                     const FunctionState *function)

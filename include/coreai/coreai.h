@@ -191,6 +191,18 @@ coreai_status coreai_function_input_image(const coreai_function *function,
                                           size_t index,
                                           coreai_image_descriptor *image);
 
+/* A function compiled for enumerated shapes (coreai-build --shape given
+ * several times for an input) runs at any of several shapes, and
+ * coreai_function_run picks the code by the inputs' shapes: how many (0 when
+ * it has one shape), and the shape of input or output `index` in variant
+ * `variant` (variant 0 has the descriptor's shapes). `shape` stays valid
+ * while the function lives. */
+size_t coreai_function_shape_variant_count(const coreai_function *function);
+coreai_status coreai_function_shape_variant(const coreai_function *function,
+                                            size_t variant, int input,
+                                            size_t index, size_t *rank,
+                                            const int64_t **shape);
+
 /* How the function runs after specialization, e.g. "cpu" or "schedule:
  * 41 gpu + 2 cpu steps on <device>". Valid while the function lives. */
 const char *coreai_function_placement(const coreai_function *function);

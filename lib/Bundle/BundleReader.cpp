@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/ScheduleCheck.h"
+#include "lib/Bundle/ShapeVariantCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
@@ -364,6 +365,7 @@ bool BundleFile::verify(ReadError &error) {
     for (const fb::Function *f : *fns) {
       FunctionInfo info;
       info.name = str(f->name());
+      info.variantOf = str(f->variant_of());
       info.inputs = decodeDescs(f->inputs());
       info.outputs = decodeDescs(f->outputs());
       info.executable = f->executable();
@@ -482,6 +484,10 @@ bool BundleFile::verify(ReadError &error) {
                     ": " + why + kCorrupt);
         }
       }
+      if (std::string why =
+              checkShapeVariant(info, functions_.data(), functions_.size());
+          !why.empty())
+        return corrupt(error, why + kCorrupt);
       functions_.push_back(std::move(info));
     }
   }

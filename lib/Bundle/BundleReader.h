@@ -74,6 +74,7 @@ struct ExecutableInfo {
 
 struct FunctionInfo {
   std::string name;
+  std::string variantOf; // the function this is a shape variant of (1.4)
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;
   uint32_t executable = 0;

@@ -9,12 +9,14 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Bundle/ScheduleCheck.h"
+#include "lib/Bundle/ShapeVariantCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
 #include "lib/Bundle/Hash.h"
 #include "lib/Bundle/Shape.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -161,9 +163,10 @@ Plan plan(const BundleContents &contents) {
       alternatives =
           fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Schedule>>(
               schedules.begin() + 1, schedules.end()));
-    functions.push_back(fb::CreateFunction(fbb, name, inputs, outputs,
-                                           f.executable, entry, constants,
-                                           debugVec, schedule, alternatives));
+    auto variantOf = f.variantOf.empty() ? 0 : fbb.CreateString(f.variantOf);
+    functions.push_back(fb::CreateFunction(
+        fbb, name, inputs, outputs, f.executable, entry, constants, debugVec,
+        schedule, alternatives, variantOf));
   }
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
@@ -255,6 +258,10 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
+    if (std::string why = checkShapeVariant(f, contents.functions.data(),
+                                            &f - contents.functions.data());
+        !why.empty())
+      return why;
     for (const TensorDesc &d : f.inputs) {
       if (std::string why = checkImageDesc(d); !why.empty())
         return "function '" + f.name + "' input '" + d.name + "': " + why;
@@ -382,6 +389,21 @@ std::string writeAtomically(const std::string &path, Write write) {
   return err;
 }
 } // namespace
+
+uint32_t addConstant(BundleContents &contents, ConstantData c,
+                     const std::vector<uint32_t> &avoid) {
+  // A linear scan: shapes differ for most pairs and equal-shaped weights
+  // differ in their first bytes, so this stays cheap at thousands.
+  for (size_t j = 0; j < contents.constants.size(); ++j) {
+    const ConstantData &other = contents.constants[j];
+    if (other.dtype == c.dtype && other.shape == c.shape &&
+        other.bytes == c.bytes &&
+        std::find(avoid.begin(), avoid.end(), j) == avoid.end())
+      return j;
+  }
+  contents.constants.push_back(std::move(c));
+  return contents.constants.size() - 1;
+}
 
 std::string checkBundleContents(const BundleContents &contents) {
   return validate(contents);

@@ -99,6 +99,10 @@ struct DebugEntry {
 
 struct FunctionData {
   std::string name; // "main"
+  // The function this one is a shape variant of ("" for none): the same
+  // model at other input shapes, which the runtime runs in its place when
+  // given those shapes (1.4, enumerated shapes).
+  std::string variantOf;
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;
   uint32_t executable = 0;            // index into BundleContents::executables
@@ -120,6 +124,14 @@ struct BundleContents {
   std::vector<ConstantData> constants;
   std::vector<ExecutableData> executables;
 };
+
+/// Adds `c` to `contents.constants` unless an equal one (dtype, shape,
+/// bytes) is there already, and returns its index: the shape variants of a
+/// model share their weights. `avoid` lists indices the caller may not be
+/// given (a whole-function entry takes each constant argument as a buffer
+/// of its own).
+uint32_t addConstant(BundleContents &contents, ConstantData c,
+                     const std::vector<uint32_t> &avoid = {});
 
 /// Serializes `contents` to the bundle byte layout. Deterministic.
 std::vector<uint8_t> serializeBundle(const BundleContents &contents);

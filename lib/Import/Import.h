@@ -14,6 +14,12 @@ namespace coreai {
 struct ImportOptions {
   /// Input name -> full static shape (from --shape NAME=D0xD1x...).
   std::map<std::string, std::vector<int64_t>> shapes;
+  /// Enumerated shapes (--shape given several times for an input): the
+  /// shapes of variants 1, 2, ..., each complete like `shapes` (variant 0).
+  /// The import makes function `main` for variant 0 and `main.shapeK` for
+  /// variant K, all marked kShapeGroupAttr = "main": one bundle function the
+  /// runtime runs at any of those shapes, sharing equal constants.
+  std::vector<std::map<std::string, std::vector<int64_t>>> moreShapeVariants;
   /// Input name -> TensorProto file whose value replaces that input (from
   /// --constant NAME=FILE.pb): the input becomes a compile-time constant.
   /// The file's external data, if any, is relative to the file's folder.
@@ -40,6 +46,9 @@ struct ImportOptions {
 
 /// The suffix of the function that exposes intermediate tensors.
 inline constexpr llvm::StringLiteral kDebugFunctionSuffix = ".debug";
+
+/// The suffix of shape variant K's function: main.shapeK.
+inline constexpr llvm::StringLiteral kShapeVariantSuffix = ".shape";
 
 /// Reads `path` by its extension: .onnx (ONNX protobuf), .mlir (aigraph MLIR
 /// text) or .mlirbc (MLIR bytecode). Errors are emitted as diagnostics at

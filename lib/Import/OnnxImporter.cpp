@@ -380,10 +380,13 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
                             << want.size() << ", the input has rank "
                             << shape.size();
     for (size_t i = 0; i < shape.size(); ++i) {
+      // Exporters often fix a batch of 1 that the graph does not depend
+      // on: rebinding a static dim is allowed, and said, since a graph that
+      // does depend on it fails at the node that disagrees.
       if (shape[i] != ShapedType::kDynamic && shape[i] != want[i])
-        return emitError(loc) << "--shape " << info.name() << "="
-                              << shapeString(want) << " conflicts with its "
-                              << "static dim " << i << " = " << shape[i];
+        emitWarning(loc) << "--shape " << info.name() << "="
+                         << shapeString(want) << " replaces its static dim "
+                         << i << " = " << shape[i];
       shape[i] = want[i];
     }
   } else if (!symbolic.empty()) {
@@ -976,6 +979,35 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
   onnx_import::GraphImporter importer(ctx, filename, opset, options, modelDir);
   if (failed(importer.importGraph(model.graph(), *module)))
     return nullptr;
+  // Enumerated shapes: the graph again at each other variant's shapes, as
+  // main.shapeK beside main. Each is imported on its own, so every shape
+  // folds and specializes as if it were the only one.
+  for (auto [index, shapes] : llvm::enumerate(options.moreShapeVariants)) {
+    if (!options.debugTensors.empty()) {
+      emitError(fileLoc) << "--debug-tensors takes one shape per input, not "
+                            "enumerated shapes";
+      return nullptr;
+    }
+    ImportOptions variantOptions = options;
+    variantOptions.shapes = shapes;
+    variantOptions.moreShapeVariants.clear();
+    variantOptions.dependencies = nullptr; // the same files as variant 0
+    OwningOpRef<ModuleOp> variant = ModuleOp::create(fileLoc);
+    onnx_import::GraphImporter variantImporter(ctx, filename, opset,
+                                               variantOptions, modelDir);
+    if (failed(variantImporter.importGraph(model.graph(), *variant)))
+      return nullptr;
+    for (auto func :
+         llvm::make_early_inc_range(variant->getOps<func::FuncOp>())) {
+      StringAttr primary = func.getSymNameAttr();
+      func.setSymName(primary.str() + kShapeVariantSuffix.str() +
+                      std::to_string(index + 1));
+      func->setAttr(kShapeGroupAttr, primary);
+      func->moveBefore(module->getBody(), module->getBody()->end());
+      if (index == 0)
+        module->lookupSymbol(primary)->setAttr(kShapeGroupAttr, primary);
+    }
+  }
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -199,6 +199,9 @@ LogicalResult coreai::compileModule(ModuleOp module,
       continue;
     bundle::FunctionData fn;
     fn.name = func.getSymName().str();
+    if (auto group = func->getAttrOfType<StringAttr>(kShapeGroupAttr);
+        group && group != func.getSymNameAttr())
+      fn.variantOf = group.str();
     fn.entrySymbol = COREAI_ENTRY_PREFIX + fn.name;
     fn.executable = 0;
     int64_t numInputs = func.getNumArguments();
@@ -237,8 +240,10 @@ LogicalResult coreai::compileModule(ModuleOp module,
       FailureOr<bundle::ConstantData> c = coreai::toConstantData(loc, dense);
       if (failed(c))
         return failure();
-      fn.constants.push_back(contents.constants.size());
-      contents.constants.push_back(std::move(*c));
+      // Equal constants are stored once (shape variants share weights);
+      // within a function each argument keeps a buffer of its own.
+      fn.constants.push_back(
+          bundle::addConstant(contents, std::move(*c), fn.constants));
     }
     for (unsigned i = 0; i < func.getNumResults(); ++i) {
       auto name = func.getResultAttrOfType<StringAttr>(i, kNameAttr);

@@ -223,15 +223,14 @@ private:
     return schedule_.slots.size() - 1;
   }
 
-  /// A new bundle constant holding `value`, and its slot.
+  /// The bundle constant holding `value` (shared when equal), and its slot.
   FailureOr<uint32_t> addConstant(Location loc, DenseElementsAttr value) {
     FailureOr<bundle::ConstantData> c = toConstantData(loc, value);
     if (failed(c))
       return failure();
     uint64_t size = c->bytes.size();
-    contents_.constants.push_back(std::move(*c));
-    return addSlot(bundle::SlotKind::Constant, contents_.constants.size() - 1,
-                   size);
+    return addSlot(bundle::SlotKind::Constant,
+                   bundle::addConstant(contents_, std::move(*c)), size);
   }
 
   /// The executable holding `kernel`'s module; identical modules share one.

@@ -52,11 +52,11 @@ struct ComputeStream::State {
     std::vector<NDArray> outputs = std::move(work.outputs);
     std::exception_ptr error;
     try {
-      const FunctionState *fs = work.function.function_;
-      std::unique_ptr<Kernel> &kernel = kernels[fs];
+      const FunctionState &variant = work.function.variantFor(work.inputs);
+      std::unique_ptr<Kernel> &kernel = kernels[&variant];
       if (!kernel)
-        kernel = fs->instantiate();
-      work.function.runOn(*kernel, work.inputs, outputs, nullptr);
+        kernel = variant.instantiate();
+      work.function.runOn(variant, *kernel, work.inputs, outputs, nullptr);
     } catch (...) {
       error = std::current_exception();
       outputs.clear();

@@ -14,8 +14,20 @@
 namespace coreai::runtime {
 namespace {
 
+/// Input `index`'s shape in every variant of `d` (empty: one shape).
+std::vector<std::vector<int64_t>> shapesOf(const FunctionDescriptor &d,
+                                           size_t index) {
+  std::vector<std::vector<int64_t>> shapes;
+  for (const ShapeVariant &v : d.shapeVariants)
+    shapes.push_back(v.inputs[index]);
+  return shapes;
+}
+
+/// `function`, for an input: its descriptor, whose other shape variants the
+/// message names.
 std::string mismatch(const char *kind, size_t index,
-                     const TensorDescriptor &want, const NDArray &got) {
+                     const TensorDescriptor &want, const NDArray &got,
+                     const FunctionDescriptor *function = nullptr) {
   // The common case builds no string: run() allocates nothing of its own.
   bool typeOk = got.dtype() == want.dtype && got.shape() == want.shape;
   bool storageOk = got.data() || got.byteSize() == 0;
@@ -24,9 +36,17 @@ std::string mismatch(const char *kind, size_t index,
     return {};
   std::string what =
       std::string(kind) + " " + std::to_string(index) + " '" + want.name + "'";
-  if (!typeOk)
-    return what + ": expected " + bundle::formatType(want.dtype, want.shape) +
-           ", got " + bundle::formatType(got.dtype(), got.shape());
+  if (!typeOk) {
+    std::string expected = bundle::formatType(want.dtype, want.shape);
+    std::vector<std::vector<int64_t>> alternatives;
+    if (function)
+      alternatives = shapesOf(*function, index);
+    for (size_t k = 1; k < alternatives.size(); ++k)
+      expected += (k + 1 == alternatives.size() ? " or " : ", ") +
+                  bundle::formatShape(alternatives[k]);
+    return what + ": expected " + expected + ", got " +
+           bundle::formatType(got.dtype(), got.shape());
+  }
   if (!got.data() && got.byteSize() != 0)
     return what + ": the array has no storage";
   // The kernel ABI promises kernels 16-byte aligned buffers (KernelABI.h).
@@ -49,11 +69,18 @@ ComputeUnit InferenceFunction::unit() const { return function_->unit; }
 
 std::string InferenceFunction::checkInput(size_t index,
                                           const NDArray &input) const {
-  const auto &inputs = function_->descriptor.inputs;
-  if (index >= inputs.size())
-    return "function '" + function_->descriptor.name + "' has only " +
-           plural(inputs.size(), "input");
-  return mismatch("input", index, inputs[index], input);
+  const FunctionDescriptor &d = function_->descriptor;
+  if (index >= d.inputs.size())
+    return "function '" + d.name + "' has only " +
+           plural(d.inputs.size(), "input");
+  // With enumerated shapes: any variant's shape for this input.
+  for (const ShapeVariant &v : d.shapeVariants)
+    if (input.shape() == v.inputs[index]) {
+      TensorDescriptor want = d.inputs[index];
+      want.shape = v.inputs[index];
+      return mismatch("input", index, want, input);
+    }
+  return mismatch("input", index, d.inputs[index], input, &d);
 }
 
 std::vector<NDArray>
@@ -90,30 +117,50 @@ double traceClockUs() {
       .count();
 }
 
+const FunctionState &
+InferenceFunction::variantFor(const std::vector<NDArray> &inputs) const {
+  for (const FunctionState *variant : function_->shapeVariants) {
+    const std::vector<TensorDescriptor> &want = variant->descriptor.inputs;
+    bool match = want.size() == inputs.size();
+    for (size_t i = 0; match && i < want.size(); ++i)
+      match = inputs[i].shape() == want[i].shape;
+    if (match)
+      return *variant;
+  }
+  return *function_;
+}
+
 void InferenceFunction::run(const std::vector<NDArray> &inputs,
                             std::vector<NDArray> &outputs,
                             std::vector<TraceEvent> *trace) const {
-  runOn(*function_->kernel, inputs, outputs, trace);
+  const FunctionState &variant = variantFor(inputs);
+  runOn(variant, *variant.kernel, inputs, outputs, trace);
 }
 
-void InferenceFunction::checkArguments(
-    const std::vector<NDArray> &inputs,
-    const std::vector<NDArray> &outputs) const {
-  const FunctionDescriptor &d = function_->descriptor;
+namespace {
+/// The checks of checkArguments() against `variant`, the one the inputs'
+/// shapes chose; `d` is the function's descriptor, which lists every
+/// variant's shapes for the message when none was chosen.
+void checkArgumentsOf(const FunctionState &variant,
+                      const FunctionDescriptor &function,
+                      const std::vector<NDArray> &inputs,
+                      const std::vector<NDArray> &outputs) {
+  const FunctionDescriptor &d = variant.descriptor;
   if (inputs.size() != d.inputs.size())
     throw AssetError(AssetError::Code::InvalidArgument,
-                     "function '" + d.name + "' takes " +
+                     "function '" + function.name + "' takes " +
                          plural(d.inputs.size(), "input") + ", got " +
                          std::to_string(inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i)
-    if (std::string err = mismatch("input", i, d.inputs[i], inputs[i]);
+    if (std::string err =
+            mismatch("input", i, d.inputs[i], inputs[i], &function);
         !err.empty())
       throw AssetError(AssetError::Code::InvalidArgument, err);
 
   if (!outputs.empty()) {
     if (outputs.size() != d.outputs.size())
       throw AssetError(AssetError::Code::InvalidArgument,
-                       "function '" + d.name + "' has " +
+                       "function '" + function.name + "' has " +
                            plural(d.outputs.size(), "output") + ", got " +
                            std::to_string(outputs.size()) +
                            " arrays to write them to");
@@ -148,15 +195,22 @@ void InferenceFunction::checkArguments(
                              "'");
   }
 }
+} // namespace
 
-void InferenceFunction::runOn(Kernel &kernel,
+void InferenceFunction::checkArguments(
+    const std::vector<NDArray> &inputs,
+    const std::vector<NDArray> &outputs) const {
+  checkArgumentsOf(variantFor(inputs), function_->descriptor, inputs, outputs);
+}
+
+void InferenceFunction::runOn(const FunctionState &variant, Kernel &kernel,
                               const std::vector<NDArray> &inputs,
                               std::vector<NDArray> &outputs,
                               std::vector<TraceEvent> *trace) const {
-  checkArguments(inputs, outputs);
+  checkArgumentsOf(variant, function_->descriptor, inputs, outputs);
   // Fresh outputs share no bytes with the inputs or each other.
   if (outputs.empty())
-    for (const TensorDescriptor &t : function_->descriptor.outputs)
+    for (const TensorDescriptor &t : variant.descriptor.outputs)
       outputs.emplace_back(t.dtype, t.shape);
   kernel.run(inputs, outputs, trace);
 }

@@ -37,7 +37,8 @@ const bundle::FunctionInfo &findFunction(const bundle::BundleFile &file,
     return *f;
   std::string known;
   for (const bundle::FunctionInfo &f : file.functions())
-    known += (known.empty() ? "'" : ", '") + f.name + "'";
+    if (f.variantOf.empty())
+      known += (known.empty() ? "'" : ", '") + f.name + "'";
   throw AssetError(AssetError::Code::NotFound,
                    "no function '" + name + "' in the bundle (it has " +
                        (known.empty() ? "none" : known) + ")");
@@ -45,7 +46,8 @@ const bundle::FunctionInfo &findFunction(const bundle::BundleFile &file,
 
 } // namespace
 
-FunctionDescriptor describe(const bundle::FunctionInfo &function) {
+FunctionDescriptor describe(const bundle::BundleFile &file,
+                            const bundle::FunctionInfo &function) {
   FunctionDescriptor d;
   d.name = function.name;
   for (const bundle::TensorDesc &t : function.inputs) {
@@ -58,6 +60,19 @@ FunctionDescriptor describe(const bundle::FunctionInfo &function) {
   }
   for (const bundle::TensorDesc &t : function.outputs)
     d.outputs.push_back({t.name, t.dtype, t.shape, std::nullopt, {}});
+  // Variants follow their function (the reader checked it).
+  for (const bundle::FunctionInfo &f : file.functions()) {
+    if (&f != &function && f.variantOf != function.name)
+      continue;
+    ShapeVariant v;
+    for (const bundle::TensorDesc &t : f.inputs)
+      v.inputs.push_back(t.shape);
+    for (const bundle::TensorDesc &t : f.outputs)
+      v.outputs.push_back(t.shape);
+    d.shapeVariants.push_back(std::move(v));
+  }
+  if (d.shapeVariants.size() == 1)
+    d.shapeVariants.clear();
   return d;
 }
 
@@ -110,13 +125,14 @@ const bundle::BundleFile &ModelAsset::bundle() const { return *state_->file; }
 std::vector<std::string> ModelAsset::functionNames() const {
   std::vector<std::string> names;
   for (const bundle::FunctionInfo &f : state_->file->functions())
-    names.push_back(f.name);
+    if (f.variantOf.empty()) // a shape variant is part of its function
+      names.push_back(f.name);
   return names;
 }
 
 FunctionDescriptor
 ModelAsset::functionDescriptor(const std::string &name) const {
-  return describe(findFunction(*state_->file, name));
+  return describe(*state_->file, findFunction(*state_->file, name));
 }
 
 } // namespace coreai::runtime

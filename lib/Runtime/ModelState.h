@@ -19,6 +19,11 @@ struct AssetState {
 
 struct FunctionState {
   FunctionDescriptor descriptor;
+  // The function this is a shape variant of ("" for none), and for a
+  // function with enumerated shapes, every variant's state (this one
+  // first); run() picks one by the inputs' shapes.
+  std::string variantOf;
+  std::vector<const FunctionState *> shapeVariants;
   ComputeUnit unit = ComputeUnit::CPU;
   std::string placement = "cpu";
   // Which of the bundle function's schedules runs; -1: the whole function.
@@ -64,8 +69,10 @@ std::unique_ptr<Kernel> prepareSchedule(
 /// Host memory for schedules whose steps all run on the CPU.
 std::shared_ptr<ScheduleDevice> createHostScheduleDevice();
 
-/// The descriptor of a bundle function, in API terms.
-FunctionDescriptor describe(const bundle::FunctionInfo &function);
+/// The descriptor of a bundle function of `file`, in API terms, with the
+/// shapes of its variants when it has enumerated shapes.
+FunctionDescriptor describe(const bundle::BundleFile &file,
+                            const bundle::FunctionInfo &function);
 
 } // namespace coreai::runtime
 

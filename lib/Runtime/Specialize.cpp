@@ -262,7 +262,7 @@ FunctionState prepareScheduled(
     }
   }
   FunctionState fs;
-  fs.descriptor = describe(function);
+  fs.descriptor = describe(file, function);
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
                   : ComputeUnit::CPU;
@@ -414,7 +414,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
       constants.push_back(file.constantData(c));
 
     FunctionState fs;
-    fs.descriptor = describe(function);
+    fs.descriptor = describe(file, function);
     fs.unit = executor->unit();
     fs.placement = computeUnitName(fs.unit) + fallback;
     std::shared_ptr<LoadedExecutable> exe =
@@ -445,6 +445,18 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     };
     state->functions.push_back(std::move(fs));
   }
+  // Each function with enumerated shapes learns its variants (the vector
+  // is complete: the pointers stay valid).
+  for (FunctionState &fs : state->functions)
+    fs.variantOf = file.functions()[&fs - state->functions.data()].variantOf;
+  for (FunctionState &fs : state->functions)
+    if (!fs.variantOf.empty())
+      for (FunctionState &primary : state->functions)
+        if (primary.descriptor.name == fs.variantOf) {
+          if (primary.shapeVariants.empty())
+            primary.shapeVariants.push_back(&primary);
+          primary.shapeVariants.push_back(&fs);
+        }
   if (state->gpu && options.cache)
     state->gpu->storeCache(*options.cache, file.contentHash(),
                            file.metadata().name);
@@ -461,8 +473,8 @@ InferenceFunction Model::function(const std::string &name) const {
     if (f.descriptor.name == name)
       return InferenceFunction(state_, &f);
   std::string known;
-  for (const FunctionState &f : state_->functions)
-    known += (known.empty() ? "'" : ", '") + f.descriptor.name + "'";
+  for (const std::string &f : functionNames())
+    known += (known.empty() ? "'" : ", '") + f + "'";
   throw AssetError(AssetError::Code::NotFound,
                    "no function '" + name + "' in the model (it has " +
                        (known.empty() ? "none" : known) + ")");
@@ -471,7 +483,8 @@ InferenceFunction Model::function(const std::string &name) const {
 std::vector<std::string> Model::functionNames() const {
   std::vector<std::string> names;
   for (const FunctionState &f : state_->functions)
-    names.push_back(f.descriptor.name);
+    if (f.variantOf.empty()) // a shape variant is part of its function
+      names.push_back(f.descriptor.name);
   return names;
 }
 

@@ -23,6 +23,13 @@ inline constexpr llvm::StringLiteral kImageAttr = "coreai.image";
 inline constexpr llvm::StringLiteral kDimNamesAttr = "coreai.dim_names";
 /// Function attribute: number of leading arguments that are model inputs.
 inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
+/// Function attribute of enumerated shapes (coreai-build --shape given
+/// several times): the name of the group's first function, on every
+/// function of the group (the same model compiled for other input shapes).
+/// Passes keep constants' layouts independent of shape within a group, and
+/// the bundle records it so that the runtime picks a variant by the shapes
+/// of the inputs it is given.
+inline constexpr llvm::StringLiteral kShapeGroupAttr = "coreai.shape_group";
 
 #define GEN_PASS_DECL
 #include "lib/Transforms/Passes.h.inc"

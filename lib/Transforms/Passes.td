@@ -62,7 +62,9 @@ def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func:
     transposed at compile time and they get `transB = false`: fully connected
     layers exported as Gemm(x, W[N, K], transB=1) then read contiguous rows
     of W^T along the output dim, the layout vector kernels load. A Gemm with
-    one row (batch 1) keeps W: its dot products read W's rows as stored.
+    one row (batch 1) keeps W: its dot products read W's rows as stored,
+    except in a function with enumerated shapes (`coreai.shape_group`),
+    whose variants share one layout of their weights.
   }];
 }
 

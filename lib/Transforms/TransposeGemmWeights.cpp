@@ -6,7 +6,8 @@
 // clearing transB) gives every unit contiguous rows of W^T along the output
 // dim, the layout the CPU's vector kernels and the GPU's tiles load, at no
 // cost at run time (not at batch 1, where a dot product along W's rows
-// streams them best). Only constants that every user reads this way are
+// streams them best, unless the function is one of several shape variants
+// that share their weights). Only constants that every user reads this way are
 // rewritten (one weight may serve several layers), so the bundle never
 // holds both layouts.
 //
@@ -65,14 +66,17 @@ int64_t rows(ag::GemmOp gemm) {
 struct TransposeGemmWeights
     : coreai::impl::TransposeGemmWeightsBase<TransposeGemmWeights> {
   void runOnOperation() override {
-    getOperation().walk([](ag::ConstantOp constant) {
+    // The shape variants of one model share their weights, so their layout
+    // may not depend on the batch: in a group, batch 1 reads W^T too.
+    bool shapeGroup = getOperation()->hasAttr(coreai::kShapeGroupAttr);
+    getOperation().walk([&](ag::ConstantOp constant) {
       // Every use is the B of a Gemm that reads it transposed.
       Value weights = constant.getResult();
       if (weights.use_empty() ||
-          !llvm::all_of(weights.getUses(), [](OpOperand &use) {
+          !llvm::all_of(weights.getUses(), [&](OpOperand &use) {
             auto gemm = dyn_cast<ag::GemmOp>(use.getOwner());
             return gemm && gemm.getTransB() && &use == &gemm.getBMutable() &&
-                   rows(gemm) != 1;
+                   (shapeGroup || rows(gemm) != 1);
           }))
         return;
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());

@@ -69,7 +69,7 @@ TEST_CASE("round trip keeps every field", "[bundle]") {
 
   const BundleMetadata &m = file->metadata();
   CHECK(m.formatMajor == 1);
-  CHECK(m.formatMinor == 3);
+  CHECK(m.formatMinor == 4);
   CHECK(m.name == "sample");
   CHECK(m.producer == "coreai-build test");
   CHECK(m.sourceHash == "0123456789abcdef");
@@ -207,4 +207,78 @@ TEST_CASE("open reports missing files and directories", "[bundle]") {
   CHECK_FALSE(BundleFile::open(dir.file("empty"), error));
   CHECK(error.kind == ReadErrorKind::Corrupt);
   CHECK(error.message == "file is too small to be a .aimodel bundle (0 bytes)");
+}
+
+namespace {
+/// sampleContents() with `main` compiled for one more shape: main.shape1,
+/// its inputs and outputs [4, 3] instead of [2, 3].
+BundleContents withShapeVariant() {
+  BundleContents c = sampleContents();
+  FunctionData variant = c.functions[0];
+  variant.name = "main.shape1";
+  variant.variantOf = "main";
+  variant.entrySymbol = "coreai_fn_main.shape1";
+  variant.inputs[0].shape = {4, 3};
+  variant.outputs[0].shape = {4, 3};
+  c.functions.push_back(variant);
+  return c;
+}
+
+/// Why the reader refuses `c` (serialized without the writer's checks),
+/// which must be what the writer says too.
+std::string refusal(const BundleContents &c) {
+  ReadError error;
+  auto file = BundleFile::fromBytes(serializeBundle(c), error);
+  CHECK(!file);
+  CHECK(error.message.find(checkBundleContents(c)) != std::string::npos);
+  return checkBundleContents(c);
+}
+} // namespace
+
+TEST_CASE("shape variants round trip", "[bundle][shapes]") {
+  BundleContents c = withShapeVariant();
+  REQUIRE(checkBundleContents(c).empty());
+  auto file = openBytes(serializeBundle(c));
+  REQUIRE(file->functions().size() == 3);
+  CHECK(file->functions()[0].variantOf.empty());
+  CHECK(file->functions()[2].variantOf == "main");
+  CHECK(file->functions()[2].inputs[0].shape == std::vector<int64_t>{4, 3});
+}
+
+TEST_CASE("shape variants that the runtime could not choose between are "
+          "refused",
+          "[bundle][shapes]") {
+  BundleContents c = withShapeVariant();
+  c.functions[2].variantOf = "nope";
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'nope', "
+                      "does not follow a function of that name");
+
+  c = withShapeVariant();
+  c.functions[2].inputs[0].shape = {2, 3};
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
+                      "takes the same input shapes as 'main'");
+
+  c = withShapeVariant();
+  c.functions[2].inputs[0].dtype = DType::F16;
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
+                      "input 0 'x' differs in name, dtype, rank or image "
+                      "format");
+
+  c = withShapeVariant();
+  c.functions[2].outputs.push_back({"z", DType::F32, {1}});
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
+                      "has 2 outputs, not 1");
+
+  // A variant of a variant, and two variants at the same shapes.
+  c = withShapeVariant();
+  FunctionData second = c.functions[2];
+  second.name = "main.shape2";
+  second.variantOf = "main.shape1";
+  c.functions.push_back(second);
+  CHECK(refusal(c) == "function 'main.shape2', a shape variant of "
+                      "'main.shape1', names a function that is itself a "
+                      "shape variant");
+  c.functions[3].variantOf = "main";
+  CHECK(refusal(c) == "function 'main.shape2', a shape variant of 'main', "
+                      "takes the same input shapes as 'main.shape1'");
 }

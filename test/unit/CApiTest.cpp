@@ -285,6 +285,55 @@ TEST_CASE("C API: image inputs are described", "[capi]") {
   coreai_asset_free(asset);
 }
 
+TEST_CASE("C API: enumerated shapes are listed and run", "[capi]") {
+  Loaded plain;
+  CHECK(coreai_function_shape_variant_count(plain.fn) == 0);
+  size_t rank = 0;
+  const int64_t *shape = nullptr;
+  CHECK(coreai_function_shape_variant(plain.fn, 0, 1, 0, &rank, &shape) ==
+        COREAI_NOT_FOUND);
+  CHECK(std::string(coreai_last_error()) ==
+        "function 'main' has 0 shape variants, no variant 0");
+
+  // The digits model at batches 1 and 8.
+  const char *path = std::getenv("COREAI_TEST_SHAPES_BUNDLE");
+  REQUIRE(path);
+  coreai_asset *asset = nullptr;
+  coreai_model *model = nullptr;
+  coreai_function *fn = nullptr;
+  REQUIRE(coreai_asset_open(path, &asset) == COREAI_OK);
+  REQUIRE(coreai_asset_specialize(asset, nullptr, &model) == COREAI_OK);
+  CHECK(coreai_model_function_count(model) == 1);
+  REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  REQUIRE(coreai_function_shape_variant_count(fn) == 2);
+  REQUIRE(coreai_function_shape_variant(fn, 1, 1, 0, &rank, &shape) ==
+          COREAI_OK);
+  CHECK(std::vector<int64_t>(shape, shape + rank) ==
+        std::vector<int64_t>{8, 1, 8, 8});
+  REQUIRE(coreai_function_shape_variant(fn, 0, 0, 0, &rank, &shape) ==
+          COREAI_OK);
+  CHECK(std::vector<int64_t>(shape, shape + rank) ==
+        std::vector<int64_t>{1, 10});
+  CHECK(coreai_function_shape_variant(fn, 1, 0, 1, &rank, &shape) ==
+        COREAI_NOT_FOUND);
+
+  // One image of the eight, alone, gives the first row of the batch.
+  Images x = imagesFor(1);
+  Probs all{};
+  coreai_tensor xt = tensorOf(x), yt = tensorOf(all);
+  REQUIRE(coreai_function_run(fn, &xt, 1, &yt, 1) == COREAI_OK);
+  alignas(64) float row[10] = {};
+  int64_t oneShape[] = {1, 1, 8, 8}, rowShape[] = {1, 10};
+  coreai_tensor x1 = {COREAI_FLOAT32, 4, oneShape, x.v, 64 * sizeof(float)};
+  coreai_tensor y1 = {COREAI_FLOAT32, 2, rowShape, row, sizeof row};
+  REQUIRE(coreai_function_run(fn, &x1, 1, &y1, 1) == COREAI_OK);
+  for (int c = 0; c < 10; ++c)
+    CHECK(row[c] == Approx(all.v[c]).margin(1e-6));
+  coreai_function_free(fn);
+  coreai_model_free(model);
+  coreai_asset_free(asset);
+}
+
 TEST_CASE("C API: a trust policy refuses an unsigned bundle", "[capi]") {
   coreai_asset *asset = nullptr;
   REQUIRE(coreai_asset_open(bundlePath().c_str(), &asset) == COREAI_OK);

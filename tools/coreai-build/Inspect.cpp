@@ -128,6 +128,8 @@ ordered_json inspectJson(const std::string &path,
   for (const bundle::FunctionInfo &fn : file.functions()) {
     ordered_json f;
     f["name"] = fn.name;
+    if (!fn.variantOf.empty()) // enumerated shapes
+      f["variant_of"] = fn.variantOf;
     f["inputs"] = ordered_json::array();
     for (const bundle::TensorDesc &t : fn.inputs)
       f["inputs"].push_back(tensorJson(t));
@@ -184,7 +186,11 @@ void printText(const ordered_json &j) {
               << j["signature"]["signer"].get<std::string>() << ", "
               << j["signature"]["status"].get<std::string>() << "\n";
   for (const ordered_json &f : j["functions"]) {
-    std::cout << "function '" << f["name"].get<std::string>() << "'\n";
+    std::cout << "function '" << f["name"].get<std::string>() << "'";
+    if (f.contains("variant_of"))
+      std::cout << ": shape variant of '" << f["variant_of"].get<std::string>()
+                << "'";
+    std::cout << "\n";
     auto tensors = [](const char *what, const ordered_json &list) {
       size_t i = 0;
       for (const ordered_json &t : list) {

@@ -53,8 +53,12 @@ namespace {
 constexpr int kExitBadInput = 1;
 constexpr int kExitUsage = 2;
 
-/// Parses NAME=D0xD1x... into the options; returns an error message.
-std::string parseShape(const std::string &spec, coreai::ImportOptions &opts) {
+/// Each input's shapes in the order given (--shape NAME=D0xD1x..., several
+/// for an input with enumerated shapes).
+using ShapeLists = std::map<std::string, std::vector<std::vector<int64_t>>>;
+
+/// Parses NAME=D0xD1x... into `lists`; returns an error message.
+std::string parseShape(const std::string &spec, ShapeLists &lists) {
   size_t eq = spec.rfind('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
     return "--shape expects NAME=D0xD1x..., got '" + spec + "'";
@@ -75,9 +79,40 @@ std::string parseShape(const std::string &spec, coreai::ImportOptions &opts) {
       break;
     pos = x + 1;
   }
-  if (opts.shapes.count(spec.substr(0, eq)))
-    return "--shape names '" + spec.substr(0, eq) + "' twice";
-  opts.shapes[spec.substr(0, eq)] = dims;
+  std::vector<std::vector<int64_t>> &list = lists[spec.substr(0, eq)];
+  if (llvm::is_contained(list, dims))
+    return "--shape " + spec + " is given twice";
+  list.push_back(std::move(dims));
+  return "";
+}
+
+/// The shape variants of enumerated shapes: variant K binds the K-th shape
+/// of every input given several, and the one shape of the others. Returns
+/// an error message.
+std::string setShapeVariants(const ShapeLists &lists,
+                             coreai::ImportOptions &opts) {
+  size_t count = 1;
+  std::string first; // an input with several shapes
+  for (const auto &[name, list] : lists) {
+    if (list.size() == 1)
+      continue;
+    if (count != 1 && list.size() != count)
+      return "--shape gives " + std::to_string(count) + " shapes for '" +
+             first + "' and " + std::to_string(list.size()) + " for '" + name +
+             "': inputs with enumerated shapes list the same number, the "
+             "K-th of each making variant K";
+    count = list.size();
+    first = name;
+  }
+  for (size_t k = 0; k < count; ++k) {
+    std::map<std::string, std::vector<int64_t>> variant;
+    for (const auto &[name, list] : lists)
+      variant[name] = list[list.size() == 1 ? 0 : k];
+    if (k == 0)
+      opts.shapes = std::move(variant);
+    else
+      opts.moreShapeVariants.push_back(std::move(variant));
+  }
   return "";
 }
 
@@ -157,7 +192,8 @@ int main(int argc, char **argv) {
                       "The neural engine for --target ane: ane-16c-4mb "
                       "(default), ane-8c-2mb, or a description .json");
   compile->add_option("--shape", shapes,
-                      "Bind an input's shape: NAME=D0xD1x... (repeatable)");
+                      "Bind an input's shape: NAME=D0xD1x... (repeatable; "
+                      "several for one input: enumerated shapes)");
   std::string cpuArchs = "x86-64,x86-64-v3,x86-64-v4";
   compile->add_option("--cpu-arch", cpuArchs,
                       "Comma-separated CPU code variants to put in the "
@@ -352,11 +388,15 @@ int main(int argc, char **argv) {
   std::vector<std::string> dependencies;
   importOptions.dependencies = &dependencies;
   importOptions.maxTensorBytes = maxTensorBytes;
+  ShapeLists shapeLists;
   for (const std::string &s : compile->parsed() ? shapes : importShapes) {
-    std::string err = parseShape(s, importOptions);
+    std::string err = parseShape(s, shapeLists);
     if (!err.empty())
       return usage(err);
   }
+  if (std::string err = setShapeVariants(shapeLists, importOptions);
+      !err.empty())
+    return usage(err);
   for (const std::string &c : compile->parsed() ? constants : importConstants) {
     size_t eq = c.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == c.size())
@@ -469,11 +509,12 @@ int main(int argc, char **argv) {
     options.commandLine += " --debug-tensors " + debugTensors;
   if (!perturbNode.empty())
     options.commandLine += " --test-perturb-node " + perturbNode;
-  for (const auto &[name, dims] : importOptions.shapes) {
-    options.commandLine += " --shape " + name + "=";
-    for (size_t i = 0; i < dims.size(); ++i)
-      options.commandLine += (i ? "x" : "") + std::to_string(dims[i]);
-  }
+  for (const auto &[name, list] : shapeLists)
+    for (const std::vector<int64_t> &dims : list) {
+      options.commandLine += " --shape " + name + "=";
+      for (size_t i = 0; i < dims.size(); ++i)
+        options.commandLine += (i ? "x" : "") + std::to_string(dims[i]);
+    }
 
   coreai::bundle::BundleContents contents;
   if (failed(coreai::compileModule(*module, options, contents))) {

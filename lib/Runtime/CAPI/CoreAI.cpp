@@ -444,6 +444,37 @@ coreai_status coreai_function_input_image(const coreai_function *function,
   return COREAI_OK;
 }
 
+size_t coreai_function_shape_variant_count(const coreai_function *function) {
+  return function ? function->function.descriptor().shapeVariants.size() : 0;
+}
+
+coreai_status coreai_function_shape_variant(const coreai_function *function,
+                                            size_t variant, int input,
+                                            size_t index, size_t *rank,
+                                            const int64_t **shape) {
+  if (!function)
+    return nullArgument("the function");
+  if (!rank || !shape)
+    return nullArgument("the rank or shape pointer");
+  const FunctionDescriptor &d = function->function.descriptor();
+  if (variant >= d.shapeVariants.size())
+    return fail(COREAI_NOT_FOUND, "function '" + d.name + "' has " +
+                                      std::to_string(d.shapeVariants.size()) +
+                                      " shape variants, no variant " +
+                                      std::to_string(variant));
+  const std::vector<std::vector<int64_t>> &list =
+      input ? d.shapeVariants[variant].inputs
+            : d.shapeVariants[variant].outputs;
+  if (index >= list.size())
+    return fail(COREAI_NOT_FOUND,
+                "function '" + d.name + "' has " + std::to_string(list.size()) +
+                    (input ? " inputs" : " outputs") + ", no " +
+                    (input ? "input " : "output ") + std::to_string(index));
+  *rank = list[index].size();
+  *shape = list[index].data();
+  return COREAI_OK;
+}
+
 const char *coreai_function_placement(const coreai_function *function) {
   return function ? function->function.placement().c_str() : "";
 }

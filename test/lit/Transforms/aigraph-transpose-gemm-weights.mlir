@@ -49,3 +49,17 @@ func.func @batch_one(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %0 = aigraph.gemm %x, %w {transB = true} : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+// Batch 1 as one of several shape variants: the variants share one layout of
+// their weights, the one the other batches read.
+// CHECK-LABEL: func.func @batch_one_variant(
+// CHECK: %[[W:.*]] = aigraph.constant {{.*}} : tensor<3x2xf32>
+// CHECK: aigraph.gemm %{{.*}}, %[[W]] :
+// CHECK-NOT: transB
+func.func @batch_one_variant(%x: tensor<1x3xf32>) -> tensor<1x2xf32> attributes {coreai.shape_group = "batch_one_variant"} {
+  %w = aigraph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = aigraph.gemm %x, %w {transB = true} : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
