@@ -20,18 +20,20 @@
 
 namespace {
 
-std::string bundlePath() {
-  const char *v = std::getenv("COREAI_TEST_BUNDLE");
+/// The bundle the environment variable `var` names.
+std::string bundlePath(const char *var = "COREAI_TEST_BUNDLE") {
+  const char *v = std::getenv(var);
   REQUIRE(v);
   return v;
 }
 
+/// Function "main" of a bundle, specialized for the CPU.
 struct Loaded {
   coreai_asset *asset = nullptr;
   coreai_model *model = nullptr;
   coreai_function *fn = nullptr;
-  Loaded() {
-    REQUIRE(coreai_asset_open(bundlePath().c_str(), &asset) == COREAI_OK);
+  explicit Loaded(const char *var = "COREAI_TEST_BUNDLE") {
+    REQUIRE(coreai_asset_open(bundlePath(var).c_str(), &asset) == COREAI_OK);
     coreai_specialization_options o;
     coreai_specialization_options_init(&o);
     o.allowed_units = COREAI_UNIT_CPU;
@@ -247,14 +249,8 @@ TEST_CASE("C API: image inputs are described", "[capi]") {
   CHECK(std::string(coreai_last_error()) ==
         "input 0 'image' is not fed with pixel buffers");
 
-  const char *path = std::getenv("COREAI_TEST_IMAGE_BUNDLE");
-  REQUIRE(path);
-  coreai_asset *asset = nullptr;
-  coreai_model *model = nullptr;
-  coreai_function *fn = nullptr;
-  REQUIRE(coreai_asset_open(path, &asset) == COREAI_OK);
-  REQUIRE(coreai_asset_specialize(asset, nullptr, &model) == COREAI_OK);
-  REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  Loaded withImage("COREAI_TEST_IMAGE_BUNDLE");
+  coreai_function *fn = withImage.fn;
   REQUIRE(coreai_function_input_image(fn, 0, &image) == COREAI_OK);
   CHECK(std::string(image.format) == "gray8");
   CHECK(image.width == 8);
@@ -280,9 +276,6 @@ TEST_CASE("C API: image inputs are described", "[capi]") {
   for (int c = 0; c < 10; ++c)
     sum += y.v[c];
   CHECK(sum == Approx(1.0f).epsilon(1e-4));
-  coreai_function_free(fn);
-  coreai_model_free(model);
-  coreai_asset_free(asset);
 }
 
 TEST_CASE("C API: enumerated shapes are listed and run", "[capi]") {
@@ -296,15 +289,9 @@ TEST_CASE("C API: enumerated shapes are listed and run", "[capi]") {
         "function 'main' has 0 shape variants, no variant 0");
 
   // The digits model at batches 1 and 8.
-  const char *path = std::getenv("COREAI_TEST_SHAPES_BUNDLE");
-  REQUIRE(path);
-  coreai_asset *asset = nullptr;
-  coreai_model *model = nullptr;
-  coreai_function *fn = nullptr;
-  REQUIRE(coreai_asset_open(path, &asset) == COREAI_OK);
-  REQUIRE(coreai_asset_specialize(asset, nullptr, &model) == COREAI_OK);
-  CHECK(coreai_model_function_count(model) == 1);
-  REQUIRE(coreai_model_function(model, "main", &fn) == COREAI_OK);
+  Loaded shapes("COREAI_TEST_SHAPES_BUNDLE");
+  coreai_function *fn = shapes.fn;
+  CHECK(coreai_model_function_count(shapes.model) == 1);
   REQUIRE(coreai_function_shape_variant_count(fn) == 2);
   REQUIRE(coreai_function_shape_variant(fn, 1, 1, 0, &rank, &shape) ==
           COREAI_OK);
@@ -329,9 +316,6 @@ TEST_CASE("C API: enumerated shapes are listed and run", "[capi]") {
   REQUIRE(coreai_function_run(fn, &x1, 1, &y1, 1) == COREAI_OK);
   for (int c = 0; c < 10; ++c)
     CHECK(row[c] == Approx(all.v[c]).margin(1e-6));
-  coreai_function_free(fn);
-  coreai_model_free(model);
-  coreai_asset_free(asset);
 }
 
 TEST_CASE("C API: a trust policy refuses an unsigned bundle", "[capi]") {

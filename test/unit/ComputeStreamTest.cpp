@@ -15,6 +15,7 @@
 #include "coreai/TensorIO.h"
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
+#include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>
 
@@ -24,14 +25,9 @@
 
 using namespace coreai;
 using namespace coreai::runtime;
+using coreai::test::requireEnv;
 
 namespace {
-
-std::string env(const char *name) {
-  const char *v = std::getenv(name);
-  REQUIRE(v);
-  return v;
-}
 
 /// Input `k`: the test input with every value scaled and shifted by k, so
 /// that results of different inferences differ.
@@ -51,7 +47,7 @@ bool sameBytes(const NDArray &a, const NDArray &b) {
 void runStreams(const Model &model) {
   constexpr int kStreams = 4, kRuns = 25;
   InferenceFunction fn = model.function("main");
-  NDArray base = readTensorFile(env("COREAI_TEST_INPUT"));
+  NDArray base = readTensorFile(requireEnv("COREAI_TEST_INPUT"));
   std::vector<std::vector<NDArray>> inputs(kStreams), expected(kStreams);
   for (int s = 0; s < kStreams; ++s)
     for (int r = 0; r < kRuns; ++r) {
@@ -105,7 +101,7 @@ Model onCPU(const char *var) {
   registerCpuExecutor();
   SpecializationOptions cpu;
   cpu.allowedUnits = {ComputeUnit::CPU};
-  return ModelAsset::open(env(var)).specialize(cpu);
+  return ModelAsset::open(requireEnv(var)).specialize(cpu);
 }
 
 } // namespace
@@ -124,24 +120,14 @@ TEST_CASE("4 streams x 25 inferences of a CPU+GPU bundle on the CPU",
 }
 
 TEST_CASE("4 streams x 25 inferences through the GPU", "[stream]") {
-  registerCpuExecutor();
-  registerGpuExecutor();
-  std::string why;
-  if (listGpuDevices(why).empty()) {
-    WARN("skipped: no Vulkan device (" << why << ")");
-    return;
-  }
-  ModelAsset asset = ModelAsset::open(env("COREAI_TEST_BUNDLE"));
-  SpecializationOptions gpu;
-  gpu.preferredUnit = ComputeUnit::GPU;
-  Model model = asset.specialize(gpu);
-  REQUIRE(model.function("main").unit() == ComputeUnit::GPU);
-  runStreams(model);
+  if (std::optional<Model> model =
+          test::onGpu(requireEnv("COREAI_TEST_BUNDLE")))
+    runStreams(*model);
 }
 
 TEST_CASE("stream errors arrive through the future", "[stream]") {
   registerCpuExecutor();
-  ModelAsset asset = ModelAsset::open(env("COREAI_TEST_BUNDLE"));
+  ModelAsset asset = ModelAsset::open(requireEnv("COREAI_TEST_BUNDLE"));
   SpecializationOptions cpu;
   cpu.allowedUnits = {ComputeUnit::CPU};
   Model model = asset.specialize(cpu);

@@ -15,6 +15,7 @@
 #include "coreai/TensorIO.h"
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
+#include "test/unit/TestUtil.h"
 
 #include <catch2/catch.hpp>
 
@@ -24,14 +25,9 @@
 
 using namespace coreai;
 using namespace coreai::runtime;
+using coreai::test::requireEnv;
 
 namespace {
-
-std::string env(const char *name) {
-  const char *v = std::getenv(name);
-  REQUIRE(v);
-  return v;
-}
 
 using Shape = std::vector<int64_t>;
 
@@ -60,7 +56,7 @@ double maxDifference(const NDArray &a, const NDArray &b) {
 /// differently at each batch.
 void checkVariants(const Model &model, double tolerance) {
   InferenceFunction fn = model.function("main");
-  NDArray images = readTensorFile(env("COREAI_TEST_INPUT"));
+  NDArray images = readTensorFile(requireEnv("COREAI_TEST_INPUT"));
   REQUIRE(images.shape() == Shape{8, 1, 8, 8});
   NDArray all = fn.run({images})[0];
   REQUIRE(all.shape() == Shape{8, 10});
@@ -83,7 +79,7 @@ void checkVariants(const Model &model, double tolerance) {
 TEST_CASE("the descriptor lists every shape; run picks the variant",
           "[shapes]") {
   registerCpuExecutor();
-  ModelAsset asset = ModelAsset::open(env("COREAI_TEST_CPU_BUNDLE"));
+  ModelAsset asset = ModelAsset::open(requireEnv("COREAI_TEST_CPU_BUNDLE"));
   // The variants are one function to the app.
   CHECK(asset.functionNames() == std::vector<std::string>{"main"});
   FunctionDescriptor d = asset.functionDescriptor("main");
@@ -122,8 +118,8 @@ TEST_CASE("the descriptor lists every shape; run picks the variant",
 }
 
 TEST_CASE("shape variants share the model's constants", "[shapes]") {
-  ModelAsset three = ModelAsset::open(env("COREAI_TEST_CPU_BUNDLE"));
-  ModelAsset one = ModelAsset::open(env("COREAI_TEST_SINGLE_BUNDLE"));
+  ModelAsset three = ModelAsset::open(requireEnv("COREAI_TEST_CPU_BUNDLE"));
+  ModelAsset one = ModelAsset::open(requireEnv("COREAI_TEST_SINGLE_BUNDLE"));
   const bundle::BundleFile &a = three.bundle(), &b = one.bundle();
   CHECK(a.constants().size() == b.constants().size());
   uint64_t constantBytes = 0;
@@ -144,23 +140,15 @@ TEST_CASE("every variant on the neural engine", "[shapes]") {
   registerAneExecutor();
   SpecializationOptions ane;
   ane.preferredUnit = ComputeUnit::NeuralEngine;
-  Model model = ModelAsset::open(env("COREAI_TEST_ANE_BUNDLE")).specialize(ane);
+  Model model =
+      ModelAsset::open(requireEnv("COREAI_TEST_ANE_BUNDLE")).specialize(ane);
   REQUIRE(model.function("main").unit() == ComputeUnit::NeuralEngine);
   // fp16 on the engine; the same arithmetic per image at every batch.
   checkVariants(model, 1e-3);
 }
 
 TEST_CASE("every variant through the GPU", "[shapes]") {
-  registerCpuExecutor();
-  registerGpuExecutor();
-  std::string why;
-  if (listGpuDevices(why).empty()) {
-    WARN("skipped: no Vulkan device (" << why << ")");
-    return;
-  }
-  SpecializationOptions gpu;
-  gpu.preferredUnit = ComputeUnit::GPU;
-  Model model = ModelAsset::open(env("COREAI_TEST_GPU_BUNDLE")).specialize(gpu);
-  REQUIRE(model.function("main").unit() == ComputeUnit::GPU);
-  checkVariants(model, 1e-5);
+  if (std::optional<Model> model =
+          test::onGpu(requireEnv("COREAI_TEST_GPU_BUNDLE")))
+    checkVariants(*model, 1e-5);
 }

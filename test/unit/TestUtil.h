@@ -3,15 +3,45 @@
 #define COREAI_TEST_UNIT_TESTUTIL_H
 
 #include "coreai/AssetError.h"
+#include "coreai/Executors.h"
+#include "coreai/ModelAsset.h"
 #include "lib/Bundle/BundleWriter.h"
+#include "lib/Runtime/GPU/GpuExecutor.h"
 
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace coreai::test {
+
+/// The bundle at `path` specialized to run on the GPU, or nothing, said as a
+/// visible skip, on a host without a Vulkan device (CI has lavapipe).
+inline std::optional<runtime::Model> onGpu(const std::string &path) {
+  runtime::registerCpuExecutor();
+  runtime::registerGpuExecutor();
+  std::string why;
+  if (runtime::listGpuDevices(why).empty()) {
+    WARN("skipped: no Vulkan device (" << why << ")");
+    return std::nullopt;
+  }
+  runtime::SpecializationOptions gpu;
+  gpu.preferredUnit = runtime::ComputeUnit::GPU;
+  runtime::Model model = runtime::ModelAsset::open(path).specialize(gpu);
+  REQUIRE(model.function("main").unit() == runtime::ComputeUnit::GPU);
+  return model;
+}
+
+/// The value of environment variable `name`, which the test's ctest command
+/// sets (a bundle it compiled, an input file).
+inline std::string requireEnv(const char *name) {
+  const char *v = std::getenv(name);
+  REQUIRE(v);
+  return v;
+}
 
 std::vector<uint8_t> floatBytes(const std::vector<float> &values);
 std::vector<uint8_t> readFileBytes(const std::string &path);
