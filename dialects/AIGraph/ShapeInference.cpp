@@ -18,10 +18,6 @@ using namespace coreai::aigraph;
 namespace {
 constexpr int64_t kDyn = ShapedType::kDynamic;
 
-RankedTensorType rankedOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 LogicalResult fail(std::optional<Location> loc, const Twine &msg) {
   return emitOptionalError(loc, msg);
 }

@@ -1,6 +1,6 @@
-//===- ShapeInferenceIndexing.cpp - Result types: scatter, gather_nd, top_k
-//===//
+//===- ShapeInferenceIndexing.cpp - Result types: gathers, scatters, top_k ===//
 #include "dialects/AIGraph/AIGraph.h"
+#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -8,10 +8,6 @@ using namespace mlir;
 using namespace coreai::aigraph;
 
 namespace {
-RankedTensorType rankedOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 LogicalResult checkReduction(std::optional<Location> loc, StringRef r) {
   if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
     return emitOptionalError(loc, "unknown scatter reduction '", r, "'");
@@ -135,5 +131,23 @@ LogicalResult TopKOp::inferReturnTypes(MLIRContext *ctx,
   shape[axis] = k;
   types.push_back(RankedTensorType::get(shape, in.getElementType()));
   types.push_back(RankedTensorType::get(shape, IntegerType::get(ctx, 64)));
+  return success();
+}
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  auto data = rankedOf(adaptor.getData());
+  auto indices = rankedOf(adaptor.getIndices());
+  int64_t axis = adaptor.getAxis();
+  if (indices.getRank() != data.getRank())
+    return emitOptionalError(loc, "indices must have the rank of data (",
+                             data.getRank(), "), got ", indices.getRank());
+  if (axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "axis ", axis, " out of range for rank ",
+                             data.getRank());
+  types.push_back(
+      RankedTensorType::get(indices.getShape(), data.getElementType()));
   return success();
 }

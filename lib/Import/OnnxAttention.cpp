@@ -14,7 +14,7 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-LogicalResult importAttentionOp(GraphImporter &g) {
+static LogicalResult importAttentionOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)))
     return failure();
   Emitter e{g};
@@ -220,4 +220,8 @@ LogicalResult importAttentionOp(GraphImporter &g) {
   g.setOutput(0, y);
   g.setOutput(3, qkOut);
   return success();
+}
+
+void coreai::onnx_import::populateAttentionImporters(OpImporterTable &table) {
+  table["Attention"] = importAttentionOp;
 }

@@ -70,3 +70,7 @@ LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g)
   }
   return success();
 }
+
+void coreai::onnx_import::populateCausalConvImporters(OpImporterTable &table) {
+  table["CausalConvWithState"] = importCausalConvWithStateOp;
+}

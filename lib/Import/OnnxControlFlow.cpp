@@ -66,7 +66,7 @@ std::optional<bool> knownBool(DenseElementsAttr a) {
 
 namespace coreai::onnx_import {
 
-LogicalResult importIfOp(GraphImporter &g) {
+static LogicalResult importIfOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   const onnx::GraphProto *thenG = g.graphAttr("then_branch"),
@@ -108,7 +108,7 @@ LogicalResult importIfOp(GraphImporter &g) {
 
 /// Loop(M, cond, v_initial...): body(iteration, cond, v...) -> (cond,
 /// v..., scan outputs...).
-LogicalResult importLoopOp(GraphImporter &g) {
+static LogicalResult importLoopOp(GraphImporter &g) {
   const onnx::GraphProto *body = g.graphAttr("body");
   if (!body)
     return g.error() << "needs a body graph";
@@ -185,7 +185,7 @@ LogicalResult importLoopOp(GraphImporter &g) {
 /// Scan (opset 9+): states and scan inputs sliced along their axes; one
 /// body import per step. Opset 8 adds a leading batch axis (and optional
 /// sequence lengths, which must be absent), handled per batch element.
-LogicalResult importScanOp(GraphImporter &g) {
+static LogicalResult importScanOp(GraphImporter &g) {
   const onnx::GraphProto *body = g.graphAttr("body");
   if (!body)
     return g.error() << "needs a body graph";
@@ -301,3 +301,9 @@ LogicalResult importScanOp(GraphImporter &g) {
 }
 
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateControlFlowImporters(OpImporterTable &table) {
+  table["If"] = importIfOp;
+  table["Loop"] = importLoopOp;
+  table["Scan"] = importScanOp;
+}

@@ -40,7 +40,7 @@ Value dilate(GraphImporter &g, Emitter &e, Value v, int64_t axis,
 
 } // namespace
 
-LogicalResult importConvTransposeOp(GraphImporter &g) {
+static LogicalResult importConvTransposeOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -156,4 +156,9 @@ LogicalResult importConvTransposeOp(GraphImporter &g) {
       b.getDenseI64ArrayAttr(convPads), b.getDenseI64ArrayAttr(dilations),
       b.getI64IntegerAttr(group));
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateConvTransposeImporters(
+    OpImporterTable &table) {
+  table["ConvTranspose"] = importConvTransposeOp;
 }

@@ -78,11 +78,15 @@ LogicalResult importCumulative(GraphImporter &g, double identity) {
 
 } // namespace
 
-LogicalResult importCumProdOp(GraphImporter &g) {
+static LogicalResult importCumProdOp(GraphImporter &g) {
   return importCumulative<aigraph::ReduceProdOp>(g, 1.0);
 }
 
 /// CumSum of integers (float CumSum is a matmul, OnnxDecompositions.cpp).
 LogicalResult importIntegerCumSumOp(GraphImporter &g) {
   return importCumulative<aigraph::ReduceSumOp>(g, 0.0);
+}
+
+void coreai::onnx_import::populateCumulativeImporters(OpImporterTable &table) {
+  table["CumProd"] = importCumProdOp;
 }

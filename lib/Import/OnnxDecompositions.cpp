@@ -30,7 +30,7 @@ SmallVector<int64_t> axesFrom(int64_t first, int64_t rank) {
 } // namespace
 
 /// y = x / sqrt(mean(x^2 over axis..) + eps) * scale.
-LogicalResult importRMSNormalizationOp(GraphImporter &g) {
+static LogicalResult importRMSNormalizationOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -81,7 +81,7 @@ LogicalResult importLayerNormStatsOp(GraphImporter &g) {
 LogicalResult importTriluRuntimeK(GraphImporter &g);
 
 /// Trilu: x where the (constant) triangle mask holds, else 0.
-LogicalResult importTriluOp(GraphImporter &g) {
+static LogicalResult importTriluOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -112,7 +112,7 @@ LogicalResult importTriluOp(GraphImporter &g) {
 
 /// Pad: per axis, negative pads slice and positive pads concatenate blocks
 /// built from the input (edge, reflect, wrap) or the constant value.
-LogicalResult importPadOp(GraphImporter &g) {
+static LogicalResult importPadOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -231,7 +231,7 @@ LogicalResult importIntegerCumSumOp(GraphImporter &g);
 
 /// CumSum as a matmul with a constant triangular matrix along the axis
 /// (moved last); exclusive and reverse change the triangle.
-LogicalResult importCumSumOp(GraphImporter &g) {
+static LogicalResult importCumSumOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -273,7 +273,7 @@ LogicalResult importCumSumOp(GraphImporter &g) {
 }
 
 /// Swish: x * sigmoid(alpha * x).
-LogicalResult importSwishOp(GraphImporter &g) {
+static LogicalResult importSwishOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -303,7 +303,7 @@ Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
 } // namespace
 
 /// Hardmax: 1 at the first maximum along the axis, 0 elsewhere.
-LogicalResult importHardmaxOp(GraphImporter &g) {
+static LogicalResult importHardmaxOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -329,7 +329,7 @@ LogicalResult importHardmaxOp(GraphImporter &g) {
 }
 
 /// LpNormalization: x / ||x||_p along one axis (p = 1 or 2).
-LogicalResult importLpNormalizationOp(GraphImporter &g) {
+static LogicalResult importLpNormalizationOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -360,7 +360,7 @@ LogicalResult importLpNormalizationOp(GraphImporter &g) {
 
 /// OneHot: values[1] where index == position along `axis`, values[0]
 /// elsewhere; depth must be a compile-time constant (it is a dim).
-LogicalResult importOneHotOp(GraphImporter &g) {
+static LogicalResult importOneHotOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)))
     return failure();
   Emitter e{g};
@@ -405,7 +405,7 @@ LogicalResult importOneHotOp(GraphImporter &g) {
 }
 
 /// GlobalMaxPool: max over the spatial dims, kept as size 1.
-LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
+static LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   int64_t rank = typeOf(g.input(0)).getRank();
@@ -418,7 +418,7 @@ LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
 }
 
 /// InstanceNormalization: per (n, c) over the spatial dims.
-LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
+static LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)))
     return failure();
   Emitter e{g};
@@ -467,7 +467,7 @@ LogicalResult importTriluRuntimeK(GraphImporter &g) {
 
 /// Tile: per axis, reshape to [.., 1, d, ..], expand to [.., r, d, ..] and
 /// merge.
-LogicalResult importTileOp(GraphImporter &g) {
+static LogicalResult importTileOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -547,10 +547,10 @@ LogicalResult importDepthSpaceOp(GraphImporter &g) {
   return e.bind(0, y);
 }
 
-LogicalResult importDepthToSpaceOp(GraphImporter &g) {
+static LogicalResult importDepthToSpaceOp(GraphImporter &g) {
   return importDepthSpaceOp<true>(g);
 }
-LogicalResult importSpaceToDepthOp(GraphImporter &g) {
+static LogicalResult importSpaceToDepthOp(GraphImporter &g) {
   return importDepthSpaceOp<false>(g);
 }
 
@@ -565,7 +565,7 @@ LogicalResult checkBlockSize(GraphImporter &g) {
 } // namespace
 
 /// DequantizeLinear: (x - zero_point) * scale, per tensor or per axis.
-LogicalResult importDequantizeLinearOp(GraphImporter &g) {
+static LogicalResult importDequantizeLinearOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
     return failure();
   Emitter e{g};
@@ -593,7 +593,7 @@ LogicalResult importDequantizeLinearOp(GraphImporter &g) {
 }
 
 /// QuantizeLinear: saturate(round_half_even(x / scale) + zero_point).
-LogicalResult importQuantizeLinearOp(GraphImporter &g) {
+static LogicalResult importQuantizeLinearOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
     return failure();
   Emitter e{g};
@@ -645,4 +645,23 @@ LogicalResult importQuantizeLinearOp(GraphImporter &g) {
   q = e.make<aigraph::ClipOp>(q, e.scalar(ft, lo), e.scalar(ft, hi));
   Value y = e.make<aigraph::CastOp>(q, TypeAttr::get(target));
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateDecompositionsImporters(
+    OpImporterTable &table) {
+  table["RMSNormalization"] = importRMSNormalizationOp;
+  table["Trilu"] = importTriluOp;
+  table["Pad"] = importPadOp;
+  table["CumSum"] = importCumSumOp;
+  table["Swish"] = importSwishOp;
+  table["QuantizeLinear"] = importQuantizeLinearOp;
+  table["DequantizeLinear"] = importDequantizeLinearOp;
+  table["Tile"] = importTileOp;
+  table["DepthToSpace"] = importDepthToSpaceOp;
+  table["SpaceToDepth"] = importSpaceToDepthOp;
+  table["Hardmax"] = importHardmaxOp;
+  table["LpNormalization"] = importLpNormalizationOp;
+  table["OneHot"] = importOneHotOp;
+  table["GlobalMaxPool"] = importGlobalMaxPoolOp;
+  table["InstanceNormalization"] = importInstanceNormalizationOp;
 }

@@ -10,7 +10,7 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-LogicalResult importDetOp(GraphImporter &g) {
+static LogicalResult importDetOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -52,4 +52,8 @@ LogicalResult importDetOp(GraphImporter &g) {
     y = e.make<aigraph::AddOp>(sub(t0, t1), t2);
   }
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateDetImporters(OpImporterTable &table) {
+  table["Det"] = importDetOp;
 }

@@ -28,7 +28,7 @@ Value requantize(GraphImporter &g, Emitter &e, Value v, IntegerType target) {
 
 } // namespace
 
-LogicalResult importDynamicQuantizeLinearOp(GraphImporter &g) {
+static LogicalResult importDynamicQuantizeLinearOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -66,4 +66,9 @@ LogicalResult importDynamicQuantizeLinearOp(GraphImporter &g) {
   g.setOutput(1, scale);
   g.setOutput(2, zp);
   return success();
+}
+
+void coreai::onnx_import::populateDynamicQuantizeImporters(
+    OpImporterTable &table) {
+  table["DynamicQuantizeLinear"] = importDynamicQuantizeLinearOp;
 }

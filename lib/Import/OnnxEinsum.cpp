@@ -198,7 +198,7 @@ private:
 
 } // namespace
 
-LogicalResult importEinsumOp(GraphImporter &g) {
+static LogicalResult importEinsumOp(GraphImporter &g) {
   if (!g.attr("equation"))
     return g.error() << "needs an equation attribute";
   std::string eq;
@@ -326,4 +326,8 @@ LogicalResult importEinsumOp(GraphImporter &g) {
   if (y == g.input(0))
     y = e.make<aigraph::IdentityOp>(y);
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateEinsumImporters(OpImporterTable &table) {
+  table["Einsum"] = importEinsumOp;
 }

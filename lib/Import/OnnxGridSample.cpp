@@ -80,7 +80,7 @@ struct Sampler {
 
 namespace coreai::onnx_import {
 
-LogicalResult importGridSampleOp(GraphImporter &g) {
+static LogicalResult importGridSampleOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Value x = g.input(0), grid = g.input(1);
@@ -213,7 +213,7 @@ namespace coreai::onnx_import {
 /// AffineGrid(theta [N, k, k+1], size): the sampling grid [N, spatial..., k]
 /// of an affine transform: a constant base grid of normalized coordinates
 /// (x, y[, z], 1) times theta^T, one matmul.
-LogicalResult importAffineGridOp(GraphImporter &g) {
+static LogicalResult importAffineGridOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Value theta = g.input(0);
@@ -268,3 +268,8 @@ LogicalResult importAffineGridOp(GraphImporter &g) {
 }
 
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateGridSampleImporters(OpImporterTable &table) {
+  table["GridSample"] = importGridSampleOp;
+  table["AffineGrid"] = importAffineGridOp;
+}

@@ -1,9 +1,10 @@
 //===- OnnxImporter.cpp - ONNX ModelProto -> aigraph ----------------------===//
 //
 // Graph-level import: inputs (with --shape bindings), initializers, node
-// dispatch, outputs. Per-op translation is in the Onnx*.cpp files, found
-// through lookupOpImporter (OnnxOps.cpp); compile-time evaluation of shape
-// computations is in OnnxConstantFolding.cpp.
+// dispatch, outputs. Per-op translation is in the Onnx*.cpp files, each
+// registering its family's ops (populate...Importers) in the table that
+// lookupOpImporter reads; compile-time evaluation of shape computations is
+// in OnnxConstantFolding.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
@@ -669,6 +670,43 @@ LogicalResult GraphImporter::checkTensorSize(ArrayRef<int64_t> shape,
     diag << bytes;
   return diag << " bytes, more than --max-tensor-bytes ("
               << options.maxTensorBytes << ")";
+}
+
+OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
+  static const OpImporterTable table = [] {
+    OpImporterTable t;
+    for (void (*populate)(OpImporterTable &) : {
+             populateCoreImporters,
+             populateElementwiseImporters,
+             populateReductionsImporters,
+             populateShapeOpsImporters,
+             populateAttentionImporters,
+             populateCausalConvImporters,
+             populateControlFlowImporters,
+             populateConvTransposeImporters,
+             populateCumulativeImporters,
+             populateDecompositionsImporters,
+             populateDetImporters,
+             populateDynamicQuantizeImporters,
+             populateEinsumImporters,
+             populateGridSampleImporters,
+             populateLinearAttentionImporters,
+             populateLossesImporters,
+             populateNormalizationsImporters,
+             populatePoolingImporters,
+             populateQLinearImporters,
+             populateRecurrentImporters,
+             populateResizeImporters,
+             populateScatterImporters,
+             populateSignalImporters,
+             populateTensorOpsImporters,
+             populateTransformerOpsImporters,
+             populateWindowsImporters,
+         })
+      populate(t);
+    return t;
+  }();
+  return table.lookup(opType);
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,

@@ -31,7 +31,7 @@ public:
   mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
                                   mlir::ModuleOp module);
 
-  // --- Used by the per-op importers (OnnxOps.cpp) ---------------------------
+  // --- Used by the per-op importers (the Onnx*.cpp families) ----------------
   mlir::MLIRContext *ctx;
   mlir::OpBuilder builder;
   int64_t opset;
@@ -166,10 +166,46 @@ private:
 
 using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
 
+/// Op type (default domain) -> its importer. Each Onnx*.cpp file registers
+/// the ops of its family in a populate...Importers function, as torch-mlir's
+/// conversions register their patterns; lookupOpImporter reads the table
+/// they fill, once.
+using OpImporterTable = llvm::StringMap<OpImporter>;
+
 /// The importer for an op type of the default domain, or null.
 OpImporter lookupOpImporter(llvm::StringRef opType);
-/// Importers of OnnxOpsMore.cpp (math, logic, reductions, shape builders).
-OpImporter lookupMoreOpImporter(llvm::StringRef opType);
+
+// One per family, each in the file of its name (OnnxElementwise.cpp, ...).
+void populateAttentionImporters(OpImporterTable &table);
+void populateCausalConvImporters(OpImporterTable &table);
+void populateControlFlowImporters(OpImporterTable &table);
+void populateConvTransposeImporters(OpImporterTable &table);
+void populateCoreImporters(OpImporterTable &table); // OnnxOps.cpp
+void populateCumulativeImporters(OpImporterTable &table);
+void populateDecompositionsImporters(OpImporterTable &table);
+void populateDetImporters(OpImporterTable &table);
+void populateDynamicQuantizeImporters(OpImporterTable &table);
+void populateEinsumImporters(OpImporterTable &table);
+void populateElementwiseImporters(OpImporterTable &table);
+void populateGridSampleImporters(OpImporterTable &table);
+void populateLinearAttentionImporters(OpImporterTable &table);
+void populateLossesImporters(OpImporterTable &table);
+void populateNormalizationsImporters(OpImporterTable &table);
+void populatePoolingImporters(OpImporterTable &table);
+void populateQLinearImporters(OpImporterTable &table);
+void populateRecurrentImporters(OpImporterTable &table);
+void populateReductionsImporters(OpImporterTable &table);
+void populateResizeImporters(OpImporterTable &table);
+void populateScatterImporters(OpImporterTable &table);
+void populateShapeOpsImporters(OpImporterTable &table);
+void populateSignalImporters(OpImporterTable &table);
+void populateTensorOpsImporters(OpImporterTable &table);
+void populateTransformerOpsImporters(OpImporterTable &table);
+void populateWindowsImporters(OpImporterTable &table);
+
+// Defined in OnnxCausalConv.cpp and OnnxLinearAttention.cpp.
+mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
+mlir::LogicalResult importLinearAttentionOp(GraphImporter &g);
 
 // Helpers shared by the per-op importers.
 mlir::RankedTensorType typeOf(mlir::Value v);
@@ -178,34 +214,13 @@ mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                        int64_t rank, bool allowRank = false);
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
-
-mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
-mlir::LogicalResult importLinearAttentionOp(GraphImporter &g);
-// Control flow, unrolled or selected at compile time (OnnxControlFlow.cpp).
-mlir::LogicalResult importIfOp(GraphImporter &g);
-// Signal processing (OnnxSignal.cpp).
-mlir::LogicalResult importDFTOp(GraphImporter &g);
-mlir::LogicalResult importGridSampleOp(GraphImporter &g);
-mlir::LogicalResult importAffineGridOp(GraphImporter &g);
-mlir::LogicalResult importSTFTOp(GraphImporter &g);
-// Recurrent layers, unrolled over time (OnnxRecurrent.cpp).
-mlir::LogicalResult importRNNOp(GraphImporter &g);
-mlir::LogicalResult importGRUOp(GraphImporter &g);
-mlir::LogicalResult importLSTMOp(GraphImporter &g);
-mlir::LogicalResult importLoopOp(GraphImporter &g);
-mlir::LogicalResult importScanOp(GraphImporter &g);
-mlir::LogicalResult importGroupNormalizationOp(GraphImporter &g);
-mlir::LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g);
-mlir::LogicalResult importLRNOp(GraphImporter &g);
-mlir::LogicalResult importHannWindowOp(GraphImporter &g);
-mlir::LogicalResult importHammingWindowOp(GraphImporter &g);
-mlir::LogicalResult importBlackmanWindowOp(GraphImporter &g);
-
-// Quantized linear algebra (OnnxQLinear.cpp).
-mlir::LogicalResult importMatMulIntegerOp(GraphImporter &g);
-mlir::LogicalResult importQLinearMatMulOp(GraphImporter &g);
-mlir::LogicalResult importConvIntegerOp(GraphImporter &g);
-mlir::LogicalResult importQLinearConvOp(GraphImporter &g);
+/// An integer list that ONNX moved from attribute `name` to input `input` at
+/// opset `inputSince` (Squeeze axes, Split sizes, reduction axes, Pad pads,
+/// Slice bounds): the attribute before, else the input, which must then be
+/// a compile-time constant. Empty when absent.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+intsAttrOrInput(GraphImporter &g, llvm::StringRef name, int64_t inputSince,
+                int input);
 
 /// Resolves auto_pad and defaults for convolution and pooling windows.
 mlir::LogicalResult windowAttrs(GraphImporter &g, llvm::ArrayRef<int64_t> inShape,

@@ -132,3 +132,8 @@ LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
     return e.bind(1, back(state));
   return success();
 }
+
+void coreai::onnx_import::populateLinearAttentionImporters(
+    OpImporterTable &table) {
+  table["LinearAttention"] = importLinearAttentionOp;
+}

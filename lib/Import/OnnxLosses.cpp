@@ -11,7 +11,7 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-LogicalResult importGatherElementsOp(GraphImporter &g) {
+static LogicalResult importGatherElementsOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   auto axis = normalizeAxis(g, g.intAttr("axis", 0),
@@ -95,14 +95,14 @@ LogicalResult nllLoss(GraphImporter &g, Emitter &e, Value input, Value target,
 
 } // namespace
 
-LogicalResult importNLLLossOp(GraphImporter &g) {
+static LogicalResult importNLLLossOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
   return nllLoss(g, e, g.input(0), g.input(1), g.input(2));
 }
 
-LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g) {
+static LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -117,4 +117,10 @@ LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g) {
     return failure();
   g.setOutput(1, logProb);
   return success();
+}
+
+void coreai::onnx_import::populateLossesImporters(OpImporterTable &table) {
+  table["GatherElements"] = importGatherElementsOp;
+  table["NegativeLogLikelihoodLoss"] = importNLLLossOp;
+  table["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropyLossOp;
 }

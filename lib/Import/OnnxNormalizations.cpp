@@ -23,7 +23,7 @@ namespace coreai::onnx_import {
 /// GroupNormalization: statistics per (n, group) over the group's channels
 /// and the spatial dims; scale and bias per group (opset 18) or per channel
 /// (opset 21).
-LogicalResult importGroupNormalizationOp(GraphImporter &g) {
+static LogicalResult importGroupNormalizationOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)) || failed(requireFloat(g, g.input(0), 3)))
     return failure();
   Emitter e{g};
@@ -79,7 +79,7 @@ LogicalResult importGroupNormalizationOp(GraphImporter &g) {
 
 /// MeanVarianceNormalization (ONNX's function): (x - E[x]) /
 /// (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default 0, 2, 3).
-LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
+static LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0), 1)))
     return failure();
   Emitter e{g};
@@ -107,7 +107,7 @@ LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
 
 /// LRN: x / (bias + alpha / size * sum of x^2 over a window of `size`
 /// channels centred on each channel)^beta.
-LogicalResult importLRNOp(GraphImporter &g) {
+static LogicalResult importLRNOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0), 3)))
     return failure();
   Emitter e{g};
@@ -153,3 +153,10 @@ LogicalResult importLRNOp(GraphImporter &g) {
 }
 
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateNormalizationsImporters(
+    OpImporterTable &table) {
+  table["GroupNormalization"] = importGroupNormalizationOp;
+  table["MeanVarianceNormalization"] = importMeanVarianceNormalizationOp;
+  table["LRN"] = importLRNOp;
+}

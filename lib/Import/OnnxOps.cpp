@@ -8,7 +8,6 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
 
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -36,6 +35,16 @@ FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis, int64_t rank,
     return g.error() << "axis " << axis << " is out of range for rank "
                      << rank;
   return axis < 0 ? axis + rank : axis;
+}
+
+FailureOr<SmallVector<int64_t>> intsAttrOrInput(GraphImporter &g,
+                                                StringRef name,
+                                                int64_t inputSince, int input) {
+  if (g.opset < inputSince)
+    return g.intsAttr(name);
+  if (!g.hasInput(input))
+    return SmallVector<int64_t>();
+  return constInts(g, input, name);
 }
 
 /// Integer values of a constant 1-D input (Reshape shape, Slice starts...).
@@ -406,15 +415,11 @@ LogicalResult importSqueezeLike(GraphImporter &g) {
   auto type = typeOf(g.input(0));
   if (!type.hasStaticShape())
     return g.error() << "needs a static input shape, got " << type;
-  SmallVector<int64_t> axes;
-  if (g.opset < 13) {
-    axes = g.intsAttr("axes");
-  } else if (g.hasInput(1)) {
-    auto a = constInts(g, 1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  FailureOr<SmallVector<int64_t>> axesOrFailure =
+      intsAttrOrInput(g, "axes", 13, 1);
+  if (failed(axesOrFailure))
+    return failure();
+  SmallVector<int64_t> axes = *axesOrFailure;
   SmallVector<int64_t> shape(type.getShape());
   if (IsUnsqueeze) {
     int64_t outRank = type.getRank() + axes.size();
@@ -592,61 +597,27 @@ LogicalResult importDropout(GraphImporter &g) {
 
 } // namespace
 
-OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
-  return llvm::StringSwitch<OpImporter>(opType)
-      .Case("Identity", importIdentity)
-      .Case("Constant", importConstant)
-      .Case("Dropout", importDropout)
-      .Case("Add", sameTypeBinary<aigraph::AddOp>)
-      .Case("Sub", sameTypeBinary<aigraph::SubOp>)
-      .Case("Mul", sameTypeBinary<aigraph::MulOp>)
-      .Case("Div", sameTypeBinary<aigraph::DivOp>)
-      .Case("Relu", floatUnary<aigraph::ReluOp>)
-      .Case("Sigmoid", floatUnary<aigraph::SigmoidOp>)
-      .Case("Tanh", floatUnary<aigraph::TanhOp>)
-      .Case("Erf", floatUnary<aigraph::ErfOp>)
-      .Case("Exp", floatUnary<aigraph::ExpOp>)
-      .Case("Sqrt", floatUnary<aigraph::SqrtOp>)
-      .Case("Clip", importClip)
-      .Case("Conv", importConv)
-      .Case("CausalConvWithState", importCausalConvWithStateOp)
-      .Case("LinearAttention", importLinearAttentionOp)
-      .Case("If", importIfOp)
-      .Case("DFT", importDFTOp)
-      .Case("GridSample", importGridSampleOp)
-      .Case("AffineGrid", importAffineGridOp)
-      .Case("STFT", importSTFTOp)
-      .Case("RNN", importRNNOp)
-      .Case("GRU", importGRUOp)
-      .Case("LSTM", importLSTMOp)
-      .Case("Loop", importLoopOp)
-      .Case("Scan", importScanOp)
-      .Case("GroupNormalization", importGroupNormalizationOp)
-      .Case("MeanVarianceNormalization", importMeanVarianceNormalizationOp)
-      .Case("LRN", importLRNOp)
-      .Case("HannWindow", importHannWindowOp)
-      .Case("HammingWindow", importHammingWindowOp)
-      .Case("BlackmanWindow", importBlackmanWindowOp)
-      .Case("ConvInteger", importConvIntegerOp)
-      .Case("QLinearConv", importQLinearConvOp)
-      .Case("MatMulInteger", importMatMulIntegerOp)
-      .Case("QLinearMatMul", importQLinearMatMulOp)
-      .Case("Gemm", importGemm)
-      .Case("MatMul", importMatMul)
-      .Case("MaxPool", importPool<true>)
-      .Case("AveragePool", importPool<false>)
-      .Case("GlobalAveragePool", importGlobalAveragePool)
-      .Case("BatchNormalization", importBatchNorm)
-      .Case("LayerNormalization", importLayerNorm)
-      .Case("Softmax", importSoftmaxLike<aigraph::SoftmaxOp>)
-      .Case("LogSoftmax", importSoftmaxLike<aigraph::LogSoftmaxOp>)
-      .Case("Flatten", importFlatten)
-      .Case("Reshape", importReshape)
-      .Case("Unsqueeze", importSqueezeLike<true>)
-      .Case("Squeeze", importSqueezeLike<false>)
-      .Case("Transpose", importTranspose)
-      .Case("Concat", importConcat)
-      .Case("Slice", importSlice)
-      .Case("Gather", importGather)
-      .Default(lookupMoreOpImporter(opType));
+void coreai::onnx_import::populateCoreImporters(OpImporterTable &table) {
+  table["Identity"] = importIdentity;
+  table["Constant"] = importConstant;
+  table["Dropout"] = importDropout;
+  table["Clip"] = importClip;
+  table["Conv"] = importConv;
+  table["Gemm"] = importGemm;
+  table["MatMul"] = importMatMul;
+  table["MaxPool"] = importPool<true>;
+  table["AveragePool"] = importPool<false>;
+  table["GlobalAveragePool"] = importGlobalAveragePool;
+  table["BatchNormalization"] = importBatchNorm;
+  table["LayerNormalization"] = importLayerNorm;
+  table["Softmax"] = importSoftmaxLike<aigraph::SoftmaxOp>;
+  table["LogSoftmax"] = importSoftmaxLike<aigraph::LogSoftmaxOp>;
+  table["Flatten"] = importFlatten;
+  table["Reshape"] = importReshape;
+  table["Unsqueeze"] = importSqueezeLike<true>;
+  table["Squeeze"] = importSqueezeLike<false>;
+  table["Transpose"] = importTranspose;
+  table["Concat"] = importConcat;
+  table["Slice"] = importSlice;
+  table["Gather"] = importGather;
 }

@@ -12,7 +12,7 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-LogicalResult importLpPoolOp(GraphImporter &g) {
+static LogicalResult importLpPoolOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -67,7 +67,7 @@ LogicalResult importLpPoolOp(GraphImporter &g) {
 /// MaxUnpool: zeros of the pooled input's shape (from kernel, strides and
 /// pads) with each value written at its flat index, as MaxPool's Indices
 /// output gives them; a larger output_shape pads zeros at the end.
-LogicalResult importMaxUnpoolOp(GraphImporter &g) {
+static LogicalResult importMaxUnpoolOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -131,4 +131,9 @@ LogicalResult importMaxUnpoolOp(GraphImporter &g) {
     }
   }
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populatePoolingImporters(OpImporterTable &table) {
+  table["LpPool"] = importLpPoolOp;
+  table["MaxUnpool"] = importMaxUnpoolOp;
 }

@@ -92,7 +92,7 @@ Value convolve(GraphImporter &g, Emitter &e, Value x, Value w) {
 namespace coreai::onnx_import {
 
 /// MatMulInteger(A, B, a_zero_point, b_zero_point) -> int32.
-LogicalResult importMatMulIntegerOp(GraphImporter &g) {
+static LogicalResult importMatMulIntegerOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)) || failed(requireInteger(g, {0, 1, 2, 3})))
     return failure();
   Emitter e{g};
@@ -108,7 +108,7 @@ LogicalResult importMatMulIntegerOp(GraphImporter &g) {
 }
 
 /// QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp).
-LogicalResult importQLinearMatMulOp(GraphImporter &g) {
+static LogicalResult importQLinearMatMulOp(GraphImporter &g) {
   if (failed(requireInputs(g, 8)) || failed(requireInteger(g, {0, 2, 3, 5})) ||
       failed(requireScalar(g, 1, "a_scale")) ||
       failed(requireScalar(g, 6, "y_scale")))
@@ -124,7 +124,7 @@ LogicalResult importQLinearMatMulOp(GraphImporter &g) {
 }
 
 /// ConvInteger(x, w, x_zero_point, w_zero_point) -> int32.
-LogicalResult importConvIntegerOp(GraphImporter &g) {
+static LogicalResult importConvIntegerOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)) || failed(requireInteger(g, {0, 1, 2, 3})))
     return failure();
   Emitter e{g};
@@ -138,7 +138,7 @@ LogicalResult importConvIntegerOp(GraphImporter &g) {
 }
 
 /// QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B).
-LogicalResult importQLinearConvOp(GraphImporter &g) {
+static LogicalResult importQLinearConvOp(GraphImporter &g) {
   if (failed(requireInputs(g, 8)) || failed(requireInteger(g, {0, 2, 3, 5, 8})) ||
       failed(requireScalar(g, 1, "x_scale")) ||
       failed(requireScalar(g, 6, "y_scale")))
@@ -162,3 +162,10 @@ LogicalResult importQLinearConvOp(GraphImporter &g) {
 }
 
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateQLinearImporters(OpImporterTable &table) {
+  table["ConvInteger"] = importConvIntegerOp;
+  table["QLinearConv"] = importQLinearConvOp;
+  table["MatMulInteger"] = importMatMulIntegerOp;
+  table["QLinearMatMul"] = importQLinearMatMulOp;
+}

@@ -254,13 +254,19 @@ LogicalResult importRecurrent(GraphImporter &g) {
 } // namespace
 
 namespace coreai::onnx_import {
-LogicalResult importRNNOp(GraphImporter &g) {
+static LogicalResult importRNNOp(GraphImporter &g) {
   return importRecurrent<Cell::RNN>(g);
 }
-LogicalResult importGRUOp(GraphImporter &g) {
+static LogicalResult importGRUOp(GraphImporter &g) {
   return importRecurrent<Cell::GRU>(g);
 }
-LogicalResult importLSTMOp(GraphImporter &g) {
+static LogicalResult importLSTMOp(GraphImporter &g) {
   return importRecurrent<Cell::LSTM>(g);
 }
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateRecurrentImporters(OpImporterTable &table) {
+  table["RNN"] = importRNNOp;
+  table["GRU"] = importGRUOp;
+  table["LSTM"] = importLSTMOp;
+}

@@ -65,7 +65,7 @@ void cubicWeights(double t, double a, double w[4]) {
 
 } // namespace
 
-LogicalResult importResizeOp(GraphImporter &g) {
+static LogicalResult importResizeOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Emitter e{g};
@@ -219,4 +219,9 @@ LogicalResult importResizeOp(GraphImporter &g) {
   }
   g.setOutput(0, x);
   return success();
+}
+
+void coreai::onnx_import::populateResizeImporters(OpImporterTable &table) {
+  table["Resize"] = importResizeOp;
+  table["Upsample"] = importResizeOp;
 }

@@ -28,7 +28,7 @@ FailureOr<std::string> scatterReduction(GraphImporter &g) {
 } // namespace
 
 /// ScatterElements (and the older Scatter, which has no reduction).
-LogicalResult importScatterElementsOp(GraphImporter &g) {
+static LogicalResult importScatterElementsOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
     return failure();
   auto reduction = scatterReduction(g);
@@ -43,7 +43,7 @@ LogicalResult importScatterElementsOp(GraphImporter &g) {
       g.builder.getStringAttr(*reduction));
 }
 
-LogicalResult importScatterNDOp(GraphImporter &g) {
+static LogicalResult importScatterNDOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
     return failure();
   auto reduction = scatterReduction(g);
@@ -53,7 +53,7 @@ LogicalResult importScatterNDOp(GraphImporter &g) {
                                       g.builder.getStringAttr(*reduction));
 }
 
-LogicalResult importGatherNDOp(GraphImporter &g) {
+static LogicalResult importGatherNDOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)) || failed(checkIndices(g, g.input(1))))
     return failure();
   return g.emit<aigraph::GatherNDOp>(
@@ -63,7 +63,7 @@ LogicalResult importGatherNDOp(GraphImporter &g) {
 
 /// TopK: k (an input from opset 10, an attribute before) decides the
 /// output shape, so it must be a compile-time constant.
-LogicalResult importTopKOp(GraphImporter &g) {
+static LogicalResult importTopKOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Value x = g.input(0);
@@ -108,4 +108,12 @@ LogicalResult importTopKOp(GraphImporter &g) {
   g.setOutput(0, op.getValues());
   g.setOutput(1, op.getIndices());
   return success();
+}
+
+void coreai::onnx_import::populateScatterImporters(OpImporterTable &table) {
+  table["ScatterElements"] = importScatterElementsOp;
+  table["ScatterND"] = importScatterNDOp;
+  table["GatherND"] = importGatherNDOp;
+  table["TopK"] = importTopKOp;
+  table["Scatter"] = importScatterElementsOp;
 }

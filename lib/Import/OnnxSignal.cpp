@@ -126,7 +126,7 @@ FailureOr<int64_t> constantInt(GraphImporter &g, int i, StringRef what,
 namespace coreai::onnx_import {
 
 /// DFT(input, dft_length?, axis? (opset 20)); axis an attribute before.
-LogicalResult importDFTOp(GraphImporter &g) {
+static LogicalResult importDFTOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   Value x = g.input(0);
@@ -167,7 +167,7 @@ LogicalResult importDFTOp(GraphImporter &g) {
 }
 
 /// STFT(signal, frame_step, window?, frame_length?).
-LogicalResult importSTFTOp(GraphImporter &g) {
+static LogicalResult importSTFTOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Value x = g.input(0);
@@ -211,3 +211,8 @@ LogicalResult importSTFTOp(GraphImporter &g) {
 }
 
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateSignalImporters(OpImporterTable &table) {
+  table["DFT"] = importDFTOp;
+  table["STFT"] = importSTFTOp;
+}

@@ -13,7 +13,7 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 /// EyeLike: ones on the diagonal j - i == k of a 2-D tensor shaped like x.
-LogicalResult importEyeLikeOp(GraphImporter &g) {
+static LogicalResult importEyeLikeOp(GraphImporter &g) {
   if (failed(requireInputs(g, 1)))
     return failure();
   auto t = typeOf(g.input(0));
@@ -42,7 +42,7 @@ LogicalResult importEyeLikeOp(GraphImporter &g) {
 
 /// CenterCropPad: per axis, crop the centered window or pad zeros around
 /// the input (the odd cell goes to the end in both cases).
-LogicalResult importCenterCropPadOp(GraphImporter &g) {
+static LogicalResult importCenterCropPadOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -109,7 +109,7 @@ LogicalResult importCenterCropPadOp(GraphImporter &g) {
 /// TensorScatter: present[b, .., s, ..] = update[b, .., s - w[b], ..] where
 /// 0 <= s - w[b] < update's length (modulo the cache length in circular
 /// mode), else past[b, .., s, ..].
-LogicalResult importTensorScatterOp(GraphImporter &g) {
+static LogicalResult importTensorScatterOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -178,7 +178,7 @@ LogicalResult importTensorScatterOp(GraphImporter &g) {
 
 /// ReverseSequence: along the time axis, position t of batch entry b reads
 /// len[b] - 1 - t while t < len[b], else t (a gather_elements).
-LogicalResult importReverseSequenceOp(GraphImporter &g) {
+static LogicalResult importReverseSequenceOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -218,4 +218,11 @@ LogicalResult importReverseSequenceOp(GraphImporter &g) {
   Value y = e.make<aigraph::GatherElementsOp>(
       x, idx, g.builder.getI64IntegerAttr(timeAxis));
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateTensorOpsImporters(OpImporterTable &table) {
+  table["EyeLike"] = importEyeLikeOp;
+  table["CenterCropPad"] = importCenterCropPadOp;
+  table["TensorScatter"] = importTensorScatterOp;
+  table["ReverseSequence"] = importReverseSequenceOp;
 }

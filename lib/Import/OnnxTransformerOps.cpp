@@ -28,7 +28,7 @@ Value sliceLast(GraphImporter &g, Emitter &e, Value v, int64_t start,
 
 } // namespace
 
-LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
+static LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
   if (failed(requireInputs(g, 3)))
     return failure();
   Emitter e{g};
@@ -131,7 +131,7 @@ LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
 }
 
 /// SwiGLU: a * sigmoid(alpha * a) * b.
-LogicalResult importSwiGLUOp(GraphImporter &g) {
+static LogicalResult importSwiGLUOp(GraphImporter &g) {
   if (failed(requireInputs(g, 2)))
     return failure();
   Emitter e{g};
@@ -147,4 +147,10 @@ LogicalResult importSwiGLUOp(GraphImporter &g) {
       e.make<aigraph::MulOp>(a, e.scalar(et, g.floatAttr("alpha", 1.0f))));
   Value y = e.make<aigraph::MulOp>(e.make<aigraph::MulOp>(a, gate), b);
   return e.bind(0, y);
+}
+
+void coreai::onnx_import::populateTransformerOpsImporters(
+    OpImporterTable &table) {
+  table["RotaryEmbedding"] = importRotaryEmbeddingOp;
+  table["SwiGLU"] = importSwiGLUOp;
 }

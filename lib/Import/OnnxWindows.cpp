@@ -57,13 +57,19 @@ LogicalResult importWindow(GraphImporter &g) {
 } // namespace
 
 namespace coreai::onnx_import {
-LogicalResult importHannWindowOp(GraphImporter &g) {
+static LogicalResult importHannWindowOp(GraphImporter &g) {
   return importWindow<Window::Hann>(g);
 }
-LogicalResult importHammingWindowOp(GraphImporter &g) {
+static LogicalResult importHammingWindowOp(GraphImporter &g) {
   return importWindow<Window::Hamming>(g);
 }
-LogicalResult importBlackmanWindowOp(GraphImporter &g) {
+static LogicalResult importBlackmanWindowOp(GraphImporter &g) {
   return importWindow<Window::Blackman>(g);
 }
 } // namespace coreai::onnx_import
+
+void coreai::onnx_import::populateWindowsImporters(OpImporterTable &table) {
+  table["HannWindow"] = importHannWindowOp;
+  table["HammingWindow"] = importHammingWindowOp;
+  table["BlackmanWindow"] = importBlackmanWindowOp;
+}

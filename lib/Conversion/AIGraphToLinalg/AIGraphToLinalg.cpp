@@ -69,7 +69,6 @@ struct ConvertAIGraphToLinalg
     coreai::aigraph::populatePoolingPatterns(converter, patterns);
     coreai::aigraph::populateNormalizationPatterns(converter, patterns);
     coreai::aigraph::populateShapeOpPatterns(converter, patterns);
-    coreai::aigraph::populateElementwiseMorePatterns(converter, patterns);
     coreai::aigraph::populateReductionPatterns(converter, patterns);
     coreai::aigraph::populateIndexingPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -96,9 +96,7 @@ void populatePoolingPatterns(const mlir::TypeConverter &converter,
 void populateNormalizationPatterns(const mlir::TypeConverter &converter,
                       mlir::RewritePatternSet &patterns);
 void populateShapeOpPatterns(const mlir::TypeConverter &converter,
-                      mlir::RewritePatternSet &patterns);
-void populateElementwiseMorePatterns(const mlir::TypeConverter &converter,
-                      mlir::RewritePatternSet &patterns);
+                             mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(const mlir::TypeConverter &converter,
                       mlir::RewritePatternSet &patterns);
 void populateIndexingPatterns(const mlir::TypeConverter &converter,

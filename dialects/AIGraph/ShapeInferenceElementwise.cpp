@@ -1,4 +1,4 @@
-//===- ShapeInferenceMore.cpp - Result types: math, logic, reductions -----===//
+//===- ShapeInferenceElementwise.cpp - Result types: elementwise ops ------===//
 #include "dialects/AIGraph/AIGraph.h"
 #include "dialects/AIGraph/ShapeInferenceMacros.h"
 
@@ -8,10 +8,6 @@ using namespace mlir;
 using namespace coreai::aigraph;
 
 namespace {
-RankedTensorType rankedOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
 /// Broadcasts the shapes of `values`; the result has `elementType`.
 LogicalResult inferBroadcastOf(std::optional<Location> loc, ValueRange values,
                                Type elementType, SmallVectorImpl<Type> &types) {
@@ -21,25 +17,6 @@ LogicalResult inferBroadcastOf(std::optional<Location> loc, ValueRange values,
     if (failed(b))
       return emitOptionalError(loc, "operand shapes are not broadcastable");
     shape = *b;
-  }
-  types.push_back(RankedTensorType::get(shape, elementType));
-  return success();
-}
-
-/// Shape after reducing `axes` (kept as 1 with keepdims).
-LogicalResult inferReduced(std::optional<Location> loc, RankedTensorType in,
-                           ArrayRef<int64_t> axes, bool keepdims,
-                           Type elementType, SmallVectorImpl<Type> &types) {
-  SmallVector<int64_t> shape;
-  for (int64_t a : axes)
-    if (a < 0 || a >= in.getRank())
-      return emitOptionalError(loc, "reduction axis ", a,
-                               " out of range for rank ", in.getRank());
-  for (int64_t i = 0; i < in.getRank(); ++i) {
-    if (!llvm::is_contained(axes, i))
-      shape.push_back(in.getDimSize(i));
-    else if (keepdims)
-      shape.push_back(1);
   }
   types.push_back(RankedTensorType::get(shape, elementType));
   return success();
@@ -194,41 +171,6 @@ LogicalResult BitcastOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-#define REDUCE(OP)                                                             \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    auto in = rankedOf(adaptor.getInput());                                    \
-    return inferReduced(loc, in, adaptor.getAxes(), adaptor.getKeepdims(),     \
-                        in.getElementType(), types);                           \
-  }
-REDUCE(ReduceSumOp)
-REDUCE(ReduceMeanOp)
-REDUCE(ReduceMaxOp)
-REDUCE(ReduceMinOp)
-REDUCE(ReduceProdOp)
-REDUCE(ReduceL1Op)
-REDUCE(ReduceL2Op)
-REDUCE(ReduceSumSquareOp)
-REDUCE(ReduceLogSumOp)
-REDUCE(ReduceLogSumExpOp)
-#undef REDUCE
-
-#define ARG(OP)                                                                \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    auto in = rankedOf(adaptor.getInput());                                    \
-    int64_t axis = adaptor.getAxis();                                          \
-    return inferReduced(loc, in, {axis}, adaptor.getKeepdims(),                \
-                        IntegerType::get(ctx, 64), types);                     \
-  }
-ARG(ArgMaxOp)
-ARG(ArgMinOp)
-#undef ARG
-
 LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
@@ -241,23 +183,5 @@ LogicalResult ExpandOp::inferReturnTypes(MLIRContext *,
                                               adaptor.getShape().end()),
                              "]");
   types.push_back(RankedTensorType::get(*shape, in.getElementType()));
-  return success();
-}
-
-LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *,
-                                                 std::optional<Location> loc,
-                                                 Adaptor adaptor,
-                                                 SmallVectorImpl<Type> &types) {
-  auto data = rankedOf(adaptor.getData());
-  auto indices = rankedOf(adaptor.getIndices());
-  int64_t axis = adaptor.getAxis();
-  if (indices.getRank() != data.getRank())
-    return emitOptionalError(loc, "indices must have the rank of data (",
-                             data.getRank(), "), got ", indices.getRank());
-  if (axis < 0 || axis >= data.getRank())
-    return emitOptionalError(loc, "axis ", axis, " out of range for rank ",
-                             data.getRank());
-  types.push_back(
-      RankedTensorType::get(indices.getShape(), data.getElementType()));
   return success();
 }

@@ -1,0 +1,167 @@
+//===- OnnxShapeOps.cpp - Expand, ConstantOfShape, Split, Range, Size -----===//
+//
+// Ops whose output shape comes from a value: the target shape, the split
+// sizes or the range bounds must be compile-time constants (or fold to
+// them), so that every shape stays static.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Import/OnnxImporter.h"
+
+using namespace mlir;
+using namespace coreai;
+using namespace coreai::onnx_import;
+
+namespace {
+
+LogicalResult importExpand(GraphImporter &g) {
+  if (failed(requireInputs(g, 2)))
+    return failure();
+  auto shape = constInts(g, 1, "the target shape");
+  if (failed(shape))
+    return failure();
+  auto in = typeOf(g.input(0));
+  if (failed(aigraph::broadcastShapes(in.getShape(), *shape)))
+    return g.error() << "cannot expand " << in << " to the given shape";
+  return g.emit<aigraph::ExpandOp>(0, g.input(0),
+                                   g.builder.getDenseI64ArrayAttr(*shape));
+}
+
+LogicalResult importConstantOfShape(GraphImporter &g) {
+  auto shape = constInts(g, 0, "the shape");
+  if (failed(shape))
+    return failure();
+  DenseElementsAttr value;
+  if (const auto *a = g.attr("value")) {
+    auto v = g.tensorToAttr(a->t());
+    if (failed(v))
+      return failure();
+    value = *v;
+  } else {
+    auto t = RankedTensorType::get({1}, g.builder.getF32Type());
+    value = DenseElementsAttr::get(t, 0.0f);
+  }
+  if (value.getNumElements() != 1)
+    return g.error() << "value must hold one element";
+  if (failed(g.checkTensorSize(*shape, value.getElementType(), "the output")))
+    return failure();
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  g.setOutput(0, g.constant(DenseElementsAttr::get(
+                     type, value.getSplatValue<Attribute>())));
+  return success();
+}
+
+LogicalResult importSplit(GraphImporter &g) {
+  if (failed(requireInputs(g, 1)))
+    return failure();
+  auto type = typeOf(g.input(0));
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t dim = type.getDimSize(*axis);
+  int64_t n = g.node->output_size();
+  FailureOr<SmallVector<int64_t>> given = intsAttrOrInput(g, "split", 13, 1);
+  if (failed(given))
+    return failure();
+  SmallVector<int64_t> sizes = *given;
+  if (sizes.empty()) {
+    int64_t parts = g.attr("num_outputs") ? g.intAttr("num_outputs", n) : n;
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0, left = dim; i < parts; ++i, left -= chunk)
+      sizes.push_back(std::max<int64_t>(0, std::min(chunk, left)));
+  }
+  if ((int64_t)sizes.size() != n)
+    return g.error() << "split has " << sizes.size() << " sizes for " << n
+                     << " outputs";
+  int64_t offset = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    SmallVector<int64_t> starts(type.getRank(), 0), ends(type.getShape()),
+        steps(type.getRank(), 1);
+    starts[*axis] = offset;
+    ends[*axis] = offset + sizes[i];
+    offset += sizes[i];
+    if (offset > dim)
+      return g.error() << "split sizes exceed the dim (" << dim << ")";
+    if (failed(g.emit<aigraph::SliceOp>(i, g.input(0),
+                                        g.builder.getDenseI64ArrayAttr(starts),
+                                        g.builder.getDenseI64ArrayAttr(ends),
+                                        g.builder.getDenseI64ArrayAttr(steps))))
+      return failure();
+  }
+  if (offset != dim)
+    return g.error() << "split sizes sum to " << offset << ", the dim is "
+                     << dim;
+  return success();
+}
+
+LogicalResult importRange(GraphImporter &g) {
+  DenseElementsAttr s = g.constantInput(0), l = g.constantInput(1),
+                    d = g.constantInput(2);
+  for (int i = 0; i < 3; ++i)
+    if (!g.constantInput(i))
+      return g.notConstant(i, "start, limit and delta",
+                           "the output shape depends on them");
+  Type et = s.getElementType();
+  auto val = [](DenseElementsAttr a) {
+    return isa<FloatType>(a.getElementType())
+               ? (*a.getValues<APFloat>().begin()).convertToDouble()
+               : (double)(*a.getValues<APInt>().begin()).getSExtValue();
+  };
+  double start = val(s), limit = val(l), delta = val(d);
+  if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) ||
+      !std::isfinite(delta))
+    return g.error() << "start, limit and delta must be finite, delta not 0";
+  double count = std::max(0.0, std::ceil((limit - start) / delta));
+  // Counted before a single element is made: Range(0, 1e12, 1) is small
+  // in the file and a terabyte in memory.
+  if (count > 9e18 ||
+      failed(g.checkTensorSize({(int64_t)count}, et, "the output")))
+    return count > 9e18
+               ? g.error() << "the output would have " << count << " elements"
+               : failure();
+  int64_t n = (int64_t)count;
+  auto type = RankedTensorType::get({n}, et);
+  unsigned bits = et.getIntOrFloatBitWidth();
+  if (bits % 8)
+    return g.error() << "element type " << et << " is not supported";
+  // The values as raw little-endian bytes: one attribute per element would
+  // cost far more than the tensor itself.
+  size_t width = bits / 8;
+  std::vector<char> raw(n * width);
+  for (int64_t i = 0; i < n; ++i) {
+    double v = start + i * delta;
+    APInt word(bits, 0);
+    if (auto ft = dyn_cast<FloatType>(et)) {
+      APFloat f(v);
+      bool lost;
+      f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      word = f.bitcastToAPInt();
+    } else {
+      word = APInt(bits, (uint64_t)(int64_t)v, /*isSigned=*/true,
+                   /*implicitTrunc=*/true);
+    }
+    for (size_t b = 0; b < width; ++b)
+      raw[i * width + b] = (char)word.extractBitsAsZExtValue(8, 8 * b);
+  }
+  g.setOutput(0, g.constant(DenseElementsAttr::getFromRawBuffer(type, raw)));
+  return success();
+}
+
+LogicalResult importSize(GraphImporter &g) {
+  auto type = typeOf(g.input(0));
+  if (!type.hasStaticShape())
+    return g.error() << "needs a static shape";
+  auto t = RankedTensorType::get({}, g.builder.getI64Type());
+  g.setOutput(0, g.constant(DenseElementsAttr::get(
+                     t, ArrayRef<int64_t>{type.getNumElements()})));
+  return success();
+}
+
+} // namespace
+
+void coreai::onnx_import::populateShapeOpsImporters(OpImporterTable &table) {
+  table["Expand"] = importExpand;
+  table["ConstantOfShape"] = importConstantOfShape;
+  table["Split"] = importSplit;
+  table["Range"] = importRange;
+  table["Size"] = importSize;
+}
