@@ -1011,6 +1011,11 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
+  if (!options.moreShapeVariants.empty() && !options.debugTensors.empty()) {
+    emitError(fileLoc) << "--debug-tensors takes one shape per input, not "
+                          "enumerated shapes";
+    return nullptr;
+  }
   // A model without a default-domain opset uses other domains only; its
   // nodes are refused, each naming its domain.
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -1018,14 +1023,13 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
   if (failed(importer.importGraph(model.graph(), *module)))
     return nullptr;
   // Enumerated shapes: the graph again at each other variant's shapes, as
-  // main.shapeK beside main. Each is imported on its own, so every shape
-  // folds and specializes as if it were the only one.
+  // main.shapeK beside main, every function of the group marked with main's
+  // name. Each is imported on its own, so every shape folds and specializes
+  // as if it were the only one.
+  if (!options.moreShapeVariants.empty())
+    for (auto func : module->getOps<func::FuncOp>())
+      func->setAttr(kShapeGroupAttr, func.getSymNameAttr());
   for (auto [index, shapes] : llvm::enumerate(options.moreShapeVariants)) {
-    if (!options.debugTensors.empty()) {
-      emitError(fileLoc) << "--debug-tensors takes one shape per input, not "
-                            "enumerated shapes";
-      return nullptr;
-    }
     ImportOptions variantOptions = options;
     variantOptions.shapes = shapes;
     variantOptions.moreShapeVariants.clear();
@@ -1042,8 +1046,6 @@ OwningOpRef<ModuleOp> importOnnxModel(StringRef bytes, StringRef filename,
                       std::to_string(index + 1));
       func->setAttr(kShapeGroupAttr, primary);
       func->moveBefore(module->getBody(), module->getBody()->end());
-      if (index == 0)
-        module->lookupSymbol(primary)->setAttr(kShapeGroupAttr, primary);
     }
   }
   if (failed(verify(*module)))

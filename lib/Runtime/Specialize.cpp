@@ -263,6 +263,7 @@ FunctionState prepareScheduled(
   }
   FunctionState fs;
   fs.descriptor = describe(file, function);
+  fs.variantOf = function.variantOf;
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
                   : ComputeUnit::CPU;
@@ -415,6 +416,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
 
     FunctionState fs;
     fs.descriptor = describe(file, function);
+    fs.variantOf = function.variantOf;
     fs.unit = executor->unit();
     fs.placement = computeUnitName(fs.unit) + fallback;
     std::shared_ptr<LoadedExecutable> exe =
@@ -447,8 +449,6 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
   }
   // Each function with enumerated shapes learns its variants (the vector
   // is complete: the pointers stay valid).
-  for (FunctionState &fs : state->functions)
-    fs.variantOf = file.functions()[&fs - state->functions.data()].variantOf;
   for (FunctionState &fs : state->functions)
     if (!fs.variantOf.empty())
       for (FunctionState &primary : state->functions)
