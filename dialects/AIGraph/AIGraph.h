@@ -12,6 +12,39 @@
 
 #include "dialects/AIGraph/AIGraphDialect.h.inc"
 
+namespace coreai::aigraph {
+
+// Result-type rules shared by many ops (see AIGraphOps.td): each trait's ODS
+// definition writes the op's inferReturnTypes; the classes only mark the ops.
+
+/// The result has the type of the `input` operand.
+template <typename ConcreteType>
+class ResultTypeOfInput
+    : public mlir::OpTrait::TraitBase<ConcreteType, ResultTypeOfInput> {};
+/// `lhs` and `rhs` broadcast; the result has lhs's element type.
+template <typename ConcreteType>
+class BroadcastResult
+    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastResult> {};
+/// `lhs` and `rhs` broadcast; the result is i1.
+template <typename ConcreteType>
+class BroadcastPredicate
+    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastPredicate> {};
+
+/// The shapes of `values` broadcast (numpy rules) into one result of
+/// `elementType`; an error at `loc` naming the shapes when they do not.
+llvm::LogicalResult
+inferBroadcastResult(std::optional<mlir::Location> loc, mlir::ValueRange values,
+                     mlir::Type elementType,
+                     llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// An operand's type (every aigraph operand is a ranked tensor; the op
+/// definitions constrain it).
+inline mlir::RankedTensorType rankedOf(mlir::Value v) {
+  return llvm::cast<mlir::RankedTensorType>(v.getType());
+}
+
+} // namespace coreai::aigraph
+
 #define GET_OP_CLASSES
 #include "dialects/AIGraph/AIGraphOps.h.inc"
 

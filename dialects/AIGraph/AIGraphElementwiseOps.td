@@ -31,7 +31,7 @@ def AIGraph_GeluTanhOp : AIGraph_UnaryOp<"gelu_tanh", "Gelu, tanh approximation"
 
 // Unary ops on any numeric type.
 class AIGraph_NumericUnaryOp<string mnemonic, string desc>
-    : AIGraph_Op<mnemonic> {
+    : AIGraph_Op<mnemonic, [AIGraph_ResultTypeOfInput]> {
   let summary = desc;
   let arguments = (ins AIGraph_Tensor:$input);
   let results = (outs AIGraph_Tensor:$output);
@@ -45,7 +45,7 @@ def AIGraph_BitwiseNotOp : AIGraph_NumericUnaryOp<"bitwise_not", "Bitwise not">;
 
 // Float unary ops with up to two parameters (defaults applied by importers).
 class AIGraph_ParamUnaryOp<string mnemonic, string desc>
-    : AIGraph_Op<mnemonic> {
+    : AIGraph_Op<mnemonic, [AIGraph_ResultTypeOfInput]> {
   let summary = desc;
   let arguments = (ins AIGraph_FloatTensor:$input, F64Attr:$alpha,
                        F64Attr:$beta);
@@ -89,7 +89,7 @@ def AIGraph_ShiftRightOp : AIGraph_BinaryOp<"shift_right", "Logical shift right"
 
 // Comparisons -> i1.
 class AIGraph_CompareOp<string mnemonic, string desc>
-    : AIGraph_Op<mnemonic, [SameOperandsElementType]> {
+    : AIGraph_Op<mnemonic, [SameOperandsElementType, AIGraph_BroadcastPredicate]> {
   let summary = desc # " with numpy broadcasting, giving i1";
   let arguments = (ins AIGraph_Tensor:$lhs, AIGraph_Tensor:$rhs);
   let results = (outs RankedTensorOf<[I1]>:$output);

@@ -29,6 +29,50 @@ def AIGraph_Dialect : Dialect {
   let hasConstantMaterializer = 1;
 }
 
+// Result-type rules many ops share, as traits that define the
+// inferReturnTypes(Adaptor) that InferTypeOpAdaptor declares; an op without
+// one defines it in ShapeInference*.cpp. The C++ trait classes are in
+// AIGraph.h.
+
+// The result has the type of the `input` operand.
+def AIGraph_ResultTypeOfInput : NativeOpTrait<"ResultTypeOfInput", [], [{}], [{
+  ::llvm::LogicalResult $cppClass::inferReturnTypes(
+      ::mlir::MLIRContext *, std::optional<::mlir::Location>, Adaptor adaptor,
+      ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+    types.push_back(adaptor.getInput().getType());
+    return ::mlir::success();
+  }
+}]> {
+  let cppNamespace = "::coreai::aigraph";
+}
+
+// `lhs` and `rhs` broadcast (numpy rules); the result has lhs's element type.
+def AIGraph_BroadcastResult : NativeOpTrait<"BroadcastResult", [], [{}], [{
+  ::llvm::LogicalResult $cppClass::inferReturnTypes(
+      ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+      Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+    return ::coreai::aigraph::inferBroadcastResult(
+        loc, {adaptor.getLhs(), adaptor.getRhs()},
+        ::coreai::aigraph::rankedOf(adaptor.getLhs()).getElementType(), types);
+  }
+}]> {
+  let cppNamespace = "::coreai::aigraph";
+}
+
+// `lhs` and `rhs` broadcast (numpy rules); the result is i1.
+def AIGraph_BroadcastPredicate : NativeOpTrait<"BroadcastPredicate", [], [{}],
+                                               [{
+  ::llvm::LogicalResult $cppClass::inferReturnTypes(
+      ::mlir::MLIRContext *ctx, std::optional<::mlir::Location> loc,
+      Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+    return ::coreai::aigraph::inferBroadcastResult(
+        loc, {adaptor.getLhs(), adaptor.getRhs()},
+        ::mlir::IntegerType::get(ctx, 1), types);
+  }
+}]> {
+  let cppNamespace = "::coreai::aigraph";
+}
+
 class AIGraph_Op<string mnemonic, list<Trait> traits = []>
     : Op<AIGraph_Dialect, mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])>;
 
@@ -74,7 +118,7 @@ def AIGraph_ShapeOp : AIGraph_Op<"shape"> {
 //===----------------------------------------------------------------------===//
 
 class AIGraph_BinaryOp<string mnemonic, string desc>
-    : AIGraph_Op<mnemonic, [SameOperandsElementType]> {
+    : AIGraph_Op<mnemonic, [SameOperandsElementType, AIGraph_BroadcastResult]> {
   let summary = desc # " with numpy broadcasting";
   let arguments = (ins AIGraph_Tensor:$lhs, AIGraph_Tensor:$rhs);
   let results = (outs AIGraph_Tensor:$output);
@@ -87,7 +131,7 @@ def AIGraph_AddOp : AIGraph_BinaryOp<"add", "Elementwise sum">;
 def AIGraph_SubOp : AIGraph_BinaryOp<"sub", "Elementwise difference">;
 def AIGraph_MulOp : AIGraph_BinaryOp<"mul", "Elementwise product">;
 def AIGraph_DivOp : AIGraph_BinaryOp<"div", "Elementwise quotient">;
-def AIGraph_PowOp : AIGraph_Op<"pow"> {
+def AIGraph_PowOp : AIGraph_Op<"pow", [AIGraph_BroadcastResult]> {
   let summary = "Elementwise power; the exponent may have another numeric type";
   let arguments = (ins AIGraph_Tensor:$lhs, AIGraph_Tensor:$rhs);
   let results = (outs AIGraph_Tensor:$output);
@@ -97,7 +141,7 @@ def AIGraph_PowOp : AIGraph_Op<"pow"> {
 }
 
 class AIGraph_UnaryOp<string mnemonic, string desc>
-    : AIGraph_Op<mnemonic> {
+    : AIGraph_Op<mnemonic, [AIGraph_ResultTypeOfInput]> {
   let summary = desc;
   let arguments = (ins AIGraph_FloatTensor:$input);
   let results = (outs AIGraph_FloatTensor:$output);
@@ -201,7 +245,7 @@ def AIGraph_GlobalAveragePoolOp : AIGraph_Op<"global_average_pool"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
-def AIGraph_SoftmaxOp : AIGraph_Op<"softmax"> {
+def AIGraph_SoftmaxOp : AIGraph_Op<"softmax", [AIGraph_ResultTypeOfInput]> {
   let summary = "Softmax along one axis (ONNX opset >= 13 semantics)";
   let arguments = (ins AIGraph_FloatTensor:$input, I64Attr:$axis);
   let results = (outs AIGraph_FloatTensor:$output);

@@ -35,7 +35,7 @@ class AIGraph_ArgOp<string mnemonic, string desc> : AIGraph_Op<mnemonic> {
 def AIGraph_ArgMaxOp : AIGraph_ArgOp<"arg_max", "Index of the maximum along an axis">;
 def AIGraph_ArgMinOp : AIGraph_ArgOp<"arg_min", "Index of the minimum along an axis">;
 
-def AIGraph_LogSoftmaxOp : AIGraph_Op<"log_softmax"> {
+def AIGraph_LogSoftmaxOp : AIGraph_Op<"log_softmax", [AIGraph_ResultTypeOfInput]> {
   let summary = "log(softmax(x)) along one axis, computed stably";
   let arguments = (ins AIGraph_FloatTensor:$input, I64Attr:$axis);
   let results = (outs AIGraph_FloatTensor:$output);

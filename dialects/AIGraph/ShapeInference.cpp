@@ -6,7 +6,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/AIGraph/AIGraph.h"
-#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -153,37 +152,27 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhs,
-                                    Value rhs, SmallVectorImpl<Type> &types) {
-  auto l = rankedOf(lhs), r = rankedOf(rhs);
-  auto shape = broadcastShapes(l.getShape(), r.getShape());
-  if (failed(shape))
-    return fail(loc, "operand shapes " + shapeStr(l.getShape()) + " and " +
-                         shapeStr(r.getShape()) + " are not broadcastable");
-  types.push_back(RankedTensorType::get(*shape, l.getElementType()));
+LogicalResult
+coreai::aigraph::inferBroadcastResult(std::optional<Location> loc,
+                                      ValueRange values, Type elementType,
+                                      SmallVectorImpl<Type> &types) {
+  SmallVector<int64_t> shape;
+  for (Value v : values) {
+    auto b = broadcastShapes(shape, rankedOf(v).getShape());
+    if (failed(b)) {
+      std::string shapes;
+      for (auto [i, operand] : llvm::enumerate(values))
+        shapes += (i == 0                   ? ""
+                   : i + 1 == values.size() ? " and "
+                                            : ", ") +
+                  shapeStr(rankedOf(operand).getShape());
+      return fail(loc, "operand shapes " + shapes + " are not broadcastable");
+    }
+    shape = *b;
+  }
+  types.push_back(RankedTensorType::get(shape, elementType));
   return success();
 }
-
-#define AIGRAPH_BINARY_INFER(OP)                                               \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
-    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);     \
-  }
-AIGRAPH_BINARY_INFER(AddOp)
-AIGRAPH_BINARY_INFER(SubOp)
-AIGRAPH_BINARY_INFER(MulOp)
-AIGRAPH_BINARY_INFER(DivOp)
-#undef AIGRAPH_BINARY_INFER
-
-AIGRAPH_SAME_TYPE_INFER(ReluOp)
-AIGRAPH_SAME_TYPE_INFER(SigmoidOp)
-AIGRAPH_SAME_TYPE_INFER(TanhOp)
-AIGRAPH_SAME_TYPE_INFER(ErfOp)
-AIGRAPH_SAME_TYPE_INFER(ExpOp)
-AIGRAPH_SAME_TYPE_INFER(SqrtOp)
-AIGRAPH_SAME_TYPE_INFER(SoftmaxOp)
 
 //===----------------------------------------------------------------------===//
 // Linear algebra

@@ -1,6 +1,5 @@
 //===- ShapeInferenceIndexing.cpp - Result types: gathers, scatters, top_k ===//
 #include "dialects/AIGraph/AIGraph.h"
-#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 

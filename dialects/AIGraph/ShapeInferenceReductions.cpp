@@ -1,6 +1,5 @@
 //===- ShapeInferenceReductions.cpp - Result types: reductions ------------===//
 #include "dialects/AIGraph/AIGraph.h"
-#include "dialects/AIGraph/ShapeInferenceMacros.h"
 
 #include "mlir/IR/Diagnostics.h"
 

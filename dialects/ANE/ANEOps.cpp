@@ -1,6 +1,6 @@
 //===- ANEOps.cpp - Verifiers of the neural engine's layers ---------------===//
 #include "dialects/ANE/ANE.h"
-#include "lib/Runtime/ANE/TensorLayout.h"
+#include "lib/NeuralEngine/TensorLayout.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"

@@ -2,6 +2,8 @@
 #ifndef COREAI_COMPUTEUNIT_H
 #define COREAI_COMPUTEUNIT_H
 
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -9,33 +11,42 @@ namespace coreai::runtime {
 
 enum class ComputeUnit { CPU, GPU, NeuralEngine };
 
-/// The names used in bundles and on command lines: "cpu", "gpu", "ane".
-inline const char *computeUnitName(ComputeUnit unit) {
-  switch (unit) {
-  case ComputeUnit::CPU: return "cpu";
-  case ComputeUnit::GPU: return "gpu";
-  case ComputeUnit::NeuralEngine: return "ane";
-  }
-  return "?";
-}
+/// Each unit's names, in one table in the enum's order: `name` is used in
+/// bundles and on command lines ("cpu", "gpu", "ane"), `title` in messages
+/// ("neural engine").
+struct ComputeUnitNames {
+  ComputeUnit unit;
+  const char *name;
+  const char *title;
+};
+inline constexpr ComputeUnitNames kComputeUnitNames[] = {
+    {ComputeUnit::CPU, "cpu", "CPU"},
+    {ComputeUnit::GPU, "gpu", "GPU"},
+    {ComputeUnit::NeuralEngine, "ane", "neural engine"},
+};
+static_assert(kComputeUnitNames[0].unit == ComputeUnit::CPU &&
+                  kComputeUnitNames[1].unit == ComputeUnit::GPU &&
+                  kComputeUnitNames[2].unit == ComputeUnit::NeuralEngine,
+              "kComputeUnitNames follows the enum's order");
 
-/// The names used in messages: "CPU", "GPU", "neural engine".
+/// The table's entry for `unit`; null for a value outside the enum.
+inline const ComputeUnitNames *namesOf(ComputeUnit unit) {
+  auto i = static_cast<size_t>(unit);
+  return i < std::size(kComputeUnitNames) ? &kComputeUnitNames[i] : nullptr;
+}
+inline const char *computeUnitName(ComputeUnit unit) {
+  const ComputeUnitNames *names = namesOf(unit);
+  return names ? names->name : "?";
+}
 inline const char *computeUnitTitle(ComputeUnit unit) {
-  switch (unit) {
-  case ComputeUnit::CPU: return "CPU";
-  case ComputeUnit::GPU: return "GPU";
-  case ComputeUnit::NeuralEngine: return "neural engine";
-  }
-  return "?";
+  const ComputeUnitNames *names = namesOf(unit);
+  return names ? names->title : "?";
 }
 
 inline std::optional<ComputeUnit> parseComputeUnit(std::string_view name) {
-  if (name == "cpu")
-    return ComputeUnit::CPU;
-  if (name == "gpu")
-    return ComputeUnit::GPU;
-  if (name == "ane")
-    return ComputeUnit::NeuralEngine;
+  for (const ComputeUnitNames &names : kComputeUnitNames)
+    if (names.name == name)
+      return names.unit;
   return std::nullopt;
 }
 

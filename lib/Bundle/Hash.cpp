@@ -103,4 +103,15 @@ uint64_t hash64(const void *data, size_t size, uint64_t seed) {
   return h;
 }
 
+std::string hexBytes(const uint8_t *bytes, size_t size) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * size);
+  for (size_t i = 0; i < size; ++i) {
+    s += digits[bytes[i] >> 4];
+    s += digits[bytes[i] & 15];
+  }
+  return s;
+}
+
 } // namespace coreai::bundle

@@ -14,11 +14,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace coreai::bundle {
 
 /// XXH64 of `size` bytes at `data` with the given seed.
 uint64_t hash64(const void *data, size_t size, uint64_t seed = 0);
+
+/// `size` bytes as lowercase hex, two digits each in order (key files, key
+/// ids, device cache keys).
+std::string hexBytes(const uint8_t *bytes, size_t size);
 
 } // namespace coreai::bundle
 

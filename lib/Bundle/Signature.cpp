@@ -2,6 +2,7 @@
 #include "lib/Bundle/Signature.h"
 
 #include "lib/Bundle/BundleFormat.h"
+#include "lib/Bundle/Hash.h"
 
 #include <cstring>
 
@@ -15,16 +16,6 @@ namespace {
 constexpr char kContext[] = "coreai-bundle-signature-v1";
 constexpr char kSecretPrefix[] = "coreai-secret-key-v1 ";
 constexpr char kPublicPrefix[] = "coreai-public-key-v1 ";
-
-std::string hex(const uint8_t *p, size_t n) {
-  static const char digits[] = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += digits[p[i] >> 4];
-    s += digits[p[i] & 15];
-  }
-  return s;
-}
 
 /// "PREFIX HEX" (one line, a trailing newline allowed) into `out`.
 std::string parseKey(const std::string &text, const char *prefix, uint8_t *out,
@@ -119,14 +110,14 @@ bool generateKeyPair(SecretKey &secret, PublicKey &publicKey) {
 #endif
 }
 
-std::string keyId(const PublicKey &key) { return hex(key.data(), 8); }
+std::string keyId(const PublicKey &key) { return hexBytes(key.data(), 8); }
 
 std::string formatSecretKey(const SecretKey &key) {
-  return kSecretPrefix + hex(key.data(), key.size()) + "\n";
+  return kSecretPrefix + hexBytes(key.data(), key.size()) + "\n";
 }
 
 std::string formatPublicKey(const PublicKey &key) {
-  return kPublicPrefix + hex(key.data(), key.size()) + "\n";
+  return kPublicPrefix + hexBytes(key.data(), key.size()) + "\n";
 }
 
 std::string parseSecretKey(const std::string &text, SecretKey &key) {

@@ -1,4 +1,4 @@
-//===- Import.h - Model front ends: ONNX and aigraph MLIR ------------------===//
+//===- Import.h - Model front ends: ONNX and aigraph MLIR -----------------===//
 #ifndef COREAI_LIB_IMPORT_IMPORT_H
 #define COREAI_LIB_IMPORT_IMPORT_H
 

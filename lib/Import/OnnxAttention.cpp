@@ -15,9 +15,6 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 static LogicalResult importAttentionOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
-  Emitter e{g};
   Value q = g.input(0), k = g.input(1), v = g.input(2);
   auto qt = typeOf(q), kt = typeOf(k), vt = typeOf(v);
   Type et = qt.getElementType();
@@ -34,6 +31,7 @@ static LogicalResult importAttentionOp(GraphImporter &g) {
                      << " and " << vt;
   int64_t batch = qt.getDimSize(0);
 
+  Emitter e{g};
   // Bring Q, K, V to [B, heads, S, H].
   int64_t qHeads, kvHeads;
   if (rank == 3) {
@@ -143,17 +141,11 @@ static LogicalResult importAttentionOp(GraphImporter &g) {
     // With nonpad_kv_seqlen the causal diagonal is bottom-right aligned per
     // batch: query i sees keys j <= i + nonpad_kv_seqlen[b] - seqQ.
     Type i64 = g.builder.getIntegerType(64);
-    SmallVector<int64_t> diff;
-    for (int64_t i = 0; i < seqQ; ++i)
-      for (int64_t j = 0; j < seqKV; ++j)
-        diff.push_back(j - i);
-    Value jMinusI = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({seqQ, seqKV}, i64), ArrayRef<int64_t>(diff)));
+    Value jMinusI = diagonalIndices(g, seqQ, seqKV);
     Value offset = e.make<aigraph::SubOp>(
         e.reshape(e.make<aigraph::CastOp>(g.input(6), TypeAttr::get(i64)),
                   {batch, 1, 1, 1}),
-        g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
-                                          ArrayRef<int64_t>{seqQ})));
+        e.intScalar(i64, seqQ));
     Value seen = e.make<aigraph::LessEqualOp>(jMinusI, offset);
     Value causal = e.make<aigraph::WhereOp>(seen, e.scalar(et, 0),
                                             e.scalar(et, -INFINITY));
@@ -172,11 +164,7 @@ static LogicalResult importAttentionOp(GraphImporter &g) {
   // nonpad_kv_seqlen[b]: keys at or past it are padding for batch b.
   if (Value lens = g.input(6)) {
     Type i64 = g.builder.getIntegerType(64);
-    SmallVector<int64_t> idx;
-    for (int64_t j = 0; j < seqKV; ++j)
-      idx.push_back(j);
-    Value keys = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({seqKV}, i64), ArrayRef<int64_t>(idx)));
+    Value keys = iotaAlong(g, seqKV, 0, 1, i64);
     Value len = e.reshape(e.make<aigraph::CastOp>(lens, TypeAttr::get(i64)),
                           {batch, 1, 1, 1});
     Value valid = e.make<aigraph::LessOp>(keys, len);
@@ -223,5 +211,5 @@ static LogicalResult importAttentionOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateAttentionImporters(OpImporterTable &table) {
-  table["Attention"] = importAttentionOp;
+  table["Attention"] = {importAttentionOp, 3};
 }

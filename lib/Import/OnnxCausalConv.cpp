@@ -12,9 +12,8 @@ using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
+LogicalResult
+coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g) {
   Value x = g.input(0), w = g.input(1);
   auto xt = typeOf(x), wt = typeOf(w);
   if (xt.getRank() != 3 || wt.getRank() != 3 ||
@@ -23,8 +22,8 @@ LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g)
     return g.error() << "expects input N x C x L and depthwise weight "
                         "C x 1 x K, got "
                      << xt << " and " << wt;
-  if (!isa<FloatType>(xt.getElementType()))
-    return g.error() << "expects a floating-point input, got " << xt;
+  if (failed(requireFloat(g, x)))
+    return failure();
   std::string act = g.stringAttr("activation", "none");
   if (act != "none" && act != "silu" && act != "swish")
     return g.error() << "activation '" << act << "' is not supported";
@@ -72,5 +71,5 @@ LogicalResult coreai::onnx_import::importCausalConvWithStateOp(GraphImporter &g)
 }
 
 void coreai::onnx_import::populateCausalConvImporters(OpImporterTable &table) {
-  table["CausalConvWithState"] = importCausalConvWithStateOp;
+  table["CausalConvWithState"] = {importCausalConvWithStateOp, 2};
 }

@@ -243,18 +243,11 @@ bool coreai::onnx_import::tryFoldNode(GraphImporter &g) {
              (ins.size() < 4 || ins[3].values.empty() ||
               ins[3].values[0] == 0 || ins[3].values[0] == -1)) {
     int64_t dim = ins[0].shape[0];
-    int64_t step = ins.size() >= 5 && !ins[4].values.empty() ? ins[4].values[0] : 1;
-    int64_t s = ins[1].values[0], e = ins[2].values[0];
+    int64_t step =
+        ins.size() >= 5 && !ins[4].values.empty() ? ins[4].values[0] : 1;
     if (step != 0) {
-      s = s < 0 ? s + dim : s;
-      e = e < 0 ? e + dim : e;
-      if (step > 0) {
-        s = std::clamp<int64_t>(s, 0, dim);
-        e = std::clamp<int64_t>(e, 0, dim);
-      } else {
-        s = std::clamp<int64_t>(s, 0, dim - 1);
-        e = std::clamp<int64_t>(e, -1, dim - 1);
-      }
+      auto [s, e] =
+          clampSliceBounds(ins[1].values[0], ins[2].values[0], step, dim);
       out = IntTensor{{0}, {}, ins[0].bits};
       for (int64_t i = s; step > 0 ? i < e : i > e; i += step)
         out->values.push_back(ins[0].values[i]);

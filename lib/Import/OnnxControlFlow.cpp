@@ -21,12 +21,6 @@ namespace {
 /// Bodies are unrolled; beyond this the code size is not worth it.
 constexpr int64_t kMaxUnroll = 4096;
 
-Value scalarConst(GraphImporter &g, Type et, int64_t v) {
-  auto t = RankedTensorType::get({}, et);
-  return g.constant(DenseElementsAttr::get(
-      t, ArrayRef<Attribute>{IntegerAttr::get(et, v)}));
-}
-
 /// Stacks per-iteration values along a new `axis` (Scan/Loop outputs).
 Value stack(GraphImporter &g, Emitter &e, ArrayRef<Value> parts,
             int64_t axis) {
@@ -67,8 +61,6 @@ std::optional<bool> knownBool(DenseElementsAttr a) {
 namespace coreai::onnx_import {
 
 static LogicalResult importIfOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   const onnx::GraphProto *thenG = g.graphAttr("then_branch"),
                          *elseG = g.graphAttr("else_branch");
   if (!thenG || !elseG)
@@ -145,13 +137,14 @@ static LogicalResult importLoopOp(GraphImporter &g) {
   if (numScans < 0)
     return g.error() << "the body has too few outputs";
   SmallVector<SmallVector<Value>> scans(numScans);
+  Emitter e{g};
   Type i64 = g.builder.getIntegerType(64), i1 = g.builder.getI1Type();
   int64_t t = 0;
   for (; t < trips && *cond; ++t) {
     if (t >= kMaxUnroll)
       return g.error() << "the loop runs more than " << kMaxUnroll
                        << " times (or has no trip count): too many to unroll";
-    SmallVector<Value> ins = {scalarConst(g, i64, t), scalarConst(g, i1, 1)};
+    SmallVector<Value> ins = {e.intScalar(i64, t), e.intScalar(i1, 1)};
     ins.append(states);
     SmallVector<Value> outs;
     if (failed(g.importSubgraph(*body, ins, outs)))
@@ -169,7 +162,6 @@ static LogicalResult importLoopOp(GraphImporter &g) {
     for (int i = 0; i < numScans; ++i)
       scans[i].push_back(outs[1 + numStates + i]);
   }
-  Emitter e{g};
   for (int i = 0; i < numStates; ++i)
     g.setOutput(i, states[i]);
   for (int i = 0; i < numScans; ++i) {
@@ -218,7 +210,6 @@ static LogicalResult importScanOp(GraphImporter &g) {
       (int)outDirs.size() != numScanOut || (int)outAxes.size() != numScanOut)
     return g.error() << "scan directions/axes need one entry per scan input "
                         "and output";
-  Emitter e{g};
   int64_t batch = 1;
   if (v8) {
     // Every input leads with the same static batch dimension.
@@ -234,6 +225,7 @@ static LogicalResult importScanOp(GraphImporter &g) {
                          << typeOf(g.input(i));
   }
   SmallVector<SmallVector<Value>> finalStates(numStates), finalScans(numScanOut);
+  Emitter e{g};
   for (int64_t bIdx = 0; bIdx < batch; ++bIdx) {
     // Opset 8: this batch element of every input, batch axis removed.
     SmallVector<Value> states, scanIns;
@@ -303,7 +295,7 @@ static LogicalResult importScanOp(GraphImporter &g) {
 } // namespace coreai::onnx_import
 
 void coreai::onnx_import::populateControlFlowImporters(OpImporterTable &table) {
-  table["If"] = importIfOp;
-  table["Loop"] = importLoopOp;
-  table["Scan"] = importScanOp;
+  table["If"] = {importIfOp, 1};
+  table["Loop"] = {importLoopOp};
+  table["Scan"] = {importScanOp};
 }

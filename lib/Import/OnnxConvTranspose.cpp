@@ -41,9 +41,6 @@ Value dilate(GraphImporter &g, Emitter &e, Value v, int64_t axis,
 } // namespace
 
 static LogicalResult importConvTransposeOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0), w = g.input(1);
   auto xt = typeOf(x), wt = typeOf(w);
   int64_t rank = xt.getRank(), spatial = rank - 2;
@@ -64,6 +61,7 @@ static LogicalResult importConvTransposeOp(GraphImporter &g) {
   SmallVector<int64_t> ks = g.intsAttr("kernel_shape");
   if (!ks.empty() && ArrayRef<int64_t>(ks) != ArrayRef<int64_t>(kernel))
     return g.error() << "kernel_shape does not match the weight's shape";
+  Emitter e{g};
   auto intsOr = [&](StringRef name, int64_t def) {
     SmallVector<int64_t> v = g.intsAttr(name);
     if (v.empty())
@@ -160,5 +158,5 @@ static LogicalResult importConvTransposeOp(GraphImporter &g) {
 
 void coreai::onnx_import::populateConvTransposeImporters(
     OpImporterTable &table) {
-  table["ConvTranspose"] = importConvTransposeOp;
+  table["ConvTranspose"] = {importConvTransposeOp, 2};
 }

@@ -16,9 +16,6 @@ namespace {
 
 template <typename ReduceOpT>
 LogicalResult importCumulative(GraphImporter &g, double identity) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   Type et = t.getElementType();
@@ -38,15 +35,9 @@ LogicalResult importCumulative(GraphImporter &g, double identity) {
   bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
   int64_t n = t.getDimSize(*axis);
 
-  SmallVector<int64_t> perm;
-  for (int64_t i = 0; i < rank; ++i)
-    if (i != *axis)
-      perm.push_back(i);
-  perm.push_back(*axis);
-  SmallVector<int64_t> inverse(rank);
-  for (int64_t i = 0; i < rank; ++i)
-    inverse[perm[i]] = i;
+  SmallVector<int64_t> perm = moveAxisLast(*axis, rank);
   bool last = *axis == rank - 1;
+  Emitter e{g};
   Value moved = last ? x : e.transpose(x, perm);
   if (!e.ok)
     return failure();
@@ -72,7 +63,7 @@ LogicalResult importCumulative(GraphImporter &g, double identity) {
   Value y = e.make<ReduceOpT>(picked, g.builder.getDenseI64ArrayAttr({rank}),
                               g.builder.getBoolAttr(false));
   if (!last)
-    y = e.transpose(y, inverse);
+    y = e.transpose(y, invertPermutation(perm));
   return e.bind(0, y);
 }
 
@@ -83,10 +74,10 @@ static LogicalResult importCumProdOp(GraphImporter &g) {
 }
 
 /// CumSum of integers (float CumSum is a matmul, OnnxDecompositions.cpp).
-LogicalResult importIntegerCumSumOp(GraphImporter &g) {
+LogicalResult coreai::onnx_import::importIntegerCumSumOp(GraphImporter &g) {
   return importCumulative<aigraph::ReduceSumOp>(g, 0.0);
 }
 
 void coreai::onnx_import::populateCumulativeImporters(OpImporterTable &table) {
-  table["CumProd"] = importCumProdOp;
+  table["CumProd"] = {importCumProdOp, 2};
 }

@@ -12,36 +12,21 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace coreai;
 using namespace coreai::onnx_import;
 
-namespace {
-
-SmallVector<int64_t> axesFrom(int64_t first, int64_t rank) {
-  SmallVector<int64_t> axes;
-  for (int64_t i = first; i < rank; ++i)
-    axes.push_back(i);
-  return axes;
-}
-
-} // namespace
-
 /// y = x / sqrt(mean(x^2 over axis..) + eps) * scale.
 static LogicalResult importRMSNormalizationOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!isa<FloatType>(t.getElementType()))
     return g.error() << "expects a floating-point input";
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  auto axis = axisAttr(g, -1);
   if (failed(axis))
     return failure();
   Type et = t.getElementType();
+  Emitter e{g};
   Value ms = e.reduceMeanKeep(e.make<aigraph::MulOp>(x, x),
                             axesFrom(*axis, t.getRank()));
   Value denom = e.make<aigraph::SqrtOp>(e.make<aigraph::AddOp>(
@@ -52,15 +37,15 @@ static LogicalResult importRMSNormalizationOp(GraphImporter &g) {
 }
 
 /// LayerNormalization with its Mean and InvStdDev outputs requested.
-LogicalResult importLayerNormStatsOp(GraphImporter &g) {
-  Emitter e{g};
+LogicalResult coreai::onnx_import::importLayerNormStatsOp(GraphImporter &g) {
   Value x = g.input(0);
   auto t = typeOf(x);
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  auto axis = axisAttr(g, -1);
   if (failed(axis))
     return failure();
   Type et = t.getElementType();
   SmallVector<int64_t> axes = axesFrom(*axis, t.getRank());
+  Emitter e{g};
   Value mean = e.reduceMeanKeep(x, axes);
   Value d = e.make<aigraph::SubOp>(x, mean);
   Value var = e.reduceMeanKeep(e.make<aigraph::MulOp>(d, d), axes);
@@ -70,21 +55,30 @@ LogicalResult importLayerNormStatsOp(GraphImporter &g) {
   Value y = e.make<aigraph::MulOp>(e.make<aigraph::MulOp>(d, inv), g.input(1));
   if (Value b = g.input(2))
     y = e.make<aigraph::AddOp>(y, b);
-  if (!e.ok)
-    return failure();
-  g.setOutput(0, y);
-  g.setOutput(1, mean);
-  g.setOutput(2, inv);
-  return success();
+  return e.bindAll({y, mean, inv});
 }
 
-LogicalResult importTriluRuntimeK(GraphImporter &g);
+/// Trilu with a k known only at run time: compare (j - i) with k.
+static LogicalResult importTriluRuntimeK(GraphImporter &g) {
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  int64_t rows = t.getDimSize(t.getRank() - 2),
+          cols = t.getDimSize(t.getRank() - 1);
+  Type i64 = g.builder.getI64Type();
+  Value d = diagonalIndices(g, rows, cols);
+  Value k = g.input(1);
+  if (typeOf(k).getElementType() != i64)
+    return g.error() << "k must be int64";
+  Emitter e{g};
+  k = e.reshape(k, {});
+  Value mask = g.intAttr("upper", 1) ? e.make<aigraph::GreaterEqualOp>(d, k)
+                                     : e.make<aigraph::LessEqualOp>(d, k);
+  Value y = e.make<aigraph::WhereOp>(mask, x, e.zero(t.getElementType()));
+  return e.bind(0, y);
+}
 
 /// Trilu: x where the (constant) triangle mask holds, else 0.
 static LogicalResult importTriluOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (t.getRank() < 2 || !t.hasStaticShape())
@@ -107,15 +101,13 @@ static LogicalResult importTriluOp(GraphImporter &g) {
   Value m = g.constant(DenseElementsAttr::get(
       RankedTensorType::get({rows, cols}, g.builder.getI1Type()),
       ArrayRef<bool>(mask)));
+  Emitter e{g};
   return g.emit<aigraph::WhereOp>(0, m, x, e.zero(t.getElementType()));
 }
 
 /// Pad: per axis, negative pads slice and positive pads concatenate blocks
 /// built from the input (edge, reflect, wrap) or the constant value.
 static LogicalResult importPadOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t rank = t.getRank();
@@ -123,6 +115,7 @@ static LogicalResult importPadOp(GraphImporter &g) {
     return g.error() << "needs a static input shape";
   SmallVector<int64_t> pads;
   Value constant;
+  Emitter e{g};
   if (g.opset < 11) {
     pads = g.intsAttr("pads");
     Type et = t.getElementType();
@@ -140,12 +133,10 @@ static LogicalResult importPadOp(GraphImporter &g) {
     auto a = constInts(g, 3, "axes");
     if (failed(a))
       return failure();
-    for (int64_t ax : *a) {
-      auto n = normalizeAxis(g, ax, rank);
-      if (failed(n))
-        return failure();
-      axes.push_back(*n);
-    }
+    auto n = normalizeAxes(g, *a, rank);
+    if (failed(n))
+      return failure();
+    axes = *n;
   } else {
     axes = axesFrom(0, rank);
   }
@@ -223,18 +214,12 @@ static LogicalResult importPadOp(GraphImporter &g) {
     if (!e.ok)
       return failure();
   }
-  g.setOutput(0, x);
-  return success();
+  return e.bind(0, x);
 }
-
-LogicalResult importIntegerCumSumOp(GraphImporter &g);
 
 /// CumSum as a matmul with a constant triangular matrix along the axis
 /// (moved last); exclusive and reverse change the triangle.
 static LogicalResult importCumSumOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   Type et = t.getElementType();
@@ -247,15 +232,8 @@ static LogicalResult importCumSumOp(GraphImporter &g) {
   if (failed(axis))
     return failure();
   bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
-  int64_t n = t.getDimSize(*axis), rank = t.getRank();
-  SmallVector<int64_t> perm;
-  for (int64_t i = 0; i < rank; ++i)
-    if (i != *axis)
-      perm.push_back(i);
-  perm.push_back(*axis);
-  SmallVector<int64_t> inverse(rank);
-  for (int64_t i = 0; i < rank; ++i)
-    inverse[perm[i]] = i;
+  int64_t n = t.getDimSize(*axis);
+  SmallVector<int64_t> perm = moveAxisLast(*axis, t.getRank());
   // out[.., j] = sum_i x[.., i] * T[i, j].
   SmallVector<Attribute> tri;
   for (int64_t i = 0; i < n; ++i)
@@ -266,58 +244,40 @@ static LogicalResult importCumSumOp(GraphImporter &g) {
     }
   Value m = g.constant(
       DenseElementsAttr::get(RankedTensorType::get({n, n}, et), tri));
+  Emitter e{g};
   Value moved = e.transpose(x, perm);
   Value y = e.make<aigraph::MatMulOp>(moved, m);
-  y = e.transpose(y, inverse);
+  y = e.transpose(y, invertPermutation(perm));
   return e.bind(0, y);
 }
 
 /// Swish: x * sigmoid(alpha * x).
 static LogicalResult importSwishOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   Type et = typeOf(x).getElementType();
   if (!isa<FloatType>(et))
     return g.error() << "expects a floating-point input";
+  Emitter e{g};
   Value s = e.make<aigraph::SigmoidOp>(
       e.make<aigraph::MulOp>(x, e.scalar(et, g.floatAttr("alpha", 1.0f))));
   Value y = e.make<aigraph::MulOp>(x, s);
   return e.bind(0, y);
 }
 
-namespace {
-/// 0, 1, ..., n-1 along `axis` of a tensor of `rank` dims (size 1 elsewhere).
-Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
-                Type et) {
-  SmallVector<int64_t> shape(rank, 1);
-  shape[axis] = n;
-  SmallVector<Attribute> values;
-  for (int64_t i = 0; i < n; ++i)
-    values.push_back(isa<FloatType>(et) ? (Attribute)FloatAttr::get(et, i)
-                                        : (Attribute)IntegerAttr::get(et, i));
-  return g.constant(
-      DenseElementsAttr::get(RankedTensorType::get(shape, et), values));
-}
-} // namespace
-
 /// Hardmax: 1 at the first maximum along the axis, 0 elsewhere.
 static LogicalResult importHardmaxOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!isa<FloatType>(t.getElementType()) || !t.hasStaticShape())
     return g.error() << "expects a static floating-point input";
   int64_t rank = t.getRank();
-  auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
+  auto axis = axisAttr(g, g.opset < 13 ? 1 : -1);
   if (failed(axis))
     return failure();
   if (g.opset < 13 && *axis != rank - 1)
     return g.error() << "Hardmax before opset 13 over several dims is not "
                         "supported yet";
+  Emitter e{g};
   Value idx = e.make<aigraph::ArgMaxOp>(x, g.builder.getI64IntegerAttr(*axis),
                                         g.builder.getBoolAttr(true),
                                         g.builder.getBoolAttr(false));
@@ -330,20 +290,18 @@ static LogicalResult importHardmaxOp(GraphImporter &g) {
 
 /// LpNormalization: x / ||x||_p along one axis (p = 1 or 2).
 static LogicalResult importLpNormalizationOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!isa<FloatType>(t.getElementType()))
     return g.error() << "expects a floating-point input";
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  auto axis = axisAttr(g, -1);
   if (failed(axis))
     return failure();
   int64_t p = g.intAttr("p", 2);
   auto axes = g.builder.getDenseI64ArrayAttr({*axis});
   auto keep = g.builder.getBoolAttr(true);
   Value norm;
+  Emitter e{g};
   if (p == 1)
     norm = e.make<aigraph::ReduceL1Op>(x, axes, keep);
   else if (p == 2)
@@ -361,9 +319,6 @@ static LogicalResult importLpNormalizationOp(GraphImporter &g) {
 /// OneHot: values[1] where index == position along `axis`, values[0]
 /// elsewhere; depth must be a compile-time constant (it is a dim).
 static LogicalResult importOneHotOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
-  Emitter e{g};
   Value indices = g.input(0), values = g.input(2);
   auto it = typeOf(indices);
   DenseElementsAttr depthAttr = g.constantInput(1);
@@ -383,14 +338,12 @@ static LogicalResult importOneHotOp(GraphImporter &g) {
     return failure();
   Type idxType = g.builder.getI64Type();
   Value idx = indices;
+  Emitter e{g};
   if (it.getElementType() != idxType)
     idx = e.make<aigraph::CastOp>(idx, TypeAttr::get(idxType));
   // Negative indices count from the end.
-  Value depthC = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({}, idxType), ArrayRef<int64_t>{depth}));
-  Value zero = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({}, idxType), ArrayRef<int64_t>{0}));
-  Value neg = e.make<aigraph::LessOp>(idx, zero);
+  Value depthC = e.intScalar(idxType, depth);
+  Value neg = e.make<aigraph::LessOp>(idx, e.intScalar(idxType, 0));
   idx = e.make<aigraph::WhereOp>(neg, e.make<aigraph::AddOp>(idx, depthC), idx);
   SmallVector<int64_t> shape(it.getShape());
   shape.insert(shape.begin() + *axis, 1);
@@ -406,8 +359,6 @@ static LogicalResult importOneHotOp(GraphImporter &g) {
 
 /// GlobalMaxPool: max over the spatial dims, kept as size 1.
 static LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   int64_t rank = typeOf(g.input(0)).getRank();
   if (rank < 3)
     return g.error() << "expects N x C x spatial...";
@@ -419,9 +370,6 @@ static LogicalResult importGlobalMaxPoolOp(GraphImporter &g) {
 
 /// InstanceNormalization: per (n, c) over the spatial dims.
 static LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t rank = t.getRank();
@@ -429,6 +377,7 @@ static LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
     return g.error() << "expects a float N x C x spatial... input";
   Type et = t.getElementType();
   SmallVector<int64_t> axes = axesFrom(2, rank);
+  Emitter e{g};
   Value mean = e.reduceMeanKeep(x, axes);
   Value d = e.make<aigraph::SubOp>(x, mean);
   Value var = e.reduceMeanKeep(e.make<aigraph::MulOp>(d, d), axes);
@@ -442,35 +391,9 @@ static LogicalResult importInstanceNormalizationOp(GraphImporter &g) {
   return e.bind(0, y);
 }
 
-/// Trilu with a k known only at run time: compare (j - i) with k.
-LogicalResult importTriluRuntimeK(GraphImporter &g) {
-  Emitter e{g};
-  Value x = g.input(0);
-  auto t = typeOf(x);
-  int64_t rows = t.getDimSize(t.getRank() - 2), cols = t.getDimSize(t.getRank() - 1);
-  Type i64 = g.builder.getI64Type();
-  SmallVector<int64_t> diff;
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
-      diff.push_back(j - i);
-  Value d = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({rows, cols}, i64), ArrayRef<int64_t>(diff)));
-  Value k = g.input(1);
-  if (typeOf(k).getElementType() != i64)
-    return g.error() << "k must be int64";
-  k = e.reshape(k, {});
-  Value mask = g.intAttr("upper", 1) ? e.make<aigraph::GreaterEqualOp>(d, k)
-                                     : e.make<aigraph::LessEqualOp>(d, k);
-  Value y = e.make<aigraph::WhereOp>(mask, x, e.zero(t.getElementType()));
-  return e.bind(0, y);
-}
-
 /// Tile: per axis, reshape to [.., 1, d, ..], expand to [.., r, d, ..] and
 /// merge.
 static LogicalResult importTileOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto reps = constInts(g, 1, "repeats");
   if (failed(reps))
@@ -491,6 +414,7 @@ static LogicalResult importTileOp(GraphImporter &g) {
   if (failed(g.checkTensorSize(outShape, typeOf(x).getElementType(),
                                "the output")))
     return failure();
+  Emitter e{g};
   for (int64_t axis = 0; axis < rank && e.ok; ++axis) {
     int64_t r = (*reps)[axis];
     if (r < 0)
@@ -511,11 +435,7 @@ static LogicalResult importTileOp(GraphImporter &g) {
 }
 
 /// DepthToSpace / SpaceToDepth: a reshape, a transpose and a reshape.
-template <bool ToSpace>
-LogicalResult importDepthSpaceOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
+template <bool ToSpace> LogicalResult importDepthSpaceOp(GraphImporter &g) {
   Value x = g.input(0);
   auto t = typeOf(x);
   if (t.getRank() != 4 || !t.hasStaticShape())
@@ -524,6 +444,7 @@ LogicalResult importDepthSpaceOp(GraphImporter &g) {
   int64_t n = t.getDimSize(0), c = t.getDimSize(1), h = t.getDimSize(2),
           w = t.getDimSize(3);
   Value y;
+  Emitter e{g};
   if (ToSpace) {
     if (b <= 0 || c % (b * b))
       return g.error() << "channels must divide by blocksize^2";
@@ -547,28 +468,40 @@ LogicalResult importDepthSpaceOp(GraphImporter &g) {
   return e.bind(0, y);
 }
 
-static LogicalResult importDepthToSpaceOp(GraphImporter &g) {
-  return importDepthSpaceOp<true>(g);
-}
-static LogicalResult importSpaceToDepthOp(GraphImporter &g) {
-  return importDepthSpaceOp<false>(g);
-}
-
 namespace {
-/// A per-axis scale or zero point reshaped to broadcast along `axis` of a
-/// tensor of `rank` dims (scalars stay scalars).
+
+/// Quantization per tensor or per axis is supported, blocked is not.
 LogicalResult checkBlockSize(GraphImporter &g) {
   if (g.intAttr("block_size", 0) != 0)
     return g.error() << "blocked quantization is not supported yet";
   return success();
 }
+
+/// The axis of a per-axis scale (input 1). Only 1-D scales of several
+/// elements have one; for the others, 0 is as good as any (alongAxis makes
+/// them scalars).
+FailureOr<int64_t> scaleAxis(GraphImporter &g) {
+  if (typeOf(g.input(1)).getNumElements() > 1)
+    return axisAttr(g, 1);
+  return 0;
+}
+
+/// The zero point (input 2) in float type `ft`, shaped to broadcast along
+/// `axis` of a rank-`rank` tensor; null when absent.
+Value zeroPointAs(Emitter &e, int64_t axis, int64_t rank, Type ft) {
+  Value zp = e.g.input(2);
+  if (!zp)
+    return nullptr;
+  return e.make<aigraph::CastOp>(e.alongAxis(zp, axis, rank),
+                                 TypeAttr::get(ft));
+}
+
 } // namespace
 
 /// DequantizeLinear: (x - zero_point) * scale, per tensor or per axis.
 static LogicalResult importDequantizeLinearOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
+  if (failed(checkBlockSize(g)))
     return failure();
-  Emitter e{g};
   Value x = g.input(0), scale = g.input(1);
   auto t = typeOf(x);
   Type ft = typeOf(scale).getElementType();
@@ -576,27 +509,21 @@ static LogicalResult importDequantizeLinearOp(GraphImporter &g) {
                               !aigraph::isNarrowFloat(t.getElementType())))
     return g.error() << "dequantizes integer and float8/float4 tensors with "
                         "float scales only";
-  // The axis only matters for per-axis (1-D, several element) scales.
-  FailureOr<int64_t> axis = 0;
-  if (typeOf(scale).getNumElements() > 1)
-    axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
+  FailureOr<int64_t> axis = scaleAxis(g);
   if (failed(axis))
     return failure();
+  Emitter e{g};
   Value y = e.make<aigraph::CastOp>(x, TypeAttr::get(ft));
-  if (Value zp = g.input(2)) {
-    Value zpf = e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
-                                        TypeAttr::get(ft));
-    y = e.make<aigraph::SubOp>(y, zpf);
-  }
+  if (Value zp = zeroPointAs(e, *axis, t.getRank(), ft))
+    y = e.make<aigraph::SubOp>(y, zp);
   y = e.make<aigraph::MulOp>(y, e.alongAxis(scale, *axis, t.getRank()));
   return e.bind(0, y);
 }
 
 /// QuantizeLinear: saturate(round_half_even(x / scale) + zero_point).
 static LogicalResult importQuantizeLinearOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)) || failed(checkBlockSize(g)))
+  if (failed(checkBlockSize(g)))
     return failure();
-  Emitter e{g};
   Value x = g.input(0), scale = g.input(1);
   auto t = typeOf(x);
   Type ft = t.getElementType();
@@ -615,33 +542,24 @@ static LogicalResult importQuantizeLinearOp(GraphImporter &g) {
   bool toFloat = aigraph::isNarrowFloat(target);
   if (!toFloat && (!it || it.getWidth() < 2 || it.getWidth() > 32))
     return g.error() << "quantizing to " << target << " is not supported yet";
-  // The axis only matters for per-axis (1-D, several element) scales.
-  FailureOr<int64_t> axis = 0;
-  if (typeOf(scale).getNumElements() > 1)
-    axis = normalizeAxis(g, g.intAttr("axis", 1), t.getRank());
+  FailureOr<int64_t> axis = scaleAxis(g);
   if (failed(axis))
     return failure();
+  Emitter e{g};
   Value q = e.make<aigraph::DivOp>(x, e.alongAxis(scale, *axis, t.getRank()));
   if (toFloat) {
     // float8/float4: the Cast rounds (to nearest even) and saturates.
-    if (Value zp = g.input(2))
-      q = e.make<aigraph::AddOp>(
-          q, e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
-                                     TypeAttr::get(ft)));
+    if (Value zp = zeroPointAs(e, *axis, t.getRank(), ft))
+      q = e.make<aigraph::AddOp>(q, zp);
     return e.bind(0, e.make<aigraph::CastOp>(
                          q, TypeAttr::get(target),
                          g.builder.getBoolAttr(g.intAttr("saturate", 1)),
                          g.builder.getStringAttr("up")));
   }
   q = e.make<aigraph::RoundOp>(q);
-  if (Value zp = g.input(2))
-    q = e.make<aigraph::AddOp>(
-        q, e.make<aigraph::CastOp>(e.alongAxis(zp, *axis, t.getRank()),
-                                   TypeAttr::get(ft)));
-  unsigned w = it.getWidth();
-  double lo = it.isUnsigned() ? 0 : -std::ldexp(1.0, w - 1);
-  double hi = it.isUnsigned() ? std::ldexp(1.0, w) - 1
-                              : std::ldexp(1.0, w - 1) - 1;
+  if (Value zp = zeroPointAs(e, *axis, t.getRank(), ft))
+    q = e.make<aigraph::AddOp>(q, zp);
+  auto [lo, hi] = integerRange(it);
   q = e.make<aigraph::ClipOp>(q, e.scalar(ft, lo), e.scalar(ft, hi));
   Value y = e.make<aigraph::CastOp>(q, TypeAttr::get(target));
   return e.bind(0, y);
@@ -649,19 +567,19 @@ static LogicalResult importQuantizeLinearOp(GraphImporter &g) {
 
 void coreai::onnx_import::populateDecompositionsImporters(
     OpImporterTable &table) {
-  table["RMSNormalization"] = importRMSNormalizationOp;
-  table["Trilu"] = importTriluOp;
-  table["Pad"] = importPadOp;
-  table["CumSum"] = importCumSumOp;
-  table["Swish"] = importSwishOp;
-  table["QuantizeLinear"] = importQuantizeLinearOp;
-  table["DequantizeLinear"] = importDequantizeLinearOp;
-  table["Tile"] = importTileOp;
-  table["DepthToSpace"] = importDepthToSpaceOp;
-  table["SpaceToDepth"] = importSpaceToDepthOp;
-  table["Hardmax"] = importHardmaxOp;
-  table["LpNormalization"] = importLpNormalizationOp;
-  table["OneHot"] = importOneHotOp;
-  table["GlobalMaxPool"] = importGlobalMaxPoolOp;
-  table["InstanceNormalization"] = importInstanceNormalizationOp;
+  table["RMSNormalization"] = {importRMSNormalizationOp, 2};
+  table["Trilu"] = {importTriluOp, 1};
+  table["Pad"] = {importPadOp, 1};
+  table["CumSum"] = {importCumSumOp, 2};
+  table["Swish"] = {importSwishOp, 1};
+  table["QuantizeLinear"] = {importQuantizeLinearOp, 2};
+  table["DequantizeLinear"] = {importDequantizeLinearOp, 2};
+  table["Tile"] = {importTileOp, 2};
+  table["DepthToSpace"] = {importDepthSpaceOp</*ToSpace=*/true>, 1};
+  table["SpaceToDepth"] = {importDepthSpaceOp</*ToSpace=*/false>, 1};
+  table["Hardmax"] = {importHardmaxOp, 1};
+  table["LpNormalization"] = {importLpNormalizationOp, 1};
+  table["OneHot"] = {importOneHotOp, 3};
+  table["GlobalMaxPool"] = {importGlobalMaxPoolOp, 1};
+  table["InstanceNormalization"] = {importInstanceNormalizationOp, 3};
 }

@@ -11,9 +11,6 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 static LogicalResult importDetOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t rank = t.getRank();
@@ -25,6 +22,7 @@ static LogicalResult importDetOp(GraphImporter &g) {
     return g.error() << "Det of " << n << "x" << n
                      << " matrices is not supported (n <= 3)";
   SmallVector<int64_t> batch(t.getShape().drop_back(2));
+  Emitter e{g};
   auto at = [&](int64_t i, int64_t j) {
     SmallVector<int64_t> s(rank, 0), en(t.getShape()), st(rank, 1);
     s[rank - 2] = i, en[rank - 2] = i + 1;
@@ -55,5 +53,5 @@ static LogicalResult importDetOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateDetImporters(OpImporterTable &table) {
-  table["Det"] = importDetOp;
+  table["Det"] = {importDetOp, 1};
 }

@@ -329,5 +329,5 @@ static LogicalResult importEinsumOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateEinsumImporters(OpImporterTable &table) {
-  table["Einsum"] = importEinsumOp;
+  table["Einsum"] = {importEinsumOp};
 }

@@ -15,17 +15,7 @@ using namespace coreai::onnx_import;
 
 namespace {
 
-bool isFloat(Value v) { return isa<FloatType>(typeOf(v).getElementType()); }
-
-LogicalResult requireFloat(GraphImporter &g, Value v) {
-  if (!isFloat(v))
-    return g.error() << "expects a floating-point input, got " << typeOf(v);
-  return success();
-}
-
 template <typename OpT> LogicalResult anyUnary(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   return g.emit<OpT>(0, g.input(0));
 }
 
@@ -49,7 +39,7 @@ constexpr ActivationParams kShrink{"bias", 0.0, "lambd", 0.5};
 /// Parametric activations, with `P`'s parameters.
 template <typename OpT, const ActivationParams &P>
 LogicalResult paramUnary(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0))))
+  if (failed(requireFloat(g, g.input(0))))
     return failure();
   double alpha =
       P.alphaName ? g.floatAttr(P.alphaName, P.alphaDefault) : P.alphaDefault;
@@ -62,12 +52,10 @@ LogicalResult paramUnary(GraphImporter &g) {
 /// Max, Min, Sum, Mean: a left fold over all inputs.
 template <typename OpT, bool Mean = false>
 LogicalResult variadic(GraphImporter &g) {
-  SmallVector<Value> ins;
-  for (int i = 0; i < g.node->input_size(); ++i)
-    if (Value v = g.input(i))
-      ins.push_back(v);
-  if (ins.empty())
-    return g.error() << "needs at least one input";
+  auto present = presentInputs(g);
+  if (failed(present))
+    return failure();
+  ArrayRef<Value> ins = *present;
   Value acc = ins[0];
   for (size_t i = 1; i < ins.size(); ++i) {
     if (typeOf(acc).getElementType() != typeOf(ins[i]).getElementType())
@@ -93,41 +81,43 @@ LogicalResult variadic(GraphImporter &g) {
 }
 
 LogicalResult importPow(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   return g.emit<aigraph::PowOp>(0, g.input(0), g.input(1));
 }
 
 LogicalResult importMod(GraphImporter &g) {
   if (g.intAttr("fmod", 0))
     return sameTypeBinary<aigraph::FModOp>(g);
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  if (isFloat(g.input(0)))
+  if (isa<FloatType>(typeOf(g.input(0)).getElementType()))
     return g.error() << "floating-point Mod needs fmod=1";
   return sameTypeBinary<aigraph::ModOp>(g);
 }
 
+// BitShift and Gelu report a bad attribute before a missing operand, so they
+// count their operands here (no minInputs in the table).
 LogicalResult importBitShift(GraphImporter &g) {
   std::string dir = g.stringAttr("direction", "");
+  if (dir != "LEFT" && dir != "RIGHT")
+    return g.error() << "direction must be LEFT or RIGHT, got '" << dir << "'";
+  if (failed(requireInputs(g, 2)))
+    return failure();
   if (dir == "LEFT")
     return sameTypeBinary<aigraph::ShiftLeftOp>(g);
-  if (dir == "RIGHT")
-    return sameTypeBinary<aigraph::ShiftRightOp>(g);
-  return g.error() << "direction must be LEFT or RIGHT, got '" << dir << "'";
+  return sameTypeBinary<aigraph::ShiftRightOp>(g);
 }
 
 LogicalResult importGelu(GraphImporter &g) {
   std::string approx = g.stringAttr("approximate", "none");
+  if (approx != "none" && approx != "tanh")
+    return g.error() << "unknown approximate='" << approx << "'";
+  if (failed(requireInputs(g, 1)))
+    return failure();
   if (approx == "tanh")
     return floatUnary<aigraph::GeluTanhOp>(g);
-  if (approx != "none")
-    return g.error() << "unknown approximate='" << approx << "'";
   return floatUnary<aigraph::GeluOp>(g);
 }
 
 LogicalResult importIsInf(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0))))
+  if (failed(requireFloat(g, g.input(0))))
     return failure();
   return g.emit<aigraph::IsInfOp>(
       0, g.input(0), g.builder.getBoolAttr(g.intAttr("detect_negative", 1)),
@@ -135,8 +125,6 @@ LogicalResult importIsInf(GraphImporter &g) {
 }
 
 LogicalResult importWhere(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
   return g.emit<aigraph::WhereOp>(0, g.input(0), g.input(1), g.input(2));
 }
 
@@ -159,8 +147,6 @@ LogicalResult castTo(GraphImporter &g, Type to) {
 }
 
 LogicalResult importCast(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto to = g.elementType(g.intAttr("to", 0));
   if (failed(to))
     return failure();
@@ -168,8 +154,6 @@ LogicalResult importCast(GraphImporter &g) {
 }
 
 LogicalResult importBitCast(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto to = g.elementType(g.intAttr("to", 0));
   if (failed(to))
     return failure();
@@ -181,8 +165,6 @@ LogicalResult importBitCast(GraphImporter &g) {
 }
 
 LogicalResult importCastLike(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   return castTo(g, typeOf(g.input(1)).getElementType());
 }
 
@@ -190,72 +172,73 @@ LogicalResult importCastLike(GraphImporter &g) {
 
 void coreai::onnx_import::populateElementwiseImporters(OpImporterTable &table) {
   using namespace aigraph;
-  table["Add"] = sameTypeBinary<aigraph::AddOp>;
-  table["Sub"] = sameTypeBinary<aigraph::SubOp>;
-  table["Mul"] = sameTypeBinary<aigraph::MulOp>;
-  table["Div"] = sameTypeBinary<aigraph::DivOp>;
-  table["Relu"] = floatUnary<aigraph::ReluOp>;
-  table["Sigmoid"] = floatUnary<aigraph::SigmoidOp>;
-  table["Tanh"] = floatUnary<aigraph::TanhOp>;
-  table["Erf"] = floatUnary<aigraph::ErfOp>;
-  table["Exp"] = floatUnary<aigraph::ExpOp>;
-  table["Sqrt"] = floatUnary<aigraph::SqrtOp>;
-  table["Ceil"] = floatUnary<CeilOp>;
-  table["Floor"] = floatUnary<FloorOp>;
-  table["Round"] = floatUnary<RoundOp>;
-  table["Reciprocal"] = floatUnary<ReciprocalOp>;
-  table["Log"] = floatUnary<LogOp>;
-  table["Sin"] = floatUnary<SinOp>;
-  table["Cos"] = floatUnary<CosOp>;
-  table["Tan"] = floatUnary<TanOp>;
-  table["Asin"] = floatUnary<AsinOp>;
-  table["Acos"] = floatUnary<AcosOp>;
-  table["Atan"] = floatUnary<AtanOp>;
-  table["Sinh"] = floatUnary<SinhOp>;
-  table["Cosh"] = floatUnary<CoshOp>;
-  table["Asinh"] = floatUnary<AsinhOp>;
-  table["Acosh"] = floatUnary<AcoshOp>;
-  table["Atanh"] = floatUnary<AtanhOp>;
-  table["Softplus"] = floatUnary<SoftplusOp>;
-  table["Softsign"] = floatUnary<SoftsignOp>;
-  table["Mish"] = floatUnary<MishOp>;
-  table["HardSwish"] = floatUnary<HardSwishOp>;
-  table["Gelu"] = importGelu;
-  table["Abs"] = anyUnary<AbsOp>;
-  table["Neg"] = anyUnary<NegOp>;
-  table["Sign"] = anyUnary<SignOp>;
-  table["Not"] = anyUnary<NotOp>;
-  table["BitwiseNot"] = anyUnary<BitwiseNotOp>;
-  table["IsNaN"] = floatUnary<IsNaNOp>;
-  table["IsInf"] = importIsInf;
-  table["LeakyRelu"] = paramUnary<LeakyReluOp, kLeakyRelu>;
-  table["Elu"] = paramUnary<EluOp, kElu>;
-  table["Selu"] = paramUnary<SeluOp, kSelu>;
-  table["Celu"] = paramUnary<CeluOp, kCelu>;
-  table["HardSigmoid"] = paramUnary<HardSigmoidOp, kHardSigmoid>;
-  table["ThresholdedRelu"] = paramUnary<ThresholdedReluOp, kThresholdedRelu>;
-  table["Shrink"] = paramUnary<ShrinkOp, kShrink>;
-  table["Pow"] = importPow;
-  table["Max"] = variadic<MaxOp>;
-  table["Min"] = variadic<MinOp>;
-  table["Sum"] = variadic<AddOp>;
-  table["Mean"] = variadic<AddOp, /*Mean=*/true>;
-  table["Mod"] = importMod;
-  table["PRelu"] = sameTypeBinary<PReluOp>;
-  table["And"] = sameTypeBinary<AndOp>;
-  table["Or"] = sameTypeBinary<OrOp>;
-  table["Xor"] = sameTypeBinary<XorOp>;
-  table["BitwiseAnd"] = sameTypeBinary<BitwiseAndOp>;
-  table["BitwiseOr"] = sameTypeBinary<BitwiseOrOp>;
-  table["BitwiseXor"] = sameTypeBinary<BitwiseXorOp>;
-  table["BitShift"] = importBitShift;
-  table["Equal"] = sameTypeBinary<EqualOp>;
-  table["Less"] = sameTypeBinary<LessOp>;
-  table["LessOrEqual"] = sameTypeBinary<LessEqualOp>;
-  table["Greater"] = sameTypeBinary<GreaterOp>;
-  table["GreaterOrEqual"] = sameTypeBinary<GreaterEqualOp>;
-  table["Where"] = importWhere;
-  table["Cast"] = importCast;
-  table["CastLike"] = importCastLike;
-  table["BitCast"] = importBitCast;
+  table["Add"] = {sameTypeBinary<aigraph::AddOp>, 2};
+  table["Sub"] = {sameTypeBinary<aigraph::SubOp>, 2};
+  table["Mul"] = {sameTypeBinary<aigraph::MulOp>, 2};
+  table["Div"] = {sameTypeBinary<aigraph::DivOp>, 2};
+  table["Relu"] = {floatUnary<aigraph::ReluOp>, 1};
+  table["Sigmoid"] = {floatUnary<aigraph::SigmoidOp>, 1};
+  table["Tanh"] = {floatUnary<aigraph::TanhOp>, 1};
+  table["Erf"] = {floatUnary<aigraph::ErfOp>, 1};
+  table["Exp"] = {floatUnary<aigraph::ExpOp>, 1};
+  table["Sqrt"] = {floatUnary<aigraph::SqrtOp>, 1};
+  table["Ceil"] = {floatUnary<CeilOp>, 1};
+  table["Floor"] = {floatUnary<FloorOp>, 1};
+  table["Round"] = {floatUnary<RoundOp>, 1};
+  table["Reciprocal"] = {floatUnary<ReciprocalOp>, 1};
+  table["Log"] = {floatUnary<LogOp>, 1};
+  table["Sin"] = {floatUnary<SinOp>, 1};
+  table["Cos"] = {floatUnary<CosOp>, 1};
+  table["Tan"] = {floatUnary<TanOp>, 1};
+  table["Asin"] = {floatUnary<AsinOp>, 1};
+  table["Acos"] = {floatUnary<AcosOp>, 1};
+  table["Atan"] = {floatUnary<AtanOp>, 1};
+  table["Sinh"] = {floatUnary<SinhOp>, 1};
+  table["Cosh"] = {floatUnary<CoshOp>, 1};
+  table["Asinh"] = {floatUnary<AsinhOp>, 1};
+  table["Acosh"] = {floatUnary<AcoshOp>, 1};
+  table["Atanh"] = {floatUnary<AtanhOp>, 1};
+  table["Softplus"] = {floatUnary<SoftplusOp>, 1};
+  table["Softsign"] = {floatUnary<SoftsignOp>, 1};
+  table["Mish"] = {floatUnary<MishOp>, 1};
+  table["HardSwish"] = {floatUnary<HardSwishOp>, 1};
+  table["Gelu"] = {importGelu};
+  table["Abs"] = {anyUnary<AbsOp>, 1};
+  table["Neg"] = {anyUnary<NegOp>, 1};
+  table["Sign"] = {anyUnary<SignOp>, 1};
+  table["Not"] = {anyUnary<NotOp>, 1};
+  table["BitwiseNot"] = {anyUnary<BitwiseNotOp>, 1};
+  table["IsNaN"] = {floatUnary<IsNaNOp>, 1};
+  table["IsInf"] = {importIsInf, 1};
+  table["LeakyRelu"] = {paramUnary<LeakyReluOp, kLeakyRelu>, 1};
+  table["Elu"] = {paramUnary<EluOp, kElu>, 1};
+  table["Selu"] = {paramUnary<SeluOp, kSelu>, 1};
+  table["Celu"] = {paramUnary<CeluOp, kCelu>, 1};
+  table["HardSigmoid"] = {paramUnary<HardSigmoidOp, kHardSigmoid>, 1};
+  table["ThresholdedRelu"] = {paramUnary<ThresholdedReluOp, kThresholdedRelu>,
+                              1};
+  table["Shrink"] = {paramUnary<ShrinkOp, kShrink>, 1};
+  table["Pow"] = {importPow, 2};
+  table["Max"] = {variadic<MaxOp>};
+  table["Min"] = {variadic<MinOp>};
+  table["Sum"] = {variadic<AddOp>};
+  table["Mean"] = {variadic<AddOp, /*Mean=*/true>};
+  table["Mod"] = {importMod, 2};
+  table["PRelu"] = {sameTypeBinary<PReluOp>, 2};
+  table["And"] = {sameTypeBinary<AndOp>, 2};
+  table["Or"] = {sameTypeBinary<OrOp>, 2};
+  table["Xor"] = {sameTypeBinary<XorOp>, 2};
+  table["BitwiseAnd"] = {sameTypeBinary<BitwiseAndOp>, 2};
+  table["BitwiseOr"] = {sameTypeBinary<BitwiseOrOp>, 2};
+  table["BitwiseXor"] = {sameTypeBinary<BitwiseXorOp>, 2};
+  table["BitShift"] = {importBitShift};
+  table["Equal"] = {sameTypeBinary<EqualOp>, 2};
+  table["Less"] = {sameTypeBinary<LessOp>, 2};
+  table["LessOrEqual"] = {sameTypeBinary<LessEqualOp>, 2};
+  table["Greater"] = {sameTypeBinary<GreaterOp>, 2};
+  table["GreaterOrEqual"] = {sameTypeBinary<GreaterEqualOp>, 2};
+  table["Where"] = {importWhere, 3};
+  table["Cast"] = {importCast, 1};
+  table["CastLike"] = {importCastLike, 2};
+  table["BitCast"] = {importBitCast, 1};
 }

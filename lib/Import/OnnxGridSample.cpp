@@ -81,8 +81,6 @@ struct Sampler {
 namespace coreai::onnx_import {
 
 static LogicalResult importGridSampleOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   Value x = g.input(0), grid = g.input(1);
   auto xt = typeOf(x), gt = typeOf(grid);
   int64_t rank = xt.getRank(), k = rank - 2;
@@ -214,8 +212,6 @@ namespace coreai::onnx_import {
 /// of an affine transform: a constant base grid of normalized coordinates
 /// (x, y[, z], 1) times theta^T, one matmul.
 static LogicalResult importAffineGridOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   Value theta = g.input(0);
   auto tt = typeOf(theta);
   DenseElementsAttr sizeAttr = g.constantInput(1);
@@ -270,6 +266,6 @@ static LogicalResult importAffineGridOp(GraphImporter &g) {
 } // namespace coreai::onnx_import
 
 void coreai::onnx_import::populateGridSampleImporters(OpImporterTable &table) {
-  table["GridSample"] = importGridSampleOp;
-  table["AffineGrid"] = importAffineGridOp;
+  table["GridSample"] = {importGridSampleOp, 2};
+  table["AffineGrid"] = {importAffineGridOp, 2};
 }

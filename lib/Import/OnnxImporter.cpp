@@ -12,7 +12,7 @@
 
 #include "dialects/AIGraph/NarrowTypes.h"
 
-#include "lib/Transforms/Passes.h"
+#include "dialects/AIGraph/AttributeNames.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/IRMapping.h"
@@ -477,6 +477,12 @@ int64_t GraphImporter::intAttr(StringRef name, int64_t def) const {
   return a ? a->i() : def;
 }
 
+FailureOr<DenseElementsAttr> GraphImporter::tensorAttr(StringRef name,
+                                                       DenseElementsAttr def) {
+  const auto *a = attr(name);
+  return a ? tensorToAttr(a->t()) : def;
+}
+
 float GraphImporter::floatAttr(StringRef name, float def) const {
   const auto *a = attr(name);
   return a ? a->f() : def;
@@ -529,15 +535,25 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &body,
   for (auto [index, n] : llvm::enumerate(body.node()))
     if (failed(importNode(n, index)))
       return failure();
-  outputs.clear();
-  for (const auto &out : body.output()) {
+  auto produced = graphOutputs(body, outerLoc, "subgraph");
+  if (failed(produced))
+    return failure();
+  outputs.assign(produced->begin(), produced->end());
+  return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::graphOutputs(const onnx::GraphProto &graph, Location at,
+                            StringRef what) {
+  SmallVector<Value> outputs;
+  for (const auto &out : graph.output()) {
     Value v = values.lookup(out.name());
     if (!v)
-      return emitError(outerLoc) << "subgraph output '" << out.name()
-                                 << "' is not produced by any node";
+      return emitError(at) << what << " output '" << out.name()
+                           << "' is not produced by any node";
     outputs.push_back(v);
   }
-  return success();
+  return outputs;
 }
 
 static bool isDefaultDomain(const onnx::NodeProto &n) {
@@ -672,7 +688,7 @@ LogicalResult GraphImporter::checkTensorSize(ArrayRef<int64_t> shape,
               << options.maxTensorBytes << ")";
 }
 
-OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
+const OpImporter *coreai::onnx_import::lookupOpImporter(StringRef opType) {
   static const OpImporterTable table = [] {
     OpImporterTable t;
     for (void (*populate)(OpImporterTable &) : {
@@ -706,7 +722,8 @@ OpImporter coreai::onnx_import::lookupOpImporter(StringRef opType) {
       populate(t);
     return t;
   }();
-  return table.lookup(opType);
+  auto it = table.find(opType);
+  return it == table.end() ? nullptr : &it->second;
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
@@ -742,10 +759,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
 LogicalResult GraphImporter::importNodeOutputs(const onnx::NodeProto &n) {
   if (tryFoldNode(*this))
     return success();
-  OpImporter importer = lookupOpImporter(n.op_type());
+  const OpImporter *importer = lookupOpImporter(n.op_type());
   if (!importer)
     return unsupportedOp(loc, n);
-  return importer(*this);
+  if (failed(requireInputs(*this, importer->minInputs)))
+    return failure();
+  return importer->import(*this);
 }
 
 void GraphImporter::recordShapeInputDeps(const onnx::NodeProto &n) {
@@ -896,18 +915,12 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
               "floating-point output";
 
   loc = fileLoc;
-  SmallVector<Value> results;
-  SmallVector<Type> resultTypes;
-  for (const auto &out : graph.output()) {
-    Value v = values.lookup(out.name());
-    if (!v)
-      return emitError(fileLoc) << "graph output '" << out.name()
-                                << "' is not produced by any node";
-    results.push_back(v);
-    resultTypes.push_back(v.getType());
-  }
-  func::ReturnOp::create(builder, fileLoc, results);
-  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  auto results = graphOutputs(graph, fileLoc, "graph");
+  if (failed(results))
+    return failure();
+  func::ReturnOp::create(builder, fileLoc, *results);
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(*results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, coreai::kNameAttr, builder.getStringAttr(out.name()));
   if (!options.debugTensors.empty())

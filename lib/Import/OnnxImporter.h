@@ -55,6 +55,9 @@ public:
   float floatAttr(llvm::StringRef name, float def) const;
   std::string stringAttr(llvm::StringRef name, llvm::StringRef def) const;
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+  /// The value of tensor attribute `name` (see tensorToAttr), or `def`.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  tensorAttr(llvm::StringRef name, mlir::DenseElementsAttr def = {});
 
   /// Creates an aigraph op at the current node with its result type
   /// inferred, and binds it to output `output`. Unlike the generated
@@ -147,6 +150,11 @@ private:
   void recordShapeInputDeps(const onnx::NodeProto &node);
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);
+  /// The values bound to the outputs of `graph` (the model's or a
+  /// subgraph's, named `what` in the error at `at` when a node is missing).
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  graphOutputs(const onnx::GraphProto &graph, mlir::Location at,
+               llvm::StringRef what);
 
   std::string filename;
   const ImportOptions &options;
@@ -164,7 +172,13 @@ private:
   llvm::StringMap<llvm::SmallVector<std::string, 1>> shapeInputDeps;
 };
 
-using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
+/// The importer of an op type, and how many leading operands a node needs
+/// for it: a node with fewer is reported ("expects at least N inputs")
+/// before `import` runs, so importers use those operands without checking.
+struct OpImporter {
+  mlir::LogicalResult (*import)(GraphImporter &) = nullptr;
+  int minInputs = 0;
+};
 
 /// Op type (default domain) -> its importer. Each Onnx*.cpp file registers
 /// the ops of its family in a populate...Importers function, as torch-mlir's
@@ -173,7 +187,7 @@ using OpImporter = mlir::LogicalResult (*)(GraphImporter &);
 using OpImporterTable = llvm::StringMap<OpImporter>;
 
 /// The importer for an op type of the default domain, or null.
-OpImporter lookupOpImporter(llvm::StringRef opType);
+const OpImporter *lookupOpImporter(llvm::StringRef opType);
 
 // One per family, each in the file of its name (OnnxElementwise.cpp, ...).
 void populateAttentionImporters(OpImporterTable &table);
@@ -206,12 +220,51 @@ void populateWindowsImporters(OpImporterTable &table);
 // Defined in OnnxCausalConv.cpp and OnnxLinearAttention.cpp.
 mlir::LogicalResult importCausalConvWithStateOp(GraphImporter &g);
 mlir::LogicalResult importLinearAttentionOp(GraphImporter &g);
+// Cases other importers hand over: LayerNormalization with its statistics
+// outputs (OnnxDecompositions.cpp) and integer CumSum (OnnxCumulative.cpp).
+mlir::LogicalResult importLayerNormStatsOp(GraphImporter &g);
+mlir::LogicalResult importIntegerCumSumOp(GraphImporter &g);
 
 // Helpers shared by the per-op importers.
 mlir::RankedTensorType typeOf(mlir::Value v);
 mlir::LogicalResult requireInputs(GraphImporter &g, int count);
+/// Fails with "expects a floating-point input, got <type>" unless `v` has a
+/// floating-point element type.
+mlir::LogicalResult requireFloat(GraphImporter &g, mlir::Value v);
+/// The operands present among the node's inputs, in order (variadic ops
+/// such as Concat and Sum skip the empty names); fails when there are none.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>> presentInputs(GraphImporter &g);
 mlir::FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                        int64_t rank, bool allowRank = false);
+/// The `axis` attribute (default `def`) normalized for the rank of input 0,
+/// the tensor it indexes in most ops.
+mlir::FailureOr<int64_t> axisAttr(GraphImporter &g, int64_t def,
+                                  bool allowRank = false);
+/// normalizeAxis for each of `axes`.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+normalizeAxes(GraphImporter &g, llvm::ArrayRef<int64_t> axes, int64_t rank);
+/// first, first + 1, ..., rank - 1: the trailing axes a normalization or
+/// reduction covers (all axes when `first` is 0).
+llvm::SmallVector<int64_t> axesFrom(int64_t first, int64_t rank);
+/// The permutation of `rank` dims that moves `axis` last, keeping the order
+/// of the others.
+llvm::SmallVector<int64_t> moveAxisLast(int64_t axis, int64_t rank);
+/// The permutation that undoes `perm`.
+llvm::SmallVector<int64_t> invertPermutation(llvm::ArrayRef<int64_t> perm);
+/// ONNX Slice bounds for one axis of size `dim`: negative indices count
+/// from the end, then `start` clamps to [0, dim] and `end` to [0, dim] (to
+/// [0, dim - 1] and [-1, dim - 1] for a negative `step`).
+std::pair<int64_t, int64_t> clampSliceBounds(int64_t start, int64_t end,
+                                             int64_t step, int64_t dim);
+/// The saturation bounds of integer type `it`, as doubles.
+std::pair<double, double> integerRange(mlir::IntegerType it);
+/// Constant 0, 1, ..., n-1 along `axis` of a tensor of `rank` dims (size 1
+/// elsewhere), of element type `et`: positions to compare indices with.
+mlir::Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
+                      mlir::Type et);
+/// Constant int64 [rows, cols] matrix of j - i: the diagonal each entry is
+/// on, for triangular and causal masks.
+mlir::Value diagonalIndices(GraphImporter &g, int64_t rows, int64_t cols);
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
 /// An integer list that ONNX moved from attribute `name` to input `input` at
@@ -238,22 +291,17 @@ bool tryFoldNode(GraphImporter &g);
 /// it can be compiled at all.
 bool foldsWithoutImporter(llvm::StringRef opType);
 
-/// A float-only unary op on input 0.
+/// A float-only unary op on input 0 (registered with minInputs 1).
 template <typename OpT>
 mlir::LogicalResult floatUnary(GraphImporter &g) {
-  if (mlir::failed(requireInputs(g, 1)))
+  if (mlir::failed(requireFloat(g, g.input(0))))
     return mlir::failure();
-  if (!llvm::isa<mlir::FloatType>(typeOf(g.input(0)).getElementType()))
-    return g.error() << "expects a floating-point input, got "
-                     << typeOf(g.input(0));
   return g.emit<OpT>(0, g.input(0));
 }
 
-/// A broadcasting binary op whose operands share an element type.
-template <typename OpT>
-mlir::LogicalResult sameTypeBinary(GraphImporter &g) {
-  if (mlir::failed(requireInputs(g, 2)))
-    return mlir::failure();
+/// A broadcasting binary op whose operands share an element type (registered
+/// with minInputs 2).
+template <typename OpT> mlir::LogicalResult sameTypeBinary(GraphImporter &g) {
   mlir::Value l = g.input(0), r = g.input(1);
   if (typeOf(l).getElementType() != typeOf(r).getElementType())
     return g.error() << "operand element types differ: "
@@ -294,6 +342,14 @@ struct Emitter {
     if (!ok)
       return mlir::failure();
     g.setOutput(output, v);
+    return mlir::success();
+  }
+  /// Binds `values` to outputs 0, 1, ... unless an earlier step failed.
+  mlir::LogicalResult bindAll(llvm::ArrayRef<mlir::Value> values) {
+    if (!ok)
+      return mlir::failure();
+    for (auto [i, v] : llvm::enumerate(values))
+      g.setOutput(i, v);
     return mlir::success();
   }
   /// Elements [start, end) of `v` along `axis`, every `step`-th.
@@ -347,6 +403,12 @@ struct Emitter {
     auto t = mlir::RankedTensorType::get({}, et);
     return g.constant(
         mlir::DenseElementsAttr::get(t, llvm::ArrayRef<mlir::Attribute>{mlir::FloatAttr::get(et, v)}));
+  }
+  /// A rank-0 constant `v` of integer type `et`.
+  mlir::Value intScalar(mlir::Type et, int64_t v) {
+    auto t = mlir::RankedTensorType::get({}, et);
+    return g.constant(mlir::DenseElementsAttr::get(
+        t, llvm::ArrayRef<mlir::Attribute>{mlir::IntegerAttr::get(et, v)}));
   }
 };
 

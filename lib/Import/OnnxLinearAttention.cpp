@@ -19,8 +19,6 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
   Value q = g.input(0), k = g.input(1), v = g.input(2);
   auto qt = typeOf(q), kt = typeOf(k), vt = typeOf(v);
   Type et = qt.getElementType();
@@ -135,5 +133,5 @@ LogicalResult coreai::onnx_import::importLinearAttentionOp(GraphImporter &g) {
 
 void coreai::onnx_import::populateLinearAttentionImporters(
     OpImporterTable &table) {
-  table["LinearAttention"] = importLinearAttentionOp;
+  table["LinearAttention"] = {importLinearAttentionOp, 3};
 }

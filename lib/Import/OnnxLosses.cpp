@@ -12,10 +12,7 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 static LogicalResult importGatherElementsOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  auto axis = normalizeAxis(g, g.intAttr("axis", 0),
-                            typeOf(g.input(0)).getRank());
+  auto axis = axisAttr(g, 0);
   if (failed(axis))
     return failure();
   return g.emit<aigraph::GatherElementsOp>(0, g.input(0), g.input(1),
@@ -39,19 +36,14 @@ LogicalResult nllLoss(GraphImporter &g, Emitter &e, Value input, Value target,
   if (reduction != "none" && reduction != "sum" && reduction != "mean")
     return g.error() << "unknown reduction '" << reduction << "'";
   Type it = tType.getElementType();
-  auto intScalar = [&](int64_t v) {
-    auto t = RankedTensorType::get({}, it);
-    return g.constant(DenseElementsAttr::get(
-        t, ArrayRef<Attribute>{IntegerAttr::get(it, v)}));
-  };
 
   // Targets equal to ignore_index contribute nothing (weight 0) and are
   // gathered as class 0 to stay in bounds.
   Value valid, safeTarget = target;
   if (g.attr("ignore_index")) {
-    Value ignore = intScalar(g.intAttr("ignore_index", 0));
+    Value ignore = e.intScalar(it, g.intAttr("ignore_index", 0));
     valid = e.make<aigraph::NotOp>(e.make<aigraph::EqualOp>(target, ignore));
-    safeTarget = e.make<aigraph::WhereOp>(valid, target, intScalar(0));
+    safeTarget = e.make<aigraph::WhereOp>(valid, target, e.intScalar(it, 0));
   }
   SmallVector<int64_t> idxShape(tType.getShape());
   idxShape.insert(idxShape.begin() + 1, 1);
@@ -75,9 +67,7 @@ LogicalResult nllLoss(GraphImporter &g, Emitter &e, Value input, Value target,
   if (!e.ok)
     return failure();
 
-  SmallVector<int64_t> all;
-  for (int64_t i = 0; i < tType.getRank(); ++i)
-    all.push_back(i);
+  SmallVector<int64_t> all = axesFrom(0, tType.getRank());
   auto sumAll = [&](Value v) {
     return e.make<aigraph::ReduceSumOp>(v, g.builder.getDenseI64ArrayAttr(all),
                                         g.builder.getBoolAttr(false));
@@ -96,19 +86,15 @@ LogicalResult nllLoss(GraphImporter &g, Emitter &e, Value input, Value target,
 } // namespace
 
 static LogicalResult importNLLLossOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   Emitter e{g};
   return nllLoss(g, e, g.input(0), g.input(1), g.input(2));
 }
 
 static LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value scores = g.input(0);
   if (typeOf(scores).getRank() < 2)
     return g.error() << "scores must be N x C x d...";
+  Emitter e{g};
   Value logProb = e.make<aigraph::LogSoftmaxOp>(
       scores, g.builder.getI64IntegerAttr(1));
   if (!e.ok)
@@ -120,7 +106,7 @@ static LogicalResult importSoftmaxCrossEntropyLossOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateLossesImporters(OpImporterTable &table) {
-  table["GatherElements"] = importGatherElementsOp;
-  table["NegativeLogLikelihoodLoss"] = importNLLLossOp;
-  table["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropyLossOp;
+  table["GatherElements"] = {importGatherElementsOp, 2};
+  table["NegativeLogLikelihoodLoss"] = {importNLLLossOp, 2};
+  table["SoftmaxCrossEntropyLoss"] = {importSoftmaxCrossEntropyLossOp, 2};
 }

@@ -9,7 +9,9 @@ using namespace coreai::onnx_import;
 
 namespace {
 
-LogicalResult requireFloat(GraphImporter &g, Value x, int64_t minRank) {
+/// Fails unless `x` is a floating-point N x C x ... tensor of rank >=
+/// `minRank`.
+LogicalResult requireFloatNC(GraphImporter &g, Value x, int64_t minRank) {
   auto t = typeOf(x);
   if (t.getRank() < minRank || !isa<FloatType>(t.getElementType()))
     return g.error() << "expects a floating-point N x C x ... input, got " << t;
@@ -24,9 +26,8 @@ namespace coreai::onnx_import {
 /// and the spatial dims; scale and bias per group (opset 18) or per channel
 /// (opset 21).
 static LogicalResult importGroupNormalizationOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)) || failed(requireFloat(g, g.input(0), 3)))
+  if (failed(requireFloatNC(g, g.input(0), 3)))
     return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!t.hasStaticShape())
@@ -42,6 +43,7 @@ static LogicalResult importGroupNormalizationOp(GraphImporter &g) {
   Type et = t.getElementType();
   // Statistics in f32 for fp16 inputs (stash_type 1, the default).
   Type ct = g.intAttr("stash_type", 1) == 1 ? g.builder.getF32Type() : et;
+  Emitter e{g};
   Value xc = ct == et ? x : e.make<aigraph::CastOp>(x, TypeAttr::get(ct));
   Value grouped = e.reshape(xc, {n, groups, c / groups * spatial});
   Value mean = e.reduceMeanKeep(grouped, {2});
@@ -80,22 +82,19 @@ static LogicalResult importGroupNormalizationOp(GraphImporter &g) {
 /// MeanVarianceNormalization (ONNX's function): (x - E[x]) /
 /// (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default 0, 2, 3).
 static LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0), 1)))
+  if (failed(requireFloatNC(g, g.input(0), 1)))
     return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
-  SmallVector<int64_t> axes = g.intsAttr("axes");
-  if (!g.attr("axes"))
-    axes = {0, 2, 3};
-  for (int64_t &a : axes) {
-    auto ax = normalizeAxis(g, a, t.getRank());
-    if (failed(ax))
-      return failure();
-    a = *ax;
-  }
+  auto normalized = normalizeAxes(
+      g, g.attr("axes") ? g.intsAttr("axes") : SmallVector<int64_t>{0, 2, 3},
+      t.getRank());
+  if (failed(normalized))
+    return failure();
+  SmallVector<int64_t> axes = *normalized;
   llvm::sort(axes);
   Type et = t.getElementType();
+  Emitter e{g};
   Value mean = e.reduceMeanKeep(x, axes);
   Value meanSq = e.reduceMeanKeep(e.make<aigraph::MulOp>(x, x), axes);
   Value var = e.make<aigraph::SubOp>(meanSq, e.make<aigraph::MulOp>(mean, mean));
@@ -108,9 +107,8 @@ static LogicalResult importMeanVarianceNormalizationOp(GraphImporter &g) {
 /// LRN: x / (bias + alpha / size * sum of x^2 over a window of `size`
 /// channels centred on each channel)^beta.
 static LogicalResult importLRNOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)) || failed(requireFloat(g, g.input(0), 3)))
+  if (failed(requireFloatNC(g, g.input(0), 3)))
     return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t size = g.intAttr("size", 0), c = t.getDimSize(1);
@@ -121,6 +119,7 @@ static LogicalResult importLRNOp(GraphImporter &g) {
     return g.error() << "needs a static input shape, got " << t;
   Type et = t.getElementType();
   int64_t before = (size - 1) / 2, after = size - 1 - before;
+  Emitter e{g};
   Value sq = e.make<aigraph::MulOp>(x, x);
   // Zero channels on both sides, then one shifted slice per window offset.
   auto zeros = [&](int64_t count) {
@@ -156,7 +155,7 @@ static LogicalResult importLRNOp(GraphImporter &g) {
 
 void coreai::onnx_import::populateNormalizationsImporters(
     OpImporterTable &table) {
-  table["GroupNormalization"] = importGroupNormalizationOp;
-  table["MeanVarianceNormalization"] = importMeanVarianceNormalizationOp;
-  table["LRN"] = importLRNOp;
+  table["GroupNormalization"] = {importGroupNormalizationOp, 3};
+  table["MeanVarianceNormalization"] = {importMeanVarianceNormalizationOp, 1};
+  table["LRN"] = {importLRNOp, 1};
 }

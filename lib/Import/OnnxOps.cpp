@@ -8,7 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
 
+#include "llvm/ADT/Sequence.h"
 #include "llvm/Support/MathExtras.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace coreai;
@@ -27,6 +30,22 @@ LogicalResult requireInputs(GraphImporter &g, int count) {
   return success();
 }
 
+LogicalResult requireFloat(GraphImporter &g, Value v) {
+  if (!isa<FloatType>(typeOf(v).getElementType()))
+    return g.error() << "expects a floating-point input, got " << typeOf(v);
+  return success();
+}
+
+FailureOr<SmallVector<Value>> presentInputs(GraphImporter &g) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < g.node->input_size(); ++i)
+    if (Value v = g.input(i))
+      inputs.push_back(v);
+  if (inputs.empty())
+    return g.error() << "needs at least one input";
+  return inputs;
+}
+
 FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis, int64_t rank,
                                  bool allowRank) {
   // Valid axes are [-rank, rank) (or [-rank, rank] where an axis may name
@@ -35,6 +54,83 @@ FailureOr<int64_t> normalizeAxis(GraphImporter &g, int64_t axis, int64_t rank,
     return g.error() << "axis " << axis << " is out of range for rank "
                      << rank;
   return axis < 0 ? axis + rank : axis;
+}
+
+FailureOr<int64_t> axisAttr(GraphImporter &g, int64_t def, bool allowRank) {
+  return normalizeAxis(g, g.intAttr("axis", def), typeOf(g.input(0)).getRank(),
+                       allowRank);
+}
+
+FailureOr<SmallVector<int64_t>>
+normalizeAxes(GraphImporter &g, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> out;
+  for (int64_t a : axes) {
+    auto n = normalizeAxis(g, a, rank);
+    if (failed(n))
+      return failure();
+    out.push_back(*n);
+  }
+  return out;
+}
+
+SmallVector<int64_t> axesFrom(int64_t first, int64_t rank) {
+  return llvm::to_vector(llvm::seq<int64_t>(first, rank));
+}
+
+SmallVector<int64_t> moveAxisLast(int64_t axis, int64_t rank) {
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      perm.push_back(i);
+  perm.push_back(axis);
+  return perm;
+}
+
+SmallVector<int64_t> invertPermutation(ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  return inverse;
+}
+
+std::pair<int64_t, int64_t> clampSliceBounds(int64_t start, int64_t end,
+                                             int64_t step, int64_t dim) {
+  start = start < 0 ? start + dim : start;
+  end = end < 0 ? end + dim : end;
+  if (step > 0)
+    return {std::clamp<int64_t>(start, 0, dim),
+            std::clamp<int64_t>(end, 0, dim)};
+  return {std::clamp<int64_t>(start, 0, dim - 1),
+          std::clamp<int64_t>(end, -1, dim - 1)};
+}
+
+std::pair<double, double> integerRange(IntegerType it) {
+  unsigned w = it.getWidth();
+  if (it.isUnsigned())
+    return {0, std::ldexp(1.0, w) - 1};
+  return {-std::ldexp(1.0, w - 1), std::ldexp(1.0, w - 1) - 1};
+}
+
+Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
+                Type et) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  SmallVector<Attribute> values;
+  for (int64_t i = 0; i < n; ++i)
+    values.push_back(isa<FloatType>(et) ? (Attribute)FloatAttr::get(et, i)
+                                        : (Attribute)IntegerAttr::get(et, i));
+  return g.constant(
+      DenseElementsAttr::get(RankedTensorType::get(shape, et), values));
+}
+
+Value diagonalIndices(GraphImporter &g, int64_t rows, int64_t cols) {
+  SmallVector<int64_t> diff;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      diff.push_back(j - i);
+  return g.constant(DenseElementsAttr::get(
+      RankedTensorType::get({rows, cols}, g.builder.getI64Type()),
+      ArrayRef<int64_t>(diff)));
 }
 
 FailureOr<SmallVector<int64_t>> intsAttrOrInput(GraphImporter &g,
@@ -129,50 +225,48 @@ LogicalResult windowAttrs(GraphImporter &g, ArrayRef<int64_t> inShape,
 
 } // namespace coreai::onnx_import
 
-LogicalResult importLayerNormStatsOp(GraphImporter &g);
-
 namespace {
 
 LogicalResult importIdentity(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   return g.emit<aigraph::IdentityOp>(0, g.input(0));
 }
 
-LogicalResult importConstant(GraphImporter &g) {
-  DenseElementsAttr value;
-  if (const auto *a = g.attr("value")) {
-    auto v = g.tensorToAttr(a->t());
-    if (failed(v))
-      return failure();
-    value = *v;
-  } else if (const auto *a = g.attr("value_float")) {
-    value = DenseElementsAttr::get(
+/// A Constant's value_float(s) or value_int(s) attribute, or null.
+DenseElementsAttr numericConstantValue(GraphImporter &g) {
+  if (const auto *a = g.attr("value_float"))
+    return DenseElementsAttr::get(
         RankedTensorType::get({}, g.builder.getF32Type()), a->f());
-  } else if (const auto *a = g.attr("value_floats")) {
+  if (const auto *a = g.attr("value_floats")) {
     SmallVector<float> v(a->floats().begin(), a->floats().end());
-    value = DenseElementsAttr::get(
+    return DenseElementsAttr::get(
         RankedTensorType::get({(int64_t)v.size()}, g.builder.getF32Type()),
         ArrayRef<float>(v));
-  } else if (const auto *a = g.attr("value_int")) {
-    value = DenseElementsAttr::get(
+  }
+  if (const auto *a = g.attr("value_int"))
+    return DenseElementsAttr::get(
         RankedTensorType::get({}, g.builder.getI64Type()), (int64_t)a->i());
-  } else if (const auto *a = g.attr("value_ints")) {
+  if (const auto *a = g.attr("value_ints")) {
     SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
-    value = DenseElementsAttr::get(
+    return DenseElementsAttr::get(
         RankedTensorType::get({(int64_t)v.size()}, g.builder.getI64Type()),
         ArrayRef<int64_t>(v));
-  } else {
+  }
+  return nullptr;
+}
+
+LogicalResult importConstant(GraphImporter &g) {
+  // A tensor `value` first, as in the spec's list of alternatives.
+  auto value = g.tensorAttr("value", numericConstantValue(g));
+  if (failed(value))
+    return failure();
+  if (!*value)
     return g.error() << "has no value attribute of a supported kind "
                         "(sparse and string constants are not supported)";
-  }
-  g.setOutput(0, g.constant(value));
+  g.setOutput(0, g.constant(*value));
   return success();
 }
 
 LogicalResult importClip(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   Type et = typeOf(g.input(0)).getElementType();
   Value lo, hi;
   if (g.opset < 11) {
@@ -194,8 +288,6 @@ LogicalResult importClip(GraphImporter &g) {
 }
 
 LogicalResult importConv(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   auto in = typeOf(g.input(0)), w = typeOf(g.input(1));
   if (in.getRank() < 3 || w.getRank() != in.getRank())
     return g.error() << "expects N x C x spatial... input and matching "
@@ -215,10 +307,7 @@ LogicalResult importConv(GraphImporter &g) {
                      b.getI64IntegerAttr(g.intAttr("group", 1)));
 }
 
-template <bool IsMax>
-LogicalResult importPool(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
+template <bool IsMax> LogicalResult importPool(GraphImporter &g) {
   if (IsMax && g.node->output_size() > 1 && !g.node->output(1).empty())
     return g.error() << "the Indices output of MaxPool is not supported";
   auto in = typeOf(g.input(0));
@@ -254,14 +343,10 @@ LogicalResult importPool(GraphImporter &g) {
 }
 
 LogicalResult importGlobalAveragePool(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   return g.emit<aigraph::GlobalAveragePoolOp>(0, g.input(0));
 }
 
 LogicalResult importGemm(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   auto b = g.builder;
   return g.emit<aigraph::GemmOp>(0, g.input(0), g.input(1), g.input(2),
                      b.getF64FloatAttr(g.floatAttr("alpha", 1.0f)),
@@ -271,8 +356,6 @@ LogicalResult importGemm(GraphImporter &g) {
 }
 
 LogicalResult importMatMul(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   Value l = g.input(0), r = g.input(1);
   if (typeOf(l).getElementType() != typeOf(r).getElementType() ||
       !isa<FloatType>(typeOf(l).getElementType()))
@@ -282,8 +365,6 @@ LogicalResult importMatMul(GraphImporter &g) {
 }
 
 LogicalResult importBatchNorm(GraphImporter &g) {
-  if (failed(requireInputs(g, 5)))
-    return failure();
   for (int i = 1; i < g.node->output_size(); ++i)
     if (!g.node->output(i).empty())
       return g.error() << "training-mode outputs (running mean/variance) are "
@@ -294,13 +375,10 @@ LogicalResult importBatchNorm(GraphImporter &g) {
 }
 
 LogicalResult importLayerNorm(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   for (int i = 1; i < g.node->output_size(); ++i)
     if (!g.node->output(i).empty())
       return importLayerNormStatsOp(g);
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1),
-                            typeOf(g.input(0)).getRank());
+  auto axis = axisAttr(g, -1);
   if (failed(axis))
     return failure();
   return g.emit<aigraph::LayerNormOp>(0, g.input(0), g.input(1), g.input(2),
@@ -319,13 +397,11 @@ Value reshape(GraphImporter &g, Value v, ArrayRef<int64_t> shape) {
 /// `axis` on, as a 2-D [prod(<axis), prod(>=axis)] tensor.
 template <typename OpT>
 LogicalResult importSoftmaxLike(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
+  if (failed(requireFloat(g, g.input(0))))
     return failure();
   auto type = typeOf(g.input(0));
-  if (!isa<FloatType>(type.getElementType()))
-    return g.error() << "expects a floating-point input, got " << type;
   int64_t rank = type.getRank();
-  auto axis = normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
+  auto axis = axisAttr(g, g.opset < 13 ? 1 : -1);
   if (failed(axis))
     return failure();
   if (g.opset >= 13 || *axis == rank - 1)
@@ -342,10 +418,7 @@ LogicalResult importSoftmaxLike(GraphImporter &g) {
 }
 
 LogicalResult importFlatten(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  auto axis = normalizeAxis(g, g.intAttr("axis", 1),
-                            typeOf(g.input(0)).getRank(), /*allowRank=*/true);
+  auto axis = axisAttr(g, 1, /*allowRank=*/true);
   if (failed(axis))
     return failure();
   return g.emit<aigraph::FlattenOp>(0, g.input(0),
@@ -353,8 +426,6 @@ LogicalResult importFlatten(GraphImporter &g) {
 }
 
 LogicalResult importReshape(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto type = typeOf(g.input(0));
   SmallVector<int64_t> shape;
   if (g.opset < 5) {
@@ -408,10 +479,7 @@ LogicalResult importReshape(GraphImporter &g) {
 
 /// Unsqueeze and Squeeze are reshapes with axes from an attribute (before
 /// opset 13) or a constant input.
-template <bool IsUnsqueeze>
-LogicalResult importSqueezeLike(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
+template <bool IsUnsqueeze> LogicalResult importSqueezeLike(GraphImporter &g) {
   auto type = typeOf(g.input(0));
   if (!type.hasStaticShape())
     return g.error() << "needs a static input shape, got " << type;
@@ -463,8 +531,6 @@ LogicalResult importSqueezeLike(GraphImporter &g) {
 }
 
 LogicalResult importTranspose(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   int64_t rank = typeOf(g.input(0)).getRank();
   SmallVector<int64_t> perm = g.intsAttr("perm");
   if (perm.empty())
@@ -475,23 +541,18 @@ LogicalResult importTranspose(GraphImporter &g) {
 }
 
 LogicalResult importConcat(GraphImporter &g) {
-  SmallVector<Value> inputs;
-  for (int i = 0; i < g.node->input_size(); ++i)
-    if (Value v = g.input(i))
-      inputs.push_back(v);
-  if (inputs.empty())
-    return g.error() << "needs at least one input";
-  auto axis = normalizeAxis(g, g.intAttr("axis", 0),
-                            typeOf(inputs[0]).getRank());
+  auto inputs = presentInputs(g);
+  if (failed(inputs))
+    return failure();
+  auto axis =
+      normalizeAxis(g, g.intAttr("axis", 0), typeOf(inputs->front()).getRank());
   if (failed(axis))
     return failure();
-  return g.emit<aigraph::ConcatOp>(0, inputs,
-                                           g.builder.getI64IntegerAttr(*axis));
+  return g.emit<aigraph::ConcatOp>(0, *inputs,
+                                   g.builder.getI64IntegerAttr(*axis));
 }
 
 LogicalResult importSlice(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto type = typeOf(g.input(0));
   int64_t rank = type.getRank();
   SmallVector<int64_t> starts, ends, axes, steps;
@@ -537,17 +598,7 @@ LogicalResult importSlice(GraphImporter &g) {
     int64_t st = steps[i];
     if (st == 0)
       return g.error() << "slice step must not be 0";
-    // ONNX clamping: negative indices count from the end; starts clamp to
-    // [0, dim] (or [0, dim-1] for negative steps), ends to [-1, dim].
-    int64_t s = starts[i] < 0 ? starts[i] + dim : starts[i];
-    int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
-    if (st > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-    }
+    auto [s, e] = clampSliceBounds(starts[i], ends[i], st, dim);
     fs[*axis] = s, fe[*axis] = e, fst[*axis] = st;
   }
   auto b = g.builder;
@@ -556,10 +607,7 @@ LogicalResult importSlice(GraphImporter &g) {
 }
 
 LogicalResult importGather(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  auto axis = normalizeAxis(g, g.intAttr("axis", 0),
-                            typeOf(g.input(0)).getRank());
+  auto axis = axisAttr(g, 0);
   if (failed(axis))
     return failure();
   auto it = typeOf(g.input(1)).getElementType();
@@ -592,32 +640,35 @@ LogicalResult importDropout(GraphImporter &g) {
                                              g.builder.getI1Type()),
                        true)));
   }
+  // The training checks come first, so Dropout counts its operand here.
+  if (failed(requireInputs(g, 1)))
+    return failure();
   return importIdentity(g);
 }
 
 } // namespace
 
 void coreai::onnx_import::populateCoreImporters(OpImporterTable &table) {
-  table["Identity"] = importIdentity;
-  table["Constant"] = importConstant;
-  table["Dropout"] = importDropout;
-  table["Clip"] = importClip;
-  table["Conv"] = importConv;
-  table["Gemm"] = importGemm;
-  table["MatMul"] = importMatMul;
-  table["MaxPool"] = importPool<true>;
-  table["AveragePool"] = importPool<false>;
-  table["GlobalAveragePool"] = importGlobalAveragePool;
-  table["BatchNormalization"] = importBatchNorm;
-  table["LayerNormalization"] = importLayerNorm;
-  table["Softmax"] = importSoftmaxLike<aigraph::SoftmaxOp>;
-  table["LogSoftmax"] = importSoftmaxLike<aigraph::LogSoftmaxOp>;
-  table["Flatten"] = importFlatten;
-  table["Reshape"] = importReshape;
-  table["Unsqueeze"] = importSqueezeLike<true>;
-  table["Squeeze"] = importSqueezeLike<false>;
-  table["Transpose"] = importTranspose;
-  table["Concat"] = importConcat;
-  table["Slice"] = importSlice;
-  table["Gather"] = importGather;
+  table["Identity"] = {importIdentity, 1};
+  table["Constant"] = {importConstant};
+  table["Dropout"] = {importDropout};
+  table["Clip"] = {importClip, 1};
+  table["Conv"] = {importConv, 2};
+  table["Gemm"] = {importGemm, 2};
+  table["MatMul"] = {importMatMul, 2};
+  table["MaxPool"] = {importPool<true>, 1};
+  table["AveragePool"] = {importPool<false>, 1};
+  table["GlobalAveragePool"] = {importGlobalAveragePool, 1};
+  table["BatchNormalization"] = {importBatchNorm, 5};
+  table["LayerNormalization"] = {importLayerNorm, 2};
+  table["Softmax"] = {importSoftmaxLike<aigraph::SoftmaxOp>, 1};
+  table["LogSoftmax"] = {importSoftmaxLike<aigraph::LogSoftmaxOp>, 1};
+  table["Flatten"] = {importFlatten, 1};
+  table["Reshape"] = {importReshape, 1};
+  table["Unsqueeze"] = {importSqueezeLike<true>, 1};
+  table["Squeeze"] = {importSqueezeLike<false>, 1};
+  table["Transpose"] = {importTranspose, 1};
+  table["Concat"] = {importConcat};
+  table["Slice"] = {importSlice, 1};
+  table["Gather"] = {importGather, 2};
 }

@@ -13,14 +13,11 @@ using namespace coreai;
 using namespace coreai::onnx_import;
 
 static LogicalResult importLpPoolOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
+  if (failed(requireFloat(g, g.input(0))))
     return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   Type et = t.getElementType();
-  if (!isa<FloatType>(et))
-    return g.error() << "expects a floating-point input, got " << t;
   SmallVector<int64_t> kernel = g.intsAttr("kernel_shape");
   if (kernel.empty() || (int64_t)kernel.size() != t.getRank() - 2)
     return g.error() << "kernel_shape must have one entry per spatial dim";
@@ -43,6 +40,7 @@ static LogicalResult importLpPoolOp(GraphImporter &g) {
   for (int64_t k : kernel)
     window *= k;
   Value powed;
+  Emitter e{g};
   if (p == 2) {
     powed = e.make<aigraph::MulOp>(x, x);
   } else {
@@ -68,9 +66,6 @@ static LogicalResult importLpPoolOp(GraphImporter &g) {
 /// pads) with each value written at its flat index, as MaxPool's Indices
 /// output gives them; a larger output_shape pads zeros at the end.
 static LogicalResult importMaxUnpoolOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0), idx = g.input(1);
   auto t = typeOf(x);
   if (!t.hasStaticShape() || t.getRank() < 3 ||
@@ -100,6 +95,7 @@ static LogicalResult importMaxUnpoolOp(GraphImporter &g) {
       return g.error() << "the unpooled shape must be positive";
     total *= shape.back();
   }
+  Emitter e{g};
   Value zeros = e.make<aigraph::ExpandOp>(
       e.zero(t.getElementType()), g.builder.getDenseI64ArrayAttr({total}));
   int64_t n = t.getNumElements();
@@ -134,6 +130,6 @@ static LogicalResult importMaxUnpoolOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populatePoolingImporters(OpImporterTable &table) {
-  table["LpPool"] = importLpPoolOp;
-  table["MaxUnpool"] = importMaxUnpoolOp;
+  table["LpPool"] = {importLpPoolOp, 1};
+  table["MaxUnpool"] = {importMaxUnpoolOp, 2};
 }

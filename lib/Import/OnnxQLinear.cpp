@@ -39,7 +39,7 @@ LogicalResult requantize(GraphImporter &g, Emitter &e, Value acc, Value scale,
   if (zp)
     q = e.make<aigraph::AddOp>(q,
                                e.make<aigraph::CastOp>(zp, TypeAttr::get(ft)));
-  double lo = it.isUnsigned() ? 0 : -128, hi = it.isUnsigned() ? 255 : 127;
+  auto [lo, hi] = integerRange(it);
   q = e.make<aigraph::ClipOp>(q, e.scalar(ft, lo), e.scalar(ft, hi));
   return e.bind(0, e.make<aigraph::CastOp>(q, TypeAttr::get(target)));
 }
@@ -87,13 +87,23 @@ Value convolve(GraphImporter &g, Emitter &e, Value x, Value w) {
                                  b.getI64IntegerAttr(g.intAttr("group", 1)));
 }
 
+/// Conv of input 0 and weight `w`, both minus their zero points (inputs `xZp`
+/// and `wZp`; w's may be per output channel, dim 0 of w) in `ft`.
+Value centeredConv(GraphImporter &g, Emitter &e, int w, int xZp, int wZp,
+                   Type ft) {
+  int64_t rank = typeOf(g.input(w)).getRank();
+  Value wzp = g.input(wZp) ? e.alongAxis(g.input(wZp), 0, rank) : nullptr;
+  return convolve(g, e, centered(e, g.input(0), g.input(xZp), ft),
+                  centered(e, g.input(w), wzp, ft));
+}
+
 } // namespace
 
 namespace coreai::onnx_import {
 
 /// MatMulInteger(A, B, a_zero_point, b_zero_point) -> int32.
 static LogicalResult importMatMulIntegerOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)) || failed(requireInteger(g, {0, 1, 2, 3})))
+  if (failed(requireInteger(g, {0, 1, 2, 3})))
     return failure();
   Emitter e{g};
   Type f64 = g.builder.getF64Type();
@@ -109,7 +119,7 @@ static LogicalResult importMatMulIntegerOp(GraphImporter &g) {
 
 /// QLinearMatMul(a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp).
 static LogicalResult importQLinearMatMulOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 8)) || failed(requireInteger(g, {0, 2, 3, 5})) ||
+  if (failed(requireInteger(g, {0, 2, 3, 5})) ||
       failed(requireScalar(g, 1, "a_scale")) ||
       failed(requireScalar(g, 6, "y_scale")))
     return failure();
@@ -125,32 +135,26 @@ static LogicalResult importQLinearMatMulOp(GraphImporter &g) {
 
 /// ConvInteger(x, w, x_zero_point, w_zero_point) -> int32.
 static LogicalResult importConvIntegerOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)) || failed(requireInteger(g, {0, 1, 2, 3})))
+  if (failed(requireInteger(g, {0, 1, 2, 3})))
     return failure();
   Emitter e{g};
-  Type f64 = g.builder.getF64Type();
-  int64_t rank = typeOf(g.input(1)).getRank();
-  Value wzp = g.input(3) ? e.alongAxis(g.input(3), 0, rank) : nullptr;
-  Value acc = convolve(g, e, centered(e, g.input(0), g.input(2), f64),
-                       centered(e, g.input(1), wzp, f64));
+  Value acc =
+      centeredConv(g, e, /*w=*/1, /*xZp=*/2, /*wZp=*/3, g.builder.getF64Type());
   return e.bind(0, e.make<aigraph::CastOp>(
                        acc, TypeAttr::get(g.builder.getIntegerType(32))));
 }
 
 /// QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B).
 static LogicalResult importQLinearConvOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 8)) || failed(requireInteger(g, {0, 2, 3, 5, 8})) ||
+  if (failed(requireInteger(g, {0, 2, 3, 5, 8})) ||
       failed(requireScalar(g, 1, "x_scale")) ||
       failed(requireScalar(g, 6, "y_scale")))
     return failure();
   Emitter e{g};
   Type f32 = g.builder.getF32Type();
+  Value acc = centeredConv(g, e, /*w=*/3, /*xZp=*/2, /*wZp=*/5, f32);
+  // w's scale may be per output channel, dim 1 of the result.
   int64_t rank = typeOf(g.input(3)).getRank();
-  // w's scale and zero point may be per output channel (dim 0 of w, dim 1
-  // of the result).
-  Value wzp = g.input(5) ? e.alongAxis(g.input(5), 0, rank) : nullptr;
-  Value acc = convolve(g, e, centered(e, g.input(0), g.input(2), f32),
-                       centered(e, g.input(3), wzp, f32));
   if (Value bias = g.input(8)) // int32, in units of x_scale * w_scale
     acc = e.make<aigraph::AddOp>(
         acc, e.alongAxis(e.make<aigraph::CastOp>(bias, TypeAttr::get(f32)), 1,
@@ -164,8 +168,8 @@ static LogicalResult importQLinearConvOp(GraphImporter &g) {
 } // namespace coreai::onnx_import
 
 void coreai::onnx_import::populateQLinearImporters(OpImporterTable &table) {
-  table["ConvInteger"] = importConvIntegerOp;
-  table["QLinearConv"] = importQLinearConvOp;
-  table["MatMulInteger"] = importMatMulIntegerOp;
-  table["QLinearMatMul"] = importQLinearMatMulOp;
+  table["ConvInteger"] = {importConvIntegerOp, 2};
+  table["QLinearConv"] = {importQLinearConvOp, 8};
+  table["MatMulInteger"] = {importMatMulIntegerOp, 2};
+  table["QLinearMatMul"] = {importQLinearMatMulOp, 8};
 }

@@ -48,12 +48,8 @@ struct Layer {
   Value mul(Value a, Value b) { return e.make<aigraph::MulOp>(a, b); }
 };
 
-template <Cell C>
-LogicalResult importRecurrent(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
+template <Cell C> LogicalResult importRecurrent(GraphImporter &g) {
   constexpr int gates = C == Cell::RNN ? 1 : C == Cell::GRU ? 3 : 4;
-  Emitter e{g};
   Value x = g.input(0), w = g.input(1), r = g.input(2);
   auto xt = typeOf(x), wt = typeOf(w);
   Type et = xt.getElementType();
@@ -74,6 +70,7 @@ LogicalResult importRecurrent(GraphImporter &g) {
   if (C == Cell::LSTM && g.intAttr("input_forget", 0))
     return g.error() << "input_forget is not supported yet";
   bool batchFirst = g.intAttr("layout", 0) == 1;
+  Emitter e{g};
   if (batchFirst)
     x = e.transpose(x, {1, 0, 2});
   if (!e.ok)
@@ -253,20 +250,8 @@ LogicalResult importRecurrent(GraphImporter &g) {
 
 } // namespace
 
-namespace coreai::onnx_import {
-static LogicalResult importRNNOp(GraphImporter &g) {
-  return importRecurrent<Cell::RNN>(g);
-}
-static LogicalResult importGRUOp(GraphImporter &g) {
-  return importRecurrent<Cell::GRU>(g);
-}
-static LogicalResult importLSTMOp(GraphImporter &g) {
-  return importRecurrent<Cell::LSTM>(g);
-}
-} // namespace coreai::onnx_import
-
 void coreai::onnx_import::populateRecurrentImporters(OpImporterTable &table) {
-  table["RNN"] = importRNNOp;
-  table["GRU"] = importGRUOp;
-  table["LSTM"] = importLSTMOp;
+  table["RNN"] = {importRecurrent<Cell::RNN>, 3};
+  table["GRU"] = {importRecurrent<Cell::GRU>, 3};
+  table["LSTM"] = {importRecurrent<Cell::LSTM>, 3};
 }

@@ -30,16 +30,12 @@ FailureOr<SmallVector<int64_t>> reductionAxes(GraphImporter &g,
       noop = true;
       return axes;
     }
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
-    return axes;
+    return axesFrom(0, rank);
   }
-  for (int64_t &a : axes) {
-    auto n = normalizeAxis(g, a, rank);
-    if (failed(n))
-      return failure();
-    a = *n;
-  }
+  auto normalized = normalizeAxes(g, axes, rank);
+  if (failed(normalized))
+    return failure();
+  axes = *normalized;
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
   return axes;
@@ -48,8 +44,6 @@ FailureOr<SmallVector<int64_t>> reductionAxes(GraphImporter &g,
 /// ReduceX; `InputSince`: the opset where its axes became an input.
 template <typename OpT, int64_t InputSince = 18>
 LogicalResult importReduce(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   bool noop;
   auto axes = reductionAxes(g, InputSince, noop);
   if (failed(axes))
@@ -65,10 +59,7 @@ LogicalResult importReduce(GraphImporter &g) {
 }
 
 template <typename OpT> LogicalResult importArg(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  auto axis =
-      normalizeAxis(g, g.intAttr("axis", 0), typeOf(g.input(0)).getRank());
+  auto axis = axisAttr(g, 0);
   if (failed(axis))
     return failure();
   return g.emit<OpT>(0, g.input(0), g.builder.getI64IntegerAttr(*axis),
@@ -80,16 +71,16 @@ template <typename OpT> LogicalResult importArg(GraphImporter &g) {
 
 void coreai::onnx_import::populateReductionsImporters(OpImporterTable &table) {
   using namespace aigraph;
-  table["ReduceSum"] = importReduce<ReduceSumOp, 13>;
-  table["ReduceMean"] = importReduce<ReduceMeanOp>;
-  table["ReduceMax"] = importReduce<ReduceMaxOp>;
-  table["ReduceMin"] = importReduce<ReduceMinOp>;
-  table["ReduceProd"] = importReduce<ReduceProdOp>;
-  table["ReduceL1"] = importReduce<ReduceL1Op>;
-  table["ReduceL2"] = importReduce<ReduceL2Op>;
-  table["ReduceSumSquare"] = importReduce<ReduceSumSquareOp>;
-  table["ReduceLogSum"] = importReduce<ReduceLogSumOp>;
-  table["ReduceLogSumExp"] = importReduce<ReduceLogSumExpOp>;
-  table["ArgMax"] = importArg<ArgMaxOp>;
-  table["ArgMin"] = importArg<ArgMinOp>;
+  table["ReduceSum"] = {importReduce<ReduceSumOp, 13>, 1};
+  table["ReduceMean"] = {importReduce<ReduceMeanOp>, 1};
+  table["ReduceMax"] = {importReduce<ReduceMaxOp>, 1};
+  table["ReduceMin"] = {importReduce<ReduceMinOp>, 1};
+  table["ReduceProd"] = {importReduce<ReduceProdOp>, 1};
+  table["ReduceL1"] = {importReduce<ReduceL1Op>, 1};
+  table["ReduceL2"] = {importReduce<ReduceL2Op>, 1};
+  table["ReduceSumSquare"] = {importReduce<ReduceSumSquareOp>, 1};
+  table["ReduceLogSum"] = {importReduce<ReduceLogSumOp>, 1};
+  table["ReduceLogSumExp"] = {importReduce<ReduceLogSumExpOp>, 1};
+  table["ArgMax"] = {importArg<ArgMaxOp>, 1};
+  table["ArgMin"] = {importArg<ArgMinOp>, 1};
 }

@@ -66,9 +66,6 @@ void cubicWeights(double t, double a, double w[4]) {
 } // namespace
 
 static LogicalResult importResizeOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t rank = t.getRank();
@@ -91,16 +88,10 @@ static LogicalResult importResizeOp(GraphImporter &g) {
 
   // Axes, then scales or sizes (compile-time constants: they decide the
   // output shape).
-  SmallVector<int64_t> axes;
-  for (int64_t a : g.intsAttr("axes")) {
-    auto n = normalizeAxis(g, a, rank);
-    if (failed(n))
-      return failure();
-    axes.push_back(*n);
-  }
-  if (axes.empty())
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
+  auto given = normalizeAxes(g, g.intsAttr("axes"), rank);
+  if (failed(given))
+    return failure();
+  SmallVector<int64_t> axes = given->empty() ? axesFrom(0, rank) : *given;
   SmallVector<double> scales(rank, 1.0);
   SmallVector<int64_t> outShape(t.getShape());
   int scalesInput = g.opset < 11 ? 1 : 2;
@@ -148,6 +139,7 @@ static LogicalResult importResizeOp(GraphImporter &g) {
 
   double cubicA = g.floatAttr("cubic_coeff_a", -0.75f);
   bool excludeOutside = g.intAttr("exclude_outside", 0) != 0;
+  Emitter e{g};
   for (int64_t ax = 0; ax < rank; ++ax) {
     int64_t in = t.getDimSize(ax), out = outShape[ax];
     if (in == out && scales[ax] == 1.0)
@@ -217,11 +209,10 @@ static LogicalResult importResizeOp(GraphImporter &g) {
     if (!e.ok)
       return failure();
   }
-  g.setOutput(0, x);
-  return success();
+  return e.bind(0, x);
 }
 
 void coreai::onnx_import::populateResizeImporters(OpImporterTable &table) {
-  table["Resize"] = importResizeOp;
-  table["Upsample"] = importResizeOp;
+  table["Resize"] = {importResizeOp, 1};
+  table["Upsample"] = {importResizeOp, 1};
 }

@@ -14,8 +14,11 @@ LogicalResult checkIndices(GraphImporter &g, Value indices) {
   return success();
 }
 
-/// The reduction attribute (opset 16+; "none" before).
+/// Checks the indices of a scatter (data, indices, updates) and returns its
+/// reduction attribute (opset 16+; "none" before).
 FailureOr<std::string> scatterReduction(GraphImporter &g) {
+  if (failed(checkIndices(g, g.input(1))))
+    return failure();
   std::string r = g.stringAttr("reduction", "none");
   if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
     return g.error() << "reduction '" << r << "' is not supported";
@@ -29,13 +32,10 @@ FailureOr<std::string> scatterReduction(GraphImporter &g) {
 
 /// ScatterElements (and the older Scatter, which has no reduction).
 static LogicalResult importScatterElementsOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
-    return failure();
   auto reduction = scatterReduction(g);
   if (failed(reduction))
     return failure();
-  auto axis =
-      normalizeAxis(g, g.intAttr("axis", 0), typeOf(g.input(0)).getRank());
+  auto axis = axisAttr(g, 0);
   if (failed(axis))
     return failure();
   return g.emit<aigraph::ScatterElementsOp>(
@@ -44,8 +44,6 @@ static LogicalResult importScatterElementsOp(GraphImporter &g) {
 }
 
 static LogicalResult importScatterNDOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)) || failed(checkIndices(g, g.input(1))))
-    return failure();
   auto reduction = scatterReduction(g);
   if (failed(reduction))
     return failure();
@@ -54,7 +52,7 @@ static LogicalResult importScatterNDOp(GraphImporter &g) {
 }
 
 static LogicalResult importGatherNDOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)) || failed(checkIndices(g, g.input(1))))
+  if (failed(checkIndices(g, g.input(1))))
     return failure();
   return g.emit<aigraph::GatherNDOp>(
       0, g.input(0), g.input(1),
@@ -64,8 +62,6 @@ static LogicalResult importGatherNDOp(GraphImporter &g) {
 /// TopK: k (an input from opset 10, an attribute before) decides the
 /// output shape, so it must be a compile-time constant.
 static LogicalResult importTopKOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t k;
@@ -81,7 +77,7 @@ static LogicalResult importTopKOp(GraphImporter &g) {
       return g.error() << "k must hold one value";
     k = (*kv)[0];
   }
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), t.getRank());
+  auto axis = axisAttr(g, -1);
   if (failed(axis))
     return failure();
   int64_t n = t.getDimSize(*axis);
@@ -111,9 +107,9 @@ static LogicalResult importTopKOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateScatterImporters(OpImporterTable &table) {
-  table["ScatterElements"] = importScatterElementsOp;
-  table["ScatterND"] = importScatterNDOp;
-  table["GatherND"] = importGatherNDOp;
-  table["TopK"] = importTopKOp;
-  table["Scatter"] = importScatterElementsOp;
+  table["ScatterElements"] = {importScatterElementsOp, 3};
+  table["ScatterND"] = {importScatterNDOp, 3};
+  table["GatherND"] = {importGatherNDOp, 2};
+  table["TopK"] = {importTopKOp, 1};
+  table["Scatter"] = {importScatterElementsOp, 3};
 }

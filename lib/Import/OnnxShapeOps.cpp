@@ -14,8 +14,6 @@ using namespace coreai::onnx_import;
 namespace {
 
 LogicalResult importExpand(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   auto shape = constInts(g, 1, "the target shape");
   if (failed(shape))
     return failure();
@@ -30,16 +28,13 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
   auto shape = constInts(g, 0, "the shape");
   if (failed(shape))
     return failure();
-  DenseElementsAttr value;
-  if (const auto *a = g.attr("value")) {
-    auto v = g.tensorToAttr(a->t());
-    if (failed(v))
-      return failure();
-    value = *v;
-  } else {
-    auto t = RankedTensorType::get({1}, g.builder.getF32Type());
-    value = DenseElementsAttr::get(t, 0.0f);
-  }
+  // The default is a float 0.
+  auto tensor = g.tensorAttr(
+      "value", DenseElementsAttr::get(
+                   RankedTensorType::get({1}, g.builder.getF32Type()), 0.0f));
+  if (failed(tensor))
+    return failure();
+  DenseElementsAttr value = *tensor;
   if (value.getNumElements() != 1)
     return g.error() << "value must hold one element";
   if (failed(g.checkTensorSize(*shape, value.getElementType(), "the output")))
@@ -51,10 +46,8 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
 }
 
 LogicalResult importSplit(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto type = typeOf(g.input(0));
-  auto axis = normalizeAxis(g, g.intAttr("axis", 0), type.getRank());
+  auto axis = axisAttr(g, 0);
   if (failed(axis))
     return failure();
   int64_t dim = type.getDimSize(*axis);
@@ -159,9 +152,9 @@ LogicalResult importSize(GraphImporter &g) {
 } // namespace
 
 void coreai::onnx_import::populateShapeOpsImporters(OpImporterTable &table) {
-  table["Expand"] = importExpand;
-  table["ConstantOfShape"] = importConstantOfShape;
-  table["Split"] = importSplit;
-  table["Range"] = importRange;
-  table["Size"] = importSize;
+  table["Expand"] = {importExpand, 2};
+  table["ConstantOfShape"] = {importConstantOfShape};
+  table["Split"] = {importSplit, 1};
+  table["Range"] = {importRange};
+  table["Size"] = {importSize};
 }

@@ -50,11 +50,7 @@ Value dft(GraphImporter &g, Emitter &e, Value x, int64_t axis, int64_t n,
   Type et = t.getElementType();
   int64_t rank = t.getRank(), nIn = t.getDimSize(axis);
   // Move the signal axis last (the complex dim is dropped first).
-  SmallVector<int64_t> perm;
-  for (int64_t i = 0; i < rank - 1; ++i)
-    if (i != axis)
-      perm.push_back(i);
-  perm.push_back(axis);
+  SmallVector<int64_t> perm = moveAxisLast(axis, rank - 1);
   Value re = component(e, x, 0), im = component(e, x, 1);
   re = e.transpose(re, perm);
   if (im)
@@ -104,10 +100,9 @@ Value dft(GraphImporter &g, Emitter &e, Value x, int64_t axis, int64_t n,
   if (outIm)
     out = e.make<aigraph::ConcatOp>(ValueRange{out, e.reshape(outIm, withC)},
                                     g.builder.getI64IntegerAttr(rank - 1));
-  SmallVector<int64_t> inv(rank);
-  for (int64_t i = 0; i < rank - 1; ++i)
-    inv[perm[i]] = i;
-  inv[rank - 1] = rank - 1;
+  // The complex dim stays last.
+  SmallVector<int64_t> inv = invertPermutation(perm);
+  inv.push_back(rank - 1);
   return e.transpose(out, inv);
 }
 
@@ -127,8 +122,6 @@ namespace coreai::onnx_import {
 
 /// DFT(input, dft_length?, axis? (opset 20)); axis an attribute before.
 static LogicalResult importDFTOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!isa<FloatType>(t.getElementType()) || t.getRank() < 2 ||
@@ -168,8 +161,6 @@ static LogicalResult importDFTOp(GraphImporter &g) {
 
 /// STFT(signal, frame_step, window?, frame_length?).
 static LogicalResult importSTFTOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!isa<FloatType>(t.getElementType()) || t.getRank() != 3)
@@ -213,6 +204,6 @@ static LogicalResult importSTFTOp(GraphImporter &g) {
 } // namespace coreai::onnx_import
 
 void coreai::onnx_import::populateSignalImporters(OpImporterTable &table) {
-  table["DFT"] = importDFTOp;
-  table["STFT"] = importSTFTOp;
+  table["DFT"] = {importDFTOp, 1};
+  table["STFT"] = {importSTFTOp, 2};
 }

@@ -14,8 +14,6 @@ using namespace coreai::onnx_import;
 
 /// EyeLike: ones on the diagonal j - i == k of a 2-D tensor shaped like x.
 static LogicalResult importEyeLikeOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
   auto t = typeOf(g.input(0));
   if (t.getRank() != 2 || !t.hasStaticShape())
     return g.error() << "expects a static 2-D input, got " << t;
@@ -43,9 +41,6 @@ static LogicalResult importEyeLikeOp(GraphImporter &g) {
 /// CenterCropPad: per axis, crop the centered window or pad zeros around
 /// the input (the odd cell goes to the end in both cases).
 static LogicalResult importCenterCropPadOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0);
   auto t = typeOf(x);
   if (!t.hasStaticShape())
@@ -54,21 +49,17 @@ static LogicalResult importCenterCropPadOp(GraphImporter &g) {
   auto target = constInts(g, 1, "shape");
   if (failed(target))
     return failure();
-  SmallVector<int64_t> axes;
+  SmallVector<int64_t> axes = axesFrom(0, rank);
   if (g.attr("axes")) {
-    for (int64_t a : g.intsAttr("axes")) {
-      auto n = normalizeAxis(g, a, rank);
-      if (failed(n))
-        return failure();
-      axes.push_back(*n);
-    }
-  } else {
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
+    auto given = normalizeAxes(g, g.intsAttr("axes"), rank);
+    if (failed(given))
+      return failure();
+    axes = *given;
   }
   if (target->size() != axes.size())
     return g.error() << "shape needs " << axes.size() << " entries, got "
                      << target->size();
+  Emitter e{g};
   Value zero = e.zero(t.getElementType());
   for (auto [axis, want] : llvm::zip(axes, *target)) {
     if (want < 0)
@@ -110,9 +101,6 @@ static LogicalResult importCenterCropPadOp(GraphImporter &g) {
 /// 0 <= s - w[b] < update's length (modulo the cache length in circular
 /// mode), else past[b, .., s, ..].
 static LogicalResult importTensorScatterOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value past = g.input(0), update = g.input(1);
   auto pt = typeOf(past), ut = typeOf(update);
   if (!pt.hasStaticShape() || !ut.hasStaticShape())
@@ -120,7 +108,7 @@ static LogicalResult importTensorScatterOp(GraphImporter &g) {
   int64_t rank = pt.getRank();
   if (ut.getRank() != rank || ut.getElementType() != pt.getElementType())
     return g.error() << "update " << ut << " does not match the cache " << pt;
-  auto axis = normalizeAxis(g, g.intAttr("axis", -2), rank);
+  auto axis = axisAttr(g, -2);
   if (failed(axis))
     return failure();
   if (*axis == 0)
@@ -137,19 +125,11 @@ static LogicalResult importTensorScatterOp(GraphImporter &g) {
   if (len > seq)
     return g.error() << "the update is longer than the cache";
   Type i64 = g.builder.getI64Type();
-  auto scalar = [&](int64_t v) {
-    return g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
-                                             ArrayRef<int64_t>{v}));
-  };
-  SmallVector<int64_t> posShape(rank, 1), batchShape(rank, 1);
-  posShape[*axis] = seq;
+  SmallVector<int64_t> batchShape(rank, 1);
   batchShape[0] = batch;
-  SmallVector<int64_t> iota;
-  for (int64_t s = 0; s < seq; ++s)
-    iota.push_back(s);
-  Value pos = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get(posShape, i64), ArrayRef<int64_t>(iota)));
+  Value pos = iotaAlong(g, seq, *axis, rank, i64);
   Value rel = pos;
+  Emitter e{g};
   if (Value w = g.input(2)) {
     if (typeOf(w).getNumElements() != batch)
       return g.error() << "write_indices needs " << batch << " entries";
@@ -159,14 +139,14 @@ static LogicalResult importTensorScatterOp(GraphImporter &g) {
   }
   if (mode == "circular") {
     // w is in [0, seq): one wrap brings s - w into [0, seq).
-    Value neg = e.make<aigraph::LessOp>(rel, scalar(0));
+    Value neg = e.make<aigraph::LessOp>(rel, e.intScalar(i64, 0));
     rel = e.make<aigraph::WhereOp>(
-        neg, e.make<aigraph::AddOp>(rel, scalar(seq)), rel);
+        neg, e.make<aigraph::AddOp>(rel, e.intScalar(i64, seq)), rel);
   }
-  Value inFront = e.make<aigraph::GreaterEqualOp>(rel, scalar(0));
-  Value inUpdate = e.make<aigraph::LessOp>(rel, scalar(len));
+  Value inFront = e.make<aigraph::GreaterEqualOp>(rel, e.intScalar(i64, 0));
+  Value inUpdate = e.make<aigraph::LessOp>(rel, e.intScalar(i64, len));
   Value valid = e.make<aigraph::AndOp>(inFront, inUpdate);
-  Value idx = e.make<aigraph::WhereOp>(valid, rel, scalar(0));
+  Value idx = e.make<aigraph::WhereOp>(valid, rel, e.intScalar(i64, 0));
   if (e.ok && typeOf(idx).getShape() != pt.getShape())
     idx = e.make<aigraph::ExpandOp>(
         idx, g.builder.getDenseI64ArrayAttr(pt.getShape()));
@@ -179,9 +159,6 @@ static LogicalResult importTensorScatterOp(GraphImporter &g) {
 /// ReverseSequence: along the time axis, position t of batch entry b reads
 /// len[b] - 1 - t while t < len[b], else t (a gather_elements).
 static LogicalResult importReverseSequenceOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0), lens = g.input(1);
   auto t = typeOf(x);
   if (!t.hasStaticShape() || t.getRank() < 2)
@@ -194,22 +171,16 @@ static LogicalResult importReverseSequenceOp(GraphImporter &g) {
   Type i64 = g.builder.getI64Type();
   if (typeOf(lens).getNumElements() != batch)
     return g.error() << "sequence_lens needs " << batch << " entries";
+  Emitter e{g};
   if (typeOf(lens).getElementType() != i64)
     lens = e.make<aigraph::CastOp>(lens, TypeAttr::get(i64));
   // [T, B] (or [B, T]) then size-1 trailing dims.
-  SmallVector<int64_t> tShape(t.getRank(), 1), bShape(t.getRank(), 1);
-  tShape[timeAxis] = steps;
+  SmallVector<int64_t> bShape(t.getRank(), 1);
   bShape[batchAxis] = batch;
-  SmallVector<int64_t> iota;
-  for (int64_t s = 0; s < steps; ++s)
-    iota.push_back(s);
-  Value pos = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get(tShape, i64), ArrayRef<int64_t>(iota)));
+  Value pos = iotaAlong(g, steps, timeAxis, t.getRank(), i64);
   Value len = e.reshape(lens, bShape);
-  Value one = g.constant(DenseElementsAttr::get(RankedTensorType::get({}, i64),
-                                                ArrayRef<int64_t>{1}));
-  Value reversed =
-      e.make<aigraph::SubOp>(e.make<aigraph::SubOp>(len, one), pos);
+  Value reversed = e.make<aigraph::SubOp>(
+      e.make<aigraph::SubOp>(len, e.intScalar(i64, 1)), pos);
   Value inside = e.make<aigraph::LessOp>(pos, len);
   Value idx = e.make<aigraph::WhereOp>(inside, reversed, pos);
   if (e.ok && typeOf(idx).getShape() != t.getShape())
@@ -221,8 +192,8 @@ static LogicalResult importReverseSequenceOp(GraphImporter &g) {
 }
 
 void coreai::onnx_import::populateTensorOpsImporters(OpImporterTable &table) {
-  table["EyeLike"] = importEyeLikeOp;
-  table["CenterCropPad"] = importCenterCropPadOp;
-  table["TensorScatter"] = importTensorScatterOp;
-  table["ReverseSequence"] = importReverseSequenceOp;
+  table["EyeLike"] = {importEyeLikeOp, 1};
+  table["CenterCropPad"] = {importCenterCropPadOp, 2};
+  table["TensorScatter"] = {importTensorScatterOp, 2};
+  table["ReverseSequence"] = {importReverseSequenceOp, 2};
 }

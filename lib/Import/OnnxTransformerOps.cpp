@@ -29,9 +29,6 @@ Value sliceLast(GraphImporter &g, Emitter &e, Value v, int64_t start,
 } // namespace
 
 static LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 3)))
-    return failure();
-  Emitter e{g};
   Value x = g.input(0), cosCache = g.input(1), sinCache = g.input(2);
   auto xt = typeOf(x);
   Type et = xt.getElementType();
@@ -44,6 +41,7 @@ static LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
   bool interleaved = g.intAttr("interleaved", 0) != 0;
   ArrayRef<int64_t> shape = xt.getShape();
   int64_t batch, seq, heads, headSize;
+  Emitter e{g};
   // To [batch, seq, heads, head_size].
   if (xt.getRank() == 4) {
     batch = shape[0], heads = shape[1], seq = shape[2], headSize = shape[3];
@@ -132,9 +130,6 @@ static LogicalResult importRotaryEmbeddingOp(GraphImporter &g) {
 
 /// SwiGLU: a * sigmoid(alpha * a) * b.
 static LogicalResult importSwiGLUOp(GraphImporter &g) {
-  if (failed(requireInputs(g, 2)))
-    return failure();
-  Emitter e{g};
   Value a = g.input(0), b = g.input(1);
   Type et = typeOf(a).getElementType();
   if (!isa<FloatType>(et) || typeOf(b).getElementType() != et)
@@ -143,6 +138,7 @@ static LogicalResult importSwiGLUOp(GraphImporter &g) {
           aigraph::broadcastShapes(typeOf(a).getShape(), typeOf(b).getShape())))
     return g.error() << "input shapes " << typeOf(a) << " and " << typeOf(b)
                      << " are not broadcastable";
+  Emitter e{g};
   Value gate = e.make<aigraph::SigmoidOp>(
       e.make<aigraph::MulOp>(a, e.scalar(et, g.floatAttr("alpha", 1.0f))));
   Value y = e.make<aigraph::MulOp>(e.make<aigraph::MulOp>(a, gate), b);
@@ -151,6 +147,6 @@ static LogicalResult importSwiGLUOp(GraphImporter &g) {
 
 void coreai::onnx_import::populateTransformerOpsImporters(
     OpImporterTable &table) {
-  table["RotaryEmbedding"] = importRotaryEmbeddingOp;
-  table["SwiGLU"] = importSwiGLUOp;
+  table["RotaryEmbedding"] = {importRotaryEmbeddingOp, 3};
+  table["SwiGLU"] = {importSwiGLUOp, 2};
 }

@@ -16,10 +16,7 @@ namespace {
 
 enum class Window { Hann, Hamming, Blackman };
 
-template <Window W>
-LogicalResult importWindow(GraphImporter &g) {
-  if (failed(requireInputs(g, 1)))
-    return failure();
+template <Window W> LogicalResult importWindow(GraphImporter &g) {
   DenseElementsAttr sizeAttr = g.constantInput(0);
   if (!sizeAttr)
     return g.notConstant(0, "size", "it decides the output shape");
@@ -56,20 +53,8 @@ LogicalResult importWindow(GraphImporter &g) {
 
 } // namespace
 
-namespace coreai::onnx_import {
-static LogicalResult importHannWindowOp(GraphImporter &g) {
-  return importWindow<Window::Hann>(g);
-}
-static LogicalResult importHammingWindowOp(GraphImporter &g) {
-  return importWindow<Window::Hamming>(g);
-}
-static LogicalResult importBlackmanWindowOp(GraphImporter &g) {
-  return importWindow<Window::Blackman>(g);
-}
-} // namespace coreai::onnx_import
-
 void coreai::onnx_import::populateWindowsImporters(OpImporterTable &table) {
-  table["HannWindow"] = importHannWindowOp;
-  table["HammingWindow"] = importHammingWindowOp;
-  table["BlackmanWindow"] = importBlackmanWindowOp;
+  table["HannWindow"] = {importWindow<Window::Hann>, 1};
+  table["HammingWindow"] = {importWindow<Window::Hamming>, 1};
+  table["BlackmanWindow"] = {importWindow<Window::Blackman>, 1};
 }

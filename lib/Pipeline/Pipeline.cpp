@@ -204,9 +204,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
       fn.variantOf = group.str();
     fn.entrySymbol = COREAI_ENTRY_PREFIX + fn.name;
     fn.executable = 0;
-    int64_t numInputs = func.getNumArguments();
-    if (auto a = func->getAttrOfType<IntegerAttr>(kNumInputsAttr))
-      numInputs = a.getInt();
+    int64_t numInputs = coreai::numModelInputs(func, func.getNumArguments());
     for (unsigned i = 0; i < func.getNumArguments(); ++i) {
       Location loc = func.getArgument(i).getLoc();
       if ((int64_t)i < numInputs) {

@@ -13,7 +13,7 @@
 #ifndef COREAI_LIB_PLACEMENT_COSTMODEL_H
 #define COREAI_LIB_PLACEMENT_COSTMODEL_H
 
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 
 #include "mlir/IR/Operation.h"
 

@@ -2,6 +2,8 @@
 #ifndef COREAI_LIB_PLACEMENT_PASSES_H
 #define COREAI_LIB_PLACEMENT_PASSES_H
 
+#include "dialects/AIGraph/AttributeNames.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -9,11 +11,6 @@
 #include <string>
 
 namespace coreai {
-
-/// The unit an op runs on ("cpu", "gpu"), on ops and segment functions.
-inline constexpr llvm::StringLiteral kUnitAttr = "coreai.unit";
-/// Marks an op that must be outlined alone.
-inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
 
 #define GEN_PASS_DECL
 #include "lib/Placement/Passes.h.inc"

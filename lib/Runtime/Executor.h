@@ -185,6 +185,16 @@ public:
   }
 };
 
+/// Empty if `exe` has the executable format `format`, else the reason
+/// executors give for refusing it.
+inline std::string whyNotFormat(const bundle::ExecutableInfo &exe,
+                                const std::string &format) {
+  if (exe.format == format)
+    return "";
+  return "format '" + exe.format + "' is not supported (expected '" + format +
+         "')";
+}
+
 class Executor {
 public:
   virtual ~Executor() = default;

@@ -28,12 +28,8 @@ struct HoistConstants : coreai::impl::HoistConstantsBase<HoistConstants> {
 
   LogicalResult hoist(func::FuncOp func) {
     Builder b(func.getContext());
-    unsigned numInputs = func.getNumArguments();
-    if (!func->hasAttr(coreai::kNumInputsAttr))
-      func->setAttr(coreai::kNumInputsAttr, b.getI64IntegerAttr(numInputs));
-    else
-      numInputs = cast<IntegerAttr>(func->getAttr(coreai::kNumInputsAttr))
-                      .getInt();
+    unsigned numInputs = coreai::numModelInputs(func, func.getNumArguments());
+    func->setAttr(coreai::kNumInputsAttr, b.getI64IntegerAttr(numInputs));
 
     // Existing hoisted constants (the pass is idempotent) by value.
     DenseMap<Attribute, BlockArgument> byValue;

@@ -41,9 +41,8 @@ struct ImageInputs : coreai::impl::ImageInputsBase<ImageInputs> {
       for (auto func : module.getOps<func::FuncOp>()) {
         if (func.isExternal())
           continue;
-        int64_t numInputs = func.getNumArguments();
-        if (auto a = func->getAttrOfType<IntegerAttr>(coreai::kNumInputsAttr))
-          numInputs = a.getInt();
+        int64_t numInputs =
+            coreai::numModelInputs(func, func.getNumArguments());
         for (unsigned i = 0; i < numInputs; ++i) {
           auto name = func.getArgAttrOfType<StringAttr>(i, coreai::kNameAttr);
           if (!name)

@@ -1,6 +1,6 @@
 //===- AneSimulatorTest.cpp - fp16 arithmetic, layers and cycle model -----===//
-#include "lib/Runtime/ANE/CycleModel.h"
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/CycleModel.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 #include "lib/Runtime/ANE/Fp16.h"
 #include "lib/Runtime/ANE/Kernels.h"
 #include "test/unit/TestUtil.h"

@@ -1,10 +1,11 @@
-//===- Indexing.cpp - scatter, gather_nd and top_k -> linalg / scf --------===//
+//===- Indexing.cpp - scatters, gathers and top_k -> linalg / scf ---------===//
 //
-// gather_nd is a linalg.generic over its result that reads data with
-// tensor.extract. Scatters and top_k are loop nests (scf.for) carrying their
-// result tensors: scatters insert each update in row-major order; top_k
-// selects the k best elements of each row one after the other, each the
-// best of those ranked after the previous one (O(n k), no extra storage).
+// gather_nd and gather_elements are linalg.generics over their results that
+// read data with tensor.extract. Scatters and top_k are loop nests (scf.for)
+// carrying their result tensors: scatters insert each update in row-major
+// order; top_k selects the k best elements of each row one after the other,
+// each the best of those ranked after the previous one (O(n k), no extra
+// storage).
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -79,71 +80,81 @@ Value loopNest(
   return nest.results.front();
 }
 
+/// A scatter as one loop nest over the updates: each update goes to the data
+/// coordinates `coordsOf` computes from its own, combined with the value
+/// there by the op's reduction unless that is "none". Later updates to the
+/// same coordinates win, as the ONNX reference does.
+template <typename ScatterOpT>
+static Value scatterUpdates(
+    ConversionPatternRewriter &rw, ScatterOpT op, Value data, Value updates,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
+        coordsOf) {
+  StringRef reduction = op.getReduction();
+  bool isUnsigned = hasUnsignedOperand(op);
+  auto updType = cast<RankedTensorType>(updates.getType());
+  return loopNest(
+      rw, op.getLoc(), updType.getShape(), data,
+      [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
+        SmallVector<Value> coords = coordsOf(b, l, ivs);
+        Value v = tensor::ExtractOp::create(b, l, updates, ivs);
+        if (reduction != "none")
+          v = combine(b, l, reduction,
+                      tensor::ExtractOp::create(b, l, acc, coords), v,
+                      isUnsigned);
+        return tensor::InsertOp::create(b, l, v, acc, coords);
+      });
+}
+
+/// out = data; out[.., indices[i..], ..] (axis) = updates[i..].
 struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ScatterElementsOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    Location loc = op.getLoc();
     auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
-    auto updType = cast<RankedTensorType>(adaptor.getUpdates().getType());
     int64_t axis = op.getAxis(), axisDim = dataType.getDimSize(axis);
-    StringRef reduction = op.getReduction();
-    bool isUnsigned = hasUnsignedOperand(op);
-    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
-    Value result = loopNest(
-        rw, loc, updType.getShape(), adaptor.getData(),
-        [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
-          SmallVector<Value> coords(ivs);
-          coords[axis] = wrapIndex(
-              b, l, tensor::ExtractOp::create(b, l, indices, ivs), axisDim);
-          Value v = tensor::ExtractOp::create(b, l, updates, ivs);
-          if (reduction != "none")
-            v = combine(b, l, reduction,
-                        tensor::ExtractOp::create(b, l, acc, coords), v,
-                        isUnsigned);
-          return tensor::InsertOp::create(b, l, v, acc, coords);
-        });
-    rw.replaceOp(op, result);
+    Value indices = adaptor.getIndices();
+    rw.replaceOp(
+        op, scatterUpdates(rw, op, adaptor.getData(), adaptor.getUpdates(),
+                           [&](OpBuilder &b, Location l, ValueRange ivs) {
+                             SmallVector<Value> coords(ivs);
+                             coords[axis] = wrapIndex(
+                                 b, l,
+                                 tensor::ExtractOp::create(b, l, indices, ivs),
+                                 axisDim);
+                             return coords;
+                           }));
     return success();
   }
 };
 
+/// out = data; out[indices[i..][:], ..] = updates[i.., ..].
 struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
     if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
       return failure();
-    Location loc = op.getLoc();
     auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
     auto idxType = cast<RankedTensorType>(adaptor.getIndices().getType());
-    auto updType = cast<RankedTensorType>(adaptor.getUpdates().getType());
     int64_t q = idxType.getRank(), k = idxType.getShape().back();
-    StringRef reduction = op.getReduction();
-    bool isUnsigned = hasUnsignedOperand(op);
-    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
-    Value result = loopNest(
-        rw, loc, updType.getShape(), adaptor.getData(),
-        [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
-          SmallVector<Value> row(ivs.take_front(q - 1)), coords;
-          row.push_back(Value());
-          for (int64_t j = 0; j < k; ++j) {
-            row.back() = indexConst(b, l, j);
-            coords.push_back(
-                wrapIndex(b, l, tensor::ExtractOp::create(b, l, indices, row),
-                          dataType.getDimSize(j)));
-          }
-          coords.append(ivs.begin() + (q - 1), ivs.end());
-          Value v = tensor::ExtractOp::create(b, l, updates, ivs);
-          if (reduction != "none")
-            v = combine(b, l, reduction,
-                        tensor::ExtractOp::create(b, l, acc, coords), v,
-                        isUnsigned);
-          return tensor::InsertOp::create(b, l, v, acc, coords);
-        });
-    rw.replaceOp(op, result);
+    Value indices = adaptor.getIndices();
+    rw.replaceOp(
+        op, scatterUpdates(
+                rw, op, adaptor.getData(), adaptor.getUpdates(),
+                [&](OpBuilder &b, Location l, ValueRange ivs) {
+                  SmallVector<Value> row(ivs.take_front(q - 1)), coords;
+                  row.push_back(Value());
+                  for (int64_t j = 0; j < k; ++j) {
+                    row.back() = indexConst(b, l, j);
+                    coords.push_back(wrapIndex(
+                        b, l, tensor::ExtractOp::create(b, l, indices, row),
+                        dataType.getDimSize(j)));
+                  }
+                  coords.append(ivs.begin() + (q - 1), ivs.end());
+                  return coords;
+                }));
     return success();
   }
 };
@@ -302,12 +313,47 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
   }
 };
 
+/// out[i...] = data[i... with dim axis = wrap(indices[i...])].
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rw) const override {
+    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
+      return failure();
+    Location loc = op.getLoc();
+    auto outType = resultType(this, op.getOperation());
+    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t rank = outType.getRank(), axis = op.getAxis();
+    int64_t axisDim = dataType.getDimSize(axis);
+    Value data = adaptor.getData();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, rw.getContext());
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    Value init =
+        emptyTensor(rw, loc, outType.getShape(), outType.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rw, loc, TypeRange{outType}, ValueRange{adaptor.getIndices()},
+        ValueRange{init}, ArrayRef<AffineMap>{id, id}, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value idx = wrapIndex(b, l, args[0], axisDim);
+          SmallVector<Value> coords;
+          for (int64_t i = 0; i < rank; ++i)
+            coords.push_back(
+                i == axis ? idx : (Value)linalg::IndexOp::create(b, l, i));
+          linalg::YieldOp::create(
+              b, l, Value(tensor::ExtractOp::create(b, l, data, coords)));
+        });
+    rw.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateIndexingPatterns(const TypeConverter &converter,
                               RewritePatternSet &patterns) {
   patterns.add<ScatterElementsLowering, ScatterNDLowering, GatherNDLowering,
-               TopKLowering>(converter, patterns.getContext());
+               GatherElementsLowering, TopKLowering>(converter,
+                                                     patterns.getContext());
 }
 
 } // namespace coreai::aigraph

@@ -61,11 +61,29 @@ Value buildNormGeneric(OpBuilder &b, Location loc, Value full,
 Value reducedInit(OpBuilder &b, Location loc, Value full,
                   ArrayRef<int64_t> reduced, double value) {
   auto type = cast<RankedTensorType>(full.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    if (!llvm::is_contained(reduced, i))
-      shape.push_back(type.getDimSize(i));
-  return filledTensor(b, loc, shape, type.getElementType(), value);
+  return filledTensor(b, loc, reductionSpace(type, reduced).outShape,
+                      type.getElementType(), value);
+}
+
+/// The maximum of `x` over `dims`: the softmax family subtracts it first so
+/// that exp cannot overflow.
+static Value maxOver(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> dims) {
+  return buildNormGeneric(b, loc, x, {}, dims,
+                          reducedInit(b, loc, x, dims, -INFINITY),
+                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            return arith::MaximumFOp::create(nb, l, a[0], a[1]);
+                          });
+}
+
+/// The sum of `x` over `dims`.
+static Value sumOver(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> dims) {
+  return buildNormGeneric(b, loc, x, {}, dims,
+                          reducedInit(b, loc, x, dims, 0.0),
+                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            return arith::AddFOp::create(nb, l, a[0], a[1]);
+                          });
 }
 
 struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
@@ -78,24 +96,15 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     SmallVector<int64_t> dims{(int64_t)op.getAxis()};
-    // max, then exp(x - max), then its sum, then the quotient: the max
-    // subtraction keeps exp from overflowing.
-    Value max = buildNormGeneric(
-        rw, loc, x, {}, dims, reducedInit(rw, loc, x, dims, -INFINITY),
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::MaximumFOp::create(b, l, a[0], a[1]);
-        });
+    // max, then exp(x - max), then its sum, then the quotient.
+    Value max = maxOver(rw, loc, x, dims);
     Value e = buildNormGeneric(
         rw, loc, x, {max}, dims, nullptr,
         [](OpBuilder &b, Location l, ValueRange a) -> Value {
           return math::ExpOp::create(b, l,
                                      arith::SubFOp::create(b, l, a[0], a[1]));
         });
-    Value sum = buildNormGeneric(
-        rw, loc, e, {}, dims, reducedInit(rw, loc, x, dims, 0.0),
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::AddFOp::create(b, l, a[0], a[1]);
-        });
+    Value sum = sumOver(rw, loc, e, dims);
     Value y = buildNormGeneric(
         rw, loc, e, {sum}, dims, nullptr,
         [](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -117,11 +126,7 @@ struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     SmallVector<int64_t> dims{(int64_t)op.getAxis()};
-    Value max = buildNormGeneric(
-        rw, loc, x, {}, dims, reducedInit(rw, loc, x, dims, -INFINITY),
-        [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          return arith::MaximumFOp::create(b, l, a[0], a[1]);
-        });
+    Value max = maxOver(rw, loc, x, dims);
     Value sum = buildNormGeneric(
         rw, loc, x, {max}, dims, reducedInit(rw, loc, x, dims, 0.0),
         [](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -158,11 +163,7 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
       dims.push_back(i);
       count *= type.getDimSize(i);
     }
-    auto add = [](OpBuilder &b, Location l, ValueRange a) -> Value {
-      return arith::AddFOp::create(b, l, a[0], a[1]);
-    };
-    Value sum = buildNormGeneric(rw, loc, x, {}, dims,
-                                 reducedInit(rw, loc, x, dims, 0.0), add);
+    Value sum = sumOver(rw, loc, x, dims);
     auto sumType = cast<RankedTensorType>(sum.getType());
     auto divByCount = [&](Value v) {
       return buildElementwise(

@@ -198,27 +198,16 @@ struct ArgLowering : OpConversionPattern<Op> {
     Type et = inType.getElementType();
     int64_t axis = op.getAxis(), rank = inType.getRank();
     bool last = op.getSelectLastIndex();
-    SmallVector<int64_t> outShape;
-    SmallVector<AffineExpr> outExprs;
-    SmallVector<utils::IteratorType> iters;
-    for (int64_t i = 0; i < rank; ++i) {
-      if (i == axis) {
-        iters.push_back(utils::IteratorType::reduction);
-        continue;
-      }
-      iters.push_back(utils::IteratorType::parallel);
-      outShape.push_back(inType.getDimSize(i));
-      outExprs.push_back(getAffineDimExpr(i, ctx));
-    }
-    Value bestInit =
-        filledTensor(rw, loc, outShape, et, isMax ? lowest(et) : highest(et));
-    Value idxInit = filledTensor(rw, loc, outShape, rw.getI64Type(), 0);
-    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    ReductionSpace space = reductionSpace(inType, {axis});
+    Value bestInit = filledTensor(rw, loc, space.outShape, et,
+                                  isMax ? lowest(et) : highest(et));
+    Value idxInit = filledTensor(rw, loc, space.outShape, rw.getI64Type(), 0);
+    AffineMap outMap = AffineMap::get(rank, 0, space.outExprs, ctx);
     SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx),
                                 outMap, outMap};
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{bestInit.getType(), idxInit.getType()},
-        ValueRange{x}, ValueRange{bestInit, idxInit}, maps, iters,
+        ValueRange{x}, ValueRange{bestInit, idxInit}, maps, space.iterators,
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value v = a[0], best = a[1], bestIdx = a[2];
           Value i = arith::IndexCastOp::create(

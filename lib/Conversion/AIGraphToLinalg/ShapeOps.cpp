@@ -245,59 +245,15 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
-/// out[i...] = data[i... with dim axis = wrap(indices[i...])].
-struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    if (failed(requireStaticShapes(op, rw, /*allowUnsigned=*/true)))
-      return failure();
-    Location loc = op.getLoc();
-    auto outType = resultType(this, op.getOperation());
-    auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
-    int64_t rank = outType.getRank(), axis = op.getAxis();
-    int64_t axisDim = dataType.getDimSize(axis);
-    Value data = adaptor.getData();
-    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, rw.getContext());
-    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-    Value init =
-        emptyTensor(rw, loc, outType.getShape(), outType.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rw, loc, TypeRange{outType}, ValueRange{adaptor.getIndices()},
-        ValueRange{init}, ArrayRef<AffineMap>{id, id}, iters,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value idx =
-              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          Value dim = arith::ConstantIndexOp::create(b, l, axisDim);
-          Value isNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                              idx, zero);
-          idx = arith::SelectOp::create(
-              b, l, isNeg, arith::AddIOp::create(b, l, idx, dim), idx);
-          idx = arith::MinSIOp::create(
-              b, l, arith::MaxSIOp::create(b, l, idx, zero),
-              arith::ConstantIndexOp::create(b, l, axisDim - 1));
-          SmallVector<Value> coords;
-          for (int64_t i = 0; i < rank; ++i)
-            coords.push_back(i == axis ? idx
-                                       : (Value)linalg::IndexOp::create(b, l, i));
-          linalg::YieldOp::create(
-              b, l, Value(tensor::ExtractOp::create(b, l, data, coords)));
-        });
-    rw.replaceOp(op, generic.getResult(0));
-    return success();
-  }
-};
-
 } // namespace
 
 void populateShapeOpPatterns(const TypeConverter &converter,
                       RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, IdentityLowering, ShapeLowering,
-               ReshapeLikeLowering<FlattenOp>, ReshapeLikeLowering<ReshapeOp>,
-               TransposeLowering, ConcatLowering, SliceLowering,
-               GatherLowering, GatherElementsLowering>(converter, patterns.getContext());
+  patterns
+      .add<ConstantLowering, IdentityLowering, ShapeLowering,
+           ReshapeLikeLowering<FlattenOp>, ReshapeLikeLowering<ReshapeOp>,
+           TransposeLowering, ConcatLowering, SliceLowering, GatherLowering>(
+          converter, patterns.getContext());
 }
 
 } // namespace coreai::aigraph

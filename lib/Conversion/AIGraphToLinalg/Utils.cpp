@@ -62,31 +62,36 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType outType,
   return generic.getResult(0);
 }
 
+ReductionSpace reductionSpace(RankedTensorType type,
+                              ArrayRef<int64_t> reducedDims) {
+  ReductionSpace space;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (llvm::is_contained(reducedDims, i)) {
+      space.iterators.push_back(utils::IteratorType::reduction);
+      continue;
+    }
+    space.iterators.push_back(utils::IteratorType::parallel);
+    space.outShape.push_back(type.getDimSize(i));
+    space.outExprs.push_back(getAffineDimExpr(i, type.getContext()));
+  }
+  return space;
+}
+
 Value buildReduction(OpBuilder &b, Location loc, Value input,
                      ArrayRef<int64_t> reducedDims, double init,
                      BodyBuilder combine) {
   MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> outShape;
-  SmallVector<AffineExpr> outExprs;
-  SmallVector<utils::IteratorType> iterators;
-  for (int64_t i = 0; i < inType.getRank(); ++i) {
-    if (llvm::is_contained(reducedDims, i)) {
-      iterators.push_back(utils::IteratorType::reduction);
-      continue;
-    }
-    iterators.push_back(utils::IteratorType::parallel);
-    outShape.push_back(inType.getDimSize(i));
-    outExprs.push_back(getAffineDimExpr(i, ctx));
-  }
+  ReductionSpace space = reductionSpace(inType, reducedDims);
   Value acc =
-      filledTensor(b, loc, outShape, inType.getElementType(), init);
+      filledTensor(b, loc, space.outShape, inType.getElementType(), init);
   SmallVector<AffineMap> maps{
       AffineMap::getMultiDimIdentityMap(inType.getRank(), ctx),
-      AffineMap::get(inType.getRank(), 0, outExprs, ctx)};
+      AffineMap::get(inType.getRank(), 0, space.outExprs, ctx)};
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc},
-      maps, iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+      maps, space.iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value r = combine(nb, nloc, {args[1], args[0]});
         linalg::YieldOp::create(nb, nloc, r);
       });

@@ -41,6 +41,17 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType outType,
                              mlir::ValueRange inputs, BodyBuilder body);
 
+/// The iteration space of a reduction of `type` over `reducedDims`: one
+/// iterator per dim (reduction for the reduced ones), and the kept dims as
+/// the output's shape and its indexing map's results.
+struct ReductionSpace {
+  llvm::SmallVector<mlir::utils::IteratorType> iterators;
+  llvm::SmallVector<int64_t> outShape;
+  llvm::SmallVector<mlir::AffineExpr> outExprs;
+};
+ReductionSpace reductionSpace(mlir::RankedTensorType type,
+                              llvm::ArrayRef<int64_t> reducedDims);
+
 /// Reduces `input` over the dims in `reducedDims` (a sorted list) into a
 /// tensor without those dims, starting from `init`; `combine(acc, x)`.
 mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,

@@ -12,7 +12,7 @@
 
 #include "coreai/AssetError.h"
 #include "coreai/schemas/ane_stream_generated.h"
-#include "lib/Runtime/ANE/CycleModel.h"
+#include "lib/NeuralEngine/CycleModel.h"
 #include "lib/Runtime/ANE/Fp16.h"
 #include "lib/Runtime/ANE/Kernels.h"
 

@@ -184,10 +184,8 @@ public:
   std::string name() const override { return "cpu"; }
 
   std::string whyNot(const bundle::ExecutableInfo &exe) const override {
-    if (exe.format != kFormat)
-      return "format '" + exe.format + "' is not supported (expected '" +
-             kFormat + "')";
-    return whyHostCannotRun(exe.arch);
+    std::string why = whyNotFormat(exe, kFormat);
+    return why.empty() ? whyHostCannotRun(exe.arch) : why;
   }
 
   std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,

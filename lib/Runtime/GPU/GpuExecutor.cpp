@@ -173,10 +173,7 @@ public:
   std::string name() const override { return "gpu (vulkan)"; }
 
   std::string whyNot(const bundle::ExecutableInfo &exe) const override {
-    if (exe.format != kFormat)
-      return "format '" + exe.format + "' is not supported (expected '" +
-             kFormat + "')";
-    return "";
+    return whyNotFormat(exe, kFormat);
   }
 
   std::shared_ptr<LoadedExecutable> load(const bundle::ExecutableInfo &,

@@ -9,6 +9,7 @@
 #include "lib/Runtime/GPU/VulkanSymbols.h"
 
 #include "coreai/AssetError.h"
+#include "lib/Bundle/Hash.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -78,16 +79,6 @@ std::vector<std::string> deviceExtensions(DeviceState &s, VkPhysicalDevice pd) {
   for (uint32_t i = 0; i < count; ++i)
     names.push_back(props[i].extensionName);
   return names;
-}
-
-std::string hex(const uint8_t *bytes, size_t n) {
-  static const char digits[] = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += digits[bytes[i] >> 4];
-    s += digits[bytes[i] & 15];
-  }
-  return s;
 }
 
 std::string hex32(uint32_t v) {
@@ -319,10 +310,10 @@ std::shared_ptr<Device> Device::open(int index, bool robustBufferAccess,
     std::shared_ptr<Device> device(new Device());
     device->state_ = state;
     device->name_ = s.properties.deviceName;
-    device->cacheKey_ = hex32(s.properties.vendorID) + "-" +
-                        hex32(s.properties.deviceID) + "-" +
-                        hex32(s.properties.driverVersion) + "-" +
-                        hex(s.properties.pipelineCacheUUID, VK_UUID_SIZE);
+    device->cacheKey_ =
+        hex32(s.properties.vendorID) + "-" + hex32(s.properties.deviceID) +
+        "-" + hex32(s.properties.driverVersion) + "-" +
+        bundle::hexBytes(s.properties.pipelineCacheUUID, VK_UUID_SIZE);
     std::vector<std::string> &caps = device->capabilities_;
     caps.push_back("Shader");
     caps.push_back("Matrix"); // implied by Shader
@@ -366,8 +357,7 @@ Buffer::~Buffer() {
   if (!device_)
     return;
   DeviceState &s = *device_;
-  if (buffer_)
-    s.vkDestroyBuffer(s.device, fromHandle<VkBuffer>(buffer_), nullptr);
+  destroyObject(s, s.vkDestroyBuffer, buffer_);
   if (memory_) {
     if (mapped_)
       s.vkUnmapMemory(s.device, fromHandle<VkDeviceMemory>(memory_));
@@ -392,13 +382,16 @@ std::shared_ptr<Buffer> Device::allocate(uint64_t bytes) {
                VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  auto checkAllocation = [&](const char *call, VkResult r) {
+    if (r != VK_SUCCESS)
+      throw AssetError(AssetError::Code::Internal,
+                       "GPU: cannot allocate a buffer of " +
+                           std::to_string(bytes) +
+                           " bytes: " + failure(call, r));
+  };
   VkBuffer vkBuffer;
   VkResult r = s.vkCreateBuffer(s.device, &info, nullptr, &vkBuffer);
-  if (r != VK_SUCCESS)
-    throw AssetError(AssetError::Code::Internal,
-                     "GPU: cannot allocate a buffer of " +
-                         std::to_string(bytes) +
-                         " bytes: " + failure("vkCreateBuffer", r));
+  checkAllocation("vkCreateBuffer", r);
   buffer->buffer_ = toHandle(vkBuffer);
 
   VkMemoryRequirements req;
@@ -433,11 +426,7 @@ std::shared_ptr<Buffer> Device::allocate(uint64_t bytes) {
     if (r != VK_ERROR_OUT_OF_DEVICE_MEMORY)
       break;
   }
-  if (r != VK_SUCCESS)
-    throw AssetError(AssetError::Code::Internal,
-                     "GPU: cannot allocate a buffer of " +
-                         std::to_string(bytes) +
-                         " bytes: " + failure("vkAllocateMemory", r));
+  checkAllocation("vkAllocateMemory", r);
   buffer->memory_ = toHandle(memory);
   check("vkBindBufferMemory",
         s.vkBindBufferMemory(s.device, vkBuffer, memory, 0));

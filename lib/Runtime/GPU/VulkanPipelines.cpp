@@ -19,14 +19,9 @@ Pipeline::~Pipeline() {
   if (!device_)
     return;
   DeviceState &s = *device_;
-  if (pipeline_)
-    s.vkDestroyPipeline(s.device, fromHandle<VkPipeline>(pipeline_), nullptr);
-  if (pipelineLayout_)
-    s.vkDestroyPipelineLayout(
-        s.device, fromHandle<VkPipelineLayout>(pipelineLayout_), nullptr);
-  if (setLayout_)
-    s.vkDestroyDescriptorSetLayout(
-        s.device, fromHandle<VkDescriptorSetLayout>(setLayout_), nullptr);
+  destroyObject(s, s.vkDestroyPipeline, pipeline_);
+  destroyObject(s, s.vkDestroyPipelineLayout, pipelineLayout_);
+  destroyObject(s, s.vkDestroyDescriptorSetLayout, setLayout_);
 }
 
 std::shared_ptr<Pipeline> Device::createPipeline(const uint32_t *words,
@@ -59,18 +54,16 @@ std::shared_ptr<Pipeline> Device::createPipeline(const uint32_t *words,
   setInfo.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
   setInfo.bindingCount = numBindings;
   setInfo.pBindings = bindings.data();
-  VkDescriptorSetLayout setLayout;
-  check("vkCreateDescriptorSetLayout",
-        s.vkCreateDescriptorSetLayout(s.device, &setInfo, nullptr, &setLayout));
+  VkDescriptorSetLayout setLayout = createObject(
+      s, "vkCreateDescriptorSetLayout", s.vkCreateDescriptorSetLayout, setInfo);
   pipeline->setLayout_ = toHandle(setLayout);
 
   VkPipelineLayoutCreateInfo layoutInfo{};
   layoutInfo.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO;
   layoutInfo.setLayoutCount = 1;
   layoutInfo.pSetLayouts = &setLayout;
-  VkPipelineLayout layout;
-  check("vkCreatePipelineLayout",
-        s.vkCreatePipelineLayout(s.device, &layoutInfo, nullptr, &layout));
+  VkPipelineLayout layout = createObject(s, "vkCreatePipelineLayout",
+                                         s.vkCreatePipelineLayout, layoutInfo);
   pipeline->pipelineLayout_ = toHandle(layout);
 
   VkShaderModuleCreateInfo moduleInfo{};

@@ -21,18 +21,11 @@ Recording::~Recording() {
   DeviceState &s = *device_;
   // Nothing recorded here is in flight: run() returns only once its
   // submission is done, and when waiting fails it idles the device first.
-  if (fence_)
-    s.vkDestroyFence(s.device, fromHandle<VkFence>(fence_), nullptr);
-  if (queryPool_)
-    s.vkDestroyQueryPool(s.device, fromHandle<VkQueryPool>(queryPool_),
-                         nullptr);
+  destroyObject(s, s.vkDestroyFence, fence_);
+  destroyObject(s, s.vkDestroyQueryPool, queryPool_);
   // Frees the command buffer and the descriptor sets with their pools.
-  if (commandPool_)
-    s.vkDestroyCommandPool(s.device, fromHandle<VkCommandPool>(commandPool_),
-                           nullptr);
-  if (descriptorPool_)
-    s.vkDestroyDescriptorPool(
-        s.device, fromHandle<VkDescriptorPool>(descriptorPool_), nullptr);
+  destroyObject(s, s.vkDestroyCommandPool, commandPool_);
+  destroyObject(s, s.vkDestroyDescriptorPool, descriptorPool_);
 }
 
 void Recording::run(std::vector<DispatchTiming> *timings) {
@@ -129,9 +122,8 @@ Device::record(const std::vector<Dispatch> &dispatches) {
     poolInfo.maxSets = n;
     poolInfo.poolSizeCount = 1;
     poolInfo.pPoolSizes = &poolSize;
-    VkDescriptorPool pool;
-    check("vkCreateDescriptorPool",
-          s.vkCreateDescriptorPool(s.device, &poolInfo, nullptr, &pool));
+    VkDescriptorPool pool = createObject(s, "vkCreateDescriptorPool",
+                                         s.vkCreateDescriptorPool, poolInfo);
     rec->descriptorPool_ = toHandle(pool);
 
     std::vector<VkDescriptorSetLayout> layouts(n);
@@ -177,17 +169,16 @@ Device::record(const std::vector<Dispatch> &dispatches) {
     qInfo.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
     qInfo.queryType = VK_QUERY_TYPE_TIMESTAMP;
     qInfo.queryCount = 2 * n;
-    check("vkCreateQueryPool",
-          s.vkCreateQueryPool(s.device, &qInfo, nullptr, &queryPool));
+    queryPool =
+        createObject(s, "vkCreateQueryPool", s.vkCreateQueryPool, qInfo);
     rec->queryPool_ = toHandle(queryPool);
   }
 
   VkCommandPoolCreateInfo cpInfo{};
   cpInfo.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
   cpInfo.queueFamilyIndex = s.queueFamily;
-  VkCommandPool commandPool;
-  check("vkCreateCommandPool",
-        s.vkCreateCommandPool(s.device, &cpInfo, nullptr, &commandPool));
+  VkCommandPool commandPool =
+      createObject(s, "vkCreateCommandPool", s.vkCreateCommandPool, cpInfo);
   rec->commandPool_ = toHandle(commandPool);
   VkCommandBufferAllocateInfo cbInfo{};
   cbInfo.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
@@ -201,9 +192,7 @@ Device::record(const std::vector<Dispatch> &dispatches) {
 
   VkFenceCreateInfo fenceInfo{};
   fenceInfo.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
-  VkFence fence;
-  check("vkCreateFence",
-        s.vkCreateFence(s.device, &fenceInfo, nullptr, &fence));
+  VkFence fence = createObject(s, "vkCreateFence", s.vkCreateFence, fenceInfo);
   rec->fence_ = toHandle(fence);
 
   // No ONE_TIME_SUBMIT: the buffer is submitted again by every run().

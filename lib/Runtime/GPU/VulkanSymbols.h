@@ -163,6 +163,28 @@ std::string failure(const char *call, VkResult r);
 [[noreturn]] void throwInternal(const char *call, VkResult r);
 /// throwInternal unless `r` is VK_SUCCESS.
 void check(const char *call, VkResult r);
+/// Creates a device object with its vkCreate* entry point `create` (named
+/// `call` in the error), throwing like check() when that fails.
+template <typename Info, typename Handle>
+Handle createObject(DeviceState &s, const char *call,
+                    VkResult(VKAPI_PTR *create)(VkDevice, const Info *,
+                                                const VkAllocationCallbacks *,
+                                                Handle *),
+                    const Info &info) {
+  Handle handle;
+  check(call, create(s.device, &info, nullptr, &handle));
+  return handle;
+}
+/// Destroys the object kept as `handle` with its vkDestroy* entry point,
+/// if it was made (objects are released in any state of their creation).
+template <typename Handle>
+void destroyObject(DeviceState &s,
+                   void(VKAPI_PTR *destroy)(VkDevice, Handle,
+                                            const VkAllocationCallbacks *),
+                   uint64_t handle) {
+  if (handle)
+    destroy(s.device, fromHandle<Handle>(handle), nullptr);
+}
 /// "1.3" for a packed Vulkan version.
 std::string versionString(uint32_t v);
 /// Major.minor only: patch levels never change which entry points or

@@ -1,7 +1,7 @@
 //===- Engines.cpp - The engine a compilation targets ---------------------===//
 #include "lib/Target/ANE/Passes.h"
 
-#include "lib/Runtime/ANE/BuiltinEngines.h"
+#include "lib/NeuralEngine/BuiltinEngines.h"
 
 #include <map>
 #include <mutex>

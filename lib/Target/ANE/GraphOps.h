@@ -7,8 +7,8 @@
 #ifndef COREAI_LIB_TARGET_ANE_GRAPHOPS_H
 #define COREAI_LIB_TARGET_ANE_GRAPHOPS_H
 
-#include "lib/Runtime/ANE/EngineDescription.h"
-#include "lib/Runtime/ANE/TensorLayout.h"
+#include "lib/NeuralEngine/EngineDescription.h"
+#include "lib/NeuralEngine/TensorLayout.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"

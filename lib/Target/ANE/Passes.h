@@ -3,7 +3,7 @@
 #define COREAI_LIB_TARGET_ANE_PASSES_H
 
 #include "dialects/ANE/ANE.h"
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -2,7 +2,7 @@
 #include "lib/Target/ANE/Tiling.h"
 
 #include "dialects/ANE/ANE.h"
-#include "lib/Runtime/ANE/CycleModel.h"
+#include "lib/NeuralEngine/CycleModel.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 

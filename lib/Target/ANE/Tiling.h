@@ -16,7 +16,7 @@
 #ifndef COREAI_LIB_TARGET_ANE_TILING_H
 #define COREAI_LIB_TARGET_ANE_TILING_H
 
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"

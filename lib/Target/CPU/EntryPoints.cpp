@@ -23,9 +23,7 @@ struct CPURecordABI : coreai::impl::CPURecordABIBase<CPURecordABI> {
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      int64_t inputs = func.getNumArguments();
-      if (auto attr = func->getAttrOfType<IntegerAttr>("coreai.num_inputs"))
-        inputs = attr.getInt();
+      int64_t inputs = coreai::numModelInputs(func, func.getNumArguments());
       int64_t constants = func.getNumArguments() - inputs;
       entries.push_back(b.getNamedAttr(
           func.getSymName(),

@@ -2,6 +2,8 @@
 #ifndef COREAI_LIB_TARGET_CPU_PASSES_H
 #define COREAI_LIB_TARGET_CPU_PASSES_H
 
+#include "dialects/AIGraph/AttributeNames.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,26 +23,6 @@
 #include <vector>
 
 namespace coreai {
-
-/// Module attribute recording each function's argument layout before
-/// bufferization: {F = [num_inputs, num_constants, num_outputs]}.
-inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";
-
-/// On a dispatch function: how many workgroups are worth launching.
-inline constexpr llvm::StringLiteral kWorkgroupsAttr = "coreai.workgroups";
-/// On a dispatch function: the source nodes it computes ("a (Conv); ...").
-inline constexpr llvm::StringLiteral kSourceAttr = "coreai.source";
-/// On an scf.parallel: every iteration writes its own elements of every
-/// buffer the nest writes (coreai-cpu-vectorize-contractions tiles), so
-/// its iterations may be split over workgroups as they are.
-inline constexpr llvm::StringLiteral kDisjointTilesAttr =
-    "coreai.disjoint_tiles";
-/// Module attribute: {dispatch function = number of bindings}.
-inline constexpr llvm::StringLiteral kDispatchesAttr = "coreai.dispatches";
-/// Module attribute: {function = array<i64: bytes, written, ...>} per
-/// buffer argument (coreai-cpu-record-argument-tables).
-inline constexpr llvm::StringLiteral kArgumentTablesAttr =
-    "coreai.argument_tables";
 
 #define GEN_PASS_DECL
 #include "lib/Target/CPU/Passes.h.inc"

@@ -13,10 +13,10 @@
 // independent tiles (a panel of the vector operand, then blocks of rows)
 // marked `coreai.disjoint_tiles` for coreai-cpu-form-dispatches.
 //
-// Why not upstream's tile + vectorize + lower schedule
-// (notes/cpu-codegen.md): ONNX convolutions are NCHW, and upstream vectorizes
-// only convolutions decomposed to 1-D on tensors, transposing NCW to NWC
-// tiles; strided and depthwise convolutions and fused epilogues would each
+// Why not upstream's tile + vectorize + lower schedule (a transform-dialect
+// script, near peak on plain matmuls): ONNX convolutions are NCHW, and upstream
+// vectorizes only convolutions decomposed to 1-D on tensors, transposing NCW to
+// NWC tiles; strided and depthwise convolutions and fused epilogues would each
 // need their own schedule. One outer-product generator over affine maps
 // covers matmuls with any batch broadcasting, 1x1/3x3/strided/dilated and
 // depthwise convolutions, and reads NCHW in place along W (contiguous for

@@ -1,10 +1,12 @@
 //===- LoweringPipeline.cpp - aigraph -> SPIR-V kernels + host schedule ---===//
 //
 // Upstream passes wherever they exist, spelled as a textual pipeline so the
-// same string is readable in docs and reproducible with coreai-opt. The order
-// follows notes/spirv-on-lavapipe.md, with our own mapping of loop nests to
-// launches (coreai-gpu-map-to-launches) and SPIR-V conversion that also
-// covers math (coreai-gpu-to-spirv).
+// same string is readable in docs and reproducible with coreai-opt. Each
+// step is needed for SPIR-V that spirv-val accepts and Vulkan drivers run:
+// entry-point ABI attributes before conversion (else gpu.func does not
+// legalize), spirv-lower-abi-attrs (else no OpEntryPoint), spirv-update-vce
+// (else not serializable). Loop nests are mapped to launches by our own
+// coreai-gpu-map-to-launches, and coreai-gpu-to-spirv also covers math.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/GPU/Passes.h"

@@ -8,7 +8,7 @@
 #ifndef COREAI_RUNTIME_ANE_BUILTINENGINES_H
 #define COREAI_RUNTIME_ANE_BUILTINENGINES_H
 
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 
 #include <string>
 #include <vector>

@@ -17,8 +17,8 @@
 #ifndef COREAI_RUNTIME_ANE_CYCLEMODEL_H
 #define COREAI_RUNTIME_ANE_CYCLEMODEL_H
 
-#include "lib/Runtime/ANE/EngineDescription.h"
-#include "lib/Runtime/ANE/TensorLayout.h"
+#include "lib/NeuralEngine/EngineDescription.h"
+#include "lib/NeuralEngine/TensorLayout.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,5 +1,5 @@
 //===- EngineDescription.cpp - Parse targets/ane/*.json -------------------===//
-#include "lib/Runtime/ANE/EngineDescription.h"
+#include "lib/NeuralEngine/EngineDescription.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,0 +1,83 @@
+//===- AttributeNames.h - coreai.* attributes stages share ------*- C++ -*-===//
+//
+// Every discardable attribute the compiler's stages put on functions,
+// arguments and ops to tell a later stage something (import, graph passes,
+// placement, the CPU pipeline, the bundle writer). Listed in one place so
+// that a reader of any pass finds what an attribute means and who sets it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COREAI_DIALECTS_AIGRAPH_ATTRIBUTENAMES_H
+#define COREAI_DIALECTS_AIGRAPH_ATTRIBUTENAMES_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace coreai {
+
+//===----------------------------------------------------------------------===//
+// Model interface (importer, graph passes; read by the bundle writer)
+//===----------------------------------------------------------------------===//
+
+/// Argument attribute holding the data of a hoisted constant.
+inline constexpr llvm::StringLiteral kConstantArgAttr = "coreai.constant";
+/// Argument/result attribute holding the source model's tensor name.
+inline constexpr llvm::StringLiteral kNameAttr = "coreai.name";
+/// Argument attribute of an input fed with pixel buffers: {format, mean,
+/// std, scale} (aigraph-image-inputs).
+inline constexpr llvm::StringLiteral kImageAttr = "coreai.image";
+/// Argument attribute: the source model's name of each dim that was
+/// symbolic and bound at compile time ("" for the others).
+inline constexpr llvm::StringLiteral kDimNamesAttr = "coreai.dim_names";
+/// Function attribute: number of leading arguments that are model inputs.
+inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
+/// How many of `func`'s `numArguments` leading arguments are model inputs:
+/// all of them until aigraph-hoist-constants appends constants.
+inline int64_t numModelInputs(mlir::Operation *func, unsigned numArguments) {
+  if (auto n = func->getAttrOfType<mlir::IntegerAttr>(kNumInputsAttr))
+    return n.getInt();
+  return numArguments;
+}
+/// Function attribute of enumerated shapes (coreai-build --shape given
+/// several times): the name of the group's first function, on every
+/// function of the group (the same model compiled for other input shapes).
+/// Passes keep constants' layouts independent of shape within a group, and
+/// the bundle records it so that the runtime picks a variant by the shapes
+/// of the inputs it is given.
+inline constexpr llvm::StringLiteral kShapeGroupAttr = "coreai.shape_group";
+
+//===----------------------------------------------------------------------===//
+// Placement (coreai-place, coreai-partition)
+//===----------------------------------------------------------------------===//
+
+/// The unit an op runs on ("cpu", "gpu"), on ops and segment functions.
+inline constexpr llvm::StringLiteral kUnitAttr = "coreai.unit";
+/// Marks an op that must be outlined alone.
+inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
+
+//===----------------------------------------------------------------------===//
+// CPU pipeline (lib/Target/CPU)
+//===----------------------------------------------------------------------===//
+
+/// Module attribute recording each function's argument layout before
+/// bufferization: {F = [num_inputs, num_constants, num_outputs]}.
+inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";
+/// On a dispatch function: how many workgroups are worth launching.
+inline constexpr llvm::StringLiteral kWorkgroupsAttr = "coreai.workgroups";
+/// On a dispatch function: the source nodes it computes ("a (Conv); ...").
+inline constexpr llvm::StringLiteral kSourceAttr = "coreai.source";
+/// On an scf.parallel: every iteration writes its own elements of every
+/// buffer the nest writes (coreai-cpu-vectorize-contractions tiles), so
+/// its iterations may be split over workgroups as they are.
+inline constexpr llvm::StringLiteral kDisjointTilesAttr =
+    "coreai.disjoint_tiles";
+/// Module attribute: {dispatch function = number of bindings}.
+inline constexpr llvm::StringLiteral kDispatchesAttr = "coreai.dispatches";
+/// Module attribute: {function = array<i64: bytes, written, ...>} per
+/// buffer argument (coreai-cpu-record-argument-tables).
+inline constexpr llvm::StringLiteral kArgumentTablesAttr =
+    "coreai.argument_tables";
+
+} // namespace coreai
+
+#endif // COREAI_DIALECTS_AIGRAPH_ATTRIBUTENAMES_H
