@@ -11,6 +11,7 @@
 #include "lib/Conversion/Passes.h"
 #include "lib/Placement/Passes.h"
 #include "lib/Target/CPU/Passes.h"
+#include "lib/Target/Common/Passes.h"
 #include "lib/Target/GPU/Passes.h"
 #include "lib/Transforms/Passes.h"
 
@@ -82,6 +83,7 @@ void coreai::registerPasses() {
   // Ours.
   registerCoreAIConversionPasses();
   registerCoreAITransformsPasses();
+  registerCoreAICommonLoweringPasses();
   registerCoreAICPUPasses();
   registerCoreAIGPUPasses();
   registerCoreAIPlacementPasses();

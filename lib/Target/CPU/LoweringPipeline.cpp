@@ -10,6 +10,7 @@
 #include "lib/Target/CPU/Passes.h"
 
 #include "lib/Conversion/Passes.h"
+#include "lib/Target/Common/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 
@@ -25,16 +26,11 @@ void addPipeline(OpPassManager &pm, const char *pipeline) {
 void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
   addPipeline(
       pm,
-      // Graph -> linalg on tensors, fused elementwise chains.
-      "coreai-cpu-record-abi,"
-      "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
-      "  coreai-cpu-fuse-elementwise, canonicalize, cse,"
-      "  coreai-cpu-distinct-results, coreai-cpu-flatten-empty-boundaries),"
-      // Tensors -> buffers; results become caller-provided out params.
-      "one-shot-bufferize{bufferize-function-boundaries=1"
-      "  function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs=1 "
-      "modify-public-functions=1},"
+      // Each function's argument layout, before bufferization changes it.
+      "coreai-cpu-record-abi");
+  addTensorsToBuffersPipeline(pm, "coreai-cpu-fuse-elementwise");
+  addPipeline(
+      pm,
       // Buffers -> parallel loop nests; nests over the same iteration space
       // where the second reads only what the first wrote at the same point
       // (fill + conv + bias + activation) fuse into one pass over memory;
@@ -43,7 +39,7 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       // their roots, and views of one arena share a root.
       // Matmuls and convolutions (with the ops that initialize and consume
       // their outputs) become register-tiled vector kernels first.
-      "func.func(coreai-cpu-copies-to-loops, coreai-cpu-vectorize-contractions,"
+      "func.func(coreai-copies-to-loops, coreai-cpu-vectorize-contractions,"
       "  convert-linalg-to-parallel-loops,"
       "  canonicalize, coreai-cpu-fuse-parallel-loops,"
       "  coreai-plan-scratch-arena),"

@@ -132,42 +132,6 @@ def CPURecordArgumentTables
   }];
 }
 
-def CPUCopiesToLoops : Pass<"coreai-cpu-copies-to-loops", "::mlir::func::FuncOp"> {
-  let summary = "Rewrite memref.copy as linalg.copy so it lowers to loops";
-  let description = [{
-    The LLVM lowering of a strided memref.copy calls `memrefCopy` from
-    MLIR's C runner utils, which bundles cannot link against. As a
-    linalg.copy it becomes an inline loop nest like every other kernel.
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
-}
-
-def CPUDistinctResults : Pass<"coreai-cpu-distinct-results", "::mlir::func::FuncOp"> {
-  let summary = "Give every returned tensor its own value";
-  let description = [{
-    A model may list one tensor as several outputs. Each output is written
-    to its own caller buffer, so a value returned more than once is copied
-    (linalg.copy into a fresh tensor) for every repeat; buffer-results-to-
-    out-params cannot handle repeated results in MLIR 22. Runs right before
-    bufferization, after canonicalization (which would fold the copies).
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
-                           "::mlir::tensor::TensorDialect"];
-}
-
-def CPUFlattenEmptyBoundaries : Pass<"coreai-cpu-flatten-empty-boundaries", "::mlir::func::FuncOp"> {
-  let summary = "Give zero-sized arguments and results a 1-D type";
-  let description = [{
-    func-to-llvm's bare-pointer convention has no form for a memref whose
-    canonical strides collapse to zero (a zero dim before other dims, e.g.
-    2x0x4). Such tensors hold no data: a zero-sized argument becomes
-    tensor<0xT> and its uses read an empty tensor of the original shape; a
-    zero-sized result returns an empty tensor<0xT>. The kernel ABI is
-    unchanged (one pointer per tensor); the bundle keeps the real shapes.
-  }];
-  let dependentDialects = ["::mlir::tensor::TensorDialect"];
-}
-
 def CPUVectorizeContractions
     : Pass<"coreai-cpu-vectorize-contractions", "::mlir::func::FuncOp"> {
   let summary = "Register-tiled vector kernels for matmuls and convolutions";

@@ -11,24 +11,18 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Target/GPU/Passes.h"
 
+#include "lib/Target/Common/Passes.h"
+
 #include "mlir/Pass/PassRegistry.h"
 
 using namespace mlir;
 
 void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
+  addTensorsToBuffersPipeline(pm, "linalg-fuse-elementwise-ops");
   static constexpr const char *kPipeline =
-      // Graph -> linalg on tensors, fused elementwise chains.
-      "func.func(convert-aigraph-to-linalg, canonicalize, cse,"
-      "  linalg-fuse-elementwise-ops, canonicalize, cse,"
-      "  coreai-cpu-distinct-results, coreai-cpu-flatten-empty-boundaries),"
-      // Tensors -> buffers; results become caller-provided out params.
-      "one-shot-bufferize{bufferize-function-boundaries=1"
-      "  function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs=1 "
-      "modify-public-functions=1},"
       "canonicalize,"
       // Buffers -> one launch per loop nest.
-      "func.func(coreai-cpu-copies-to-loops, coreai-gpu-tile-contractions,"
+      "func.func(coreai-copies-to-loops, coreai-gpu-tile-contractions,"
       "  coreai-gpu-reductions-innermost,"
       "  convert-linalg-to-parallel-loops, lower-affine, canonicalize,"
       "  coreai-gpu-map-to-launches, fold-memref-alias-ops, lower-affine,"

@@ -1,4 +1,4 @@
-// RUN: coreai-opt %s --coreai-cpu-distinct-results | FileCheck %s
+// RUN: coreai-opt %s --coreai-distinct-results | FileCheck %s
 
 // The second return of the same value gets its own copy.
 // CHECK-LABEL: func @twice

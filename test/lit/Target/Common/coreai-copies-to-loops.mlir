@@ -1,4 +1,4 @@
-// RUN: coreai-opt %s --coreai-cpu-copies-to-loops | FileCheck %s
+// RUN: coreai-opt %s --coreai-copies-to-loops | FileCheck %s
 
 // CHECK-LABEL: func @strided_copy
 // CHECK-NOT: memref.copy

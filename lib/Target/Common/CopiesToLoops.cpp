@@ -1,5 +1,5 @@
 //===- CopiesToLoops.cpp - memref.copy -> linalg.copy ---------------------===//
-#include "lib/Target/CPU/Passes.h"
+#include "lib/Target/Common/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
@@ -8,8 +8,8 @@
 using namespace mlir;
 
 namespace coreai {
-#define GEN_PASS_DEF_CPUCOPIESTOLOOPS
-#include "lib/Target/CPU/Passes.h.inc"
+#define GEN_PASS_DEF_COPIESTOLOOPS
+#include "lib/Target/Common/Passes.h.inc"
 } // namespace coreai
 
 namespace {
@@ -22,8 +22,8 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
-struct CPUCopiesToLoops
-    : coreai::impl::CPUCopiesToLoopsBase<CPUCopiesToLoops> {
+struct CopiesToLoopsPass
+    : coreai::impl::CopiesToLoopsBase<CopiesToLoopsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<CopyToLinalg>(&getContext());

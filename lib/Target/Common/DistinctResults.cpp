@@ -1,5 +1,5 @@
 //===- DistinctResults.cpp - Copy tensors returned more than once ---------===//
-#include "lib/Target/CPU/Passes.h"
+#include "lib/Target/Common/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseSet.h"
@@ -7,13 +7,13 @@
 using namespace mlir;
 
 namespace coreai {
-#define GEN_PASS_DEF_CPUDISTINCTRESULTS
-#include "lib/Target/CPU/Passes.h.inc"
+#define GEN_PASS_DEF_DISTINCTRESULTS
+#include "lib/Target/Common/Passes.h.inc"
 } // namespace coreai
 
 namespace {
-struct CPUDistinctResults
-    : coreai::impl::CPUDistinctResultsBase<CPUDistinctResults> {
+struct DistinctResultsPass
+    : coreai::impl::DistinctResultsBase<DistinctResultsPass> {
   void runOnOperation() override {
     getOperation().walk([](func::ReturnOp ret) {
       OpBuilder b(ret);

@@ -1,4 +1,4 @@
-// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-cpu-flatten-empty-boundaries))' | FileCheck %s
+// RUN: coreai-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(coreai-flatten-empty-boundaries))' | FileCheck %s
 
 // A 2x0x4 argument becomes tensor<0xf32> (it has a bare-pointer form); its
 // uses read an empty tensor of the original shape.

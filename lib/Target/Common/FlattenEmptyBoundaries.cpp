@@ -1,13 +1,13 @@
 //===- FlattenEmptyBoundaries.cpp - Zero-sized boundary tensors as 1-D ----===//
-#include "lib/Target/CPU/Passes.h"
+#include "lib/Target/Common/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
 namespace coreai {
-#define GEN_PASS_DEF_CPUFLATTENEMPTYBOUNDARIES
-#include "lib/Target/CPU/Passes.h.inc"
+#define GEN_PASS_DEF_FLATTENEMPTYBOUNDARIES
+#include "lib/Target/Common/Passes.h.inc"
 } // namespace coreai
 
 namespace {
@@ -19,8 +19,8 @@ bool needsFlattening(Type t) {
          rt.getRank() != 1;
 }
 
-struct CPUFlattenEmptyBoundaries
-    : coreai::impl::CPUFlattenEmptyBoundariesBase<CPUFlattenEmptyBoundaries> {
+struct FlattenEmptyBoundariesPass
+    : coreai::impl::FlattenEmptyBoundariesBase<FlattenEmptyBoundariesPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())

@@ -1,0 +1,28 @@
+//===- TensorsToBuffers.cpp - The lowering prefix GPU and CPU share -------===//
+//
+// Spelled as a textual pipeline, like each unit's own pipeline, so that the
+// whole string is readable in docs and reproducible with coreai-opt.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/Common/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+void coreai::addTensorsToBuffersPipeline(OpPassManager &pm,
+                                         StringRef fuseElementwisePass) {
+  std::string pipeline =
+      // Graph -> linalg on tensors, fused elementwise chains.
+      "func.func(convert-aigraph-to-linalg, canonicalize, cse," +
+      fuseElementwisePass.str() +
+      ", canonicalize, cse,"
+      "  coreai-distinct-results, coreai-flatten-empty-boundaries),"
+      // Tensors -> buffers; results become caller-provided out params.
+      "one-shot-bufferize{bufferize-function-boundaries=1"
+      "  function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs=1 "
+      "modify-public-functions=1}";
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("coreai: malformed built-in lowering prefix");
+}
