@@ -16,20 +16,13 @@
 
 using namespace mlir;
 
-namespace {
-void addPipeline(OpPassManager &pm, const char *pipeline) {
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
-    llvm::report_fatal_error("coreai: malformed built-in CPU pipeline");
-}
-} // namespace
-
 void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
-  addPipeline(
+  coreai::addBuiltinPipeline(
       pm,
       // Each function's argument layout, before bufferization changes it.
-      "coreai-cpu-record-abi");
+      "coreai-cpu-record-abi", "CPU");
   addTensorsToBuffersPipeline(pm, "coreai-cpu-fuse-elementwise");
-  addPipeline(
+  coreai::addBuiltinPipeline(
       pm,
       // Buffers -> parallel loop nests; nests over the same iteration space
       // where the second reads only what the first wrote at the same point
@@ -45,11 +38,12 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       "  coreai-plan-scratch-arena),"
       "coreai-cpu-form-dispatches, canonicalize,"
       // What each entry's buffers must be, for the runtime to check.
-      "coreai-cpu-record-argument-tables");
+      "coreai-cpu-record-argument-tables",
+      "CPU");
 }
 
 void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
-  addPipeline(
+  coreai::addBuiltinPipeline(
       pm,
       // Scratch freed in the functions that run whole (the schedule's
       // arena replaces it when the runtime runs dispatches itself).
@@ -68,7 +62,8 @@ void coreai::cpu::buildCodegenPipeline(OpPassManager &pm) {
       "finalize-memref-to-llvm, convert-arith-to-llvm, convert-index-to-llvm,"
       "convert-cf-to-llvm, convert-ub-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-      "reconcile-unrealized-casts, coreai-cpu-entry-points, canonicalize");
+      "reconcile-unrealized-casts, coreai-cpu-entry-points, canonicalize",
+      "CPU");
 }
 
 void coreai::cpu::buildLoweringPipeline(OpPassManager &pm) {

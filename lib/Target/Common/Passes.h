@@ -16,6 +16,11 @@ namespace coreai {
 #define GEN_PASS_REGISTRATION
 #include "lib/Target/Common/Passes.h.inc"
 
+/// Appends a built-in textual pipeline to `pm`. The text is part of the
+/// compiler, so a parse failure is a compiler bug: fatal, naming `unit`.
+void addBuiltinPipeline(mlir::OpPassManager &pm, llvm::StringRef pipeline,
+                        llvm::StringRef unit);
+
 /// Appends the steps every linalg-based unit starts with: aigraph to linalg
 /// on tensors, elementwise fusion by `fuseElementwisePass` (each unit has
 /// its own), the boundary fixes bufferization needs, then bufferization of

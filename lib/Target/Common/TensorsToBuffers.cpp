@@ -10,6 +10,13 @@
 
 using namespace mlir;
 
+void coreai::addBuiltinPipeline(OpPassManager &pm, StringRef pipeline,
+                                StringRef unit) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("coreai: malformed built-in " + unit +
+                             " pipeline");
+}
+
 void coreai::addTensorsToBuffersPipeline(OpPassManager &pm,
                                          StringRef fuseElementwisePass) {
   std::string pipeline =
@@ -23,6 +30,5 @@ void coreai::addTensorsToBuffersPipeline(OpPassManager &pm,
       "  function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs=1 "
       "modify-public-functions=1}";
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
-    llvm::report_fatal_error("coreai: malformed built-in lowering prefix");
+  addBuiltinPipeline(pm, pipeline, "lowering prefix");
 }

@@ -40,6 +40,5 @@ void coreai::spv::buildLoweringPipeline(OpPassManager &pm) {
       "coreai-gpu-to-spirv,"
       "spirv.module(spirv-lower-abi-attrs, spirv-update-vce, canonicalize, "
       "cse)";
-  if (failed(parsePassPipeline(kPipeline, pm, llvm::errs())))
-    llvm::report_fatal_error("coreai: malformed built-in GPU pipeline");
+  addBuiltinPipeline(pm, kPipeline, "GPU");
 }
