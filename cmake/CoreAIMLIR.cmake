@@ -22,3 +22,18 @@ function(coreai_declare_dialect prefix dialect)
   add_public_tablegen_target(${prefix}OpsIncGen)
   add_mlir_doc(${prefix}Ops ${prefix}Ops Dialects/ -gen-op-doc)
 endfunction()
+
+# Declares the enum attributes of the dialect `dialect` (EnumAttr in
+# <prefix>Ops.td): <prefix>Enums.{h,cpp}.inc, <prefix>Attributes.{h,cpp}.inc
+# and the <prefix>EnumsIncGen target, which the op declarations depend on.
+function(coreai_declare_enum_attributes prefix dialect)
+  set(LLVM_TARGET_DEFINITIONS ${prefix}Ops.td)
+  mlir_tablegen(${prefix}Enums.h.inc -gen-enum-decls)
+  mlir_tablegen(${prefix}Enums.cpp.inc -gen-enum-defs)
+  mlir_tablegen(${prefix}Attributes.h.inc -gen-attrdef-decls
+                -attrdefs-dialect=${dialect})
+  mlir_tablegen(${prefix}Attributes.cpp.inc -gen-attrdef-defs
+                -attrdefs-dialect=${dialect})
+  add_public_tablegen_target(${prefix}EnumsIncGen)
+  add_dependencies(${prefix}OpsIncGen ${prefix}EnumsIncGen)
+endfunction()

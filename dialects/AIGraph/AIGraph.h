@@ -11,6 +11,10 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/AIGraph/AIGraphDialect.h.inc"
+#include "dialects/AIGraph/AIGraphEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/AIGraph/AIGraphAttributes.h.inc"
 
 namespace coreai::aigraph {
 

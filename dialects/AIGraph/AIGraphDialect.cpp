@@ -1,15 +1,27 @@
 //===- AIGraphDialect.cpp - aigraph dialect registration ------------------===//
 #include "dialects/AIGraph/AIGraph.h"
 
+#include "mlir/IR/DialectImplementation.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace coreai::aigraph;
 
 #include "dialects/AIGraph/AIGraphDialect.cpp.inc"
+#include "dialects/AIGraph/AIGraphEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/AIGraph/AIGraphAttributes.cpp.inc"
 
 void AIGraphDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/AIGraph/AIGraphOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/AIGraph/AIGraphAttributes.cpp.inc"
       >();
 }
 

@@ -3,7 +3,7 @@
 // Ops that read or write at run-time indices. Negative indices count from
 // the end of their dim, as ONNX specifies; the lowerings clamp indices that
 // are still out of range rather than access memory out of bounds. A scatter's
-// `reduction` is none, add, mul, max or min.
+// `reduction` (AIGraphEnums.td) is none, add, mul, max or min.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +14,8 @@ def AIGraph_ScatterElementsOp : AIGraph_Op<"scatter_elements"> {
     several updates to one element wins. }];
   let arguments = (ins AIGraph_Tensor:$data, AIGraph_IndexTensor:$indices,
                        AIGraph_Tensor:$updates, I64Attr:$axis,
-                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+                       DefaultValuedAttr<AIGraph_ScatterReductionAttr,
+                         "::coreai::aigraph::ScatterReduction::None">:$reduction);
   let results = (outs AIGraph_Tensor:$output);
   let assemblyFormat = [{
     $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)
@@ -28,7 +29,8 @@ def AIGraph_ScatterNDOp : AIGraph_Op<"scatter_nd"> {
     its last dim followed by data's dims from k on. }];
   let arguments = (ins AIGraph_Tensor:$data, AIGraph_IndexTensor:$indices,
                        AIGraph_Tensor:$updates,
-                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+                       DefaultValuedAttr<AIGraph_ScatterReductionAttr,
+                         "::coreai::aigraph::ScatterReduction::None">:$reduction);
   let results = (outs AIGraph_Tensor:$output);
   let assemblyFormat = [{
     $data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)

@@ -27,7 +27,12 @@ def AIGraph_Dialect : Dialect {
     other tools emitting MLIR) produce it; the unit lowerings consume it.
   }];
   let hasConstantMaterializer = 1;
+  // The enum attributes of AIGraphEnums.td round-trip in IR text through the
+  // generated attribute parser and printer.
+  let useDefaultAttributePrinterParser = 1;
 }
+
+include "dialects/AIGraph/AIGraphEnums.td"
 
 // Result-type rules many ops share, as traits that define the
 // inferReturnTypes(Adaptor) that InferTypeOpAdaptor declares; an op without

@@ -9,9 +9,13 @@
 #ifndef COREAI_DIALECTS_AIGRAPH_ATTRIBUTENAMES_H
 #define COREAI_DIALECTS_AIGRAPH_ATTRIBUTENAMES_H
 
+#include "coreai/ComputeUnit.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringRef.h"
+
+#include <optional>
 
 namespace coreai {
 
@@ -50,8 +54,20 @@ inline constexpr llvm::StringLiteral kShapeGroupAttr = "coreai.shape_group";
 // Placement (coreai-place, coreai-partition)
 //===----------------------------------------------------------------------===//
 
-/// The unit an op runs on ("cpu", "gpu"), on ops and segment functions.
+/// The unit an op runs on ("cpu", "gpu", "ane": the names of
+/// include/coreai/ComputeUnit.h), on ops and segment functions.
 inline constexpr llvm::StringLiteral kUnitAttr = "coreai.unit";
+/// The unit `op` is placed on; none when it has no (or no valid) kUnitAttr.
+inline std::optional<runtime::ComputeUnit> placedUnit(mlir::Operation *op) {
+  auto name = op->getAttrOfType<mlir::StringAttr>(kUnitAttr);
+  if (!name)
+    return std::nullopt;
+  return runtime::parseComputeUnit({name.data(), name.size()});
+}
+inline void setPlacedUnit(mlir::Operation *op, runtime::ComputeUnit unit) {
+  op->setAttr(kUnitAttr, mlir::StringAttr::get(op->getContext(),
+                                               runtime::computeUnitName(unit)));
+}
 /// Marks an op that must be outlined alone.
 inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
 

@@ -7,12 +7,6 @@ using namespace mlir;
 using namespace coreai::aigraph;
 
 namespace {
-LogicalResult checkReduction(std::optional<Location> loc, StringRef r) {
-  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
-    return emitOptionalError(loc, "unknown scatter reduction '", r, "'");
-  return success();
-}
-
 /// Whether two dims can be equal (dynamic dims match anything).
 bool sameDim(int64_t a, int64_t b) {
   return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
@@ -27,8 +21,6 @@ ScatterElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   auto indices = rankedOf(adaptor.getIndices());
   auto updates = rankedOf(adaptor.getUpdates());
   int64_t axis = adaptor.getAxis();
-  if (failed(checkReduction(loc, adaptor.getReduction())))
-    return failure();
   if (data.getRank() == 0 || indices.getRank() != data.getRank())
     return emitOptionalError(loc, "indices must have the rank of data (",
                              data.getRank(), ", at least 1), got ",
@@ -62,8 +54,6 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *,
   auto data = rankedOf(adaptor.getData());
   auto indices = rankedOf(adaptor.getIndices());
   auto updates = rankedOf(adaptor.getUpdates());
-  if (failed(checkReduction(loc, adaptor.getReduction())))
-    return failure();
   int64_t q = indices.getRank();
   if (q == 0 || ShapedType::isDynamic(indices.getShape().back()))
     return emitOptionalError(loc, "indices needs a static last dim");

@@ -10,6 +10,10 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/ANE/ANEDialect.h.inc"
+#include "dialects/ANE/ANEEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/ANE/ANEAttributes.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/ANE/ANEOps.h.inc"

@@ -11,4 +11,5 @@ void ANEDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/ANE/ANEOps.cpp.inc"
       >();
+  registerAttributes();
 }

@@ -3,13 +3,28 @@
 #include "lib/NeuralEngine/TensorLayout.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace coreai::ane;
 
+#include "dialects/ANE/ANEEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/ANE/ANEAttributes.cpp.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/ANE/ANEOps.cpp.inc"
+
+void ANEDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/ANE/ANEAttributes.cpp.inc"
+      >();
+}
 
 namespace {
 
@@ -30,15 +45,15 @@ LogicalResult verifyTile(Operation *op, std::optional<int64_t> rows,
   return success();
 }
 
-LogicalResult verifyFusion(Operation *op, std::optional<StringRef> kind,
+LogicalResult verifyFusion(Operation *op, std::optional<ActivationKind> kind,
                            std::optional<APFloat> lo,
                            std::optional<APFloat> hi) {
   if (!kind)
     return success();
-  if (*kind != "relu" && *kind != "clip")
-    return op->emitOpError("fused_activation must be relu or clip, not '")
-           << *kind << "'";
-  if (*kind == "clip" && (!lo || !hi))
+  if (*kind != ActivationKind::relu && *kind != ActivationKind::clip)
+    return op->emitOpError("fused_activation must be relu or clip, not ")
+           << stringifyActivationKind(*kind);
+  if (*kind == ActivationKind::clip && (!lo || !hi))
     return op->emitOpError("a fused clip needs fused_min and fused_max");
   return success();
 }
@@ -118,9 +133,6 @@ LogicalResult MatMulOp::verify() {
 }
 
 LogicalResult ElementwiseOp::verify() {
-  StringRef k = getKind();
-  if (k != "add" && k != "sub" && k != "mul")
-    return emitOpError("kind must be add, sub or mul, not '") << k << "'";
   auto lhs = getLhs().getType(), rhs = getRhs().getType();
   if (getOutput().getType() != lhs)
     return emitOpError("output must have lhs's type");
@@ -137,23 +149,18 @@ LogicalResult ElementwiseOp::verify() {
 }
 
 LogicalResult ActivationOp::verify() {
-  StringRef k = getKind();
-  if (k != "relu" && k != "clip" && k != "sigmoid" && k != "tanh" && k != "erf")
-    return emitOpError("kind must be relu, clip, sigmoid, tanh or erf, not '")
-           << k << "'";
+  ActivationKind k = getKind();
   if (getOutput().getType() != getInput().getType())
     return emitOpError("output must have the input's type");
-  if (k == "clip" && (!getMin() || !getMax()))
+  if (k == ActivationKind::clip && (!getMin() || !getMax()))
     return emitOpError("clip needs min and max");
-  if ((k == "sigmoid" || k == "tanh" || k == "erf") &&
+  if (k != ActivationKind::relu && k != ActivationKind::clip &&
       (!getTableEntries() || *getTableEntries() < 2))
     return emitOpError("a table-driven activation needs table_entries >= 2");
   return verifyTile(*this, getTileRows(), getTileChannels());
 }
 
 LogicalResult PoolOp::verify() {
-  if (getKind() != "max" && getKind() != "avg")
-    return emitOpError("kind must be max or avg, not '") << getKind() << "'";
   if (failed(verifyRank(*this, getInput(), 4, "input")))
     return failure();
   if (getKernel().size() != 2 || getStrides().size() != 2 ||

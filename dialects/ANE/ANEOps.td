@@ -13,7 +13,9 @@
 #define ANE_OPS
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def ANE_Dialect : Dialect {
@@ -26,7 +28,47 @@ def ANE_Dialect : Dialect {
     loop so its working set fits the engine's SRAM (coreai-ane-tile), and
     serializes the result as a command stream (schemas/ane_stream.fbs).
   }];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// Registers the layer-kind attributes (defined with the ops).
+    void registerAttributes();
+  }];
 }
+
+// What a layer computes, as enums: the verifier of each op then only states
+// the constraints between attributes, and the command stream spells each case
+// the way the ODS case names it (schemas/ane_stream.fbs reads these names).
+def ANE_ElementwiseKind : I32EnumAttr<"ElementwiseKind",
+    "the operation of an elementwise layer", [
+      I32EnumAttrCase<"add", 0>,
+      I32EnumAttrCase<"sub", 1>,
+      I32EnumAttrCase<"mul", 2>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::coreai::ane";
+}
+def ANE_ElementwiseKindAttr
+    : EnumAttr<ANE_Dialect, ANE_ElementwiseKind, "elementwise_kind">;
+
+def ANE_ActivationKind : I32EnumAttr<"ActivationKind",
+    "an activation: exact (relu, clip) or by lookup table (the others)", [
+      I32EnumAttrCase<"relu", 0>,
+      I32EnumAttrCase<"clip", 1>,
+      I32EnumAttrCase<"sigmoid", 2>,
+      I32EnumAttrCase<"tanh", 3>,
+      I32EnumAttrCase<"erf", 4>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::coreai::ane";
+}
+def ANE_ActivationKindAttr
+    : EnumAttr<ANE_Dialect, ANE_ActivationKind, "activation">;
+
+def ANE_PoolKind : I32EnumAttr<"PoolKind", "max or average pooling", [
+      I32EnumAttrCase<"max", 0>,
+      I32EnumAttrCase<"avg", 1>]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::coreai::ane";
+}
+def ANE_PoolKindAttr : EnumAttr<ANE_Dialect, ANE_PoolKind, "pool_kind">;
 
 class ANE_Op<string mnemonic, list<Trait> traits = []>
     : Op<ANE_Dialect, mnemonic, !listconcat(traits, [Pure])>;
@@ -42,10 +84,10 @@ class ANE_TiledOp<string mnemonic, list<Trait> traits = []>
 }
 
 /// An activation the layer applies before rounding its output (set by
-/// coreai-ane-fuse-activations): "relu", or "clip" with fused_min/fused_max.
+/// coreai-ane-fuse-activations): relu, or clip with fused_min/fused_max.
 class ANE_FusibleOp<string mnemonic, list<Trait> traits = []>
     : ANE_TiledOp<mnemonic, traits> {
-  dag fusionArgs = (ins OptionalAttr<StrAttr>:$fused_activation,
+  dag fusionArgs = (ins OptionalAttr<ANE_ActivationKindAttr>:$fused_activation,
                         OptionalAttr<F32Attr>:$fused_min,
                         OptionalAttr<F32Attr>:$fused_max);
 }
@@ -112,7 +154,8 @@ def ANE_ElementwiseOp : ANE_FusibleOp<"elementwise"> {
     fp16.
   }];
   let arguments = !con((ins ANE_F16Tensor:$lhs, ANE_F16Tensor:$rhs,
-                            StrAttr:$kind), tileArgs, fusionArgs);
+                            ANE_ElementwiseKindAttr:$kind), tileArgs,
+                       fusionArgs);
   let results = (outs ANE_F16Tensor:$output);
   let assemblyFormat = [{
     $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -122,7 +165,8 @@ def ANE_ElementwiseOp : ANE_FusibleOp<"elementwise"> {
 
 def ANE_ActivationOp : ANE_TiledOp<"activation"> {
   let summary = "relu, clip (exact) or sigmoid, tanh, erf (lookup table)";
-  let arguments = !con((ins ANE_F16Tensor:$input, StrAttr:$kind,
+  let arguments = !con((ins ANE_F16Tensor:$input,
+                            ANE_ActivationKindAttr:$kind,
                             OptionalAttr<F32Attr>:$min,
                             OptionalAttr<F32Attr>:$max,
                             OptionalAttr<I64Attr>:$table_entries), tileArgs);
@@ -133,7 +177,7 @@ def ANE_ActivationOp : ANE_TiledOp<"activation"> {
 
 def ANE_PoolOp : ANE_TiledOp<"pool"> {
   let summary = "max or average pooling, NCHW";
-  let arguments = !con((ins ANE_F16Tensor:$input, StrAttr:$kind,
+  let arguments = !con((ins ANE_F16Tensor:$input, ANE_PoolKindAttr:$kind,
                             DenseI64ArrayAttr:$kernel,
                             DenseI64ArrayAttr:$strides,
                             DenseI64ArrayAttr:$pads,

@@ -9,6 +9,8 @@
 
 #include "lib/Bundle/BundleWriter.h"
 
+#include "coreai/ComputeUnit.h"
+
 #include <string>
 #include <vector>
 
@@ -80,7 +82,9 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
                (to == SlotKind::Input ? "input" : "constant") + " slot";
       continue;
     }
-    if (step.unit != "cpu" && step.unit != "gpu" && step.unit != "ane")
+    std::optional<runtime::ComputeUnit> unit =
+        runtime::parseComputeUnit(step.unit);
+    if (!unit)
       return what + " has unknown unit '" + step.unit + "'";
     if (step.executable >= executableUnits.size())
       return what + " refers to executable " + std::to_string(step.executable) +
@@ -91,7 +95,7 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
              executableUnits[step.executable];
     if (step.entry.empty())
       return what + " has no entry point";
-    if (step.unit == "gpu") {
+    if (unit == runtime::ComputeUnit::GPU) {
       if (step.groups.size() != 3)
         return what + " needs 3 workgroup counts";
       for (uint32_t g : step.groups)
@@ -99,7 +103,7 @@ checkSchedule(const ScheduleData &s, const std::vector<uint64_t> &inputBytes,
           return what + " has a zero workgroup count";
     }
     // cpu: no counts (a whole-segment entry) or a dispatch's grid, x only.
-    if (step.unit == "cpu" && !step.groups.empty()) {
+    if (unit == runtime::ComputeUnit::CPU && !step.groups.empty()) {
       if (step.groups.size() != 3 || step.groups[1] != 1 || step.groups[2] != 1)
         return what + " needs workgroup counts x, 1, 1";
       if (step.groups[0] == 0 || step.groups[0] > kMaxCPUWorkgroups)

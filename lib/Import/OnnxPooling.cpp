@@ -101,7 +101,9 @@ static LogicalResult importMaxUnpoolOp(GraphImporter &g) {
   int64_t n = t.getNumElements();
   Value y = e.make<aigraph::ScatterElementsOp>(
       zeros, e.reshape(idx, {n}), e.reshape(x, {n}),
-      g.builder.getI64IntegerAttr(0), g.builder.getStringAttr("none"));
+      g.builder.getI64IntegerAttr(0),
+      aigraph::ScatterReductionAttr::get(g.ctx,
+                                         aigraph::ScatterReduction::None));
   y = e.reshape(y, shape);
   if (g.hasInput(2)) {
     auto out = constInts(g, 2, "output_shape");

@@ -16,16 +16,20 @@ LogicalResult checkIndices(GraphImporter &g, Value indices) {
 
 /// Checks the indices of a scatter (data, indices, updates) and returns its
 /// reduction attribute (opset 16+; "none" before).
-FailureOr<std::string> scatterReduction(GraphImporter &g) {
+FailureOr<aigraph::ScatterReductionAttr> scatterReduction(GraphImporter &g) {
   if (failed(checkIndices(g, g.input(1))))
     return failure();
   std::string r = g.stringAttr("reduction", "none");
-  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+  // The enum's strings are ONNX's, so the ONNX value maps onto it directly.
+  std::optional<aigraph::ScatterReduction> reduction =
+      aigraph::symbolizeScatterReduction(r);
+  if (!reduction)
     return g.error() << "reduction '" << r << "' is not supported";
-  if (r != "none" && typeOf(g.input(0)).getElementType().isInteger(1))
+  if (*reduction != aigraph::ScatterReduction::None &&
+      typeOf(g.input(0)).getElementType().isInteger(1))
     return g.error() << "reduction '" << r
                      << "' on boolean data is not supported";
-  return r;
+  return aigraph::ScatterReductionAttr::get(g.ctx, *reduction);
 }
 
 } // namespace
@@ -40,7 +44,7 @@ static LogicalResult importScatterElementsOp(GraphImporter &g) {
     return failure();
   return g.emit<aigraph::ScatterElementsOp>(
       0, g.input(0), g.input(1), g.input(2), g.builder.getI64IntegerAttr(*axis),
-      g.builder.getStringAttr(*reduction));
+      *reduction);
 }
 
 static LogicalResult importScatterNDOp(GraphImporter &g) {
@@ -48,7 +52,7 @@ static LogicalResult importScatterNDOp(GraphImporter &g) {
   if (failed(reduction))
     return failure();
   return g.emit<aigraph::ScatterNDOp>(0, g.input(0), g.input(1), g.input(2),
-                                      g.builder.getStringAttr(*reduction));
+                                      *reduction);
 }
 
 static LogicalResult importGatherNDOp(GraphImporter &g) {

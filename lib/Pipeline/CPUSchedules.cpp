@@ -60,7 +60,7 @@ buildCPUSchedule(func::FuncOp host, const cpu::DispatchProgram &program,
   }
   for (const cpu::DispatchProgram::Dispatch &d : program.dispatches) {
     bundle::StepData step;
-    step.unit = "cpu";
+    step.unit = runtime::computeUnitName(runtime::ComputeUnit::CPU);
     step.executable = 0;
     step.entry = d.entry;
     for (unsigned b : d.buffers)

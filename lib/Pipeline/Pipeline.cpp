@@ -17,6 +17,7 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using coreai::runtime::ComputeUnit;
 
 void coreai::buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
@@ -49,12 +50,13 @@ FailureOr<coreai::bundle::TensorDesc> describe(Location loc, Type type,
 
 /// The report of a model compiled for the CPU alone: every op there.
 void reportCPUOnly(ModuleOp module, coreai::PlacementReport &report) {
+  const char *name = coreai::runtime::computeUnitName(ComputeUnit::CPU);
   coreai::placement::UnitModel cpu =
-      coreai::placement::unitModel("cpu", nullptr);
+      coreai::placement::unitModel(ComputeUnit::CPU, nullptr);
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    coreai::PlacementReport::Partition partition{func.getSymName().str(), "cpu",
+    coreai::PlacementReport::Partition partition{func.getSymName().str(), name,
                                                  0, 0};
     llvm::DenseMap<Operation *, uint32_t> indexOf;
     for (Operation &op : func.getBody().front().without_terminator()) {
@@ -65,8 +67,8 @@ void reportCPUOnly(ModuleOp module, coreai::PlacementReport &report) {
       coreai::PlacementReport::Op entry;
       entry.function = func.getSymName().str();
       coreai::describeGraphOp(&op, indexOf, entry);
-      entry.unit = "cpu";
-      entry.estimatedUs = {{"cpu", us}};
+      entry.unit = name;
+      entry.estimatedUs = {{name, us}};
       report.ops.push_back(std::move(entry));
       partition.ops++;
       partition.estimatedUs += us;
@@ -96,23 +98,26 @@ void reportSchedules(const coreai::bundle::BundleContents &contents,
     }
   // The first schedule's estimate: its partitions plus a synchronization
   // at every change of unit (from and back to the host).
-  std::string function, unit;
+  std::string function;
+  ComputeUnit unit = ComputeUnit::CPU;
   for (const coreai::PlacementReport::Partition &p : report.partitions) {
     if (report.estimatedUs.empty() || p.function != function) {
       if (!report.estimatedUs.empty())
         report.estimatedUs.back().second +=
-            coreai::placement::switchUs(unit, "cpu", 0);
+            coreai::placement::switchUs(unit, ComputeUnit::CPU, 0);
       report.estimatedUs.push_back({p.function, 0});
       function = p.function;
-      unit = "cpu";
+      unit = ComputeUnit::CPU;
     }
+    ComputeUnit partitionUnit =
+        coreai::runtime::parseComputeUnit(p.unit).value_or(ComputeUnit::CPU);
     report.estimatedUs.back().second +=
-        p.estimatedUs + coreai::placement::switchUs(unit, p.unit, 0);
-    unit = p.unit;
+        p.estimatedUs + coreai::placement::switchUs(unit, partitionUnit, 0);
+    unit = partitionUnit;
   }
   if (!report.estimatedUs.empty())
     report.estimatedUs.back().second +=
-        coreai::placement::switchUs(unit, "cpu", 0);
+        coreai::placement::switchUs(unit, ComputeUnit::CPU, 0);
 }
 
 } // namespace
@@ -158,6 +163,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &requested,
                                     bundle::BundleContents &contents) {
   MLIRContext *ctx = module.getContext();
+  const char *cpuUnit = runtime::computeUnitName(ComputeUnit::CPU);
   // The report is always made: the bundle's debug table is its ops.
   CompileOptions options = requested;
   PlacementReport report;
@@ -167,12 +173,12 @@ LogicalResult coreai::compileModule(ModuleOp module,
     return emitError(module.getLoc()) << "no CPU architecture to compile for";
   bool split = false; // any unit besides the CPU
   for (const std::string &t : options.targets) {
-    if (t == "gpu" || t == "ane")
-      split = true;
-    else if (t != "cpu")
+    std::optional<ComputeUnit> unit = coreai::runtime::parseComputeUnit(t);
+    if (!unit)
       return emitError(module.getLoc()) << "target '" << t
                                         << "' is not available (available: "
                                            "cpu, gpu, ane)";
+    split |= *unit != ComputeUnit::CPU;
   }
 
   PassManager graph(ctx);
@@ -275,7 +281,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
 
   PassManager dispatches(ctx);
   cpu::buildDispatchPipeline(dispatches);
-  beginPipelinePhase(options, dispatches, "CPU dispatch lowering", "cpu");
+  beginPipelinePhase(options, dispatches, "CPU dispatch lowering", cpuUnit);
   if (failed(dispatches.run(module)))
     return failure();
   // On the CPU alone, a function is a schedule of its dispatches: the last
@@ -296,7 +302,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
   }
   PassManager codegen(ctx);
   cpu::buildCodegenPipeline(codegen);
-  beginPipelinePhase(options, codegen, "CPU kernel code generation", "cpu");
+  beginPipelinePhase(options, codegen, "CPU kernel code generation", cpuUnit);
   if (failed(codegen.run(module)))
     return failure();
 
@@ -313,12 +319,12 @@ LogicalResult coreai::compileModule(ModuleOp module,
   }
   std::vector<std::vector<uint8_t>> objects;
   std::string error;
-  beginPhase(options, "CPU machine code", "cpu");
+  beginPhase(options, "CPU machine code", cpuUnit);
   if (!cpu::emitSharedObjects(module, variants, objects, error))
     return emitError(module.getLoc()) << "CPU code generation for " << error;
   for (size_t i = 0; i < variants.size(); ++i) {
     bundle::ExecutableData exe;
-    exe.unit = "cpu";
+    exe.unit = cpuUnit;
     exe.arch = variants[i]->name;
     exe.format = "elf-shared-object";
     exe.bytes = std::move(objects[i]);

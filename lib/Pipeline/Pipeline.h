@@ -33,6 +33,8 @@ public:
 };
 
 struct CompileOptions {
+  /// Compute units by name (ComputeUnit.h), as the user gave them:
+  /// compileModule refuses unknown ones with the model's location.
   std::vector<std::string> targets{"cpu"};
   std::string modelName;         // defaults to the input file's stem
   std::string sourceHash;        // hex hash of the source model bytes
@@ -65,6 +67,10 @@ void registerDialects(mlir::DialectRegistry &registry);
 
 /// Every pass and pipeline the compiler uses (ours and upstream), by flag.
 void registerPasses();
+
+/// Registers what each unit's target can run with placement
+/// (lib/Placement/UnitCapabilities.h); registerPasses() does it too.
+void registerComputeUnits();
 
 /// Graph-level passes on aigraph: folding, then constant hoisting.
 void buildGraphPipeline(mlir::OpPassManager &pm);

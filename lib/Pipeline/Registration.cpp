@@ -89,6 +89,8 @@ void coreai::registerPasses() {
   registerCoreAIPlacementPasses();
   anelower::registerCoreAIANEPasses();
   anelower::registerLoweringPipeline();
+  // coreai-place asks the units what they can run.
+  registerComputeUnits();
   // Upstream, as used by the pipelines.
   registerCanonicalizerPass();
   arith::registerArithPasses();
@@ -135,4 +137,10 @@ void coreai::registerPasses() {
   static PassPipelineRegistration<> graphPipeline(
       "coreai-graph-pipeline", "The graph-level passes of coreai-build",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });
+}
+
+void coreai::registerComputeUnits() {
+  registerCPUUnitCapabilities();
+  registerGPUUnitCapabilities();
+  anelower::registerEngineCapabilities();
 }

@@ -21,7 +21,7 @@
 #include "lib/Pipeline/MemoryPlanning.h"
 #include "lib/Placement/CostModel.h"
 #include "lib/Placement/Passes.h"
-#include "lib/Target/ANE/GraphOps.h"
+#include "lib/Placement/UnitCapabilities.h"
 #include "lib/Target/ANE/Passes.h"
 #include "lib/Target/GPU/Passes.h"
 #include "lib/Transforms/Passes.h"
@@ -38,6 +38,9 @@ using namespace mlir;
 
 namespace coreai {
 namespace {
+
+using runtime::ComputeUnit;
+using runtime::computeUnitName;
 
 constexpr llvm::StringLiteral kOpIndexAttr = "coreai.op_index";
 
@@ -58,12 +61,12 @@ std::vector<int64_t> opIndices(func::FuncOp segment) {
 }
 
 /// The units a schedule's steps run on ("copy" steps aside).
-std::set<std::string> usedUnits(const bundle::ScheduleData &schedule) {
-  std::set<std::string> units;
+std::set<ComputeUnit> usedUnits(const bundle::ScheduleData &schedule) {
+  std::set<ComputeUnit> units;
   for (const bundle::StepData &step : schedule.steps)
-    if (step.unit != "copy")
-      units.insert(step.unit);
-  units.insert("cpu"); // the host is always there
+    if (std::optional<ComputeUnit> unit = runtime::parseComputeUnit(step.unit))
+      units.insert(*unit);
+  units.insert(ComputeUnit::CPU); // the host is always there
   return units;
 }
 
@@ -177,8 +180,8 @@ public:
       auto callee =
           main->getParentOfType<ModuleOp>().lookupSymbol<func::FuncOp>(
               call.getCallee());
-      auto unit = callee->getAttrOfType<StringAttr>(kUnitAttr);
-      if (unit && unit.getValue() == "gpu") {
+      std::optional<ComputeUnit> unit = placedUnit(callee);
+      if (unit == ComputeUnit::GPU) {
         auto it = programs.find(callee.getSymName().str());
         if (it == programs.end())
           return call.emitError("GPU segment was not lowered");
@@ -187,13 +190,13 @@ public:
         continue;
       }
       bundle::StepData step;
-      if (unit && unit.getValue() == "ane") {
+      if (unit == ComputeUnit::NeuralEngine) {
         // One command-stream program per segment, named after it.
-        step.unit = "ane";
+        step.unit = computeUnitName(ComputeUnit::NeuralEngine);
         step.executable = aneExecutable;
         step.entry = callee.getSymName().str();
       } else {
-        step.unit = "cpu";
+        step.unit = computeUnitName(ComputeUnit::CPU);
         step.executable = 0;
         step.entry = (COREAI_ENTRY_PREFIX + callee.getSymName()).str();
       }
@@ -241,7 +244,7 @@ private:
       if (contents_.executables[i].bytes == bytes)
         return i;
     bundle::ExecutableData exe;
-    exe.unit = "gpu";
+    exe.unit = computeUnitName(ComputeUnit::GPU);
     exe.arch = "vulkan1.1";
     exe.format = "spirv";
     exe.bytes = std::move(bytes);
@@ -279,7 +282,7 @@ private:
     for (const spv::Dispatch &d : program.dispatches) {
       const spv::Kernel &k = program.kernels[d.kernel];
       bundle::StepData step;
-      step.unit = "gpu";
+      step.unit = computeUnitName(ComputeUnit::GPU);
       step.executable = exeOfKernel[d.kernel];
       step.entry = k.entry;
       for (unsigned b : d.buffers)
@@ -302,39 +305,50 @@ private:
 LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
                              const CompileOptions &options) {
   MLIRContext *ctx = module.getContext();
-  bool useANE = llvm::is_contained(options.targets, "ane");
-  bool useGPU = llvm::is_contained(options.targets, "gpu");
+  auto requested = [&](ComputeUnit unit) {
+    return llvm::is_contained(options.targets, computeUnitName(unit));
+  };
   // Preferred first: the engine (least energy), then the GPU.
-  std::vector<std::string> units;
-  if (useANE)
-    units.push_back("ane");
-  if (useGPU)
-    units.push_back("gpu");
-  std::optional<runtime::ane::EngineDescription> engine;
+  std::vector<ComputeUnit> units;
+  for (ComputeUnit unit : {ComputeUnit::NeuralEngine, ComputeUnit::GPU})
+    if (requested(unit))
+      units.push_back(unit);
+  // What each unit can run (the CPU runs everything), for the reasons and
+  // estimates of the report.
+  std::map<ComputeUnit, std::unique_ptr<placement::UnitCapabilities>>
+      capabilities;
+  for (ComputeUnit unit :
+       {ComputeUnit::CPU, ComputeUnit::GPU, ComputeUnit::NeuralEngine}) {
+    if (unit != ComputeUnit::CPU && !requested(unit))
+      continue;
+    FailureOr<std::unique_ptr<placement::UnitCapabilities>> caps =
+        placement::lookupUnitCapabilities(
+            unit, module.getLoc(),
+            unit == ComputeUnit::NeuralEngine ? options.aneArch : "");
+    if (failed(caps))
+      return failure();
+    capabilities[unit] = std::move(*caps);
+  }
   std::optional<anelower::CommandStreamWriter> stream;
   int64_t aneExecutable = -1;
-  if (useANE) {
-    FailureOr<runtime::ane::EngineDescription> e =
+  if (requested(ComputeUnit::NeuralEngine)) {
+    FailureOr<runtime::ane::EngineDescription> engine =
         anelower::loadEngine(module.getLoc(), options.aneArch);
-    if (failed(e))
+    if (failed(engine))
       return failure();
-    engine = *e;
     stream.emplace(*engine);
     // The engine's executable: one command stream, filled in at the end.
     aneExecutable = contents.executables.size();
     bundle::ExecutableData exe;
-    exe.unit = "ane";
+    exe.unit = computeUnitName(ComputeUnit::NeuralEngine);
     exe.arch = engine->name;
     exe.format = "ane-command-stream";
     contents.executables.push_back(std::move(exe));
   }
-  auto whyNotOn = [&](const std::string &unit, Operation *op) {
-    if (unit == "gpu")
-      return placement::whyNotOnGPU(op);
-    std::string why = anelower::whyNotOnANE(op, *engine);
-    if (why.empty() && anelower::isLayoutOnly(op))
-      why = "it moves no data and its operand is not on the engine";
-    return why;
+  auto whyNotOn = [&](ComputeUnit unit, Operation *op) {
+    const placement::UnitCapabilities &caps = *capabilities.at(unit);
+    std::string why = caps.whyNot(op);
+    return why.empty() ? caps.whyNotAlone(op) : why;
   };
 
   for (bundle::FunctionData &function : contents.functions) {
@@ -350,8 +364,8 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     // each op went and why an op that could run elsewhere did not.
     // Alternative k > 0 names its segments apart from the others'.
     auto placeOn =
-        [&](const std::vector<std::string> &placeUnits, unsigned alternative,
-            std::map<int64_t, std::string> &unitOf,
+        [&](const std::vector<ComputeUnit> &placeUnits, unsigned alternative,
+            std::map<int64_t, ComputeUnit> &unitOf,
             std::map<int64_t, std::string> &whyOnCPU) -> LogicalResult {
       std::string name = function.name;
       if (alternative)
@@ -372,13 +386,14 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
           if (!i)
             continue;
           if (pinnedToCPU.count(i.getInt()))
-            op.setAttr(kUnitAttr, StringAttr::get(ctx, "cpu"));
+            setPlacedUnit(&op, ComputeUnit::CPU);
           if (isolated.count(i.getInt()))
             op.setAttr(kIsolateAttr, UnitAttr::get(ctx));
         }
         PassManager pm(ctx);
         PlaceOptions place;
-        place.units.assign(placeUnits.begin(), placeUnits.end());
+        for (ComputeUnit unit : placeUnits)
+          place.units.push_back(computeUnitName(unit));
         place.aneArch = options.aneArch;
         place.strategy = options.placement;
         pm.addNestedPass<func::FuncOp>(createPlace(place));
@@ -391,11 +406,11 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         bool retry = false;
         for (func::FuncOp segment :
              llvm::to_vector(hetero->getOps<func::FuncOp>())) {
-          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-          if (!unit || unit.getValue() == "cpu")
+          ComputeUnit unit = placedUnit(segment).value_or(ComputeUnit::CPU);
+          if (unit == ComputeUnit::CPU)
             continue;
           std::string why;
-          if (unit.getValue() == "gpu") {
+          if (unit == ComputeUnit::GPU) {
             FailureOr<spv::Program> program = lowerGPUSegment(segment, why);
             if (succeeded(program)) {
               programs[segment.getSymName().str()] = std::move(*program);
@@ -420,7 +435,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
             for (int64_t i : ops)
               whyOnCPU[i] =
                   std::string("its ") +
-                  (unit.getValue() == "gpu" ? "GPU" : "neural-engine") +
+                  (unit == ComputeUnit::GPU ? "GPU" : "neural-engine") +
                   " lowering failed: " + why;
           }
         }
@@ -440,11 +455,11 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
                   lowered->lookupSymbol<func::FuncOp>(name), name)))
             return failure();
         for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
-          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
+          std::optional<ComputeUnit> unit = placedUnit(segment);
           for (Operation &op : segment.getBody().front())
             if (auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr))
               if (unit && !op.hasTrait<OpTrait::ConstantLike>())
-                unitOf[i.getInt()] = unit.getValue().str();
+                unitOf[i.getInt()] = *unit;
         }
         fn = hetero->lookupSymbol<func::FuncOp>(name);
         ScheduleBuilder builder(contents, function);
@@ -452,8 +467,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
           return failure();
         // CPU segments are compiled with the rest of the CPU code.
         for (func::FuncOp segment : hetero->getOps<func::FuncOp>()) {
-          auto unit = segment->getAttrOfType<StringAttr>(kUnitAttr);
-          if (unit && unit.getValue() == "cpu")
+          if (placedUnit(segment) == ComputeUnit::CPU)
             module.push_back(segment.clone());
         }
         return success();
@@ -464,15 +478,16 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     // where the app allows only some): each subset of the units, larger
     // first, unless an earlier schedule already used only units it has
     // (placing it there again would give that schedule again).
-    std::map<int64_t, std::string> whyOnCPU, unitOf;
+    std::map<int64_t, ComputeUnit> unitOf;
+    std::map<int64_t, std::string> whyOnCPU;
     if (failed(placeOn(units, 0, unitOf, whyOnCPU)))
       return failure();
-    std::vector<std::set<std::string>> used = {
+    std::vector<std::set<ComputeUnit>> used = {
         usedUnits(function.schedule.back())};
     size_t n = units.size();
-    std::vector<std::vector<std::string>> subsets;
+    std::vector<std::vector<ComputeUnit>> subsets;
     for (uint32_t mask = (1u << n) - 2; mask > 0; --mask) {
-      std::vector<std::string> subset;
+      std::vector<ComputeUnit> subset;
       for (size_t u = 0; u < n; ++u)
         if (mask & (1u << (n - 1 - u)))
           subset.push_back(units[u]);
@@ -481,21 +496,21 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     std::stable_sort(
         subsets.begin(), subsets.end(),
         [](const auto &a, const auto &b) { return a.size() > b.size(); });
-    for (const std::vector<std::string> &subset : subsets) {
-      std::set<std::string> have(subset.begin(), subset.end());
-      have.insert("cpu");
-      if (llvm::any_of(used, [&](const std::set<std::string> &u) {
+    for (const std::vector<ComputeUnit> &subset : subsets) {
+      std::set<ComputeUnit> have(subset.begin(), subset.end());
+      have.insert(ComputeUnit::CPU);
+      if (llvm::any_of(used, [&](const std::set<ComputeUnit> &u) {
             return std::includes(have.begin(), have.end(), u.begin(), u.end());
           }))
         continue;
-      std::map<int64_t, std::string> unitOfHere, whyHere;
+      std::map<int64_t, ComputeUnit> unitOfHere;
+      std::map<int64_t, std::string> whyHere;
       if (failed(placeOn(subset, used.size(), unitOfHere, whyHere)))
         return failure();
-      std::set<std::string> usedHere = usedUnits(function.schedule.back());
+      std::set<ComputeUnit> usedHere = usedUnits(function.schedule.back());
       // Nothing on the subset's units: the CPU's own schedule does better.
-      if (!llvm::any_of(subset, [&](const std::string &u) {
-            return usedHere.count(u);
-          })) {
+      if (!llvm::any_of(subset,
+                        [&](ComputeUnit u) { return usedHere.count(u); })) {
         function.schedule.pop_back();
         continue;
       }
@@ -503,16 +518,17 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
     }
     // Where each op went and why not elsewhere: remarks (--explain-placement)
     // and the report (--report).
-    std::string partitionUnit;
+    std::optional<ComputeUnit> partitionUnit;
     llvm::DenseMap<Operation *, uint32_t> reportIndex;
     for (Operation &op : original.getBody().front().without_terminator()) {
       auto i = op.getAttrOfType<IntegerAttr>(kOpIndexAttr);
       op.removeAttr(kOpIndexAttr);
       if (op.hasTrait<OpTrait::ConstantLike>() || !i)
         continue;
-      std::string ranOn = unitOf.count(i.getInt()) ? unitOf[i.getInt()] : "cpu";
-      std::vector<std::pair<std::string, std::string>> refused;
-      for (const std::string &unit : units) {
+      ComputeUnit ranOn =
+          unitOf.count(i.getInt()) ? unitOf[i.getInt()] : ComputeUnit::CPU;
+      std::vector<std::pair<ComputeUnit, std::string>> refused;
+      for (ComputeUnit unit : units) {
         // A layout-only op follows its operand: the unit it ran on did not
         // refuse it.
         if (unit == ranOn)
@@ -527,30 +543,29 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         PlacementReport::Op entry;
         entry.function = function.name;
         describeGraphOp(&op, reportIndex, entry);
-        entry.unit = ranOn;
-        entry.refused = refused;
+        entry.unit = computeUnitName(ranOn);
+        for (const auto &[unit, reason] : refused)
+          entry.refused.push_back({computeUnitName(unit), reason});
         placement::OpWork work = placement::workOf(&op);
-        std::vector<std::string> candidates = {"cpu"};
+        std::vector<ComputeUnit> candidates = {ComputeUnit::CPU};
         candidates.insert(candidates.end(), units.begin(), units.end());
-        for (const std::string &unit : candidates) {
+        double own = 0;
+        for (ComputeUnit unit : candidates) {
           if (llvm::any_of(refused,
                            [&](const auto &r) { return r.first == unit; }))
             continue;
-          entry.estimatedUs.push_back(
-              {unit,
-               placement::estimateUs(
-                   placement::unitModel(unit, engine ? &*engine : nullptr),
-                   work)});
-        }
-        double own = 0;
-        for (const auto &[unit, us] : entry.estimatedUs)
+          double us =
+              placement::estimateUs(capabilities.at(unit)->costModel(), work);
+          entry.estimatedUs.push_back({computeUnitName(unit), us});
           if (unit == ranOn)
             own = us;
+        }
         // Runs of consecutive ops on one unit: the segments of the first
         // schedule.
         if (options.report->partitions.empty() || ranOn != partitionUnit ||
             options.report->partitions.back().function != function.name)
-          options.report->partitions.push_back({function.name, ranOn, 0, 0});
+          options.report->partitions.push_back(
+              {function.name, computeUnitName(ranOn), 0, 0});
         partitionUnit = ranOn;
         options.report->partitions.back().ops++;
         options.report->partitions.back().estimatedUs += own;
@@ -560,7 +575,7 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
         continue;
       // Where the op runs, and why not on each unit preferred to that one.
       std::string why;
-      for (const std::string &unit : units) {
+      for (ComputeUnit unit : units) {
         if (unit == ranOn)
           break;
         std::string reason;
@@ -569,20 +584,20 @@ LogicalResult buildSchedules(ModuleOp module, bundle::BundleContents &contents,
             reason = r;
         if (reason.empty())
           reason = options.placement == "cost"
-                       ? "estimated faster with its neighbours on the " +
-                             std::string(ranOn == "cpu"   ? "CPU"
-                                         : ranOn == "gpu" ? "GPU"
-                                                          : "neural engine")
+                       ? std::string("estimated faster with its neighbours "
+                                     "on the ") +
+                             runtime::computeUnitTitle(ranOn)
                        : "placed with its neighbours";
         why += (why.empty() ? "" : "; ") +
-               (units.size() > 1 ? "not on " + unit + ": " : "") + reason;
+               (units.size() > 1
+                    ? std::string("not on ") + computeUnitName(unit) + ": "
+                    : "") +
+               reason;
       }
       if (why.empty())
         continue;
-      std::string where = ranOn == "cpu"   ? "the CPU"
-                          : ranOn == "gpu" ? "the GPU"
-                                           : "the neural engine";
-      op.emitRemark("runs on ") << where << ": " << why;
+      op.emitRemark("runs on the ")
+          << runtime::computeUnitTitle(ranOn) << ": " << why;
     }
   }
   if (stream)

@@ -45,11 +45,11 @@ double reductionOf(Operation *op) {
 // The CPU: one core of the machines this project is measured on (about 117
 // fp32 GFLOP/s at peak with AVX-512, kernels near 80% of it; about 20 GB/s
 // of copy bandwidth), a few microseconds per dispatch.
-const UnitModel kCPU = {"cpu", 90e3, 20e3, 2};
+const UnitModel kCPU = {runtime::ComputeUnit::CPU, 90e3, 20e3, 2};
 // The GPU: a mid-range discrete part (about 10 TFLOP/s fp32, 300 GB/s),
 // tens of microseconds of submission overhead amortized over a recorded
 // command buffer.
-const UnitModel kGPU = {"gpu", 10e6, 300e3, 5};
+const UnitModel kGPU = {runtime::ComputeUnit::GPU, 10e6, 300e3, 5};
 // Crossing between units: a synchronization, then the bytes at the speed
 // of the link (PCIe-class for a discrete GPU; the engine shares memory with
 // the host but flushes and converts to fp16).
@@ -82,13 +82,13 @@ OpWork workOf(Operation *op) {
   return w;
 }
 
-UnitModel unitModel(const std::string &unit,
+UnitModel unitModel(runtime::ComputeUnit unit,
                     const runtime::ane::EngineDescription *engine) {
-  if (unit == "gpu")
+  if (unit == runtime::ComputeUnit::GPU)
     return kGPU;
-  if (unit == "ane" && engine) {
+  if (unit == runtime::ComputeUnit::NeuralEngine && engine) {
     double cyclesPerUs = engine->clockMHz;
-    return {"ane",
+    return {runtime::ComputeUnit::NeuralEngine,
             2.0 * engine->cores * engine->macsPerCorePerCycle * cyclesPerUs,
             engine->dmaBytesPerCycle * cyclesPerUs,
             engine->layerOverheadCycles / std::max(cyclesPerUs, 1.0)};
@@ -101,7 +101,8 @@ double estimateUs(const UnitModel &model, const OpWork &work) {
          std::max(work.flops / model.flopsPerUs, work.bytes / model.bytesPerUs);
 }
 
-double switchUs(const std::string &from, const std::string &to, double bytes) {
+double switchUs(runtime::ComputeUnit from, runtime::ComputeUnit to,
+                double bytes) {
   if (from == to)
     return 0;
   return kSyncUs + bytes / kLinkBytesPerUs;

@@ -15,6 +15,8 @@
 
 #include "lib/NeuralEngine/EngineDescription.h"
 
+#include "coreai/ComputeUnit.h"
+
 #include "mlir/IR/Operation.h"
 
 #include <optional>
@@ -36,14 +38,14 @@ double bytesOf(mlir::Type type);
 
 /// One unit's roofline.
 struct UnitModel {
-  std::string unit;      // "cpu", "gpu", "ane"
+  runtime::ComputeUnit unit = runtime::ComputeUnit::CPU;
   double flopsPerUs = 0; // peak
   double bytesPerUs = 0; // memory bandwidth
   double launchUs = 0;   // per op (dispatch, layer overhead)
 };
 
 /// The model of `unit`; the engine's needs its description.
-UnitModel unitModel(const std::string &unit,
+UnitModel unitModel(runtime::ComputeUnit unit,
                     const runtime::ane::EngineDescription *engine);
 
 /// Estimated microseconds of `work` on `model`.
@@ -51,7 +53,8 @@ double estimateUs(const UnitModel &model, const OpWork &work);
 
 /// Estimated microseconds of moving from unit `from` to unit `to` with
 /// `bytes` crossing (0 when they are the same unit).
-double switchUs(const std::string &from, const std::string &to, double bytes);
+double switchUs(runtime::ComputeUnit from, runtime::ComputeUnit to,
+                double bytes);
 
 } // namespace coreai::placement
 

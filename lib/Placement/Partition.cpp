@@ -16,16 +16,13 @@ namespace coreai {
 
 namespace {
 
-StringRef unitOf(Operation *op) {
-  auto unit = op->getAttrOfType<StringAttr>(coreai::kUnitAttr);
-  return unit ? unit.getValue() : StringRef("cpu");
-}
+using coreai::runtime::ComputeUnit;
 
 /// Outlines `run` (consecutive ops of `func`'s body) into a new function
 /// named `name`, placed after `after`, and replaces it with a call. Returns
 /// the new function.
 func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
-                     StringRef name, StringRef unit, Operation *after) {
+                     StringRef name, ComputeUnit unit, Operation *after) {
   MLIRContext *ctx = func.getContext();
   llvm::SmallPtrSet<Operation *, 16> inRun(run.begin(), run.end());
   Block *body = &func.getBody().front();
@@ -68,7 +65,7 @@ func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
   b.setInsertionPointAfter(after);
   auto segment = func::FuncOp::create(b, run.front()->getLoc(), name,
                                       b.getFunctionType(argTypes, resultTypes));
-  segment->setAttr(coreai::kUnitAttr, b.getStringAttr(unit));
+  coreai::setPlacedUnit(segment, unit);
   segment->setAttr(coreai::kNumInputsAttr,
                    b.getI64IntegerAttr(argTypes.size()));
   Block *entry = segment.addEntryBlock();
@@ -76,7 +73,7 @@ func::FuncOp outline(func::FuncOp func, ArrayRef<Operation *> run,
     segment.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
   // The neural engine's weights are part of its command stream: its
   // segments keep knowing which arguments are constants, and their values.
-  if (unit == "ane")
+  if (unit == ComputeUnit::NeuralEngine)
     for (auto [i, v] : llvm::enumerate(inputs))
       if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == body)
         if (Attribute c =
@@ -114,12 +111,22 @@ struct Partition : coreai::impl::PartitionBase<Partition> {
         continue;
       Block &body = func.getBody().front();
       SmallVector<SmallVector<Operation *>> runs;
-      SmallVector<StringRef> runUnits;
+      SmallVector<ComputeUnit> runUnits;
       bool lastIsolated = false;
       for (Operation &op : body.without_terminator()) {
         if (op.hasTrait<OpTrait::ConstantLike>())
           continue;
-        StringRef unit = unitOf(&op);
+        // Ops coreai-place did not reach run on the host.
+        ComputeUnit unit = ComputeUnit::CPU;
+        if (op.hasAttr(coreai::kUnitAttr)) {
+          std::optional<ComputeUnit> placed = coreai::placedUnit(&op);
+          if (!placed) {
+            op.emitError("unknown compute unit ")
+                << op.getAttr(coreai::kUnitAttr);
+            return signalPassFailure();
+          }
+          unit = *placed;
+        }
         bool isolated = op.hasAttr(coreai::kIsolateAttr);
         if (runs.empty() || unit != runUnits.back() || isolated ||
             lastIsolated) {

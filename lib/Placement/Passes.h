@@ -8,8 +8,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
-#include <string>
-
 namespace coreai {
 
 #define GEN_PASS_DECL
@@ -17,13 +15,6 @@ namespace coreai {
 
 #define GEN_PASS_REGISTRATION
 #include "lib/Placement/Passes.h.inc"
-
-namespace placement {
-
-/// Empty if the GPU unit can run `op`, else why not (one phrase).
-std::string whyNotOnGPU(mlir::Operation *op);
-
-} // namespace placement
 } // namespace coreai
 
 #endif // COREAI_LIB_PLACEMENT_PASSES_H

@@ -1,7 +1,7 @@
 //===- Place.cpp - Choose a compute unit per op ---------------------------===//
 //
-// Two strategies over one capability check (Capabilities.cpp for the GPU,
-// anelower::whyNotOnANE for the engine; the CPU runs everything):
+// Two strategies over the units' capabilities (UnitCapabilities.h: each
+// target states what its unit can run; the CPU runs everything):
 //
 // - cost (the default): the assignment of units to the function's ops, in
 //   program order, that minimizes the estimated time (CostModel.h): each
@@ -16,15 +16,17 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Placement/CostModel.h"
 #include "lib/Placement/Passes.h"
+#include "lib/Placement/UnitCapabilities.h"
 
-#include "lib/Target/ANE/GraphOps.h"
-#include "lib/Target/ANE/Passes.h"
+#include "dialects/AIGraph/ConstantValues.h"
 
 #include "mlir/IR/Builders.h"
 
 #include <limits>
 
 using namespace mlir;
+using coreai::placement::UnitCapabilities;
+using coreai::runtime::ComputeUnit;
 
 namespace coreai {
 #define GEN_PASS_DEF_PLACE
@@ -33,13 +35,12 @@ namespace coreai {
 
 namespace {
 
-bool operandOnANE(Operation &op) {
+/// Whether `op`'s first operand was computed on `unit`.
+bool operandPlacedOn(Operation &op, ComputeUnit unit) {
   if (op.getNumOperands() == 0)
     return false;
   Operation *def = op.getOperand(0).getDefiningOp();
-  auto unit = def ? def->getAttrOfType<StringAttr>(coreai::kUnitAttr)
-                  : StringAttr();
-  return unit && unit.getValue() == "ane";
+  return def && coreai::placedUnit(def) == unit;
 }
 
 /// Bytes of `op`'s operands that other ops computed (weights and constants
@@ -47,7 +48,7 @@ bool operandOnANE(Operation &op) {
 double crossingBytes(Operation &op) {
   double bytes = 0;
   for (Value v : op.getOperands()) {
-    if (coreai::anelower::constantOf(v))
+    if (coreai::aigraph::constantValueOf(v))
       continue;
     if (Operation *def = v.getDefiningOp())
       if (def->hasTrait<OpTrait::ConstantLike>())
@@ -56,6 +57,9 @@ double crossingBytes(Operation &op) {
   }
   return bytes;
 }
+
+/// The units a function may use, preferred first.
+using Candidates = std::vector<std::unique_ptr<UnitCapabilities>>;
 
 struct Place : coreai::impl::PlaceBase<Place> {
   using Base::Base;
@@ -72,65 +76,61 @@ struct Place : coreai::impl::PlaceBase<Place> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    for (const std::string &unit : units) {
-      if (unit == "ane") {
-        FailureOr<coreai::runtime::ane::EngineDescription> e =
-            coreai::anelower::loadEngine(func.getLoc(), aneArch);
-        if (failed(e))
-          return signalPassFailure();
-        engine = *e;
-      } else if (unit != "gpu" && unit != "cpu") {
-        func.emitError("unknown compute unit '") << unit << "'";
+    // The candidates, preferred first. The CPU runs everything: it is the
+    // last resort of the preference strategy (unless listed earlier) and
+    // always last for the cost strategy, where the first listed wins ties.
+    std::vector<ComputeUnit> chosen;
+    for (const std::string &name : units) {
+      std::optional<ComputeUnit> unit = coreai::runtime::parseComputeUnit(name);
+      if (!unit) {
+        func.emitError("unknown compute unit '") << name << "'";
         return signalPassFailure();
       }
+      bool cpuLast = *unit == ComputeUnit::CPU && strategy == "cost";
+      if (!cpuLast && !llvm::is_contained(chosen, *unit))
+        chosen.push_back(*unit);
+    }
+    if (!llvm::is_contained(chosen, ComputeUnit::CPU))
+      chosen.push_back(ComputeUnit::CPU);
+    Candidates candidates;
+    for (ComputeUnit unit : chosen) {
+      FailureOr<std::unique_ptr<UnitCapabilities>> caps =
+          coreai::placement::lookupUnitCapabilities(
+              unit, func.getLoc(),
+              unit == ComputeUnit::NeuralEngine ? StringRef(aneArch) : "");
+      if (failed(caps))
+        return signalPassFailure();
+      candidates.push_back(std::move(*caps));
     }
     if (strategy == "preference")
-      placeByPreference(func);
+      placeByPreference(func, candidates);
     else
-      placeByCost(func);
+      placeByCost(func, candidates);
   }
 
-  /// Whether `unit` can run `op` (the engine's layout-only rule aside).
-  bool canRun(const std::string &unit, Operation &op) {
-    if (unit == "cpu")
-      return true;
-    if (unit == "gpu")
-      return coreai::placement::whyNotOnGPU(&op).empty();
-    return unit == "ane" && coreai::anelower::whyNotOnANE(&op, *engine).empty();
-  }
-
-  void placeByPreference(func::FuncOp func) {
-    Builder b(&getContext());
+  void placeByPreference(func::FuncOp func, const Candidates &candidates) {
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (op.hasTrait<OpTrait::ConstantLike>() || op.hasAttr(coreai::kUnitAttr))
         continue;
-      std::string chosen = "cpu";
-      for (const std::string &unit : units) {
-        bool fits = canRun(unit, op) &&
-                    (unit != "ane" || !coreai::anelower::isLayoutOnly(&op) ||
-                     operandOnANE(op));
-        if (fits) {
-          chosen = unit;
+      for (const std::unique_ptr<UnitCapabilities> &caps : candidates) {
+        if (caps->whyNot(&op).empty() && (caps->whyNotAlone(&op).empty() ||
+                                          operandPlacedOn(op, caps->unit()))) {
+          coreai::setPlacedUnit(&op, caps->unit());
           break;
         }
       }
-      op.setAttr(coreai::kUnitAttr, b.getStringAttr(chosen));
     }
   }
 
-  void placeByCost(func::FuncOp func) {
-    // The candidates, preferred first (which wins ties), the CPU last.
-    std::vector<std::string> all;
-    for (const std::string &unit : units)
-      if (unit != "cpu" && llvm::find(all, unit) == all.end())
-        all.push_back(unit);
-    all.push_back("cpu");
-    size_t numUnits = all.size();
+  void placeByCost(func::FuncOp func, const Candidates &candidates) {
+    size_t numUnits = candidates.size();
     size_t cpu = numUnits - 1;
+    std::vector<ComputeUnit> all;
     std::vector<coreai::placement::UnitModel> models;
-    for (const std::string &unit : all)
-      models.push_back(
-          coreai::placement::unitModel(unit, engine ? &*engine : nullptr));
+    for (const std::unique_ptr<UnitCapabilities> &caps : candidates) {
+      all.push_back(caps->unit());
+      models.push_back(caps->costModel());
+    }
 
     std::vector<Operation *> ops;
     for (Operation &op : func.getBody().front().without_terminator())
@@ -145,26 +145,24 @@ struct Place : coreai::impl::PlaceBase<Place> {
                                           std::vector<size_t>(numUnits, cpu));
     for (size_t i = 0; i < ops.size(); ++i) {
       Operation &op = *ops[i];
-      auto pinned = op.getAttrOfType<StringAttr>(coreai::kUnitAttr);
+      std::optional<ComputeUnit> pinned = coreai::placedUnit(&op);
       coreai::placement::OpWork work = coreai::placement::workOf(&op);
       double crossing = crossingBytes(op);
-      // A reshape or flatten goes to the engine only right after its
-      // operand was computed there (alone it would only add a rounding to
-      // fp16 and two unit boundaries).
-      bool layoutOnly = coreai::anelower::isLayoutOnly(&op);
       bool followsPrevious = i > 0 && op.getNumOperands() > 0 &&
                              op.getOperand(0).getDefiningOp() == ops[i - 1];
       for (size_t u = 0; u < numUnits; ++u) {
-        if (pinned ? pinned.getValue() != all[u] : !canRun(all[u], op))
+        if (pinned ? *pinned != all[u] : !candidates[u]->whyNot(&op).empty())
           continue;
+        // Some ops go to a unit only right after their operand was computed
+        // there (UnitCapabilities::whyNotAlone).
+        bool onlyAfterOwn = !pinned && !candidates[u]->whyNotAlone(&op).empty();
         double own = coreai::placement::estimateUs(models[u], work);
         for (size_t v = 0; v < (i ? numUnits : 1); ++v) {
           size_t prevUnit = i ? v : cpu; // the function starts on the host
           double before = i ? best[i - 1][v] : 0;
           if (before == kInf)
             continue;
-          if (all[u] == "ane" && layoutOnly && !pinned &&
-              !(followsPrevious && all[prevUnit] == "ane"))
+          if (onlyAfterOwn && !(followsPrevious && prevUnit == u))
             continue;
           double t =
               before + own +
@@ -185,21 +183,18 @@ struct Place : coreai::impl::PlaceBase<Place> {
     size_t last = cpu;
     double total = kInf;
     for (size_t u = 0; u < numUnits; ++u) {
-      double t = best.back()[u] +
-                 coreai::placement::switchUs(all[u], "cpu", resultBytes);
+      double t = best.back()[u] + coreai::placement::switchUs(
+                                      all[u], ComputeUnit::CPU, resultBytes);
       if (t < total) {
         total = t;
         last = u;
       }
     }
-    Builder b(&getContext());
     for (size_t i = ops.size(); i-- > 0;) {
       if (!ops[i]->hasAttr(coreai::kUnitAttr))
-        ops[i]->setAttr(coreai::kUnitAttr, b.getStringAttr(all[last]));
+        coreai::setPlacedUnit(ops[i], all[last]);
       last = from[i][last];
     }
   }
-
-  std::optional<coreai::runtime::ane::EngineDescription> engine;
 };
 } // namespace

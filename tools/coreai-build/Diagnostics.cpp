@@ -3,6 +3,8 @@
 
 #include "dialects/AIGraph/SourceNames.h"
 
+#include "coreai/ComputeUnit.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/Support/raw_ostream.h"
@@ -136,11 +138,9 @@ void coreai::Diagnostics::print(Diagnostic &diag) {
   StringRef msg = record.message;
   if (msg.consume_front("runs on ")) {
     msg.consume_front("the ");
-    for (auto [title, unit] : {std::pair<StringRef, StringRef>{"CPU", "cpu"},
-                               {"GPU", "gpu"},
-                               {"neural engine", "ane"}})
-      if (msg.starts_with(title))
-        record.unit = unit.str();
+    for (const runtime::ComputeUnitNames &names : runtime::kComputeUnitNames)
+      if (msg.starts_with(names.title))
+        record.unit = names.name;
   }
   emit(record);
 }

@@ -19,14 +19,13 @@ inline runtime::SpecializationOptions
 specializationFor(const std::string &compute) {
   using runtime::ComputeUnit;
   runtime::SpecializationOptions spec;
-  if (compute == "cpu") {
-    spec.allowedUnits = {ComputeUnit::CPU};
-  } else if (compute == "gpu") {
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::GPU};
-    spec.preferredUnit = ComputeUnit::GPU;
-  } else if (compute == "ane") {
-    spec.allowedUnits = {ComputeUnit::CPU, ComputeUnit::NeuralEngine};
-    spec.preferredUnit = ComputeUnit::NeuralEngine;
+  std::optional<ComputeUnit> unit = runtime::parseComputeUnit(compute);
+  if (!unit) // all
+    return spec;
+  spec.allowedUnits = {ComputeUnit::CPU};
+  if (*unit != ComputeUnit::CPU) {
+    spec.allowedUnits.push_back(*unit);
+    spec.preferredUnit = *unit;
   }
   return spec;
 }

@@ -36,28 +36,30 @@ Value wrapIndex(OpBuilder &b, Location loc, Value raw, int64_t dim) {
 }
 
 /// Combines the current value `old` with `update` per a scatter reduction.
-Value combine(OpBuilder &b, Location loc, StringRef reduction, Value old,
+Value combine(OpBuilder &b, Location loc, ScatterReduction reduction, Value old,
               Value update, bool isUnsigned) {
   bool isFloat = isa<FloatType>(old.getType());
-  if (reduction == "add")
+  switch (reduction) {
+  case ScatterReduction::None:
+    return update;
+  case ScatterReduction::Add:
     return isFloat ? (Value)arith::AddFOp::create(b, loc, old, update)
                    : (Value)arith::AddIOp::create(b, loc, old, update);
-  if (reduction == "mul")
+  case ScatterReduction::Mul:
     return isFloat ? (Value)arith::MulFOp::create(b, loc, old, update)
                    : (Value)arith::MulIOp::create(b, loc, old, update);
-  if (reduction == "max") {
+  case ScatterReduction::Max:
     if (isFloat)
       return arith::MaximumFOp::create(b, loc, old, update);
     return isUnsigned ? (Value)arith::MaxUIOp::create(b, loc, old, update)
                       : (Value)arith::MaxSIOp::create(b, loc, old, update);
-  }
-  if (reduction == "min") {
+  case ScatterReduction::Min:
     if (isFloat)
       return arith::MinimumFOp::create(b, loc, old, update);
     return isUnsigned ? (Value)arith::MinUIOp::create(b, loc, old, update)
                       : (Value)arith::MinSIOp::create(b, loc, old, update);
   }
-  return update;
+  llvm_unreachable("unknown scatter reduction");
 }
 
 /// A loop nest over `shape` carrying `acc`; `body(ivs, acc)` returns the new
@@ -82,14 +84,14 @@ Value loopNest(
 
 /// A scatter as one loop nest over the updates: each update goes to the data
 /// coordinates `coordsOf` computes from its own, combined with the value
-/// there by the op's reduction unless that is "none". Later updates to the
+/// there by the op's reduction unless that is `none`. Later updates to the
 /// same coordinates win, as the ONNX reference does.
 template <typename ScatterOpT>
 static Value scatterUpdates(
     ConversionPatternRewriter &rw, ScatterOpT op, Value data, Value updates,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
         coordsOf) {
-  StringRef reduction = op.getReduction();
+  ScatterReduction reduction = op.getReduction();
   bool isUnsigned = hasUnsignedOperand(op);
   auto updType = cast<RankedTensorType>(updates.getType());
   return loopNest(
@@ -97,7 +99,7 @@ static Value scatterUpdates(
       [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
         SmallVector<Value> coords = coordsOf(b, l, ivs);
         Value v = tensor::ExtractOp::create(b, l, updates, ivs);
-        if (reduction != "none")
+        if (reduction != ScatterReduction::None)
           v = combine(b, l, reduction,
                       tensor::ExtractOp::create(b, l, acc, coords), v,
                       isUnsigned);

@@ -175,8 +175,9 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
     int64_t groups = 1, axis = 0, entries = 0;
     float lo = 0, hi = 0, epsilon = 0;
     bool countPad = false;
-    if (auto fused = op->getAttrOfType<StringAttr>("fused_activation")) {
-      activation = fused.str();
+    if (auto fused =
+            op->getAttrOfType<ane::ActivationKindAttr>("fused_activation")) {
+      activation = ane::stringifyActivationKind(fused.getValue()).str();
       if (auto a = op->getAttrOfType<FloatAttr>("fused_min"))
         lo = a.getValueAsDouble();
       if (auto a = op->getAttrOfType<FloatAttr>("fused_max"))
@@ -191,14 +192,14 @@ LogicalResult CommandStreamWriter::addProgram(func::FuncOp func,
       dilations.assign(c.getDilations().begin(), c.getDilations().end());
       groups = c.getGroups();
     } else if (auto e = dyn_cast<ane::ElementwiseOp>(op)) {
-      kind = e.getKind().str();
+      kind = ane::stringifyElementwiseKind(e.getKind()).str();
     } else if (auto a = dyn_cast<ane::ActivationOp>(op)) {
-      kind = a.getKind().str();
+      kind = ane::stringifyActivationKind(a.getKind()).str();
       lo = a.getMin() ? a.getMin()->convertToFloat() : 0;
       hi = a.getMax() ? a.getMax()->convertToFloat() : 0;
       entries = a.getTableEntries().value_or(0);
     } else if (auto p = dyn_cast<ane::PoolOp>(op)) {
-      kind = p.getKind().str();
+      kind = ane::stringifyPoolKind(p.getKind()).str();
       kernel.assign(p.getKernel().begin(), p.getKernel().end());
       strides.assign(p.getStrides().begin(), p.getStrides().end());
       pads.assign(p.getPads().begin(), p.getPads().end());

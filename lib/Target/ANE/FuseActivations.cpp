@@ -31,9 +31,8 @@ struct FuseActivations
         [&](ane::ActivationOp act) { activations.push_back(act); });
     Builder b(&getContext());
     for (ane::ActivationOp act : activations) {
-      StringRef kind = act.getKind();
-      bool clip = kind == "clip";
-      if (kind != "relu" &&
+      bool clip = act.getKind() == ane::ActivationKind::clip;
+      if (act.getKind() != ane::ActivationKind::relu &&
           !(clip && isHalfValue(act.getMin()) && isHalfValue(act.getMax())))
         continue;
       Operation *producer = act.getInput().getDefiningOp();

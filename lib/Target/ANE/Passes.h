@@ -23,6 +23,10 @@ namespace coreai::anelower {
 #define GEN_PASS_REGISTRATION
 #include "lib/Target/ANE/Passes.h.inc"
 
+/// Declares what the engine can run to placement (UnitCapabilities.h): what
+/// its layer patterns match, for the engine the placement names.
+void registerEngineCapabilities();
+
 /// The engine `arch` names, or an error at `loc` saying why there is none.
 mlir::FailureOr<runtime::ane::EngineDescription>
 loadEngine(mlir::Location loc, const std::string &arch);

@@ -30,6 +30,10 @@ namespace coreai {
 #define GEN_PASS_REGISTRATION
 #include "lib/Target/CPU/Passes.h.inc"
 
+/// Declares what the CPU unit can run (everything) to placement
+/// (UnitCapabilities.h).
+void registerCPUUnitCapabilities();
+
 namespace cpu {
 
 /// Adds the passes from aigraph (after graph passes and constant hoisting)

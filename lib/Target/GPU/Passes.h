@@ -28,6 +28,9 @@ namespace coreai {
 #define GEN_PASS_REGISTRATION
 #include "lib/Target/GPU/Passes.h.inc"
 
+/// Declares what the GPU unit can run to placement (UnitCapabilities.h).
+void registerGPUUnitCapabilities();
+
 namespace spv {
 
 /// Adds the passes from aigraph (after graph passes and constant hoisting)

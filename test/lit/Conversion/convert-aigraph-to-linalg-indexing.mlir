@@ -19,7 +19,7 @@
 // CHECK: tensor.insert %[[NEW]] into %[[ACC]][%[[A]], %[[COL]]]
 // CHECK: return %[[R]]
 func.func @scatter_elements_add(%d: tensor<3x5xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>) -> tensor<3x5xf32> {
-  %0 = aigraph.scatter_elements %d, %i, %u {axis = 1 : i64, reduction = "add"} : (tensor<3x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x5xf32>
+  %0 = aigraph.scatter_elements %d, %i, %u {axis = 1 : i64, reduction = #aigraph.scatter_reduction<add>} : (tensor<3x5xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>
 }
 
@@ -52,7 +52,7 @@ func.func @scatter_elements_none(%d: tensor<4xi32>, %i: tensor<2xi32>, %u: tenso
 // CHECK: arith.maximumf
 // CHECK: tensor.insert {{.*}} into %[[ACC]][%[[ROW]], %[[B]]]
 func.func @scatter_nd_max(%d: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<4x4xf32> {
-  %0 = aigraph.scatter_nd %d, %i, %u {reduction = "max"} : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  %0 = aigraph.scatter_nd %d, %i, %u {reduction = #aigraph.scatter_reduction<max>} : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
 

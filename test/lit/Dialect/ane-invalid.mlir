@@ -42,8 +42,25 @@ func.func @matmul_k(%a: tensor<2x3xf16>, %b: tensor<4x5xf16>) {
 // -----
 
 func.func @elementwise_kind(%a: tensor<4xf16>) {
-  // expected-error @+1 {{kind must be add, sub or mul, not 'div'}}
-  %0 = ane.elementwise "div" %a, %a : (tensor<4xf16>, tensor<4xf16>) -> tensor<4xf16>
+  // expected-error @+2 {{to be one of: add, sub, mul}}
+  // expected-error @+1 {{failed to parse ANE_ElementwiseKindAttr}}
+  %0 = ane.elementwise div %a, %a : (tensor<4xf16>, tensor<4xf16>) -> tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @fused_table_activation(%a: tensor<2x4xf16>, %b: tensor<4x5xf16>) {
+  // expected-error @+1 {{fused_activation must be relu or clip, not sigmoid}}
+  %0 = ane.matmul %a, %b {fused_activation = #ane<activation sigmoid>} : (tensor<2x4xf16>, tensor<4x5xf16>) -> tensor<2x5xf16>
+  return
+}
+
+// -----
+
+func.func @fused_clip_bounds(%a: tensor<2x4xf16>, %b: tensor<4x5xf16>) {
+  // expected-error @+1 {{a fused clip needs fused_min and fused_max}}
+  %0 = ane.matmul %a, %b {fused_activation = #ane<activation clip>} : (tensor<2x4xf16>, tensor<4x5xf16>) -> tensor<2x5xf16>
   return
 }
 
@@ -51,7 +68,7 @@ func.func @elementwise_kind(%a: tensor<4xf16>) {
 
 func.func @elementwise_broadcast(%a: tensor<1x4x2x2xf16>, %b: tensor<2xf16>) {
   // expected-error @+1 {{rhs must have lhs's shape or be one value per channel}}
-  %0 = ane.elementwise "add" %a, %b : (tensor<1x4x2x2xf16>, tensor<2xf16>) -> tensor<1x4x2x2xf16>
+  %0 = ane.elementwise add %a, %b : (tensor<1x4x2x2xf16>, tensor<2xf16>) -> tensor<1x4x2x2xf16>
   return
 }
 
@@ -59,7 +76,7 @@ func.func @elementwise_broadcast(%a: tensor<1x4x2x2xf16>, %b: tensor<2xf16>) {
 
 func.func @clip_bounds(%a: tensor<4xf16>) {
   // expected-error @+1 {{clip needs min and max}}
-  %0 = ane.activation "clip" %a {min = 0.0 : f32} : tensor<4xf16> -> tensor<4xf16>
+  %0 = ane.activation clip %a {min = 0.0 : f32} : tensor<4xf16> -> tensor<4xf16>
   return
 }
 
@@ -67,7 +84,7 @@ func.func @clip_bounds(%a: tensor<4xf16>) {
 
 func.func @table(%a: tensor<4xf16>) {
   // expected-error @+1 {{a table-driven activation needs table_entries >= 2}}
-  %0 = ane.activation "sigmoid" %a : tensor<4xf16> -> tensor<4xf16>
+  %0 = ane.activation sigmoid %a : tensor<4xf16> -> tensor<4xf16>
   return
 }
 
@@ -75,7 +92,7 @@ func.func @table(%a: tensor<4xf16>) {
 
 func.func @pool_output(%a: tensor<1x4x8x8xf16>) {
   // expected-error @+1 {{output spatial dim 1 is 3, expected 4}}
-  %0 = ane.pool "avg" %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x4x8x8xf16> -> tensor<1x4x4x3xf16>
+  %0 = ane.pool avg %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x4x8x8xf16> -> tensor<1x4x4x3xf16>
   return
 }
 

@@ -73,9 +73,17 @@ func.func @softmax_axis(%a: tensor<2x3xf32>) {
 // -----
 
 func.func @scatter_reduction(%d: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
-  // expected-error @+2 {{unknown scatter reduction 'sum'}}
-  // expected-error @+1 {{failed to infer returned types}}
-  %0 = aigraph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "sum"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  // expected-error @+2 {{expected ::coreai::aigraph::ScatterReduction to be one of: none, add, mul, max, min}}
+  // expected-error @+1 {{failed to parse AIGraph_ScatterReductionAttr parameter 'value'}}
+  %0 = aigraph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = #aigraph.scatter_reduction<sum>} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_reduction_string(%d: tensor<4xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{attribute 'reduction' failed to satisfy constraint: scatter reduction}}
+  %0 = aigraph.scatter_nd %d, %i, %u {reduction = "add"} : (tensor<4xf32>, tensor<2x1xi64>, tensor<2xf32>) -> tensor<4xf32>
   return
 }
 

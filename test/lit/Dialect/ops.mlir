@@ -46,3 +46,17 @@ func.func @slice_concat(%x: tensor<4x6xf32>) -> tensor<4x5xf32> {
   %2 = aigraph.slice %1 {starts = array<i64: 0, 0>, ends = array<i64: 4, 5>, steps = array<i64: 1, 1>} : tensor<4x6xf32> -> tensor<4x5xf32>
   return %2 : tensor<4x5xf32>
 }
+
+// -----
+
+// A scatter's reduction is an enum attribute; the default, none, is elided.
+// CHECK-LABEL: func @scatter_reductions
+func.func @scatter_reductions(%d: tensor<4x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32>, %r: tensor<2x1xi64>) -> tensor<4x3xf32> {
+  // CHECK: aigraph.scatter_elements {{.*}} {axis = 0 : i64, reduction = #aigraph.scatter_reduction<max>} :
+  %0 = aigraph.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = #aigraph.scatter_reduction<max>} : (tensor<4x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  // CHECK: aigraph.scatter_nd {{.*}} {reduction = #aigraph.scatter_reduction<add>} :
+  %1 = aigraph.scatter_nd %0, %r, %u {reduction = #aigraph.scatter_reduction<add>} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  // CHECK: aigraph.scatter_nd %{{[^ ]*}}, %{{[^ ]*}}, %{{[^ ]*}} : (
+  %2 = aigraph.scatter_nd %1, %r, %u {reduction = #aigraph.scatter_reduction<none>} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %2 : tensor<4x3xf32>
+}

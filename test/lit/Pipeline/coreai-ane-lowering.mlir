@@ -6,9 +6,9 @@
 // each other folded into one.
 // CHECK-LABEL: func.func @main
 // CHECK: %[[X:.*]] = ane.convert %arg0 : tensor<1x3x8x8xf32> -> tensor<1x3x8x8xf16>
-// CHECK: %[[C:.*]] = ane.conv %[[X]], {{.*}}fused_activation = "relu", {{.*}}tile_channels = 8 : i64, tile_rows = 8 : i64}
+// CHECK: %[[C:.*]] = ane.conv %[[X]], {{.*}}fused_activation = #ane<activation relu>, {{.*}}tile_channels = 8 : i64, tile_rows = 8 : i64}
 // CHECK-NOT: ane.activation
-// CHECK: %[[P:.*]] = ane.pool "max" %[[C]]
+// CHECK: %[[P:.*]] = ane.pool max %[[C]]
 // CHECK: %[[F:.*]] = ane.reshape %[[P]] : tensor<1x8x4x4xf16> -> tensor<1x128xf16>
 // CHECK: %[[M:.*]] = ane.matmul %[[F]], {{.*}}tile_channels = 10 : i64, tile_rows = 1 : i64}
 // CHECK: %[[Y:.*]] = ane.convert %[[M]] : tensor<1x10xf16> -> tensor<1x10xf32>

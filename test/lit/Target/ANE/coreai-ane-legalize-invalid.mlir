@@ -105,3 +105,12 @@ func.func @dilated_pool(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x6x6xf32> {
   %0 = aigraph.max_pool %x {dilations = array<i64: 2, 2>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x1x8x8xf32> -> tensor<1x1x6x6xf32>
   return %0 : tensor<1x1x6x6xf32>
 }
+
+// -----
+
+func.func @transposed_gemm(%x: tensor<3x4xf32>) -> tensor<4x2xf32> {
+  %w = aigraph.constant dense<1.0> : tensor<3x2xf32>
+  // expected-error @+1 {{cannot run on the neural engine: a transposed left operand}}
+  %0 = aigraph.gemm %x, %w {transA = true} : (tensor<3x4xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}

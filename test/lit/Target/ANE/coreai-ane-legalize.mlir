@@ -9,7 +9,7 @@
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<-1.000000e+00> : tensor<4xf16>
 // CHECK-DAG: %[[X:.*]] = ane.convert %arg0 : tensor<1x3x8x8xf32> -> tensor<1x3x8x8xf16>
 // CHECK: %[[C:.*]] = ane.conv %[[X]], %[[W]], %[[B]] {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
-// CHECK: %[[R:.*]] = ane.activation "relu" %[[C]]
+// CHECK: %[[R:.*]] = ane.activation relu %[[C]]
 // CHECK: %[[Y:.*]] = ane.convert %[[R]] : tensor<1x4x8x8xf16> -> tensor<1x4x8x8xf32>
 // CHECK: return %[[Y]]
 func.func @conv_relu(%x: tensor<1x3x8x8xf32>,
@@ -56,8 +56,8 @@ func.func @matmul_rows(%x: tensor<2x3x4xf32>) -> tensor<2x3x5xf32> {
 // CHECK-LABEL: func @per_channel
 // CHECK-DAG: %[[TWO:.*]] = arith.constant dense<2.000000e+00> : tensor<4xf16>
 // CHECK: %[[S:.*]] = ane.reshape %{{.*}} : tensor<4x1x1xf16> -> tensor<4xf16>
-// CHECK: %[[A:.*]] = ane.elementwise "add" %{{.*}}, %[[S]] : (tensor<1x4x2x2xf16>, tensor<4xf16>)
-// CHECK: ane.elementwise "mul" %[[A]], %[[TWO]] : (tensor<1x4x2x2xf16>, tensor<4xf16>)
+// CHECK: %[[A:.*]] = ane.elementwise add %{{.*}}, %[[S]] : (tensor<1x4x2x2xf16>, tensor<4xf16>)
+// CHECK: ane.elementwise mul %[[A]], %[[TWO]] : (tensor<1x4x2x2xf16>, tensor<4xf16>)
 func.func @per_channel(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor<1x4x2x2xf32> {
   %two = aigraph.constant dense<2.0> : tensor<f32>
   %0 = aigraph.add %x, %s : tensor<1x4x2x2xf32>, tensor<4x1x1xf32> -> tensor<1x4x2x2xf32>
@@ -70,9 +70,9 @@ func.func @per_channel(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor
 // Clip bounds become attributes; ceil_mode pooling reads one more row and
 // column of end padding; global average pooling is a whole-plane window.
 // CHECK-LABEL: func @clip_pools
-// CHECK: ane.activation "clip" {{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
-// CHECK: ane.pool "max" {{.*}} {kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x2x6x6xf16> -> tensor<1x2x3x3xf16>
-// CHECK: ane.pool "avg" {{.*}} {kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x2x3x3xf16> -> tensor<1x2x1x1xf16>
+// CHECK: ane.activation clip {{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
+// CHECK: ane.pool max {{.*}} {kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x2x6x6xf16> -> tensor<1x2x3x3xf16>
+// CHECK: ane.pool avg {{.*}} {kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : tensor<1x2x3x3xf16> -> tensor<1x2x1x1xf16>
 func.func @clip_pools(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x1x1xf32> {
   %lo = aigraph.constant dense<0.0> : tensor<f32>
   %hi = aigraph.constant dense<6.0> : tensor<f32>
@@ -89,7 +89,7 @@ func.func @clip_pools(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x1x1xf32> {
 // CHECK-LABEL: func @concat_softmax
 // CHECK: %[[C:.*]] = ane.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2x2x2xf16>, tensor<1x2x2x2xf16>) -> tensor<1x4x2x2xf16>
 // CHECK: %[[F:.*]] = ane.reshape %[[C]] : tensor<1x4x2x2xf16> -> tensor<1x16xf16>
-// CHECK: %[[S:.*]] = ane.activation "sigmoid" %[[F]] {table_entries = 1024 : i64}
+// CHECK: %[[S:.*]] = ane.activation sigmoid %[[F]] {table_entries = 1024 : i64}
 // CHECK: ane.softmax %[[S]]
 func.func @concat_softmax(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> tensor<1x16xf32> {
   %0 = aigraph.concat %a, %b {axis = 1 : i64} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x4x2x2xf32>
@@ -109,8 +109,8 @@ func.func @concat_softmax(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> t
 // CHECK-DAG: %[[EIGHTH:.*]] = arith.constant dense<1.250000e-01> : tensor<16xf16>
 // CHECK-DAG: %[[G:.*]] = arith.constant dense<2.000000e+00> : tensor<16xf16>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<5.000000e-01> : tensor<16xf16>
-// CHECK: %[[D:.*]] = ane.elementwise "mul" %{{.*}}, %[[EIGHTH]] : (tensor<2x4x16xf16>, tensor<16xf16>)
-// CHECK: %[[E:.*]] = ane.activation "erf" %[[D]] {table_entries = 1024 : i64}
+// CHECK: %[[D:.*]] = ane.elementwise mul %{{.*}}, %[[EIGHTH]] : (tensor<2x4x16xf16>, tensor<16xf16>)
+// CHECK: %[[E:.*]] = ane.activation erf %[[D]] {table_entries = 1024 : i64}
 // CHECK: %[[N:.*]] = ane.layer_norm %[[E]], %[[G]], %[[B]] {epsilon = 9.99999974E-6 : f32}
 // CHECK: %[[S:.*]] = ane.slice %[[N]] {starts = array<i64: 0, 0, 8>} : tensor<2x4x16xf16> -> tensor<2x4x8xf16>
 // CHECK: %[[T:.*]] = ane.transpose %[[S]] {perm = array<i64: 0, 2, 1>} : tensor<2x4x8xf16> -> tensor<2x8x4xf16>
@@ -133,7 +133,7 @@ func.func @transformer(%x: tensor<2x4x16xf32>) -> tensor<2x4x4xf32> {
 // A clip with one bound does not clamp on the other side: infinity is an
 // fp16 value.
 // CHECK-LABEL: func @clip_min_only
-// CHECK: ane.activation "clip" {{.*}} {max = 0x7F800000 : f32, min = 0.000000e+00 : f32}
+// CHECK: ane.activation clip {{.*}} {max = 0x7F800000 : f32, min = 0.000000e+00 : f32}
 func.func @clip_min_only(%x: tensor<4xf32>) -> tensor<4xf32> {
   %lo = aigraph.constant dense<0.0> : tensor<f32>
   %0 = aigraph.clip %x min %lo : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>

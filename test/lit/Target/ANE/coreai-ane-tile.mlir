@@ -45,9 +45,9 @@ func.func @stream(%x: tensor<4x64xf16>) -> tensor<4x256xf16> {
 // CHECK-LABEL: func @activation
 // CHECK: ane.convert
 // CHECK-NOT: tile_rows
-// CHECK: ane.activation "relu" {{.*}}{tile_channels = 32 : i64, tile_rows = 64 : i64}
+// CHECK: ane.activation relu {{.*}}{tile_channels = 32 : i64, tile_rows = 64 : i64}
 func.func @activation(%x: tensor<64x32xf32>) -> tensor<64x32xf16> {
   %0 = ane.convert %x : tensor<64x32xf32> -> tensor<64x32xf16>
-  %1 = ane.activation "relu" %0 : tensor<64x32xf16> -> tensor<64x32xf16>
+  %1 = ane.activation relu %0 : tensor<64x32xf16> -> tensor<64x32xf16>
   return %1 : tensor<64x32xf16>
 }
