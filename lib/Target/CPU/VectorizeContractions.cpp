@@ -1351,6 +1351,9 @@ struct CPUVectorizeContractions
   using CPUVectorizeContractionsBase::CPUVectorizeContractionsBase;
 
   void runOnOperation() override {
+    // Ops of an earlier function are gone: their addresses may now belong
+    // to this function's ops, which must not look absorbed.
+    erased.clear();
     IRRewriter rewriter(&getContext());
     for (auto conv : llvm::to_vector(
              getOperation().getOps<linalg::Conv2DNchwFchwOp>()))
@@ -1400,6 +1403,7 @@ struct CPUVectorizeContractions
     }
   }
 
+  /// Ops of the current function that a kernel absorbed (and erased).
   llvm::DenseSet<Operation *> erased;
 };
 
