@@ -65,7 +65,10 @@ struct ConstantInfo {
 };
 
 struct ExecutableInfo {
-  std::string unit;
+  std::string unit; // a ComputeUnit's name
+  std::optional<runtime::ComputeUnit> computeUnit() const {
+    return runtime::parseComputeUnit(unit);
+  }
   std::string arch;
   std::string format;
   uint32_t segment = 0;

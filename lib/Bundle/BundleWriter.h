@@ -9,6 +9,7 @@
 #ifndef COREAI_BUNDLE_BUNDLEWRITER_H
 #define COREAI_BUNDLE_BUNDLEWRITER_H
 
+#include "coreai/ComputeUnit.h"
 #include "coreai/DType.h"
 
 #include <cstdint>
@@ -47,7 +48,7 @@ struct ConstantData {
 };
 
 struct ExecutableData {
-  std::string unit;   // "cpu", "gpu"
+  std::string unit;   // a ComputeUnit's name: "cpu", "gpu", "ane"
   std::string arch;   // "x86_64", "vulkan1.1"
   std::string format; // "elf-shared-object", "spirv"
   std::vector<uint8_t> bytes;
@@ -69,10 +70,16 @@ struct SlotData {
   uint64_t size = 0;  // bytes
 };
 
-/// One step of a schedule: unit "cpu" or "gpu" runs `entry` of `executable`
-/// on `args`; unit "copy" copies slot args[0] to args[1].
+/// One step of a schedule: a compute unit ("cpu", "gpu", "ane") runs
+/// `entry` of `executable` on `args`; unit "copy" copies slot args[0] to
+/// args[1].
 struct StepData {
   std::string unit;
+  /// The unit that runs the step; none for a copy.
+  std::optional<runtime::ComputeUnit> computeUnit() const {
+    return runtime::parseComputeUnit(unit);
+  }
+  bool isCopy() const { return unit == "copy"; }
   uint32_t executable = 0;
   std::string entry;
   std::vector<uint32_t> args;

@@ -146,7 +146,8 @@ public:
         // Simulated durations, one after another from the step's start.
         double at = start;
         for (const SimulatedLayer &l : layers) {
-          trace->push_back({l.name, "ane", l.source, at, l.micros});
+          trace->push_back({l.name, computeUnitName(ComputeUnit::NeuralEngine),
+                            l.source, at, l.micros});
           at += l.micros;
         }
         continue;
@@ -154,14 +155,18 @@ public:
       if (g.kind == Group::Kind::GPU && timings.size() == g.steps.size()) {
         // Device timestamps, placed at the submission's start.
         for (size_t i = 0; i < g.steps.size(); ++i)
-          trace->push_back({g.steps[i]->entry, "gpu", g.steps[i]->source,
-                            start + timings[i].first, timings[i].second});
+          trace->push_back({g.steps[i]->entry,
+                            computeUnitName(ComputeUnit::GPU),
+                            g.steps[i]->source, start + timings[i].first,
+                            timings[i].second});
         continue;
       }
       const bundle::StepData *s = g.steps.front();
-      trace->push_back({s->unit == "copy" ? "copy" : s->entry,
-                        s->unit == "gpu" ? "gpu" : "cpu", s->source, start,
-                        end - start});
+      // Copies and whole CPU segments run on the host.
+      trace->push_back(
+          {s->isCopy() ? "copy" : s->entry,
+           computeUnitName(s->computeUnit().value_or(ComputeUnit::CPU)),
+           s->source, start, end - start});
     }
     if (!bindCallerArrays)
       for (auto [slot, o] : outputs)
@@ -188,7 +193,8 @@ private:
       return;
     for (uint32_t w = 0; w < pool->size(); ++w)
       if (d.workerStart[w] >= 0)
-        trace->push_back({step.entry, "cpu", step.source, d.workerStart[w],
+        trace->push_back({step.entry, computeUnitName(ComputeUnit::CPU),
+                          step.source, d.workerStart[w],
                           d.workerEnd[w] - d.workerStart[w], w});
   }
 };
@@ -311,11 +317,12 @@ std::unique_ptr<Kernel> prepareSchedule(
   for (size_t i = 0; i < schedule.steps.size(); ++i) {
     const bundle::StepData &step = schedule.steps[i];
     using Kind = ScheduleKernel::Group::Kind;
-    Kind kind = step.unit == "gpu" ? Kind::GPU
-                : step.unit == "cpu"
+    std::optional<ComputeUnit> unit = step.computeUnit();
+    Kind kind = unit == ComputeUnit::GPU ? Kind::GPU
+                : unit == ComputeUnit::CPU
                     ? (step.groups.empty() ? Kind::CPU : Kind::Dispatch)
-                : step.unit == "ane" ? Kind::ANE
-                                     : Kind::Copy;
+                : unit == ComputeUnit::NeuralEngine ? Kind::ANE
+                                                    : Kind::Copy;
     if (kind != Kind::GPU || kernel->groups.empty() ||
         kernel->groups.back().kind != Kind::GPU) {
       flush();
@@ -428,11 +435,12 @@ std::unique_ptr<Kernel> prepareSchedule(
   char mb[32];
   std::snprintf(mb, sizeof(mb), "%.2f", bytes / 1e6);
   std::string steps;
-  for (auto [n, unit] : {std::pair<size_t, const char *>{aneSteps, "ane"},
-                         {gpuSteps, "gpu"},
-                         {cpuSteps, "cpu"}})
-    if (n || std::string(unit) != "ane")
-      steps += std::to_string(n) + " " + unit + " + ";
+  for (auto [n, unit] :
+       {std::pair<size_t, ComputeUnit>{aneSteps, ComputeUnit::NeuralEngine},
+        {gpuSteps, ComputeUnit::GPU},
+        {cpuSteps, ComputeUnit::CPU}})
+    if (n || unit != ComputeUnit::NeuralEngine)
+      steps += std::to_string(n) + " " + computeUnitName(unit) + " + ";
   steps.resize(steps.size() - 3);
   if (host)
     placement =

@@ -74,9 +74,9 @@ chooseExecutor(const bundle::FunctionInfo &function, uint32_t index,
                        what + reasons);
 }
 
-bool uses(const bundle::ScheduleData &schedule, const std::string &unit) {
+bool uses(const bundle::ScheduleData &schedule, ComputeUnit unit) {
   for (const bundle::StepData &step : schedule.steps)
-    if (step.unit == unit)
+    if (step.computeUnit() == unit)
       return true;
   return false;
 }
@@ -86,8 +86,9 @@ bool uses(const bundle::ScheduleData &schedule, const std::string &unit) {
 bool isCPUDispatchSchedule(const bundle::ScheduleData &schedule) {
   size_t dispatches = 0;
   for (const bundle::StepData &step : schedule.steps) {
-    bool dispatch = step.unit == "cpu" && !step.groups.empty();
-    if (!dispatch && step.unit != "copy")
+    bool dispatch =
+        step.computeUnit() == ComputeUnit::CPU && !step.groups.empty();
+    if (!dispatch && !step.isCopy())
       return false;
     dispatches += dispatch;
   }
@@ -116,7 +117,7 @@ int64_t chooseCPUVariant(
   std::string have, reasons;
   for (size_t i = 0; i < file.executables().size(); ++i) {
     const bundle::ExecutableInfo &exe = file.executables()[i];
-    if (exe.unit != "cpu")
+    if (exe.computeUnit() != ComputeUnit::CPU)
       continue;
     have += (have.empty() ? "" : ", ") + exe.arch;
     if (!options.cpuVariant.empty() && exe.arch != options.cpuVariant)
@@ -147,9 +148,9 @@ int64_t chooseCPUVariant(
   return -1;
 }
 
-bool hasCodeFor(const bundle::BundleFile &file, const std::string &unit) {
+bool hasCodeFor(const bundle::BundleFile &file, ComputeUnit unit) {
   for (const bundle::ExecutableInfo &exe : file.executables())
-    if (exe.unit == unit)
+    if (exe.computeUnit() == unit)
       return true;
   return false;
 }
@@ -196,7 +197,7 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
              const std::vector<std::shared_ptr<Executor>> &executors,
              ModelState &state) {
   uint32_t requested = index;
-  if (file.executables()[index].unit == "cpu" &&
+  if (file.executables()[index].computeUnit() == ComputeUnit::CPU &&
       allows(options, ComputeUnit::CPU)) {
     // Every CPU executable stands for the variant chosen for the host.
     if (state.cpuExecutable < 0)
@@ -205,7 +206,8 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
     index = (uint32_t)state.cpuExecutable;
   }
   const bundle::ExecutableInfo &exe = file.executables()[index];
-  if (exe.unit == "cpu" && !state.nativeCodeAllowed)
+  bool native = exe.computeUnit() == ComputeUnit::CPU;
+  if (native && !state.nativeCodeAllowed)
     throw AssetError(AssetError::Code::Untrusted,
                      "function '" + function.name +
                          "' needs the bundle's CPU code, and the trust "
@@ -218,13 +220,13 @@ ensureLoaded(const bundle::BundleFile &file, uint32_t index,
     std::string label = describeExecutable(index, exe);
     std::string cached;
     if (options.cache && executor->loadsFromFiles() &&
-        (exe.unit != "cpu" || state.nativeCodeFromCache))
+        (!native || state.nativeCodeFromCache))
       cached = cachedSegment(*options.cache, file, index, state);
     state.executables[index] =
         cached.empty()
             ? executor->load(exe, seg.data, seg.size, label)
             : executor->loadFile(exe, cached, seg.data, seg.size, label);
-    if (exe.unit == "cpu")
+    if (native)
       state.cpuVariant = exe.arch;
   }
   state.executables[requested] = state.executables[index];
@@ -239,8 +241,8 @@ FunctionState prepareScheduled(
     const bundle::ScheduleData &schedule, const SpecializationOptions &options,
     const std::vector<std::shared_ptr<Executor>> &executors,
     ModelState &state) {
-  bool gpu = uses(schedule, "gpu");
-  bool ane = uses(schedule, "ane");
+  bool gpu = uses(schedule, ComputeUnit::GPU);
+  bool ane = uses(schedule, ComputeUnit::NeuralEngine);
   if (gpu && !state.gpu) {
     state.gpu = openGPU(options, executors, !state.trusted);
     if (options.cache) {
@@ -252,9 +254,10 @@ FunctionState prepareScheduled(
     state.host = createHostScheduleDevice();
   ScheduleDevice &device = gpu ? *state.gpu : *state.host;
   for (const bundle::StepData &step : schedule.steps) {
-    if (step.unit == "cpu" || step.unit == "ane")
+    std::optional<ComputeUnit> unit = step.computeUnit();
+    if (unit == ComputeUnit::CPU || unit == ComputeUnit::NeuralEngine)
       ensureLoaded(file, step.executable, function, options, executors, state);
-    if (step.unit == "gpu") {
+    if (unit == ComputeUnit::GPU) {
       const bundle::ExecutableInfo &exe = file.executables()[step.executable];
       if (std::string why = device.whyNot(exe); !why.empty())
         throw AssetError(AssetError::Code::Unsupported,
@@ -347,18 +350,18 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     };
     std::string where = "cannot run function '" + function.name + "' on the " +
                         (required ? computeUnitTitle(*required) : "") + ": ";
-    std::string requiredName = required ? computeUnitName(*required) : "";
     bool candidates = false, placed = false;
     for (const bundle::ScheduleData &schedule : function.schedule) {
-      bool split = uses(schedule, "gpu") || uses(schedule, "ane");
+      bool split = uses(schedule, ComputeUnit::GPU) ||
+                   uses(schedule, ComputeUnit::NeuralEngine);
       // With a unit required: the schedules that use it, or one of CPU
       // segments only (every op of the function fell back to the CPU) in a
       // bundle compiled for it.
       bool dispatches = isCPUDispatchSchedule(schedule);
-      if (required && !uses(schedule, requiredName) &&
+      if (required && !uses(schedule, *required) &&
           (split || dispatches ||
            (*required == ComputeUnit::NeuralEngine &&
-            !hasCodeFor(file, requiredName))))
+            !hasCodeFor(file, *required))))
         continue;
       // CPU segments only: the whole function does the same in one call.
       if (!required && !split && !dispatches)
@@ -366,8 +369,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
       std::string notAllowed;
       for (ComputeUnit u :
            {ComputeUnit::GPU, ComputeUnit::NeuralEngine, ComputeUnit::CPU})
-        if (notAllowed.empty() && uses(schedule, computeUnitName(u)) &&
-            !allows(options, u))
+        if (notAllowed.empty() && uses(schedule, u) && !allows(options, u))
           notAllowed = computeUnitTitle(u);
       if (!notAllowed.empty()) {
         if (split)
@@ -390,9 +392,10 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
         // The CPU's own schedule failing is no reason to try another way.
         if (dispatches)
           throw;
-        note(std::string(uses(schedule, "gpu")   ? "GPU"
-                         : uses(schedule, "ane") ? "neural engine"
-                                                 : "CPU dispatches") +
+        note(std::string(uses(schedule, ComputeUnit::GPU) ? "GPU"
+                         : uses(schedule, ComputeUnit::NeuralEngine)
+                             ? "neural engine"
+                             : "CPU dispatches") +
              " not used: " + e.message());
       }
     }
@@ -401,11 +404,12 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
     if (required) {
       if (!candidates && !notes.empty())
         throw AssetError(AssetError::Code::Unsupported, where + notes);
-      throw AssetError(AssetError::Code::Unsupported,
-                       "function '" + function.name + "' has no " +
-                           (requiredName == "gpu" ? "GPU" : "neural-engine") +
-                           " code: compile the model with --target " +
-                           requiredName);
+      throw AssetError(
+          AssetError::Code::Unsupported,
+          "function '" + function.name + "' has no " +
+              (*required == ComputeUnit::GPU ? "GPU" : "neural-engine") +
+              " code: compile the model with --target " +
+              computeUnitName(*required));
     }
     std::string fallback = notes.empty() ? "" : " (" + notes + ")";
     std::shared_ptr<Executor> executor = ensureLoaded(

@@ -90,8 +90,9 @@ coreai::run::measureProfile(const InferenceFunction &fn,
       const TraceEvent &e = trace[i];
       double begin = e.startUs, end = e.startUs + e.durationUs;
       size_t j = i + 1;
-      if (e.unit == "cpu")
-        for (; j < trace.size() && trace[j].unit == "cpu" &&
+      const char *cpu = computeUnitName(ComputeUnit::CPU);
+      if (e.unit == cpu)
+        for (; j < trace.size() && trace[j].unit == cpu &&
                trace[j].name == e.name && trace[j].source == e.source &&
                trace[j].worker > trace[j - 1].worker;
              ++j) {
@@ -99,7 +100,7 @@ coreai::run::measureProfile(const InferenceFunction &fn,
           end = std::max(end, trace[j].startUs + trace[j].durationUs);
         }
       i = j;
-      bool simulated = e.unit == "ane";
+      bool simulated = parseComputeUnit(e.unit) == ComputeUnit::NeuralEngine;
       std::pair<std::string, std::string> key{
           e.unit, e.source.empty() ? e.name : e.source};
       auto [it, added] = spans.try_emplace(key);

@@ -204,9 +204,10 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
     j["pid"] = 1;
     // Tracks: one per CPU worker (tid 1 + worker), then the GPU and the
     // engine.
-    j["tid"] = e.unit == "cpu"   ? 1 + e.worker
-               : e.unit == "gpu" ? 1 + cpuWorkers
-                                 : 2 + cpuWorkers;
+    std::optional<ComputeUnit> unit = parseComputeUnit(e.unit);
+    j["tid"] = unit == ComputeUnit::CPU   ? 1 + e.worker
+               : unit == ComputeUnit::GPU ? 1 + cpuWorkers
+                                          : 2 + cpuWorkers;
     j["args"] = {{"unit", e.unit}, {"source", e.source}, {"kernel", e.name}};
     // Where its nodes came from in the exporter's program, when known.
     std::string where;

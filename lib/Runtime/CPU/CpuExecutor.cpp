@@ -71,8 +71,8 @@ public:
       args_[numInputs_ + i] = outputs[i].data();
     entry_(args_.data());
     if (trace)
-      trace->push_back(
-          {name_, "cpu", "the whole function", start, traceClockUs() - start});
+      trace->push_back({name_, computeUnitName(ComputeUnit::CPU),
+                        "the whole function", start, traceClockUs() - start});
   }
 
 private:
