@@ -6,6 +6,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Support/DebugStringHelper.h"
 
 using namespace mlir;
 
@@ -15,13 +16,6 @@ namespace coreai {
 } // namespace coreai
 
 namespace {
-
-std::string typeText(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
-}
 
 struct ImageInputs : coreai::impl::ImageInputsBase<ImageInputs> {
   using Base::Base;
@@ -72,7 +66,7 @@ struct ImageInputs : coreai::impl::ImageInputsBase<ImageInputs> {
     if (!type || !type.hasStaticShape() || type.getRank() != 4 ||
         !type.getElementType().isF32() || type.getDimSize(1) != channels)
       return emitError(arg.getLoc(), "image input '")
-             << spec.input << "' is " << typeText(arg.getType()) << "; a "
+             << spec.input << "' is " << debugString(arg.getType()) << "; a "
              << spec.format << " image input needs float32 [N, " << channels
              << ", H, W]";
     if (func.getArgAttr(index, coreai::kImageAttr))

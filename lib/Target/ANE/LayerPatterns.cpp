@@ -2,24 +2,18 @@
 #include "lib/Target/ANE/LayerPatterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Support/DebugStringHelper.h"
 
 using namespace mlir;
 
 namespace coreai::anelower {
 namespace {
 
-std::string str(Type t) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
-}
-
 /// Why engine `e` cannot hold a tensor of `type`, or empty.
 std::string whyNotTensor(Type type, const EngineDescription &e) {
   auto t = dyn_cast<RankedTensorType>(type);
   if (!t)
-    return "operand of type " + str(type) + " is not a ranked tensor";
+    return "operand of type " + debugString(type) + " is not a ranked tensor";
   if (!t.hasStaticShape())
     return "dynamic shape";
   if (t.getNumElements() == 0)
@@ -30,7 +24,7 @@ std::string whyNotTensor(Type type, const EngineDescription &e) {
                                : "int" + std::to_string(it.getWidth())) +
            " tensor";
   if (!elem.isF32() && !elem.isF16())
-    return str(elem) + " tensor (the engine computes in fp16)";
+    return debugString(elem) + " tensor (the engine computes in fp16)";
   if (t.getRank() > e.maxRank)
     return "rank " + std::to_string(t.getRank()) + " exceeds " +
            std::to_string(e.maxRank);

@@ -5,6 +5,7 @@
 #include "lib/Placement/UnitCapabilities.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Support/DebugStringHelper.h"
 
 using namespace mlir;
 using coreai::placement::UnitCapabilities;
@@ -27,10 +28,7 @@ std::string whyNotType(Type type) {
     if (w == 1 || w == 8 || w == 16 || w == 32 || w == 64)
       return "";
   }
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "element type " << elem << " has no GPU support";
-  return s;
+  return "element type " + debugString(elem) + " has no GPU support";
 }
 
 /// Graph ops whose operand and result types the GPU kernels support; the
