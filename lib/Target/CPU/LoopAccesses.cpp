@@ -7,6 +7,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include <functional>
+
 using namespace mlir;
 
 namespace coreai::cpu {
@@ -108,6 +110,43 @@ bool accessesArePointwise(
     }
   }
   return true;
+}
+
+Value underlyingBuffer(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto c = dyn_cast<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto e = dyn_cast<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else
+      break;
+  }
+  return v;
+}
+
+bool onlyUsedBy(Value buffer, ArrayRef<Operation *> users) {
+  Value root = underlyingBuffer(buffer);
+  if (!root.getDefiningOp<memref::AllocOp>())
+    return false;
+  std::function<bool(Value)> check = [&](Value v) {
+    return llvm::all_of(v.getUsers(), [&](Operation *u) {
+      if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(u))
+        return check(u->getResult(0));
+      return llvm::is_contained(users, u);
+    });
+  };
+  return check(root);
+}
+
+Operation *neighbourWithEffects(Operation *op, bool forward) {
+  for (Operation *n = forward ? op->getNextNode() : op->getPrevNode(); n;
+       n = forward ? n->getNextNode() : n->getPrevNode()) {
+    if (n->getNumRegions() == 0 &&
+        (isMemoryEffectFree(n) || isa<memref::AllocOp>(n)))
+      continue;
+    return n;
+  }
+  return nullptr;
 }
 
 } // namespace coreai::cpu

@@ -49,6 +49,18 @@ bool accessesArePointwise(llvm::ArrayRef<BufferAccess> accesses,
                           llvm::SmallVectorImpl<llvm::SmallVector<mlir::Value>>
                               *written = nullptr);
 
+/// The buffer `v` reinterprets with the same element order (through
+/// collapse_shape/expand_shape), or `v` itself.
+mlir::Value underlyingBuffer(mlir::Value v);
+
+/// Whether `buffer` is an allocation that only `users` touch (directly or
+/// through reshaped views).
+bool onlyUsedBy(mlir::Value buffer, llvm::ArrayRef<mlir::Operation *> users);
+
+/// The next (or previous) op in the block that reads or writes memory,
+/// skipping views, constants and allocations.
+mlir::Operation *neighbourWithEffects(mlir::Operation *op, bool forward);
+
 } // namespace coreai::cpu
 
 #endif // COREAI_LIB_TARGET_CPU_LOOPACCESSES_H

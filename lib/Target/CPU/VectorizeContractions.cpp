@@ -21,8 +21,11 @@
 // covers matmuls with any batch broadcasting, 1x1/3x3/strided/dilated and
 // depthwise convolutions, and reads NCHW in place along W (contiguous for
 // stride 1, a gather otherwise). It emits upstream vector ops only.
+// Convolutions whose W is short or strided are first rewritten over
+// flattened images (ConvolutionLayouts.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/ConvolutionLayouts.h"
 #include "lib/Target/CPU/LoopAccesses.h"
 #include "lib/Target/CPU/Passes.h"
 
@@ -35,6 +38,9 @@
 #include <numeric>
 
 using namespace mlir;
+using coreai::cpu::neighbourWithEffects;
+using coreai::cpu::onlyUsedBy;
+using coreai::cpu::underlyingBuffer;
 
 namespace coreai {
 #define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONS
@@ -99,20 +105,6 @@ std::optional<Access> accessOf(Value memref, AffineMap map) {
     a.index.push_back(*l);
   }
   return a;
-}
-
-/// The buffer `v` reinterprets with the same element order (through
-/// collapse_shape/expand_shape), or `v` itself.
-Value underlyingBuffer(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto c = dyn_cast<memref::CollapseShapeOp>(def))
-      v = c.getSrc();
-    else if (auto e = dyn_cast<memref::ExpandShapeOp>(def))
-      v = e.getSrc();
-    else
-      break;
-  }
-  return v;
 }
 
 /// Whether `a` and `b` are the same memory seen with the same shape.
@@ -182,6 +174,44 @@ bool hasVectorElements(Value memref) {
   if (auto i = dyn_cast<IntegerType>(e))
     return llvm::is_contained({8u, 16u, 32u, 64u}, i.getWidth());
   return e.isF32() || e.isF64();
+}
+
+/// Clones the elementwise ops of `body` (but its terminator and `skip`) on
+/// `width`-lane vectors, their operands looked up in `map` (a scalar from
+/// outside the body is broadcast: the same at every point). In masked-off
+/// lanes (outside `mask`, when given) an integer division divides by 1
+/// instead of whatever they computed (x86 traps on zero).
+void cloneOnVectors(OpBuilder &b, Location loc, Block &body, IRMapping &map,
+                    int64_t width, Value mask, Operation *skip = nullptr) {
+  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
+  for (Operation &op : body.without_terminator()) {
+    if (&op == skip)
+      continue;
+    SmallVector<Value> operands;
+    for (Value v : op.getOperands()) {
+      if (Value m = map.lookupOrNull(v)) {
+        operands.push_back(m);
+        continue;
+      }
+      operands.push_back(
+          vector::BroadcastOp::create(b, loc, vectorOf(v.getType()), v));
+    }
+    if (mask &&
+        isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op)) {
+      auto type = cast<VectorType>(operands[1].getType());
+      Value one = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(type,
+                                 b.getIntegerAttr(type.getElementType(), 1)));
+      operands[1] = arith::SelectOp::create(b, loc, mask, operands[1], one);
+    }
+    OperationState state(loc, op.getName());
+    state.addOperands(operands);
+    state.addTypes(vectorOf(op.getResult(0).getType()));
+    state.addAttributes(op.getAttrs());
+    map.map(op.getResult(0), b.create(state)->getResult(0));
+  }
 }
 
 /// An elementwise op over the contraction's output space, evaluated on the
@@ -264,9 +294,11 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !(combine = matchCombine(op, used)))
     return std::nullopt;
-  for (OpOperand &operand : op->getOpOperands())
-    if (!unitInnerStride(operand.get()))
-      return std::nullopt;
+  // The output and the vector operand are read as vectors (checked below
+  // for the latter); the broadcast operand may have any layout (a strided
+  // view of a filter's taps).
+  if (!unitInnerStride(op.getDpsInitOperand(0)->get()))
+    return std::nullopt;
   Contraction c;
   c.op = op;
   c.combine = *combine;
@@ -316,6 +348,8 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
   if (vecIndex == -1)
     return std::nullopt;
   c.vec = *in[vecIndex];
+  if (!unitInnerStride(c.vec.memref))
+    return std::nullopt;
   if (used.size() == 2)
     c.scalar = *in[1 - vecIndex];
   // Tiles read the operands while others write the output.
@@ -341,19 +375,6 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
         break;
       }
   return c;
-}
-
-/// The next (or previous) op in the block that reads or writes memory,
-/// skipping views, constants and allocations.
-Operation *neighbourWithEffects(Operation *op, bool forward) {
-  for (Operation *n = forward ? op->getNextNode() : op->getPrevNode(); n;
-       n = forward ? n->getNextNode() : n->getPrevNode()) {
-    if (n->getNumRegions() == 0 &&
-        (isMemoryEffectFree(n) || isa<memref::AllocOp>(n)))
-      continue;
-    return n;
-  }
-  return nullptr;
 }
 
 /// Reads `generic`'s inputs at the contraction's points: its loops are the
@@ -438,8 +459,10 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
     if (!a)
       return std::nullopt;
     if (a->dependsOn(c.j)) {
-      bool innerOnly =
-          a->index.back().coeff[c.j] == 1 && unitInnerStride(v);
+      // Contiguous, or every other element (two loads and their even
+      // lanes, like a strided convolution's input).
+      int64_t step = a->index.back().coeff[c.j];
+      bool innerOnly = (step == 1 || step == 2) && unitInnerStride(v);
       for (unsigned r = 0; r + 1 < a->index.size(); ++r)
         innerOnly &= a->index[r].coeff[c.j] == 0;
       if (!innerOnly)
@@ -450,22 +473,6 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
   if (accumulator && stage.accumulatorInput == -1)
     return std::nullopt;
   return stage;
-}
-
-/// Whether `buffer` is an allocation that only `users` touch (directly or
-/// through reshaped views).
-bool onlyUsedBy(Value buffer, ArrayRef<Operation *> users) {
-  Value root = underlyingBuffer(buffer);
-  if (!root.getDefiningOp<memref::AllocOp>())
-    return false;
-  std::function<bool(Value)> check = [&](Value v) {
-    return llvm::all_of(v.getUsers(), [&](Operation *u) {
-      if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(u))
-        return check(u->getResult(0));
-      return llvm::is_contained(users, u);
-    });
-  };
-  return check(root);
 }
 
 /// Finds the output's initializer and the chain of epilogues after `c.op`,
@@ -570,6 +577,18 @@ public:
       groupBlocks = kPackedRowBlocks;
     }
     numPanels = (blocks + panelBlocks - 1) / panelBlocks;
+    // The innermost reduction dims whose steps together number at most
+    // kMaxUnrolledSteps (a 3x3 or 5x5 window; a 7x7 window's rows) are
+    // unrolled; a matmul's one reduction is not (its loop is long enough).
+    firstUnrolledLevel = c.reductionDims.size();
+    unsigned lowestUnrolled = c.reductionDims.size() == 1 ? 1 : 0;
+    int64_t steps = 1;
+    while (firstUnrolledLevel > lowestUnrolled &&
+           steps * c.ranges[c.reductionDims[firstUnrolledLevel - 1]] <=
+               kMaxUnrolledSteps) {
+      steps *= c.ranges[c.reductionDims[firstUnrolledLevel - 1]];
+      --firstUnrolledLevel;
+    }
   }
 
   /// The kernel stands for every op it absorbs: its location fuses theirs,
@@ -600,6 +619,7 @@ public:
   static constexpr int64_t kPackedReduction = 256; // k block
   static constexpr int64_t kPackedPanelBlocks = 8; // 128 columns
   static constexpr int64_t kPackedRowBlocks = 16;  // 96 rows of 6
+  static constexpr int64_t kMaxUnrolledSteps = 32;
 
   void build(OpBuilder &b);
 
@@ -630,6 +650,7 @@ private:
   int64_t numRows, tileRows, numCols, fullBlocks, tailCols, panelBlocks,
       numPanels;
   int64_t activeCols = 0; // lanes of the block being emitted
+  unsigned firstUnrolledLevel = 0; // reduction levels from here are unrolled
   // Cache blocking of large matmuls: each parallel iteration covers
   // `groupBlocks` row blocks and runs the reduction in blocks of `kBlock`,
   // each time packing the panel's k block of the vector operand into a
@@ -731,40 +752,12 @@ Value KernelBuilder::evaluate(OpBuilder &b, const PointwiseStage &s,
       v = vector::BroadcastOp::create(b, loc, vectorOf(a.memref.getType()),
                                       a.memref);
     else if (a.dependsOn(c.j))
-      v = loadVector(b, a, dims, 1, mask);
+      v = loadVector(b, a, dims, a.index.back().coeff[c.j], mask);
     else
       v = loadBroadcast(b, a, dims);
     map.map(body->getArgument(k), v);
   }
-  for (Operation &op : body->without_terminator()) {
-    SmallVector<Value> operands;
-    for (Value v : op.getOperands()) {
-      if (Value m = map.lookupOrNull(v)) {
-        operands.push_back(m);
-        continue;
-      }
-      // A scalar from outside the body, the same at every point.
-      operands.push_back(
-          vector::BroadcastOp::create(b, loc, vectorOf(v.getType()), v));
-    }
-    // Masked-off lanes hold no data: an integer division there divides by
-    // 1 instead of whatever they computed (x86 traps on zero).
-    if (mask &&
-        isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
-            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op)) {
-      auto type = cast<VectorType>(operands[1].getType());
-      Value one = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(type,
-                                 b.getIntegerAttr(type.getElementType(), 1)));
-      operands[1] = arith::SelectOp::create(b, loc, mask, operands[1], one);
-    }
-    OperationState state(loc, op.getName());
-    state.addOperands(operands);
-    state.addTypes(vectorOf(op.getResult(0).getType()));
-    state.addAttributes(op.getAttrs());
-    map.map(op.getResult(0), b.create(state)->getResult(0));
-  }
+  cloneOnVectors(b, loc, *body, map, width, mask);
   Value yielded = body->getTerminator()->getOperand(0);
   if (Value m = map.lookupOrNull(yielded))
     return m;
@@ -853,6 +846,18 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
       return next;
     }
     unsigned dim = c.reductionDims[level];
+    if (level >= firstUnrolledLevel) {
+      // A convolution window's taps: one copy of the step per tap, so that
+      // their offsets are constants (addressing displacements) and no loop
+      // branch runs every few FMAs.
+      SmallVector<Value> next(accs);
+      for (int64_t v = 0; v < c.ranges[dim]; ++v) {
+        SmallVector<Value> ld = d;
+        ld[dim] = cst(rb, v);
+        next = reduce(rb, ld, level + 1, next);
+      }
+      return next;
+    }
     auto loop = scf::ForOp::create(
         rb, loc, cst(rb, 0), cst(rb, c.ranges[dim]), cst(rb, 1), accs,
         [&](OpBuilder &lb, Location, Value iv, ValueRange iterArgs) {
@@ -1075,92 +1080,6 @@ void KernelBuilder::build(OpBuilder &b) {
   memref::AllocaScopeReturnOp::create(sb, loc);
 }
 
-/// Whether `op` is elementwise over a 4-D space and keeps dims 2 and 3
-/// together in every operand, so that they can be flattened into one.
-bool flattensImage(linalg::LinalgOp op) {
-  return op && op.hasPureBufferSemantics() && op.getNumLoops() == 4 &&
-         op.getNumParallelLoops() == 4 &&
-         linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
-                                          {ReassociationIndices{2, 3}});
-}
-
-/// A 1x1, stride-1 NCHW convolution is a matmul of the weights [F, C] and
-/// the image [C, H*W]: as a contraction over the flattened image its rows
-/// vectorize along H*W instead of the (often short) W. Its initializer and
-/// elementwise consumers over the same image are flattened alike so that
-/// they still fuse into its kernel.
-void flattenPointwiseConvolution(RewriterBase &rewriter,
-                                 linalg::Conv2DNchwFchwOp conv) {
-  auto in = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[0]);
-  auto filter = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[1]);
-  auto out = dyn_cast<TypedValue<MemRefType>>(conv.getOutputs()[0]);
-  if (!in || !filter || !out || !in.getType().hasStaticShape() ||
-      !filter.getType().hasStaticShape() || !out.getType().hasStaticShape())
-    return;
-  if (filter.getType().getDimSize(2) != 1 ||
-      filter.getType().getDimSize(3) != 1 ||
-      in.getType().getShape().drop_front(2) !=
-          out.getType().getShape().drop_front(2) ||
-      !llvm::all_of(conv.getStrides().getValues<int64_t>(),
-                    [](int64_t s) { return s == 1; }))
-    return;
-  SmallVector<ReassociationIndices> image{{0}, {1}, {2, 3}};
-  SmallVector<ReassociationIndices> weights{{0}, {1, 2, 3}};
-  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(in.getType(),
-                                                        image) ||
-      !memref::CollapseShapeOp::isGuaranteedCollapsible(out.getType(),
-                                                        image) ||
-      !memref::CollapseShapeOp::isGuaranteedCollapsible(filter.getType(),
-                                                        weights))
-    return;
-  // The neighbours over the same image, while each one flattens.
-  SmallVector<linalg::LinalgOp> stages;
-  if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
-          neighbourWithEffects(conv, /*forward=*/false)))
-    if (flattensImage(prev) && prev.getNumDpsInits() == 1 &&
-        prev.getDpsInitOperand(0)->get() == out)
-      stages.push_back(prev);
-  Operation *last = conv;
-  while (auto next = dyn_cast_or_null<linalg::LinalgOp>(
-             neighbourWithEffects(last, /*forward=*/true))) {
-    if (!flattensImage(next) ||
-        cast<MemRefType>(next->getOperands().back().getType()).getShape() !=
-            out.getType().getShape())
-      break;
-    stages.push_back(next);
-    last = next;
-  }
-  Location loc = conv.getLoc();
-  rewriter.setInsertionPoint(conv);
-  Value in3 = memref::CollapseShapeOp::create(rewriter, loc, in, image);
-  Value w2 = memref::CollapseShapeOp::create(rewriter, loc, filter, weights);
-  Value out3 = memref::CollapseShapeOp::create(rewriter, loc, out, image);
-  MLIRContext *ctx = conv.getContext();
-  AffineExpr n = getAffineDimExpr(0, ctx), f = getAffineDimExpr(1, ctx),
-             p = getAffineDimExpr(2, ctx), c = getAffineDimExpr(3, ctx);
-  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {n, c, p}, ctx),
-                              AffineMap::get(4, 0, {f, c}, ctx),
-                              AffineMap::get(4, 0, {n, f, p}, ctx)};
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  linalg::GenericOp::create(
-      rewriter, loc, TypeRange{}, ValueRange{in3, w2}, ValueRange{out3}, maps,
-      iterators, [](OpBuilder &b, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
-      });
-  rewriter.eraseOp(conv);
-  for (linalg::LinalgOp stage : stages) {
-    rewriter.setInsertionPoint(stage);
-    if (succeeded(linalg::collapseOpIterationDims(
-            stage, {ReassociationIndices{0}, ReassociationIndices{1},
-                    ReassociationIndices{2, 3}},
-            rewriter)))
-      rewriter.eraseOp(stage);
-  }
-}
-
 /// An elementwise op (all loops parallel, identity output map) whose inputs
 /// are constant along its innermost dim or contiguous in it: the same
 /// kernel without a reduction, rows of vectors along the innermost dim.
@@ -1202,52 +1121,159 @@ std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
   return c;
 }
 
-/// A max or sum along the contiguous innermost dim of its input (a
-/// softmax's row max and row sum, a mean), or a dot product of two inputs
-/// contiguous along it (a fully connected layer at batch 1 with weights
-/// [N, K]: each weight row streamed once): `width` partial results per row
-/// in a vector, combined across lanes once at the end, one row per
-/// iteration of a parallel loop over the output. Returns whether it
-/// rewrote `op`. (Sums are reassociated, as every vectorized reduction is.)
-bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
-  SmallVector<unsigned> used;
-  std::optional<Combine> combine;
+/// The reduction `out = combine(out, x)` of a row reduction's body, where
+/// `x` is computed from the inputs alone by elementwise ops (the relu of a
+/// global average pool, a softmax's exp(x - max), a variance's squared
+/// difference); nullopt for any other body.
+struct RowReductionBody {
+  bool isMax = false;
+  Value term; // x, in the body
+};
+std::optional<RowReductionBody> matchRowReductionBody(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  Value acc = body->getArguments().back();
+  if (!acc.getType().isF32())
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  Operation *combine = yield.getNumOperands() == 1
+                           ? yield.getOperand(0).getDefiningOp()
+                           : nullptr;
+  if (!combine || !isa<arith::AddFOp, arith::MaximumFOp>(combine) ||
+      combine->getParentOp() != op.getOperation())
+    return std::nullopt;
+  Value x = combine->getOperand(0), y = combine->getOperand(1);
+  Value term = x == acc ? y : y == acc ? x : Value();
+  if (!term)
+    return std::nullopt;
+  // Every other op is elementwise and never reads the accumulator.
+  for (Operation &inner : body->without_terminator()) {
+    if (&inner == combine)
+      continue;
+    if (!OpTrait::hasElementwiseMappableTraits(&inner) ||
+        inner.getNumResults() != 1 || inner.getNumRegions() ||
+        llvm::is_contained(inner.getOperands(), acc))
+      return std::nullopt;
+  }
+  if (!acc.hasOneUse())
+    return std::nullopt;
+  return RowReductionBody{isa<arith::MaximumFOp>(combine), term};
+}
+
+/// A max or sum along the contiguous innermost dims of its inputs (a
+/// softmax's row max and row sum, a mean, a global average pool over
+/// H * W), of any elementwise function of the inputs (a relu before the
+/// pool, a softmax's exp(x - max) with the max read once per row), or a dot
+/// product of two inputs contiguous along it (a fully connected layer at
+/// batch 1 with weights [N, K]: each weight row streamed once): `width`
+/// partial results per row in a vector, combined across lanes once at the
+/// end, one row per iteration of a parallel loop over the output. Several
+/// reduction dims that are contiguous in every input (H and W) are
+/// collapsed into one first. Returns whether it rewrote `op`. (Sums are
+/// reassociated, as every vectorized reduction is.)
+bool vectorizeRowReduction(RewriterBase &rewriter, linalg::LinalgOp op,
+                           int64_t width) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 1 || !(combine = matchCombine(op, used)) ||
-      op.getNumDpsInputs() != (*combine == Combine::MultiplyAdd ? 2 : 1))
+      op.getNumReductionLoops() < 1 || !op.getBlock() ||
+      !matchRowReductionBody(op))
     return false;
+  unsigned numLoops = op.getNumLoops();
+  bool replaced = false;
+  if (op.getNumReductionLoops() > 1) {
+    // The reduction dims must be the innermost loops of a generic (a named
+    // op would lose its semantics when collapsed), then collapse.
+    if (!isa<linalg::GenericOp>(op) ||
+        !llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+          return map.isProjectedPermutation(/*allowZeroInResults=*/false);
+        }))
+      return false;
+    SmallVector<ReassociationIndices> groups;
+    unsigned firstReduction = numLoops - op.getNumReductionLoops();
+    for (unsigned d = 0; d < numLoops; ++d) {
+      bool isReduction =
+          op.getIteratorTypesArray()[d] == utils::IteratorType::reduction;
+      if (isReduction != (d >= firstReduction))
+        return false;
+      if (d <= firstReduction)
+        groups.push_back({d});
+      else
+        groups.back().push_back(d);
+    }
+    if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
+                                          groups.back()))
+      return false;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!type || !type.hasStaticShape())
+        return false;
+    }
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(op, groups, rewriter);
+    if (failed(collapsed))
+      return false;
+    Operation *original = op.getOperation();
+    op = cast<linalg::LinalgOp>(collapsed->collapsedOp.getOperation());
+    rewriter.eraseOp(original);
+    // From here `op` replaced the original: a refusal leaves the collapsed
+    // op, which runs as loops like the original would have.
+    replaced = true;
+  }
+  std::optional<RowReductionBody> form = matchRowReductionBody(op);
+  if (!form || op.getNumReductionLoops() != 1)
+    return replaced;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, [](int64_t r) { return r <= 0; }))
-    return false;
+    return replaced;
   OpOperand *init = op.getDpsInitOperand(0);
   AffineMap outMap = op.getMatchingIndexingMap(init);
   if (!outMap.isProjectedPermutation(/*allowZeroInResults=*/false))
-    return false;
+    return replaced;
   unsigned r = 0;
   for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray())) {
     if (kind == utils::IteratorType::reduction)
       r = d;
     // The output is indexed by exactly the parallel dims.
     if ((kind == utils::IteratorType::parallel) != outMap.isFunctionOfDim(d))
-      return false;
+      return replaced;
   }
   std::optional<Access> out = accessOf(init->get(), outMap);
   if (!out || ranges[r] < width / 2 || !distinctElements(init->get()))
-    return false;
+    return replaced;
   // Every input is contiguous along the reduction, in its innermost index
-  // only: a row of a softmax, or the two operands of a dot product (a
-  // matrix-vector product with the matrix read along its rows).
-  SmallVector<Access> ins;
+  // only (a row of a softmax, the two operands of a dot product), or does
+  // not vary along it (a softmax's row max, read once per row).
+  Block *body = op.getBlock();
+  SmallVector<std::optional<Access>> ins;
+  SmallVector<bool> alongRow;
   for (OpOperand *input : op.getDpsInputOperands()) {
+    if (!isa<MemRefType>(input->get().getType())) {
+      ins.push_back(std::nullopt); // a scalar
+      alongRow.push_back(false);
+      continue;
+    }
     std::optional<Access> in =
         accessOf(input->get(), op.getMatchingIndexingMap(input));
-    if (!in || !unitInnerStride(input->get()) || in->index.back().coeff[r] != 1)
-      return false;
-    for (unsigned k = 0; k + 1 < in->index.size(); ++k)
-      if (in->index[k].coeff[r])
-        return false;
-    ins.push_back(*in);
+    if (!in || !hasVectorElements(input->get()))
+      return replaced;
+    bool varies = in->dependsOn(r);
+    if (varies) {
+      if (!unitInnerStride(input->get()) || in->index.back().coeff[r] != 1)
+        return replaced;
+      for (unsigned k = 0; k + 1 < in->index.size(); ++k)
+        if (in->index[k].coeff[r])
+          return replaced;
+    }
+    ins.push_back(in);
+    alongRow.push_back(varies);
   }
+  // A dot product of two rows: one FMA per step.
+  auto product = form->term.getDefiningOp<arith::MulFOp>();
+  bool isDot = !form->isMax && product && body->getNumArguments() == 3 &&
+               ins[0] && ins[1] && alongRow[0] && alongRow[1] &&
+               ((product.getLhs() == body->getArgument(0) &&
+                 product.getRhs() == body->getArgument(1)) ||
+                (product.getLhs() == body->getArgument(1) &&
+                 product.getRhs() == body->getArgument(0)));
 
   Location loc = op.getLoc();
   OpBuilder b(op);
@@ -1281,19 +1307,83 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
     dims[d] = par.getInductionVars()[k];
   Type f32 = pb.getF32Type();
   auto type = VectorType::get({width}, f32);
-  bool isMax = *combine == Combine::Max;
-  bool isDot = *combine == Combine::MultiplyAdd;
+  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
   // Masked-off lanes hold the combination's identity.
-  float identity = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+  float identity = form->isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
   Value identityV = arith::ConstantOp::create(
       pb, loc, DenseElementsAttr::get(type, pb.getF32FloatAttr(identity)));
   auto combineV = [&](OpBuilder &cb, Value x, Value y) -> Value {
-    if (isMax)
+    if (form->isMax)
       return arith::MaximumFOp::create(cb, loc, x, y);
     return arith::AddFOp::create(cb, loc, x, y);
   };
   auto at = [&](OpBuilder &ib, const Access &a, ArrayRef<Value> d) {
     return indicesAt(ib, loc, a, d);
+  };
+  // Inputs that do not vary along the row: read once per row.
+  SmallVector<Value> rowValues(ins.size());
+  for (auto [k, in] : llvm::enumerate(ins)) {
+    Value arg = body->getArgument(k);
+    if (!in) {
+      rowValues[k] = vector::BroadcastOp::create(
+          pb, loc, vectorOf(arg.getType()), op.getDpsInputs()[k]);
+    } else if (!alongRow[k]) {
+      SmallVector<Value> d = dims;
+      d[r] = cst(pb, 0);
+      Value scalar =
+          memref::LoadOp::create(pb, loc, in->memref, at(pb, *in, d));
+      rowValues[k] =
+          vector::BroadcastOp::create(pb, loc, vectorOf(arg.getType()), scalar);
+    }
+  }
+  // The term on one vector of the row starting at `d[r]`: the body's
+  // elementwise ops cloned on vectors.
+  auto term = [&](OpBuilder &lb, ArrayRef<Value> d, Value mask) -> Value {
+    IRMapping map;
+    for (auto [k, in] : llvm::enumerate(ins)) {
+      Value arg = body->getArgument(k);
+      if (!alongRow[k]) {
+        map.map(arg, rowValues[k]);
+        continue;
+      }
+      VectorType vt = vectorOf(arg.getType());
+      Value v;
+      if (mask) {
+        Value pass = arith::ConstantOp::create(lb, loc, lb.getZeroAttr(vt));
+        v = vector::MaskedLoadOp::create(lb, loc, vt, in->memref,
+                                         at(lb, *in, d), mask, pass);
+      } else {
+        v = vector::LoadOp::create(lb, loc, vt, in->memref, at(lb, *in, d));
+      }
+      map.map(arg, v);
+    }
+    // (The combination itself is the caller's.)
+    cloneOnVectors(lb, loc, *body, map, width, mask,
+                   body->getTerminator()->getOperand(0).getDefiningOp());
+    Value x = map.lookupOrNull(form->term);
+    if (!x)
+      x = vector::BroadcastOp::create(lb, loc, type, form->term);
+    // Masked-off lanes must not change the result (exp(0) is 1).
+    if (mask)
+      x = arith::SelectOp::create(lb, loc, mask, x, identityV);
+    return x;
+  };
+  auto load = [&](OpBuilder &lb, unsigned k, ArrayRef<Value> d, Value mask) {
+    if (!mask)
+      return Value(vector::LoadOp::create(lb, loc, type, ins[k]->memref,
+                                          at(lb, *ins[k], d)));
+    return Value(vector::MaskedLoadOp::create(
+        lb, loc, type, ins[k]->memref, at(lb, *ins[k], d), mask, identityV));
+  };
+  auto step = [&](OpBuilder &lb, ArrayRef<Value> d, Value mask,
+                  Value acc) -> Value {
+    if (isDot) {
+      // (Loads made in operand order: argument evaluation order is not.)
+      Value lhs = load(lb, 0, d, mask);
+      Value rhs = load(lb, 1, d, mask);
+      return vector::FMAOp::create(lb, loc, lhs, rhs, acc);
+    }
+    return combineV(lb, acc, term(lb, d, mask));
   };
   int64_t full = ranges[r] / width, tail = ranges[r] % width;
   auto loop = scf::ForOp::create(
@@ -1301,18 +1391,7 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
       [&](OpBuilder &lb, Location, Value block, ValueRange acc) {
         SmallVector<Value> d = dims;
         d[r] = lb.createOrFold<arith::MulIOp>(loc, block, cst(lb, width));
-        Value v = vector::LoadOp::create(lb, loc, type, ins[0].memref,
-                                         at(lb, ins[0], d));
-        Value next;
-        if (isDot)
-          next = vector::FMAOp::create(
-              lb, loc, v,
-              vector::LoadOp::create(lb, loc, type, ins[1].memref,
-                                     at(lb, ins[1], d)),
-              acc[0]);
-        else
-          next = combineV(lb, acc[0], v);
-        scf::YieldOp::create(lb, loc, next);
+        scf::YieldOp::create(lb, loc, step(lb, d, Value(), acc[0]));
       });
   Value acc = loop.getResult(0);
   if (tail) {
@@ -1321,28 +1400,18 @@ bool vectorizeRowReduction(linalg::LinalgOp op, int64_t width) {
     Value mask = vector::ConstantMaskOp::create(
         pb, loc, VectorType::get({width}, pb.getI1Type()),
         ArrayRef<int64_t>{tail});
-    Value v = vector::MaskedLoadOp::create(pb, loc, type, ins[0].memref,
-                                           at(pb, ins[0], d), mask, identityV);
-    if (isDot)
-      acc = vector::FMAOp::create(
-          pb, loc, v,
-          vector::MaskedLoadOp::create(pb, loc, type, ins[1].memref,
-                                       at(pb, ins[1], d), mask, identityV),
-          acc);
-    else
-      acc = combineV(pb, acc, v);
+    acc = step(pb, d, mask, acc);
   }
-  Value lanes = vector::ReductionOp::create(
-      pb, loc,
-      isMax ? vector::CombiningKind::MAXIMUMF : vector::CombiningKind::ADD,
-      acc);
+  Value lanes =
+      vector::ReductionOp::create(pb, loc,
+                                  form->isMax ? vector::CombiningKind::MAXIMUMF
+                                              : vector::CombiningKind::ADD,
+                                  acc);
   SmallVector<Value> outIndex = at(pb, *out, dims);
   Value previous = memref::LoadOp::create(pb, loc, out->memref, outIndex);
-  Value result =
-      isMax ? Value(arith::MaximumFOp::create(pb, loc, previous, lanes))
-            : Value(arith::AddFOp::create(pb, loc, previous, lanes));
+  Value result = combineV(pb, previous, lanes);
   memref::StoreOp::create(pb, loc, result, out->memref, outIndex);
-  op->erase();
+  rewriter.eraseOp(op);
   return true;
 }
 
@@ -1355,9 +1424,7 @@ struct CPUVectorizeContractions
     // to this function's ops, which must not look absorbed.
     erased.clear();
     IRRewriter rewriter(&getContext());
-    for (auto conv : llvm::to_vector(
-             getOperation().getOps<linalg::Conv2DNchwFchwOp>()))
-      flattenPointwiseConvolution(rewriter, conv);
+    coreai::cpu::prepareConvolutions(getOperation(), rewriter, width);
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isa<func::FuncOp>(op->getParentOp()))
@@ -1381,8 +1448,11 @@ struct CPUVectorizeContractions
     std::optional<Contraction> c = elementwise ? matchElementwise(op, minWidth)
                                                : matchContraction(op, minWidth);
     if (!c) {
-      if (elementwise && vectorizeRowReduction(op, width))
-        erased.insert(op.getOperation());
+      if (elementwise) {
+        IRRewriter rewriter(op.getContext());
+        if (vectorizeRowReduction(rewriter, op, width))
+          erased.insert(op.getOperation());
+      }
       return;
     }
     if (!elementwise)

@@ -20,6 +20,22 @@ def CopiesToLoops : Pass<"coreai-copies-to-loops", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CloneSharedFills : Pass<"coreai-clone-shared-fills", "::mlir::func::FuncOp"> {
+  let summary = "Give every reader of a filled tensor its own fill";
+  let description = [{
+    CSE merges the identical zero fills that initialize every convolution
+    and matmul without a bias into one tensor. One-shot bufferization then
+    fills one buffer and copies it for every op that accumulates into it
+    (an extra pass over memory each), and the fill is no longer next to
+    the op it initializes, where kernel generation fuses it into the
+    accumulators. Each use but the first gets a clone of the fill (and of
+    its tensor.empty) right before it. Runs after the last CSE before
+    bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def DistinctResults : Pass<"coreai-distinct-results", "::mlir::func::FuncOp"> {
   let summary = "Give every returned tensor its own value";
   let description = [{

@@ -24,7 +24,8 @@ void coreai::addTensorsToBuffersPipeline(OpPassManager &pm,
       "func.func(convert-aigraph-to-linalg, canonicalize, cse," +
       fuseElementwisePass.str() +
       ", canonicalize, cse,"
-      "  coreai-distinct-results, coreai-flatten-empty-boundaries),"
+      "  coreai-clone-shared-fills, coreai-distinct-results,"
+      "  coreai-flatten-empty-boundaries),"
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"

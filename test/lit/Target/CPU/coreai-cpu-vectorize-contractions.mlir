@@ -294,6 +294,66 @@ func.func @row_max(%x: memref<8x36xf32>, %out: memref<8xf32>) {
 
 // -----
 
+// A global average pool's sum with the relu before it fused into its body:
+// H and W, contiguous in the input, are collapsed into one 36-long row; the
+// relu runs on each vector, and masked-off lanes of the tail are replaced
+// by the sum's identity after it (not every function keeps 0 at 0).
+// CHECK-LABEL: func.func @pool_relu_sum(
+// CHECK-SAME: %[[X:[^:]*]]: memref<1x4x6x6xf32>, %[[OUT:[^:]*]]: memref<1x4xf32>)
+// CHECK: %[[ROWS:.*]] = memref.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : memref<1x4x6x6xf32> into memref<1x4x36xf32>
+// CHECK: scf.parallel (%[[ROW:.*]]) =
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.load %[[ROWS]][%{{.*}}, %[[ROW]], %{{.*}}]
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: %[[MASK:.*]] = vector.constant_mask [4]
+// CHECK: vector.maskedload %[[ROWS]]
+// CHECK: arith.maximumf
+// CHECK: arith.select %[[MASK]]
+// CHECK: vector.reduction <add>
+// CHECK: memref.store {{.*}}, %[[OUT]]
+// CHECK: } {coreai.disjoint_tiles}
+func.func @pool_relu_sum(%x: memref<1x4x6x6xf32>, %out: memref<1x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : memref<1x4x6x6xf32>) outs(%out : memref<1x4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.maximumf %in, %zero : f32
+    %s = arith.addf %acc, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A softmax's sum of exp(x - max): the row max, which does not vary along
+// the row, is read once per row and broadcast; exp runs on vectors.
+// CHECK-LABEL: func.func @exp_sum(
+// CHECK-SAME: %[[X:[^:]*]]: memref<8x20xf32>, %[[MAX:[^:]*]]: memref<8xf32>, %[[OUT:[^:]*]]: memref<8xf32>)
+// CHECK: scf.parallel (%[[ROW:.*]]) =
+// CHECK: %[[M:.*]] = memref.load %[[MAX]][%[[ROW]]]
+// CHECK: %[[MV:.*]] = vector.broadcast %[[M]]
+// CHECK: %[[V:.*]] = vector.load %[[X]][%[[ROW]], %{{.*}}]
+// CHECK: %[[D:.*]] = arith.subf %[[V]], %[[MV]] : vector<16xf32>
+// CHECK: math.exp %[[D]] : vector<16xf32>
+// CHECK: vector.maskedload %[[X]]
+// CHECK: math.exp
+// CHECK: arith.select
+// CHECK: vector.reduction <add>
+// CHECK: memref.store {{.*}}, %[[OUT]][%[[ROW]]]
+func.func @exp_sum(%x: memref<8x20xf32>, %max: memref<8xf32>, %out: memref<8xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x, %max : memref<8x20xf32>, memref<8xf32>) outs(%out : memref<8xf32>) {
+  ^bb0(%in: f32, %m: f32, %acc: f32):
+    %d = arith.subf %in, %m : f32
+    %e = math.exp %d : f32
+    %s = arith.addf %acc, %e : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A matrix-vector product with the matrix read along its rows (a fully
 // connected layer at batch 1, weights [N, K]): one dot product per output,
 // both operands loaded as vectors along k.
@@ -438,5 +498,147 @@ func.func @overlap(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %big: memref<5x16x
     %r = arith.maximumf %x, %zero : f32
     linalg.yield %r : f32
   }
+  return
+}
+
+// -----
+
+// A 3x3 convolution over 7x7 images would use 7 of 16 lanes: it runs over
+// the flattened padded image instead (61 columns p = oh * 9 + ow, 49 of 64
+// lanes), its bias initializer moved to the [1, 8, 61] scratch, its taps
+// unrolled (no loop over kw or kh). The residual add + relu that consumed
+// the output reads the scratch at oh * 9 + ow (the output buffer is gone).
+// CHECK-LABEL: func.func @conv_short_rows(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x9x9xf32>, %[[W:[^:]*]]: memref<8x4x3x3xf32>, %[[B:[^:]*]]: memref<8xf32>, %[[RES:[^:]*]]: memref<1x8x7x7xf32>, %[[Y:[^:]*]]: memref<1x8x7x7xf32>)
+// CHECK-NOT: memref<1x8x7x7xf32>{{$}}
+// CHECK-DAG: %[[IMG:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0], [1], [2, 3]] : memref<1x4x9x9xf32> into memref<1x4x81xf32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK: scf.parallel
+// CHECK: memref.load %[[B]]
+// CHECK-NOT: scf.for {{.*}} to %c3
+// CHECK: vector.load %[[IMG]]
+// CHECK: memref.load %[[W]]
+// CHECK: vector.fma
+// CHECK: vector.store {{.*}}, %[[FLAT]]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: scf.parallel
+// CHECK: vector.maskedload %[[FLAT]]
+// CHECK: vector.maskedload %[[RES]]
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: vector.maskedstore %[[Y]]
+// CHECK: } {coreai.disjoint_tiles}
+#bias = affine_map<(n, f, h, w) -> (f)>
+#id = affine_map<(n, f, h, w) -> (n, f, h, w)>
+func.func @conv_short_rows(%in: memref<1x4x9x9xf32>, %w: memref<8x4x3x3xf32>, %b: memref<8xf32>, %res: memref<1x8x7x7xf32>, %y: memref<1x8x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x8x7x7xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%out : memref<1x8x7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x9x9xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %res : memref<1x8x7x7xf32>, memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  ^bb0(%x: f32, %r: f32, %o: f32):
+    %s = arith.addf %x, %r : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// A depthwise convolution flattens the same way (rows are channels). Its
+// output is the caller's buffer, read by nothing here: a copy from the
+// scratch writes it.
+// CHECK-LABEL: func.func @depthwise_short_rows_copied(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x8x9x9xf32>, %[[W:[^:]*]]: memref<8x3x3xf32>, %[[OUT:[^:]*]]: memref<1x8x7x7xf32>)
+// CHECK-DAG: %[[IMG:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0], [1], [2, 3]] : memref<1x8x9x9xf32> into memref<1x8x81xf32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK: scf.parallel
+// CHECK: vector.load %[[IMG]]
+// CHECK: memref.load %[[W]]
+// CHECK: vector.store {{.*}}, %[[FLAT]]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: vector.maskedload %[[FLAT]]
+// CHECK: vector.maskedstore %[[OUT]]
+func.func @depthwise_short_rows_copied(%in: memref<1x8x9x9xf32>, %w: memref<8x3x3xf32>, %out: memref<1x8x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x8x9x9xf32>, memref<8x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  return
+}
+
+// -----
+
+// Stride 2: the input is split into its four phases (8x8 each, copied
+// with stride-2 loads: even lanes of a load), and each phase is a stride-1
+// convolution with the taps that fall on it (a strided view of the filter:
+// 2x2, 2x1, 1x2 and 1x1), accumulating into one [1, 8, 55] scratch (55 =
+// 6 * 8 + 7 columns).
+// CHECK-LABEL: func.func @conv_stride2_phases(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x16x16xf32>, %[[W:[^:]*]]: memref<8x4x3x3xf32>, %[[Y:[^:]*]]: memref<1x8x7x7xf32>)
+// CHECK-COUNT-4: memref.alloc() {alignment = 64 : i64} : memref<1x4x8x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x55xf32>
+// CHECK: memref.subview %[[W]][0, 0, 0, 0] [8, 4, 2, 2] [1, 1, 2, 2]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: memref.subview %[[W]][0, 0, 0, 1] [8, 4, 2, 1] [1, 1, 2, 2]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: memref.subview %[[W]][0, 0, 1, 0] [8, 4, 1, 2] [1, 1, 2, 2]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: memref.subview %[[W]][0, 0, 1, 1] [8, 4, 1, 1] [1, 1, 2, 2]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: vector.maskedload %[[FLAT]]
+// CHECK: arith.maximumf
+// CHECK: vector.maskedstore %[[Y]]
+func.func @conv_stride2_phases(%in: memref<1x4x16x16xf32>, %w: memref<8x4x3x3xf32>, %y: memref<1x8x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x8x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x4x16x16xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %zero : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// A stride-2 1x1 convolution is a matmul over a subsampled copy of its
+// input: 49 lanes of contiguous loads instead of 7 of stride-2 loads.
+// CHECK-LABEL: func.func @conv_1x1_stride2(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x16x14x14xf32>
+// CHECK: %[[SAMPLED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x16x7x7xf32>
+// CHECK: vector.maskedload %[[IN]]
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: vector.maskedstore %[[SAMPLED]]
+// CHECK: %[[IMG:.*]] = memref.collapse_shape %[[SAMPLED]] {{\[}}[0], [1], [2, 3]] : memref<1x16x7x7xf32> into memref<1x16x49xf32>
+// CHECK: scf.parallel
+// CHECK: vector.load %[[IMG]]
+// CHECK: vector.fma
+func.func @conv_1x1_stride2(%in: memref<1x16x14x14xf32>, %w: memref<32x16x1x1xf32>, %out: memref<1x32x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x32x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x16x14x14xf32>, memref<32x16x1x1xf32>) outs(%out : memref<1x32x7x7xf32>)
+  return
+}
+
+// -----
+
+// 16-wide output rows already fill every lane: the convolution reads the
+// image in place.
+// CHECK-LABEL: func.func @conv_full_rows(
+// CHECK-NOT: memref.collapse_shape
+// CHECK-NOT: memref.alloc
+// CHECK: scf.parallel
+// CHECK: vector.fma
+func.func @conv_full_rows(%in: memref<1x4x18x18xf32>, %w: memref<8x4x3x3xf32>, %out: memref<1x8x16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x16x16xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x18x18xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x16x16xf32>)
   return
 }

@@ -1,0 +1,404 @@
+//===- ConvolutionLayouts.cpp - Convolutions as the kernel wants them -----===//
+//
+// coreai-cpu-vectorize-contractions vectorizes along the output's innermost
+// dim, the image width W of an NCHW convolution. Where W is short (a 7x7
+// image fills 7 of 16 lanes) or the loads are strided, the convolution is
+// first rewritten as a contraction over a flattened image, contiguous and
+// long, before the kernels are built.
+//
+//===----------------------------------------------------------------------===//
+#include "lib/Target/CPU/ConvolutionLayouts.h"
+
+#include "lib/Target/CPU/LoopAccesses.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace coreai::cpu {
+namespace {
+
+/// Whether `op` is elementwise over a 4-D space and keeps dims 2 and 3
+/// together in every operand, so that they can be flattened into one.
+bool flattensImage(linalg::LinalgOp op) {
+  return op && op.hasPureBufferSemantics() && op.getNumLoops() == 4 &&
+         op.getNumParallelLoops() == 4 &&
+         linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
+                                          {ReassociationIndices{2, 3}});
+}
+
+/// A 1x1, stride-1 NCHW convolution is a matmul of the weights [F, C] and
+/// the image [C, H*W]: as a contraction over the flattened image its rows
+/// vectorize along H*W instead of the (often short) W. Its initializer and
+/// elementwise consumers over the same image are flattened alike so that
+/// they still fuse into its kernel. A strided 1x1 convolution (a ResNet's
+/// downsampling shortcut) is the same matmul over a subsampled copy of its
+/// input, instead of stride-2 loads along a short W.
+void flattenPointwiseConvolution(RewriterBase &rewriter,
+                                 linalg::Conv2DNchwFchwOp conv) {
+  auto in = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[0]);
+  auto filter = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[1]);
+  auto out = dyn_cast<TypedValue<MemRefType>>(conv.getOutputs()[0]);
+  if (!in || !filter || !out || !in.getType().hasStaticShape() ||
+      !filter.getType().hasStaticShape() || !out.getType().hasStaticShape())
+    return;
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  ArrayRef<int64_t> outShape = out.getType().getShape();
+  if (filter.getType().getDimSize(2) != 1 ||
+      filter.getType().getDimSize(3) != 1 ||
+      !in.getType().getElementType().isF32())
+    return;
+  SmallVector<ReassociationIndices> image{{0}, {1}, {2, 3}};
+  SmallVector<ReassociationIndices> weights{{0}, {1, 2, 3}};
+  bool subsample =
+      in.getType().getShape().drop_front(2) != outShape.drop_front(2) ||
+      !llvm::all_of(strides, [](int64_t s) { return s == 1; });
+  if ((!subsample && !memref::CollapseShapeOp::isGuaranteedCollapsible(
+                         in.getType(), image)) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(out.getType(), image) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(filter.getType(),
+                                                        weights))
+    return;
+  // The neighbours over the same image, while each one flattens.
+  SmallVector<linalg::LinalgOp> stages;
+  if (auto prev = dyn_cast_or_null<linalg::LinalgOp>(
+          neighbourWithEffects(conv, /*forward=*/false)))
+    if (flattensImage(prev) && prev.getNumDpsInits() == 1 &&
+        prev.getDpsInitOperand(0)->get() == out)
+      stages.push_back(prev);
+  Operation *first = stages.empty() ? conv.getOperation() : stages.front();
+  Operation *last = conv;
+  while (auto next = dyn_cast_or_null<linalg::LinalgOp>(
+             neighbourWithEffects(last, /*forward=*/true))) {
+    if (!flattensImage(next) ||
+        cast<MemRefType>(next->getOperands().back().getType()).getShape() !=
+            out.getType().getShape())
+      break;
+    stages.push_back(next);
+    last = next;
+  }
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = conv.getContext();
+  if (subsample) {
+    // A strided (or cropping) 1x1 convolution reads a subsampled copy of
+    // its input, [N, C, OH, OW], one pass over what it reads anyway; made
+    // before the initializer, which stays next to the convolution.
+    rewriter.setInsertionPoint(first);
+    auto sampledType = MemRefType::get(
+        {outShape[0], in.getType().getDimSize(1), outShape[2], outShape[3]},
+        rewriter.getF32Type());
+    Value sampled = memref::AllocOp::create(rewriter, loc, sampledType,
+                                            rewriter.getI64IntegerAttr(64));
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+               d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx);
+    linalg::GenericOp::create(
+        rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{sampled},
+        SmallVector<AffineMap>{
+            AffineMap::get(4, 0, {d0, d1, d2 * strides[0], d3 * strides[1]},
+                           ctx),
+            AffineMap::getMultiDimIdentityMap(4, ctx)},
+        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    in = cast<TypedValue<MemRefType>>(sampled);
+  }
+  rewriter.setInsertionPoint(conv);
+  Value in3 = memref::CollapseShapeOp::create(rewriter, loc, in, image);
+  Value w2 = memref::CollapseShapeOp::create(rewriter, loc, filter, weights);
+  Value out3 = memref::CollapseShapeOp::create(rewriter, loc, out, image);
+  AffineExpr n = getAffineDimExpr(0, ctx), f = getAffineDimExpr(1, ctx),
+             p = getAffineDimExpr(2, ctx), c = getAffineDimExpr(3, ctx);
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {n, c, p}, ctx),
+                              AffineMap::get(4, 0, {f, c}, ctx),
+                              AffineMap::get(4, 0, {n, f, p}, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  linalg::GenericOp::create(
+      rewriter, loc, TypeRange{}, ValueRange{in3, w2}, ValueRange{out3}, maps,
+      iterators, [](OpBuilder &b, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
+      });
+  rewriter.eraseOp(conv);
+  for (linalg::LinalgOp stage : stages) {
+    rewriter.setInsertionPoint(stage);
+    if (succeeded(linalg::collapseOpIterationDims(stage,
+                                                  {ReassociationIndices{0},
+                                                   ReassociationIndices{1},
+                                                   ReassociationIndices{2, 3}},
+                                                  rewriter)))
+      rewriter.eraseOp(stage);
+  }
+}
+
+int64_t roundUp(int64_t x, int64_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+
+/// The share of the lanes of `width`-lane vectors that `columns` columns fill.
+double laneUse(int64_t columns, int64_t width) {
+  return double(columns) / double(roundUp(columns, width));
+}
+
+/// An NCHW convolution (regular or depthwise, any kernel size) whose output
+/// rows are short, like the 7x7 images of a ResNet's last stage (7 of 16
+/// lanes used), runs over the flattened padded image instead: output column
+/// p = oh * Wp + ow of a scratch [N, F, L] reads input element
+/// p + kh * dh * Wp + kw * dw of the image flattened to [N, C, Hp * Wp],
+/// contiguous along p. The Wp - OW columns between output rows are computed
+/// and dropped (7x7 from 9x9 padded: 49 of 64 lanes).
+///
+/// With stride s, the input is first split into its s x s phases (phase
+/// (ph, pw) holds rows ph, ph + s, ... and columns pw, pw + s, ...; one pass
+/// over the input), and each phase is a stride-1 convolution with the taps
+/// of the kernel that fall on it (kh = a * s + ph), all accumulating into
+/// the same scratch: the same FMAs as the strided convolution, but
+/// contiguous loads over a flattened image.
+///
+/// The output's initializer moves to the scratch; the op that consumes the
+/// output reads the scratch at oh * Wp + ow instead when nothing else reads
+/// the output, and a copy writes the output otherwise. Returns whether it
+/// rewrote `conv`.
+bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
+                              int64_t width) {
+  // The lanes gained must pay for the scratch's extra pass over memory (and
+  // for the epilogue no longer fused into the kernel): a depthwise
+  // convolution does 9 FMAs per output, not hundreds, and is not strided
+  // (its phases would cost as much as itself).
+  constexpr double kMinGain = 1.05, kMinDepthwiseGain = 1.5;
+  bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(conv);
+  DenseIntElementsAttr stridesAttr, dilationsAttr;
+  if (auto named = dyn_cast<linalg::Conv2DNchwFchwOp>(conv.getOperation())) {
+    stridesAttr = named.getStrides();
+    dilationsAttr = named.getDilations();
+  } else if (auto dw = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
+                 conv.getOperation())) {
+    stridesAttr = dw.getStrides();
+    dilationsAttr = dw.getDilations();
+  } else {
+    return false;
+  }
+  if (!conv.hasPureBufferSemantics())
+    return false;
+  auto in = dyn_cast<TypedValue<MemRefType>>(conv.getDpsInputs()[0]);
+  auto filter = dyn_cast<TypedValue<MemRefType>>(conv.getDpsInputs()[1]);
+  auto out = dyn_cast<TypedValue<MemRefType>>(conv.getDpsInits()[0]);
+  if (!in || !filter || !out || !in.getType().hasStaticShape() ||
+      !filter.getType().hasStaticShape() || !out.getType().hasStaticShape() ||
+      !in.getType().getElementType().isF32() ||
+      !filter.getType().getElementType().isF32() ||
+      !out.getType().getElementType().isF32() ||
+      !in.getType().getLayout().isIdentity() ||
+      !out.getType().getLayout().isIdentity())
+    return false;
+  ArrayRef<int64_t> inShape = in.getType().getShape();
+  ArrayRef<int64_t> outShape = out.getType().getShape();
+  int64_t n = outShape[0], f = outShape[1], oh = outShape[2], ow = outShape[3],
+          c = inShape[1], hp = inShape[2], wp = inShape[3];
+  SmallVector<int64_t> strides(stridesAttr.getValues<int64_t>());
+  SmallVector<int64_t> dilations(dilationsAttr.getValues<int64_t>());
+  int64_t kh = filter.getType().getDimSize(depthwise ? 1 : 2);
+  int64_t kw = filter.getType().getDimSize(depthwise ? 2 : 3);
+  int64_t sh = strides[0], sw = strides[1];
+  bool strided = sh != 1 || sw != 1;
+  // Strided: phases of equal size, no dilation.
+  if (strided && (depthwise || hp % sh || wp % sw || dilations[0] != 1 ||
+                  dilations[1] != 1 || kh < sh || kw < sw))
+    return false;
+  // The phase images' width and height, and the flattened output's
+  // columns: the last row ends at its last column.
+  int64_t hs = hp / sh, ws = wp / sw;
+  int64_t columns = (oh - 1) * ws + ow;
+  if (oh < 2 || (oh - 1) * sh + (kh - 1) * dilations[0] >= hp ||
+      (ow - 1) * sw + (kw - 1) * dilations[1] >= wp ||
+      double(oh * ow) / roundUp(columns, width) <
+          (depthwise ? kMinDepthwiseGain : kMinGain) * laneUse(ow, width))
+    return false;
+
+  // The initializer (a fill or a broadcast along N and F) of the output.
+  auto init = dyn_cast_or_null<linalg::LinalgOp>(
+      neighbourWithEffects(conv, /*forward=*/false));
+  if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
+      init.getDpsInitOperand(0)->get() != out || init.getNumLoops() != 4 ||
+      init.getNumParallelLoops() != 4 ||
+      !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity() ||
+      !(isa<linalg::FillOp>(init) || isa<linalg::GenericOp>(init)))
+    return false;
+  for (OpOperand *input : init.getDpsInputOperands())
+    if (isa<MemRefType>(input->get().getType())) {
+      AffineMap map = init.getMatchingIndexingMap(input);
+      if (map.isFunctionOfDim(2) || map.isFunctionOfDim(3))
+        return false;
+    }
+
+  MLIRContext *ctx = conv.getContext();
+  Location loc = conv.getLoc();
+  auto d = [&](unsigned k) { return getAffineDimExpr(k, ctx); };
+  auto parallel = [](unsigned count) {
+    return SmallVector<utils::IteratorType>(count,
+                                            utils::IteratorType::parallel);
+  };
+  auto yieldFirst = [](OpBuilder &b, Location l, ValueRange args) {
+    linalg::YieldOp::create(b, l, args[0]);
+  };
+  // The phase images, [N, C, Hs * Ws] each, made before the initializer
+  // (which stays next to the kernel it initializes).
+  rewriter.setInsertionPoint(init);
+  SmallVector<ReassociationIndices> image{{0}, {1}, {2, 3}};
+  SmallVector<Value> phases;
+  if (!strided) {
+    phases.push_back(memref::CollapseShapeOp::create(rewriter, loc, in, image));
+  } else {
+    auto phaseType =
+        MemRefType::get({inShape[0], c, hs, ws}, rewriter.getF32Type());
+    for (int64_t ph = 0; ph < sh; ++ph)
+      for (int64_t pw = 0; pw < sw; ++pw) {
+        Value phase = memref::AllocOp::create(rewriter, loc, phaseType,
+                                              rewriter.getI64IntegerAttr(64));
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{phase},
+            SmallVector<AffineMap>{
+                AffineMap::get(
+                    4, 0, {d(0), d(1), d(2) * sh + ph, d(3) * sw + pw}, ctx),
+                AffineMap::getMultiDimIdentityMap(4, ctx)},
+            parallel(4), yieldFirst);
+        phases.push_back(
+            memref::CollapseShapeOp::create(rewriter, loc, phase, image));
+      }
+  }
+  auto flatType = MemRefType::get({n, f, columns}, rewriter.getF32Type());
+  Value flat = memref::AllocOp::create(rewriter, loc, flatType,
+                                       rewriter.getI64IntegerAttr(64));
+  // The initializer over the scratch's [N, F, columns].
+  if (auto fill = dyn_cast<linalg::FillOp>(init.getOperation())) {
+    linalg::FillOp::create(rewriter, init.getLoc(), fill.getInputs()[0], flat);
+  } else {
+    auto generic = cast<linalg::GenericOp>(init.getOperation());
+    AffineExpr zero = getAffineConstantExpr(0, ctx);
+    SmallVector<AffineExpr> toFlat{d(0), d(1), zero, zero};
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : generic.getDpsInputOperands())
+      maps.push_back(
+          generic.getMatchingIndexingMap(input).replaceDimsAndSymbols(
+              toFlat, {}, 3, 0));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(3, ctx));
+    auto flatInit = linalg::GenericOp::create(
+        rewriter, init.getLoc(), TypeRange{}, generic.getInputs(),
+        ValueRange{flat}, maps, parallel(3));
+    rewriter.cloneRegionBefore(generic.getRegion(), flatInit.getRegion(),
+                               flatInit.getRegion().end());
+  }
+  rewriter.eraseOp(init);
+
+  // One contraction per phase over its flattened image. Loops: n, f (for
+  // depthwise: the channel), p, then c (regular only) and the taps a, b.
+  rewriter.setInsertionPoint(conv);
+  unsigned numLoops = depthwise ? 5 : 6;
+  unsigned aDim = depthwise ? 3 : 4, bDim = aDim + 1;
+  AffineExpr channel = depthwise ? d(1) : d(3);
+  AffineExpr column =
+      d(2) + d(aDim) * (dilations[0] * ws) + d(bDim) * dilations[1];
+  SmallVector<AffineExpr> filterIndex{d(1)};
+  if (!depthwise)
+    filterIndex.push_back(d(3));
+  filterIndex.append({d(aDim), d(bDim)});
+  SmallVector<AffineMap> maps{
+      AffineMap::get(numLoops, 0, {d(0), channel, column}, ctx),
+      AffineMap::get(numLoops, 0, filterIndex, ctx),
+      AffineMap::get(numLoops, 0, {d(0), d(1), d(2)}, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallel(3);
+  iterators.append(numLoops - 3, utils::IteratorType::reduction);
+  Operation *lastKernel = nullptr;
+  for (int64_t ph = 0; ph < sh; ++ph)
+    for (int64_t pw = 0; pw < sw; ++pw) {
+      // The taps of this phase, as a strided view of the filter.
+      Value taps = filter;
+      if (strided) {
+        int64_t rank = filter.getType().getRank();
+        SmallVector<int64_t> offsets(rank, 0), sizes, steps(rank, 1);
+        sizes.assign(filter.getType().getShape().begin(),
+                     filter.getType().getShape().end());
+        offsets[rank - 2] = ph;
+        offsets[rank - 1] = pw;
+        sizes[rank - 2] = (kh - ph + sh - 1) / sh;
+        sizes[rank - 1] = (kw - pw + sw - 1) / sw;
+        steps[rank - 2] = sh;
+        steps[rank - 1] = sw;
+        taps = memref::SubViewOp::create(rewriter, loc, filter, offsets, sizes,
+                                         steps);
+      }
+      lastKernel = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{}, ValueRange{phases[ph * sw + pw], taps},
+          ValueRange{flat}, maps, iterators,
+          [](OpBuilder &b, Location l, ValueRange args) {
+            Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+            linalg::YieldOp::create(
+                b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
+          });
+    }
+  rewriter.eraseOp(conv);
+
+  // The output, from the scratch: read in place by its one consumer, or
+  // copied.
+  AffineMap fromFlat =
+      AffineMap::get(4, 0, {d(0), d(1), d(2) * ws + d(3)}, ctx);
+  auto consumer = dyn_cast_or_null<linalg::GenericOp>(
+      neighbourWithEffects(lastKernel, /*forward=*/true));
+  OpOperand *read = nullptr;
+  if (consumer && consumer.getNumLoops() == 4 &&
+      consumer.getNumParallelLoops() == 4 && consumer.getNumDpsInits() == 1 &&
+      consumer.getIndexingMapsArray().back().isIdentity() &&
+      cast<MemRefType>(consumer.getDpsInits()[0].getType()).getShape() ==
+          outShape) {
+    for (OpOperand *input : consumer.getDpsInputOperands())
+      if (input->get() == out) {
+        if (read || !consumer.getMatchingIndexingMap(input).isIdentity())
+          read = nullptr;
+        else
+          read = input;
+      }
+    // Nothing else may read the output: it is scratch that only the
+    // consumer touches, or the consumer overwrites it.
+    if (read && consumer.getDpsInits()[0] != out &&
+        !onlyUsedBy(out, {consumer.getOperation()}))
+      read = nullptr;
+  }
+  if (read) {
+    SmallVector<AffineMap> consumerMaps = consumer.getIndexingMapsArray();
+    consumerMaps[read->getOperandNumber()] = fromFlat;
+    rewriter.modifyOpInPlace(consumer, [&] {
+      read->set(flat);
+      consumer.setIndexingMapsAttr(
+          rewriter.getAffineMapArrayAttr(consumerMaps));
+    });
+    return true;
+  }
+  rewriter.setInsertionPointAfter(lastKernel);
+  linalg::GenericOp::create(
+      rewriter, loc, TypeRange{}, ValueRange{flat}, ValueRange{out},
+      SmallVector<AffineMap>{fromFlat,
+                             AffineMap::getMultiDimIdentityMap(4, ctx)},
+      parallel(4), yieldFirst);
+  return true;
+}
+
+} // namespace
+
+void prepareConvolutions(func::FuncOp func, RewriterBase &rewriter,
+                         int64_t width) {
+  for (auto conv : llvm::to_vector(func.getOps<linalg::Conv2DNchwFchwOp>()))
+    flattenPointwiseConvolution(rewriter, conv);
+  SmallVector<linalg::LinalgOp> convolutions;
+  func.walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op))
+      convolutions.push_back(op);
+  });
+  for (linalg::LinalgOp conv : convolutions)
+    flattenPaddedConvolution(rewriter, conv, width);
+}
+
+} // namespace coreai::cpu
