@@ -234,6 +234,12 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
       if (map.isFunctionOfDim(2) || map.isFunctionOfDim(3))
         return false;
     }
+  // It must not read the output's previous value (the scratch has none) or
+  // its position (the scratch has other dims).
+  if (auto generic = dyn_cast<linalg::GenericOp>(init.getOperation()))
+    if (!generic.getBody()->getArguments().back().use_empty() ||
+        !generic.getBody()->getOps<linalg::IndexOp>().empty())
+      return false;
 
   MLIRContext *ctx = conv.getContext();
   Location loc = conv.getLoc();
@@ -354,17 +360,30 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
       consumer.getIndexingMapsArray().back().isIdentity() &&
       cast<MemRefType>(consumer.getDpsInits()[0].getType()).getShape() ==
           outShape) {
-    for (OpOperand *input : consumer.getDpsInputOperands())
-      if (input->get() == out) {
-        if (read || !consumer.getMatchingIndexingMap(input).isIdentity())
-          read = nullptr;
-        else
-          read = input;
-      }
-    // Nothing else may read the output: it is scratch that only the
-    // consumer touches, or the consumer overwrites it.
-    if (read && consumer.getDpsInits()[0] != out &&
-        !onlyUsedBy(out, {consumer.getOperation()}))
+    // The consumer reads the output exactly once, at its own point, and
+    // through no other view.
+    Value outRoot = rootBuffer(out);
+    unsigned reads = 0;
+    for (OpOperand *input : consumer.getDpsInputOperands()) {
+      if (!isa<MemRefType>(input->get().getType()) ||
+          rootBuffer(input->get()) != outRoot)
+        continue;
+      ++reads;
+      if (input->get() == out &&
+          consumer.getMatchingIndexingMap(input).isIdentity())
+        read = input;
+    }
+    if (reads != 1 || !outRoot)
+      read = nullptr;
+    // Nothing else reads the output afterwards: it is scratch that only the
+    // consumer touches, or the consumer overwrites it in place without
+    // reading its previous value.
+    Value target = consumer.getDpsInits()[0];
+    bool inPlace =
+        target == out && consumer.getBody()->getArguments().back().use_empty();
+    if (read && !inPlace &&
+        (rootBuffer(target) == outRoot ||
+         !onlyUsedBy(out, {consumer.getOperation()})))
       read = nullptr;
   }
   if (read) {

@@ -28,9 +28,9 @@ def CloneSharedFills : Pass<"coreai-clone-shared-fills", "::mlir::func::FuncOp">
     fills one buffer and copies it for every op that accumulates into it
     (an extra pass over memory each), and the fill is no longer next to
     the op it initializes, where kernel generation fuses it into the
-    accumulators. Each use but the first gets a clone of the fill (and of
-    its tensor.empty) right before it. Runs after the last CSE before
-    bufferization.
+    accumulators. Each use gets a clone of the fill (and of its
+    tensor.empty) right before it, with the location of the op it
+    initializes. Runs after the last CSE before bufferization.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];

@@ -572,6 +572,49 @@ func.func @depthwise_short_rows_copied(%in: memref<1x8x9x9xf32>, %w: memref<8x3x
 
 // -----
 
+// The consumer reads the output twice (once transposed): it cannot read the
+// scratch instead, so a copy writes the output first and the consumer is
+// left as it was.
+// CHECK-LABEL: func.func @conv_short_rows_read_twice(
+// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: vector.maskedload %[[FLAT]]
+// CHECK: vector.maskedstore %[[OUT:[a-z0-9_]+]]{{\[}}
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: linalg.generic {{.*}} ins(%[[OUT]], %[[OUT]] :
+func.func @conv_short_rows_read_twice(%in: memref<1x8x9x9xf32>, %w: memref<8x8x3x3xf32>, %y: memref<1x8x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x8x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x8x9x9xf32>, memref<8x8x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, w, h)>, affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %out : memref<1x8x7x7xf32>, memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An initializer that reads the output's previous value (a bias added to a
+// residual already there) cannot move to the scratch, which has none: the
+// convolution reads the image in place.
+// CHECK-LABEL: func.func @conv_short_rows_accumulating_init(
+// CHECK-NOT: memref.collapse_shape
+// CHECK: vector.fma
+func.func @conv_short_rows_accumulating_init(%in: memref<1x4x9x9xf32>, %w: memref<8x4x3x3xf32>, %b: memref<8xf32>, %out: memref<1x8x7x7xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (f)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%out : memref<1x8x7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %o, %x : f32
+    linalg.yield %s : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x9x9xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  return
+}
+
+// -----
+
 // Stride 2: the input is split into its four phases (8x8 each, copied
 // with stride-2 loads: even lanes of a load), and each phase is a stride-1
 // convolution with the taps that fall on it (a strided view of the filter:
