@@ -14,11 +14,40 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
 namespace coreai::cpu {
 namespace {
+
+/// `to[i] = from[fromMap(i)]` over the 4-D space of `to`: a subsampled
+/// image, a phase of one, or an output read back from a flattened scratch.
+void copyThrough(OpBuilder &b, Location loc, Value from, AffineMap fromMap,
+                 Value to) {
+  linalg::GenericOp::create(
+      b, loc, TypeRange{}, ValueRange{from}, ValueRange{to},
+      SmallVector<AffineMap>{
+          fromMap, AffineMap::getMultiDimIdentityMap(4, b.getContext())},
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, args[0]);
+      });
+}
+
+/// `out += image * filter` over `maps` and `iterators`: the contraction a
+/// convolution becomes over a flattened image.
+Operation *multiplyAccumulate(OpBuilder &b, Location loc, Value image,
+                              Value filter, Value out, ArrayRef<AffineMap> maps,
+                              ArrayRef<utils::IteratorType> iterators) {
+  return linalg::GenericOp::create(
+      b, loc, TypeRange{}, ValueRange{image, filter}, ValueRange{out}, maps,
+      iterators, [](OpBuilder &nb, Location l, ValueRange args) {
+        Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, Value(arith::AddFOp::create(nb, l, args[2], product)));
+      });
+}
 
 /// Whether `op` is elementwise over a 4-D space and keeps dims 2 and 3
 /// together in every operand, so that they can be flattened into one.
@@ -93,16 +122,10 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
                                             rewriter.getI64IntegerAttr(64));
     AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
                d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx);
-    linalg::GenericOp::create(
-        rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{sampled},
-        SmallVector<AffineMap>{
-            AffineMap::get(4, 0, {d0, d1, d2 * strides[0], d3 * strides[1]},
-                           ctx),
-            AffineMap::getMultiDimIdentityMap(4, ctx)},
-        SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(b, l, args[0]);
-        });
+    copyThrough(
+        rewriter, loc, in,
+        AffineMap::get(4, 0, {d0, d1, d2 * strides[0], d3 * strides[1]}, ctx),
+        sampled);
     in = cast<TypedValue<MemRefType>>(sampled);
   }
   rewriter.setInsertionPoint(conv);
@@ -116,13 +139,7 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
                               AffineMap::get(4, 0, {n, f, p}, ctx)};
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  linalg::GenericOp::create(
-      rewriter, loc, TypeRange{}, ValueRange{in3, w2}, ValueRange{out3}, maps,
-      iterators, [](OpBuilder &b, Location l, ValueRange args) {
-        Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
-      });
+  multiplyAccumulate(rewriter, loc, in3, w2, out3, maps, iterators);
   rewriter.eraseOp(conv);
   for (linalg::LinalgOp stage : stages) {
     rewriter.setInsertionPoint(stage);
@@ -135,13 +152,9 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
   }
 }
 
-int64_t roundUp(int64_t x, int64_t multiple) {
-  return (x + multiple - 1) / multiple * multiple;
-}
-
 /// The share of the lanes of `width`-lane vectors that `columns` columns fill.
 double laneUse(int64_t columns, int64_t width) {
-  return double(columns) / double(roundUp(columns, width));
+  return double(columns) / double(llvm::alignTo(columns, width));
 }
 
 /// An NCHW convolution (regular or depthwise, any kernel size) whose output
@@ -215,7 +228,7 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
   int64_t columns = (oh - 1) * ws + ow;
   if (oh < 2 || (oh - 1) * sh + (kh - 1) * dilations[0] >= hp ||
       (ow - 1) * sw + (kw - 1) * dilations[1] >= wp ||
-      double(oh * ow) / roundUp(columns, width) <
+      double(oh * ow) / llvm::alignTo(columns, width) <
           (depthwise ? kMinDepthwiseGain : kMinGain) * laneUse(ow, width))
     return false;
 
@@ -248,9 +261,6 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
     return SmallVector<utils::IteratorType>(count,
                                             utils::IteratorType::parallel);
   };
-  auto yieldFirst = [](OpBuilder &b, Location l, ValueRange args) {
-    linalg::YieldOp::create(b, l, args[0]);
-  };
   // The phase images, [N, C, Hs * Ws] each, made before the initializer
   // (which stays next to the kernel it initializes).
   rewriter.setInsertionPoint(init);
@@ -265,13 +275,11 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
       for (int64_t pw = 0; pw < sw; ++pw) {
         Value phase = memref::AllocOp::create(rewriter, loc, phaseType,
                                               rewriter.getI64IntegerAttr(64));
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{phase},
-            SmallVector<AffineMap>{
-                AffineMap::get(
-                    4, 0, {d(0), d(1), d(2) * sh + ph, d(3) * sw + pw}, ctx),
-                AffineMap::getMultiDimIdentityMap(4, ctx)},
-            parallel(4), yieldFirst);
+        copyThrough(rewriter, loc, in,
+                    AffineMap::get(4, 0,
+                                   {d(0), d(1), d(2) * sh + ph, d(3) * sw + pw},
+                                   ctx),
+                    phase);
         phases.push_back(
             memref::CollapseShapeOp::create(rewriter, loc, phase, image));
       }
@@ -337,14 +345,8 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
         taps = memref::SubViewOp::create(rewriter, loc, filter, offsets, sizes,
                                          steps);
       }
-      lastKernel = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{}, ValueRange{phases[ph * sw + pw], taps},
-          ValueRange{flat}, maps, iterators,
-          [](OpBuilder &b, Location l, ValueRange args) {
-            Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-            linalg::YieldOp::create(
-                b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
-          });
+      lastKernel = multiplyAccumulate(rewriter, loc, phases[ph * sw + pw], taps,
+                                      flat, maps, iterators);
     }
   rewriter.eraseOp(conv);
 
@@ -397,11 +399,7 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
     return true;
   }
   rewriter.setInsertionPointAfter(lastKernel);
-  linalg::GenericOp::create(
-      rewriter, loc, TypeRange{}, ValueRange{flat}, ValueRange{out},
-      SmallVector<AffineMap>{fromFlat,
-                             AffineMap::getMultiDimIdentityMap(4, ctx)},
-      parallel(4), yieldFirst);
+  copyThrough(rewriter, loc, flat, fromFlat, out);
   return true;
 }
 
