@@ -115,6 +115,9 @@ struct TraceEvent {
   double startUs = 0;
   double durationUs = 0;
   uint32_t worker = 0; // the thread-pool worker (0: the calling thread)
+  /// The schedule step it ran for: the events of one dispatch's workers share
+  /// it, and steps of repeated layers may share a kernel (`name`).
+  uint32_t step = 0;
 };
 
 /// Microseconds on the steady clock, the time base of TraceEvent.

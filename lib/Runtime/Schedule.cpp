@@ -117,14 +117,17 @@ public:
     std::vector<std::pair<double, double>> timings;
     std::vector<SimulatedLayer> layers;
     engineMicros = 0;
+    uint32_t firstStep = 0; // of the group, in schedule order
     for (Group &g : groups) {
+      uint32_t step = firstStep;
+      firstStep += std::max<size_t>(g.steps.size(), 1);
       double start = trace ? traceClockUs() : 0;
       switch (g.kind) {
       case Group::Kind::CPU:
         g.entry(g.pointers.data());
         break;
       case Group::Kind::Dispatch:
-        runDispatch(*g.dispatch, *g.steps.front(), trace);
+        runDispatch(*g.dispatch, *g.steps.front(), step, trace);
         break;
       case Group::Kind::ANE:
         layers.clear();
@@ -147,7 +150,7 @@ public:
         double at = start;
         for (const SimulatedLayer &l : layers) {
           trace->push_back({l.name, computeUnitName(ComputeUnit::NeuralEngine),
-                            l.source, at, l.micros});
+                            l.source, at, l.micros, 0, step});
           at += l.micros;
         }
         continue;
@@ -158,7 +161,7 @@ public:
           trace->push_back({g.steps[i]->entry,
                             computeUnitName(ComputeUnit::GPU),
                             g.steps[i]->source, start + timings[i].first,
-                            timings[i].second});
+                            timings[i].second, 0, step + (uint32_t)i});
         continue;
       }
       const bundle::StepData *s = g.steps.front();
@@ -166,7 +169,7 @@ public:
       trace->push_back(
           {s->isCopy() ? "copy" : s->entry,
            computeUnitName(s->computeUnit().value_or(ComputeUnit::CPU)),
-           s->source, start, end - start});
+           s->source, start, end - start, 0, step});
     }
     if (!bindCallerArrays)
       for (auto [slot, o] : outputs)
@@ -178,7 +181,7 @@ private:
   /// Runs every workgroup of one dispatch on the pool; with a trace, one
   /// event per worker that ran some of them, on that worker's track.
   void runDispatch(Dispatch &d, const bundle::StepData &step,
-                   std::vector<TraceEvent> *trace) {
+                   uint32_t stepIndex, std::vector<TraceEvent> *trace) {
     d.tracing = trace != nullptr;
     if (trace) {
       d.workerStart.assign(pool->size(), -1);
@@ -195,7 +198,7 @@ private:
       if (d.workerStart[w] >= 0)
         trace->push_back({step.entry, computeUnitName(ComputeUnit::CPU),
                           step.source, d.workerStart[w],
-                          d.workerEnd[w] - d.workerStart[w], w});
+                          d.workerEnd[w] - d.workerStart[w], w, stepIndex});
   }
 };
 

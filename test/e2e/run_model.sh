@@ -87,7 +87,8 @@ if unit == "cpu":
     m = re.search(r"\((\d+) dispatches on (\d+) threads\)", summary["placement"])
     if not m:
         sys.exit("no CPU dispatch schedule: " + summary["placement"])
-    kernels = {e["args"]["kernel"] for e in events}
+    # Steps of repeated layers may share a kernel: count steps.
+    kernels = {e["args"]["step"] for e in events}
     workers = {e["tid"] for e in events}
     print("trace: %d events, %d distinct dispatches of %s, on %d worker tracks"
           % (len(events), len(kernels), m.group(1), len(workers)))

@@ -93,8 +93,7 @@ coreai::run::measureProfile(const InferenceFunction &fn,
       const char *cpu = computeUnitName(ComputeUnit::CPU);
       if (e.unit == cpu)
         for (; j < trace.size() && trace[j].unit == cpu &&
-               trace[j].name == e.name && trace[j].source == e.source &&
-               trace[j].worker > trace[j - 1].worker;
+               trace[j].step == e.step && trace[j].worker > trace[j - 1].worker;
              ++j) {
           begin = std::min(begin, trace[j].startUs);
           end = std::max(end, trace[j].startUs + trace[j].durationUs);

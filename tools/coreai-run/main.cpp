@@ -208,7 +208,10 @@ void writeTrace(const std::string &path, const std::vector<TraceEvent> &events,
     j["tid"] = unit == ComputeUnit::CPU   ? 1 + e.worker
                : unit == ComputeUnit::GPU ? 1 + cpuWorkers
                                           : 2 + cpuWorkers;
-    j["args"] = {{"unit", e.unit}, {"source", e.source}, {"kernel", e.name}};
+    j["args"] = {{"unit", e.unit},
+                 {"source", e.source},
+                 {"kernel", e.name},
+                 {"step", e.step}};
     // Where its nodes came from in the exporter's program, when known.
     std::string where;
     for (const bundle::SourceNode &n : nodes) {

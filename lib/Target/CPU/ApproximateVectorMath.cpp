@@ -4,8 +4,11 @@
 // exp, tanh) would otherwise be scalarized into one libm call per lane.
 // Upstream's polynomial approximations (Cephes-style, a few ulp in f32,
 // far inside the 1e-4 + 1e-3|want| tolerance of the model tests) compute
-// all lanes at once. Scalar math keeps libm: only the vector ops and what
-// they expand into are rewritten.
+// all lanes at once. Powers by a constant exponent (GPT-2's gelu_new has
+// x^3) become multiplies, square roots or a reciprocal (upstream's algebraic
+// simplification), exact where libm's powf would be called per lane. Scalar
+// math keeps libm: only the vector ops and what they expand into are
+// rewritten.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/Passes.h"
@@ -42,6 +45,7 @@ struct CPUApproximateVectorMath
                                  "log1p"},
                                 name);
     };
+    populateMathAlgebraicSimplificationPatterns(patterns);
     populateMathF32ExpansionPatterns(patterns, approximated);
     populateMathPolynomialApproximationPatterns(patterns, approximated);
     GreedyRewriteConfig config;

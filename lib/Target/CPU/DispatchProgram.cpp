@@ -53,7 +53,7 @@ FailureOr<DispatchProgram> extractDispatchProgram(func::FuncOp host) {
       DispatchProgram::Dispatch d;
       d.entry = (COREAI_DISPATCH_PREFIX + call.getCallee()).str();
       d.workgroups = (uint32_t)groups.getInt();
-      if (auto source = callee->getAttrOfType<StringAttr>(kSourceAttr))
+      if (auto source = call->getAttrOfType<StringAttr>(kSourceAttr))
         d.source = source.str();
       for (Value v : call.getOperands().drop_back(2)) {
         auto it = bufferOf.find(v);

@@ -426,17 +426,19 @@ LogicalResult FormDispatches::outline(func::FuncOp func,
   if (nests.size() == 1 && othersOnlyRead && distributeNests)
     workgroups = distribute(nests.front(), id, count);
 
-  // Where the work came from, for traces and profiles.
-  std::string source = coreai::aigraph::sourcesOf(group);
   dispatch->setAttr(coreai::kWorkgroupsAttr, b.getI64IntegerAttr(workgroups));
-  dispatch->setAttr(coreai::kSourceAttr, b.getStringAttr(source));
   bindingCounts.push_back({name, (int64_t)passed.size()});
 
   OpBuilder host(group.back());
   SmallVector<Value> operands(passed.begin(), passed.end());
   operands.push_back(zero);
   operands.push_back(one);
-  func::CallOp::create(host, loc, dispatch, operands);
+  auto call = func::CallOp::create(host, loc, dispatch, operands);
+  // Where the work came from, for traces and profiles: on the call, since
+  // dispatches with the same code are merged into one function.
+  std::string source = coreai::aigraph::sourcesOf(group);
+  if (!source.empty())
+    call->setAttr(coreai::kSourceAttr, b.getStringAttr(source));
   for (Operation *op : llvm::reverse(group))
     op->erase();
   return success();

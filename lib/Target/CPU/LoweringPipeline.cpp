@@ -37,6 +37,8 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       "  canonicalize, coreai-cpu-fuse-parallel-loops,"
       "  coreai-plan-scratch-arena),"
       "coreai-cpu-form-dispatches, canonicalize,"
+      // Repeated layers share their dispatches' code.
+      "coreai-cpu-deduplicate-dispatches,"
       // What each entry's buffers must be, for the runtime to check.
       "coreai-cpu-record-argument-tables",
       "CPU");

@@ -17,6 +17,24 @@ def CPUApproximateVectorMath : Pass<"coreai-cpu-approximate-vector-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUDeduplicateDispatches
+    : Pass<"coreai-cpu-deduplicate-dispatches", "::mlir::ModuleOp"> {
+  let summary = "One dispatch function per distinct body";
+  let description = [{
+    Runs after coreai-cpu-form-dispatches. Repeated blocks of a model (a
+    transformer's layers, a ResNet's blocks) outline into dispatches with
+    the same code that differ only in the buffers their calls bind. Of
+    dispatches with the same type, workgroup count and body (locations
+    aside), the first is kept and the calls of the others call it; the
+    others are erased, with their entries in `coreai.dispatches`. Each call
+    keeps its own `coreai.source`, so schedules and profiles still name the
+    nodes of each step. LLVM then compiles each distinct body once per CPU
+    variant. Upstream's duplicate-function-elimination also merges public
+    functions (the bundle's entry points) and leaves `coreai.dispatches`
+    naming erased functions, so this pass only merges dispatches.
+  }];
+}
+
 def CPUEntryPoints : Pass<"coreai-cpu-entry-points", "::mlir::ModuleOp"> {
   let summary = "Wrap lowered functions in the kernel C ABI entry points";
   let description = [{
@@ -53,8 +71,8 @@ def CPUFormDispatches : Pass<"coreai-cpu-form-dispatches", "::mlir::ModuleOp"> {
     `workgroup_count` contiguous ranges, so the workgroups of one
     dispatch may run on different threads in any order. The dispatch records
     how many workgroups are worth launching (`coreai.workgroups`, from the
-    work it does: about 32K scalar operations each, at most 256) and its
-    source nodes (`coreai.source`). The function calls each dispatch as
+    work it does: about 32K scalar operations each, at most 256); the call
+    records its source nodes (`coreai.source`). The function calls each dispatch as
     workgroup 0 of 1, so it still computes everything on its own, and the
     module gets `coreai.dispatches = {name = binding count}` for the entry
     points. Upstream's async-parallel-for would spread loops too, but

@@ -801,14 +801,17 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
       // One reduction dim, this k block, the vector operand from the packed
       // panel.
       unsigned dim = c.reductionDims.front();
-      Value local = rb.createOrFold<arith::SubIOp>(loc, j0, panelStart);
+      Value localBlock = rb.createOrFold<arith::DivUIOp>(
+          loc, rb.createOrFold<arith::SubIOp>(loc, j0, panelStart),
+          cst(rb, width));
       auto loop = scf::ForOp::create(
           rb, loc, cst(rb, 0), kLength, cst(rb, 1), accs,
           [&](OpBuilder &lb, Location, Value kk, ValueRange iterArgs) {
             SmallVector<Value> ld = d;
             ld[dim] = lb.createOrFold<arith::AddIOp>(loc, kBase, kk);
-            Value v = vector::LoadOp::create(lb, loc, vectorOf(lb.getF32Type()),
-                                             packBuffer, ValueRange{kk, local});
+            Value v = vector::LoadOp::create(
+                lb, loc, vectorOf(lb.getF32Type()), packBuffer,
+                ValueRange{localBlock, kk, cst(lb, 0)});
             SmallVector<Value> next;
             for (int64_t r = 0; r < rows; ++r) {
               Value s = loadBroadcast(lb, *c.scalar, rowDims(lb, ld, r));
@@ -963,12 +966,15 @@ void KernelBuilder::build(OpBuilder &b) {
   Value panel = panelDim ? ivs[next++] : cst(pb, 0);
   Value rowIter = rowDim ? ivs[next] : cst(pb, 0);
   int64_t lastRows = numRows - (rowBlocks - 1) * tileRows;
-  auto emitRowBlock = [&](OpBuilder &rb, Value rowBlock) {
+  // One block of rows: `emit(builder, rows)` with the rows it has (the last
+  // block may have fewer).
+  auto emitRowBlock = [&](OpBuilder &rb, Value rowBlock,
+                          function_ref<void(OpBuilder &, int64_t)> emit) {
     if (c.i)
       dims[*c.i] =
           rb.createOrFold<arith::MulIOp>(loc, rowBlock, cst(rb, tileRows));
     if (lastRows == tileRows) {
-      emitRows(rb, dims, panel, tileRows);
+      emit(rb, tileRows);
       return;
     }
     Value isLast = arith::CmpIOp::create(rb, loc, arith::CmpIPredicate::eq,
@@ -976,16 +982,18 @@ void KernelBuilder::build(OpBuilder &b) {
     scf::IfOp::create(
         rb, loc, isLast,
         [&](OpBuilder &tb, Location) {
-          emitRows(tb, dims, panel, lastRows);
+          emit(tb, lastRows);
           scf::YieldOp::create(tb, loc);
         },
         [&](OpBuilder &eb, Location) {
-          emitRows(eb, dims, panel, tileRows);
+          emit(eb, tileRows);
           scf::YieldOp::create(eb, loc);
         });
   };
   if (!packed) {
-    emitRowBlock(pb, rowIter);
+    emitRowBlock(pb, rowIter, [&](OpBuilder &rb, int64_t rows) {
+      emitRows(rb, dims, panel, rows);
+    });
     return;
   }
 
@@ -996,8 +1004,11 @@ void KernelBuilder::build(OpBuilder &b) {
   scope.getBodyRegion().push_back(scopeBody);
   OpBuilder sb = OpBuilder::atBlockBegin(scopeBody);
   int64_t panelWidth = panelBlocks * width;
+  // Each column block's k rows are contiguous (a micro-panel the kernel
+  // streams in order, which the prefetcher follows), not interleaved with
+  // the panel's other blocks.
   packBuffer = memref::AllocaOp::create(
-      sb, loc, MemRefType::get({kBlock, panelWidth}, sb.getF32Type()),
+      sb, loc, MemRefType::get({panelBlocks, kBlock, width}, sb.getF32Type()),
       sb.getI64IntegerAttr(64));
   panelStart = sb.createOrFold<arith::MulIOp>(loc, panel, cst(sb, panelWidth));
   unsigned kDim = c.reductionDims.front();
@@ -1031,7 +1042,7 @@ void KernelBuilder::build(OpBuilder &b) {
                 activeCols = width;
                 Value v = loadVector(fb, c.vec, d, 1, Value());
                 vector::StoreOp::create(fb, loc, v, packBuffer,
-                                        ValueRange{kk, local});
+                                        ValueRange{block, kk, cst(fb, 0)});
                 scf::YieldOp::create(fb, loc);
               });
           if (tailCols) {
@@ -1045,9 +1056,10 @@ void KernelBuilder::build(OpBuilder &b) {
                   tb, loc, VectorType::get({width}, tb.getI1Type()),
                   ArrayRef<int64_t>{tailCols});
               Value v = loadVector(tb, c.vec, d, 1, mask);
-              Value local = cst(tb, (fullBlocks % panelBlocks) * width);
-              vector::StoreOp::create(tb, loc, v, packBuffer,
-                                      ValueRange{kk, local});
+              vector::StoreOp::create(
+                  tb, loc, v, packBuffer,
+                  ValueRange{cst(tb, fullBlocks % panelBlocks), kk,
+                             cst(tb, 0)});
               scf::YieldOp::create(tb, loc);
             });
           }
@@ -1063,7 +1075,9 @@ void KernelBuilder::build(OpBuilder &b) {
     scf::ForOp::create(
         kb, loc, firstBlock, endBlock, cst(kb, 1), ValueRange(),
         [&](OpBuilder &rb, Location, Value rowBlock, ValueRange) {
-          emitRowBlock(rb, rowBlock);
+          emitRowBlock(rb, rowBlock, [&](OpBuilder &eb, int64_t rows) {
+            emitRows(eb, dims, panel, rows);
+          });
           scf::YieldOp::create(rb, loc);
         });
   };

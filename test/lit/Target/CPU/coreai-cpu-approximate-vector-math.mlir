@@ -31,3 +31,28 @@ func.func @vector_exp_tanh(%x: vector<8xf32>) -> vector<8xf32> {
   %t = math.tanh %e : vector<8xf32>
   return %t : vector<8xf32>
 }
+
+// -----
+
+// A power by a constant (GPT-2's gelu_new has x^3) is multiplies on all
+// lanes, not a libm powf per lane.
+// CHECK-LABEL: func.func @vector_cube(
+// CHECK-SAME: %[[X:.*]]: vector<16xf32>)
+// CHECK-NOT: math.powf
+// CHECK: %[[SQUARE:.*]] = arith.mulf %[[X]], %[[X]]
+// CHECK: arith.mulf %[[X]], %[[SQUARE]]
+func.func @vector_cube(%x: vector<16xf32>) -> vector<16xf32> {
+  %three = arith.constant dense<3.0> : vector<16xf32>
+  %r = math.powf %x, %three : vector<16xf32>
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// A variable exponent keeps powf (libm handles its edge cases).
+// CHECK-LABEL: func.func @vector_pow(
+// CHECK: math.powf
+func.func @vector_pow(%x: vector<16xf32>, %y: vector<16xf32>) -> vector<16xf32> {
+  %r = math.powf %x, %y : vector<16xf32>
+  return %r : vector<16xf32>
+}

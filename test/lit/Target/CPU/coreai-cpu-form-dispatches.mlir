@@ -11,11 +11,11 @@
 // CHECK-SAME: %[[X:.*]]: memref<64x64x64xf32>, %[[Y:.*]]: memref<64x64x64xf32>)
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : index
-// CHECK: call @relu__dispatch0(%[[X]], %[[Y]], %[[ZERO]], %[[ONE]])
+// CHECK: call @relu__dispatch0(%[[X]], %[[Y]], %[[ZERO]], %[[ONE]]) {coreai.source = "relu1 (Relu)"}
 // CHECK-NEXT: return
 // CHECK-LABEL: func.func private @relu__dispatch0(
 // CHECK-SAME: %[[DX:[^:]*]]: memref<64x64x64xf32>, %[[DY:[^:]*]]: memref<64x64x64xf32>, %[[ID:[^:]*]]: index, %[[COUNT:[^:]*]]: index)
-// CHECK-SAME: coreai.source = "relu1 (Relu)", coreai.workgroups = 32 : i64
+// CHECK-SAME: attributes {coreai.workgroups = 32 : i64}
 // CHECK-DAG: %[[T:.*]] = arith.constant 4096 : index
 // CHECK: %[[LO:.*]] = arith.muli %[[ID]], %[[T]]
 // CHECK: %[[BEGIN:.*]] = arith.divui %[[LO]], %[[COUNT]]

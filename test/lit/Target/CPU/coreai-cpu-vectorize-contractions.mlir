@@ -244,15 +244,20 @@ func.func @transpose(%x: memref<16x16xf32>, %out: memref<16x16xf32>) {
 
 // The rows of %b lie 2 KB apart: per 128-column panel and group of row
 // blocks, each block of 256 k is first packed into a contiguous buffer that
-// the kernel reads; partial sums go back to %out until the last k block.
+// the kernel reads, each 16-column block's 256 rows in a row (micro-panels);
+// partial sums go back to %out until the last k block.
 // CHECK-LABEL: func.func @packed_matmul(
 // CHECK-SAME: %[[A:[^:]*]]: memref<32x300xf32>, %[[B:[^:]*]]: memref<300x512xf32>, %[[OUT:[^:]*]]: memref<32x512xf32>)
 // CHECK: scf.parallel
-// CHECK: %[[PACK:.*]] = memref.alloca() {alignment = 64 : i64} : memref<256x128xf32>
+// CHECK: %[[PACK:.*]] = memref.alloca() {alignment = 64 : i64} : memref<8x256x16xf32>
 // CHECK: scf.for
+// CHECK: scf.for %[[KK:[^ ]*]] =
+// CHECK: scf.for %[[BLOCK:[^ ]*]] =
 // CHECK: vector.load %[[B]]
-// CHECK: vector.store {{.*}}, %[[PACK]]
-// CHECK: vector.load %[[PACK]]
+// CHECK: vector.store {{.*}}, %[[PACK]][%[[BLOCK]], %[[KK]], %c0]
+// CHECK: %[[LOCAL:.*]] = arith.divui
+// CHECK: scf.for %[[K:[^ ]*]] =
+// CHECK: vector.load %[[PACK]][%[[LOCAL]], %[[K]], %c0]
 // CHECK: memref.load %[[A]]
 // CHECK: vector.fma
 // CHECK: } {coreai.disjoint_tiles}
