@@ -64,7 +64,11 @@ bool flattensImage(linalg::LinalgOp op) {
 /// elementwise consumers over the same image are flattened alike so that
 /// they still fuse into its kernel. A strided 1x1 convolution (a ResNet's
 /// downsampling shortcut) is the same matmul over a subsampled copy of its
-/// input, instead of stride-2 loads along a short W.
+/// input, instead of stride-2 loads along a short W. A convolution whose
+/// windows tile the image (kernel = stride, undilated: ViT's 16x16 patch
+/// embedding, ConvNeXt's 4x4 stem and 2x2 downsampling) is the matmul of
+/// the weights [F, C*KH*KW] and the image's patches [C*KH*KW, OH*OW], copied
+/// out in one pass (space to depth), instead of loads of stride 16 along W.
 void flattenPointwiseConvolution(RewriterBase &rewriter,
                                  linalg::Conv2DNchwFchwOp conv) {
   auto in = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[0]);
@@ -75,15 +79,20 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
     return;
   SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
   ArrayRef<int64_t> outShape = out.getType().getShape();
-  if (filter.getType().getDimSize(2) != 1 ||
-      filter.getType().getDimSize(3) != 1 ||
-      !in.getType().getElementType().isF32())
+  int64_t kh = filter.getType().getDimSize(2),
+          kw = filter.getType().getDimSize(3);
+  bool patches = kh != 1 || kw != 1;
+  if (!in.getType().getElementType().isF32() ||
+      (patches && (strides[0] != kh || strides[1] != kw ||
+                   !llvm::all_of(conv.getDilations().getValues<int64_t>(),
+                                 [](int64_t d) { return d == 1; }))))
     return;
   SmallVector<ReassociationIndices> image{{0}, {1}, {2, 3}};
   SmallVector<ReassociationIndices> weights{{0}, {1, 2, 3}};
   bool subsample =
-      in.getType().getShape().drop_front(2) != outShape.drop_front(2) ||
-      !llvm::all_of(strides, [](int64_t s) { return s == 1; });
+      !patches &&
+      (in.getType().getShape().drop_front(2) != outShape.drop_front(2) ||
+       !llvm::all_of(strides, [](int64_t s) { return s == 1; }));
   if ((!subsample && !memref::CollapseShapeOp::isGuaranteedCollapsible(
                          in.getType(), image)) ||
       !memref::CollapseShapeOp::isGuaranteedCollapsible(out.getType(), image) ||
@@ -110,6 +119,34 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
   }
   Location loc = conv.getLoc();
   MLIRContext *ctx = conv.getContext();
+  if (patches) {
+    // The patches, [N, C, KH, KW, OH, OW], collapsed to [N, C*KH*KW, OH*OW]
+    // (the filter's [C, KH, KW] order).
+    rewriter.setInsertionPoint(first);
+    int64_t channels = in.getType().getDimSize(1);
+    auto patchType = MemRefType::get(
+        {outShape[0], channels, kh, kw, outShape[2], outShape[3]},
+        rewriter.getF32Type());
+    Value patched = memref::AllocOp::create(rewriter, loc, patchType,
+                                            rewriter.getI64IntegerAttr(64));
+    SmallVector<AffineExpr> d;
+    for (unsigned i = 0; i < 6; ++i)
+      d.push_back(getAffineDimExpr(i, ctx));
+    linalg::GenericOp::create(
+        rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{patched},
+        SmallVector<AffineMap>{
+            AffineMap::get(
+                6, 0, {d[0], d[1], d[4] * kh + d[2], d[5] * kw + d[3]}, ctx),
+            AffineMap::getMultiDimIdentityMap(6, ctx)},
+        SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, args[0]);
+        });
+    Value collapsed = memref::CollapseShapeOp::create(
+        rewriter, loc, patched,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+    in = cast<TypedValue<MemRefType>>(collapsed);
+  }
   if (subsample) {
     // A strided (or cropping) 1x1 convolution reads a subsampled copy of
     // its input, [N, C, OH, OW], one pass over what it reads anyway; made

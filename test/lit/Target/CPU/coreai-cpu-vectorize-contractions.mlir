@@ -677,6 +677,43 @@ func.func @conv_1x1_stride2(%in: memref<1x16x14x14xf32>, %w: memref<32x16x1x1xf3
 
 // -----
 
+// Windows that tile the image (a 4x4 stride-4 patch embedding): the patches
+// are copied out once, [N, C, KH, KW, OH, OW], and the convolution is the
+// matmul of the filter [F, C*KH*KW] and the patches [C*KH*KW, OH*OW]: 64
+// contiguous lanes instead of loads of stride 4 along 8 columns.
+// CHECK-LABEL: func.func @patch_embedding(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x3x32x32xf32>, %[[W:[^:]*]]: memref<8x3x4x4xf32>
+// CHECK: %[[PATCHES:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x4x4x8x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[IN]] : memref<1x3x32x32xf32>) outs(%[[PATCHES]] : memref<1x3x4x4x8x8xf32>)
+// CHECK: %[[IMG:.*]] = memref.collapse_shape %[[PATCHES]] {{\[}}[0], [1, 2, 3], [4, 5]] : memref<1x3x4x4x8x8xf32> into memref<1x48x64xf32>
+// CHECK: %[[W2:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<8x3x4x4xf32> into memref<8x48xf32>
+// CHECK: scf.parallel
+// CHECK: vector.load %[[IMG]]
+// CHECK: memref.load %[[W2]]
+// CHECK: vector.fma
+func.func @patch_embedding(%in: memref<1x3x32x32xf32>, %w: memref<8x3x4x4xf32>, %out: memref<1x8x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x8x8xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<4> : tensor<2xi64>} ins(%in, %w : memref<1x3x32x32xf32>, memref<8x3x4x4xf32>) outs(%out : memref<1x8x8x8xf32>)
+  return
+}
+
+// -----
+
+// Overlapping windows (3x3 at stride 2) are not patches: no space-to-depth
+// copy.
+// CHECK-LABEL: func.func @strided_3x3_not_patches(
+// CHECK-NOT: memref<1x4x3x3x
+// CHECK: return
+func.func @strided_3x3_not_patches(%in: memref<1x4x17x17xf32>, %w: memref<8x4x3x3xf32>, %out: memref<1x8x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x8x8xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x4x17x17xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x8x8xf32>)
+  return
+}
+
+// -----
+
 // 16-wide output rows already fill every lane: the convolution reads the
 // image in place.
 // CHECK-LABEL: func.func @conv_full_rows(
