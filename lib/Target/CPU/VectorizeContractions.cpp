@@ -147,6 +147,32 @@ bool unitInnerStride(Value memref) {
   return strides.back() == 1;
 }
 
+/// Elements between consecutive values of `dim` in `a`'s buffer (0 when its
+/// strides are not static).
+int64_t elementStride(const Access &a, unsigned dim) {
+  auto type = cast<MemRefType>(a.memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return 0;
+  int64_t stride = 0;
+  for (auto [r, l] : llvm::enumerate(a.index))
+    stride += l.coeff[dim] * strides[r];
+  return stride;
+}
+
+/// Whether the lanes of a row of `a` along `dim` are contiguous or every
+/// other element of its innermost index (two loads and their even lanes,
+/// like a strided convolution's input).
+bool loadsAlongInnermost(const Access &a, unsigned dim) {
+  int64_t step = a.index.back().coeff[dim];
+  bool innerOnly = (step == 1 || step == 2) && unitInnerStride(a.memref);
+  for (unsigned r = 0; r + 1 < a.index.size(); ++r)
+    innerOnly &= a.index[r].coeff[dim] == 0;
+  return innerOnly;
+}
+
 /// Whether `memref` is a static buffer in which distinct indices are
 /// distinct elements (no zero stride): tiles writing distinct points then
 /// never write the same bytes.
@@ -458,14 +484,13 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
     std::optional<Access> a = accessOf(v, inContraction);
     if (!a)
       return std::nullopt;
-    if (a->dependsOn(c.j)) {
-      // Contiguous, or every other element (two loads and their even
-      // lanes, like a strided convolution's input).
-      int64_t step = a->index.back().coeff[c.j];
-      bool innerOnly = (step == 1 || step == 2) && unitInnerStride(v);
-      for (unsigned r = 0; r + 1 < a->index.size(); ++r)
-        innerOnly &= a->index[r].coeff[c.j] == 0;
-      if (!innerOnly)
+    if (a->dependsOn(c.j) && !loadsAlongInnermost(*a, c.j)) {
+      // An elementwise kernel (a transpose that moves the innermost dim,
+      // attention's k^T) gathers its lanes: a load per lane, but no scalar
+      // loop around each element.
+      int64_t stride = elementStride(*a, c.j);
+      if (!c.elementwise || stride == 0 || !unitInnerStride(v) ||
+          std::abs(stride) * c.ranges[c.j] > INT32_MAX)
         return std::nullopt;
     }
     stage.inputs.push_back(*a);
@@ -569,7 +594,7 @@ public:
     if (c.combine == Combine::MultiplyAdd && c.reductionDims.size() == 1 &&
         c.vecStride == 1 && !c.vec.dependsOn(c.i.value_or(c.j)) &&
         numRows >= 4 * tileRows && reduction >= 64 &&
-        rowStride(c.vec, c.reductionDims.front()) >= kPackRowStride) {
+        elementStride(c.vec, c.reductionDims.front()) >= kPackRowStride) {
       packed = true;
       kBlock = std::min<int64_t>(reduction, kPackedReduction);
       numKBlocks = (reduction + kBlock - 1) / kBlock;
@@ -603,18 +628,6 @@ public:
     return FusedLoc::get(c.op->getContext(), locs);
   }
 
-  /// Elements between consecutive values of `dim` in `a`'s buffer.
-  static int64_t rowStride(const Access &a, unsigned dim) {
-    auto type = cast<MemRefType>(a.memref.getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (failed(type.getStridesAndOffset(strides, offset)))
-      return 0;
-    int64_t stride = 0;
-    for (auto [r, l] : llvm::enumerate(a.index))
-      stride += l.coeff[dim] * strides[r];
-    return stride;
-  }
   static constexpr int64_t kPackRowStride = 512;   // 2 KB rows of f32
   static constexpr int64_t kPackedReduction = 256; // k block
   static constexpr int64_t kPackedPanelBlocks = 8; // 128 columns
@@ -752,7 +765,10 @@ Value KernelBuilder::evaluate(OpBuilder &b, const PointwiseStage &s,
       v = vector::BroadcastOp::create(b, loc, vectorOf(a.memref.getType()),
                                       a.memref);
     else if (a.dependsOn(c.j))
-      v = loadVector(b, a, dims, a.index.back().coeff[c.j], mask);
+      v = loadVector(b, a, dims,
+                     loadsAlongInnermost(a, c.j) ? a.index.back().coeff[c.j]
+                                                 : elementStride(a, c.j),
+                     mask);
     else
       v = loadBroadcast(b, a, dims);
     map.map(body->getArgument(k), v);
@@ -1099,7 +1115,8 @@ void KernelBuilder::build(OpBuilder &b) {
 /// kernel without a reduction, rows of vectors along the innermost dim.
 std::optional<Contraction> matchElementwise(linalg::LinalgOp op,
                                             int64_t minWidth) {
-  if (!isa<linalg::GenericOp, linalg::MapOp, linalg::CopyOp>(op) ||
+  if (!isa<linalg::GenericOp, linalg::MapOp, linalg::CopyOp,
+           linalg::TransposeOp>(op) ||
       !op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumLoops() == 0 || op.getNumParallelLoops() != op.getNumLoops())
     return std::nullopt;

@@ -228,15 +228,41 @@ func.func @elementwise(%x: memref<8x20xf32>, %row: memref<8xf32>, %out: memref<8
 
 // -----
 
-// A transposing copy reads along another dim than it writes: left to loops.
+// A transposing copy reads along another dim than it writes: each row of
+// 16 lanes is one gather of every 16th element (before, a scalar loop).
 // CHECK-LABEL: func.func @transpose(
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK-SAME: %[[X:[^:]*]]: memref<16x16xf32>, %[[OUT:[^:]*]]: memref<16x16xf32>)
+// CHECK: %[[OFFSETS:.*]] = arith.constant dense<[0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240]> : vector<16xi32>
+// CHECK: scf.parallel
+// CHECK: %[[V:.*]] = vector.gather %[[X]][%c0, %{{.*}}] [%[[OFFSETS]]]
+// CHECK: vector.store %[[V]], %[[OUT]][%{{.*}}, %c0]
+// CHECK: } {coreai.disjoint_tiles}
 func.func @transpose(%x: memref<16x16xf32>, %out: memref<16x16xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<16x16xf32>) outs(%out : memref<16x16xf32>) {
   ^bb0(%a: f32, %o: f32):
     linalg.yield %a : f32
   }
+  return
+}
+
+// -----
+
+// Attention's head split (linalg.transpose keeping the innermost dim):
+// contiguous rows of 64; its k^T ([0, 2, 3, 1]) gathers with the sequence's
+// stride, 6 * 64 elements.
+// CHECK-LABEL: func.func @head_transposes(
+// CHECK-SAME: %[[X:[^:]*]]: memref<1x20x6x64xf32>
+// CHECK: arith.constant dense<[0, 384, 768, 1152, {{.*}}]> : vector<16xi32>
+// CHECK: scf.parallel
+// CHECK: vector.load %[[X]]
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK: scf.parallel
+// CHECK: vector.gather %[[X]][%c0, %c0, %{{.*}}, %{{.*}}] [%[[STRIDES:.*]]]
+// CHECK: vector.maskedstore
+// CHECK: } {coreai.disjoint_tiles}
+func.func @head_transposes(%x: memref<1x20x6x64xf32>, %heads: memref<1x6x20x64xf32>, %keys: memref<1x6x64x20xf32>) {
+  linalg.transpose ins(%x : memref<1x20x6x64xf32>) outs(%heads : memref<1x6x20x64xf32>) permutation = [0, 2, 1, 3]
+  linalg.transpose ins(%x : memref<1x20x6x64xf32>) outs(%keys : memref<1x6x64x20xf32>) permutation = [0, 2, 3, 1]
   return
 }
 
@@ -578,15 +604,16 @@ func.func @depthwise_short_rows_copied(%in: memref<1x8x9x9xf32>, %w: memref<8x3x
 // -----
 
 // The consumer reads the output twice (once transposed): it cannot read the
-// scratch instead, so a copy writes the output first and the consumer is
-// left as it was.
+// scratch instead, so a copy writes the output first and the consumer reads
+// the output (its own kernel: a gather for the transposed read).
 // CHECK-LABEL: func.func @conv_short_rows_read_twice(
 // CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
 // CHECK: } {coreai.disjoint_tiles}
 // CHECK: vector.maskedload %[[FLAT]]
 // CHECK: vector.maskedstore %[[OUT:[a-z0-9_]+]]{{\[}}
 // CHECK: } {coreai.disjoint_tiles}
-// CHECK: linalg.generic {{.*}} ins(%[[OUT]], %[[OUT]] :
+// CHECK: vector.gather %[[OUT]]
+// CHECK: vector.maskedload %[[OUT]]
 func.func @conv_short_rows_read_twice(%in: memref<1x8x9x9xf32>, %w: memref<8x8x3x3xf32>, %y: memref<1x8x7x7xf32>) {
   %zero = arith.constant 0.0 : f32
   %out = memref.alloc() : memref<1x8x7x7xf32>
@@ -678,13 +705,15 @@ func.func @conv_1x1_stride2(%in: memref<1x16x14x14xf32>, %w: memref<32x16x1x1xf3
 // -----
 
 // Windows that tile the image (a 4x4 stride-4 patch embedding): the patches
-// are copied out once, [N, C, KH, KW, OH, OW], and the convolution is the
+// are copied out once, [N, C, KH, KW, OH, OW] (rows of every 4th element,
+// gathered), and the convolution is the
 // matmul of the filter [F, C*KH*KW] and the patches [C*KH*KW, OH*OW]: 64
 // contiguous lanes instead of loads of stride 4 along 8 columns.
 // CHECK-LABEL: func.func @patch_embedding(
 // CHECK-SAME: %[[IN:[^:]*]]: memref<1x3x32x32xf32>, %[[W:[^:]*]]: memref<8x3x4x4xf32>
 // CHECK: %[[PATCHES:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x4x4x8x8xf32>
-// CHECK: linalg.generic {{.*}} ins(%[[IN]] : memref<1x3x32x32xf32>) outs(%[[PATCHES]] : memref<1x3x4x4x8x8xf32>)
+// CHECK: vector.gather %[[IN]]
+// CHECK: vector.maskedstore %[[PATCHES]]
 // CHECK: %[[IMG:.*]] = memref.collapse_shape %[[PATCHES]] {{\[}}[0], [1, 2, 3], [4, 5]] : memref<1x3x4x4x8x8xf32> into memref<1x48x64xf32>
 // CHECK: %[[W2:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<8x3x4x4xf32> into memref<8x48xf32>
 // CHECK: scf.parallel
