@@ -119,10 +119,17 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
   }
   Location loc = conv.getLoc();
   MLIRContext *ctx = conv.getContext();
+  // A copy of the input goes before the initializer (which stays next to
+  // the convolution), unless a view defining the input lies between them.
+  Operation *copyPoint = first;
+  if (Operation *def = in.getDefiningOp();
+      def && def->getBlock() == first->getBlock() &&
+      !def->isBeforeInBlock(first))
+    copyPoint = conv;
   if (patches) {
     // The patches, [N, C, KH, KW, OH, OW], collapsed to [N, C*KH*KW, OH*OW]
     // (the filter's [C, KH, KW] order).
-    rewriter.setInsertionPoint(first);
+    rewriter.setInsertionPoint(copyPoint);
     int64_t channels = in.getType().getDimSize(1);
     auto patchType = MemRefType::get(
         {outShape[0], channels, kh, kw, outShape[2], outShape[3]},
@@ -149,9 +156,8 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
   }
   if (subsample) {
     // A strided (or cropping) 1x1 convolution reads a subsampled copy of
-    // its input, [N, C, OH, OW], one pass over what it reads anyway; made
-    // before the initializer, which stays next to the convolution.
-    rewriter.setInsertionPoint(first);
+    // its input, [N, C, OH, OW], one pass over what it reads anyway.
+    rewriter.setInsertionPoint(copyPoint);
     auto sampledType = MemRefType::get(
         {outShape[0], in.getType().getDimSize(1), outShape[2], outShape[3]},
         rewriter.getF32Type());

@@ -17,6 +17,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
 
+#include <unordered_map>
+
 using namespace mlir;
 
 namespace coreai {
@@ -66,14 +68,15 @@ struct DeduplicateDispatches
     : coreai::impl::CPUDeduplicateDispatchesBase<DeduplicateDispatches> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    // Module order: the first of equal dispatches is kept.
-    DenseMap<unsigned, SmallVector<func::FuncOp>> kept;
+    // Module order: the first of equal dispatches is kept. Keyed by the
+    // whole hash (a DenseMap key reserves two values a hash may take).
+    std::unordered_map<size_t, SmallVector<func::FuncOp>> kept;
     DenseMap<StringAttr, func::FuncOp> replacement;
     SmallVector<func::FuncOp> erased;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!isDispatch(func))
         continue;
-      SmallVector<func::FuncOp> &bucket = kept[hashDispatch(func)];
+      SmallVector<func::FuncOp> &bucket = kept[(size_t)hashDispatch(func)];
       auto same = llvm::find_if(
           bucket, [&](func::FuncOp k) { return isEquivalent(k, func); });
       if (same == bucket.end()) {

@@ -49,6 +49,32 @@ func.func @vector_cube(%x: vector<16xf32>) -> vector<16xf32> {
 
 // -----
 
+// A non-integer constant exponent keeps powf: sqrt(x) differs from
+// powf(x, 0.5) at -0 and -inf.
+// CHECK-LABEL: func.func @vector_square_root_power(
+// CHECK: math.powf
+// CHECK-NOT: math.sqrt
+func.func @vector_square_root_power(%x: vector<16xf32>) -> vector<16xf32> {
+  %half = arith.constant dense<0.5> : vector<16xf32>
+  %r = math.powf %x, %half : vector<16xf32>
+  return %r : vector<16xf32>
+}
+
+// -----
+
+// An integer power with a negative exponent keeps math.ipowi (its rewrite
+// divides, and a division by a product that wrapped to 0 traps).
+// CHECK-LABEL: func.func @vector_ipowi(
+// CHECK: math.ipowi
+// CHECK-NOT: arith.divsi
+func.func @vector_ipowi(%x: vector<16xi32>) -> vector<16xi32> {
+  %minus_two = arith.constant dense<-2> : vector<16xi32>
+  %r = math.ipowi %x, %minus_two : vector<16xi32>
+  return %r : vector<16xi32>
+}
+
+// -----
+
 // A variable exponent keeps powf (libm handles its edge cases).
 // CHECK-LABEL: func.func @vector_pow(
 // CHECK: math.powf
