@@ -21,15 +21,17 @@ using namespace mlir;
 namespace coreai::cpu {
 namespace {
 
-/// `to[i] = from[fromMap(i)]` over the 4-D space of `to`: a subsampled
-/// image, a phase of one, or an output read back from a flattened scratch.
+/// `to[i] = from[fromMap(i)]` over the space of `to`: a subsampled image, a
+/// phase of one, an image's patches, or an output read back from a
+/// flattened scratch.
 void copyThrough(OpBuilder &b, Location loc, Value from, AffineMap fromMap,
                  Value to) {
+  unsigned rank = fromMap.getNumDims();
   linalg::GenericOp::create(
       b, loc, TypeRange{}, ValueRange{from}, ValueRange{to},
       SmallVector<AffineMap>{
-          fromMap, AffineMap::getMultiDimIdentityMap(4, b.getContext())},
-      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          fromMap, AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [](OpBuilder &nb, Location l, ValueRange args) {
         linalg::YieldOp::create(nb, l, args[0]);
       });
@@ -139,16 +141,11 @@ void flattenPointwiseConvolution(RewriterBase &rewriter,
     SmallVector<AffineExpr> d;
     for (unsigned i = 0; i < 6; ++i)
       d.push_back(getAffineDimExpr(i, ctx));
-    linalg::GenericOp::create(
-        rewriter, loc, TypeRange{}, ValueRange{in}, ValueRange{patched},
-        SmallVector<AffineMap>{
-            AffineMap::get(
-                6, 0, {d[0], d[1], d[4] * kh + d[2], d[5] * kw + d[3]}, ctx),
-            AffineMap::getMultiDimIdentityMap(6, ctx)},
-        SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-        [](OpBuilder &nb, Location l, ValueRange args) {
-          linalg::YieldOp::create(nb, l, args[0]);
-        });
+    copyThrough(rewriter, loc, in,
+                AffineMap::get(6, 0,
+                               {d[0], d[1], d[4] * kh + d[2], d[5] * kw + d[3]},
+                               ctx),
+                patched);
     Value collapsed = memref::CollapseShapeOp::create(
         rewriter, loc, patched,
         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});

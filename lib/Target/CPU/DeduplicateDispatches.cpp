@@ -49,11 +49,9 @@ llvm::hash_code hashDispatch(func::FuncOp func) {
 }
 
 bool isEquivalent(func::FuncOp a, func::FuncOp b) {
-  if (a.getFunctionType() != b.getFunctionType() ||
-      a->getAttr(coreai::kWorkgroupsAttr) !=
-          b->getAttr(coreai::kWorkgroupsAttr))
+  if (a.getFunctionType() != b.getFunctionType())
     return false;
-  // Only the attributes this pass knows may differ.
+  // Every attribute but the name (the workgroup count among them).
   for (NamedAttribute attr : a->getAttrs())
     if (attr.getName() != a.getSymNameAttrName() &&
         b->getAttr(attr.getName()) != attr.getValue())

@@ -982,15 +982,12 @@ void KernelBuilder::build(OpBuilder &b) {
   Value panel = panelDim ? ivs[next++] : cst(pb, 0);
   Value rowIter = rowDim ? ivs[next] : cst(pb, 0);
   int64_t lastRows = numRows - (rowBlocks - 1) * tileRows;
-  // One block of rows: `emit(builder, rows)` with the rows it has (the last
-  // block may have fewer).
-  auto emitRowBlock = [&](OpBuilder &rb, Value rowBlock,
-                          function_ref<void(OpBuilder &, int64_t)> emit) {
+  auto emitRowBlock = [&](OpBuilder &rb, Value rowBlock) {
     if (c.i)
       dims[*c.i] =
           rb.createOrFold<arith::MulIOp>(loc, rowBlock, cst(rb, tileRows));
     if (lastRows == tileRows) {
-      emit(rb, tileRows);
+      emitRows(rb, dims, panel, tileRows);
       return;
     }
     Value isLast = arith::CmpIOp::create(rb, loc, arith::CmpIPredicate::eq,
@@ -998,18 +995,16 @@ void KernelBuilder::build(OpBuilder &b) {
     scf::IfOp::create(
         rb, loc, isLast,
         [&](OpBuilder &tb, Location) {
-          emit(tb, lastRows);
+          emitRows(tb, dims, panel, lastRows);
           scf::YieldOp::create(tb, loc);
         },
         [&](OpBuilder &eb, Location) {
-          emit(eb, tileRows);
+          emitRows(eb, dims, panel, tileRows);
           scf::YieldOp::create(eb, loc);
         });
   };
   if (!packed) {
-    emitRowBlock(pb, rowIter, [&](OpBuilder &rb, int64_t rows) {
-      emitRows(rb, dims, panel, rows);
-    });
+    emitRowBlock(pb, rowIter);
     return;
   }
 
@@ -1091,9 +1086,7 @@ void KernelBuilder::build(OpBuilder &b) {
     scf::ForOp::create(
         kb, loc, firstBlock, endBlock, cst(kb, 1), ValueRange(),
         [&](OpBuilder &rb, Location, Value rowBlock, ValueRange) {
-          emitRowBlock(rb, rowBlock, [&](OpBuilder &eb, int64_t rows) {
-            emitRows(eb, dims, panel, rows);
-          });
+          emitRowBlock(rb, rowBlock);
           scf::YieldOp::create(rb, loc);
         });
   };
