@@ -599,9 +599,21 @@ public:
       kBlock = std::min<int64_t>(reduction, kPackedReduction);
       numKBlocks = (reduction + kBlock - 1) / kBlock;
       panelBlocks = std::min<int64_t>(kPackedPanelBlocks, blocks);
-      groupBlocks = kPackedRowBlocks;
     }
     numPanels = (blocks + panelBlocks - 1) / panelBlocks;
+    if (packed) {
+      // Each parallel tile packs its panel once, so the fewer row groups
+      // the less packing: as many as keep kMinPackedTiles tiles for the
+      // threads (with the panels and the output's other dims).
+      int64_t otherTiles = numPanels;
+      for (unsigned d : c.outDims)
+        if (d != c.j && d != *c.i)
+          otherTiles *= c.ranges[d];
+      int64_t rowBlocks = (numRows + tileRows - 1) / tileRows;
+      int64_t groups = std::clamp<int64_t>(
+          (kMinPackedTiles + otherTiles - 1) / otherTiles, 1, rowBlocks);
+      groupBlocks = (rowBlocks + groups - 1) / groups;
+    }
     // The innermost reduction dims whose steps together number at most
     // kMaxUnrolledSteps (a 3x3 or 5x5 window; a 7x7 window's rows) are
     // unrolled; a matmul's one reduction is not (its loop is long enough).
@@ -631,7 +643,7 @@ public:
   static constexpr int64_t kPackRowStride = 512;   // 2 KB rows of f32
   static constexpr int64_t kPackedReduction = 256; // k block
   static constexpr int64_t kPackedPanelBlocks = 8; // 128 columns
-  static constexpr int64_t kPackedRowBlocks = 16;  // 96 rows of 6
+  static constexpr int64_t kMinPackedTiles = 8;    // work for a few threads
   static constexpr int64_t kMaxUnrolledSteps = 32;
 
   void build(OpBuilder &b);

@@ -13,10 +13,33 @@ namespace coreai {
 } // namespace coreai
 
 namespace {
+/// Whether `a` and `b` are the same memory: one value, or equal subviews
+/// of the same memory (bufferization writes one per use).
+bool sameView(Value a, Value b) {
+  if (a == b)
+    return true;
+  auto va = a.getDefiningOp<memref::SubViewOp>();
+  auto vb = b.getDefiningOp<memref::SubViewOp>();
+  return va && vb && va.getType() == vb.getType() &&
+         va.getStaticOffsets() == vb.getStaticOffsets() &&
+         va.getStaticSizes() == vb.getStaticSizes() &&
+         va.getStaticStrides() == vb.getStaticStrides() &&
+         va.getOffsets() == vb.getOffsets() && va.getSizes() == vb.getSizes() &&
+         va.getStrides() == vb.getStrides() &&
+         sameView(va.getSource(), vb.getSource());
+}
+
 struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(memref::CopyOp op,
                                 PatternRewriter &rw) const override {
+    // A value computed in place in its slice of a larger buffer (an input
+    // of a Concat, after eliminate-empty-tensors) is "inserted" by a copy
+    // onto itself.
+    if (sameView(op.getSource(), op.getTarget())) {
+      rw.eraseOp(op);
+      return success();
+    }
     rw.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(), op.getTarget());
     return success();
   }

@@ -16,6 +16,9 @@ def CopiesToLoops : Pass<"coreai-copies-to-loops", "::mlir::func::FuncOp"> {
     The LLVM lowering of a strided memref.copy calls `memrefCopy` from
     MLIR's C runner utils, which bundles cannot link against. As a
     linalg.copy it becomes an inline loop nest like every other kernel.
+    A copy onto the same memory (the same value, or equal subviews of it:
+    what bufferization leaves where an op computed in place into its slice
+    of a Concat) is erased.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }

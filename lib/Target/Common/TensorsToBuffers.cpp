@@ -26,6 +26,9 @@ void coreai::addTensorsToBuffersPipeline(OpPassManager &pm,
       ", canonicalize, cse,"
       "  coreai-clone-shared-fills, coreai-distinct-results,"
       "  coreai-flatten-empty-boundaries),"
+      // Ops whose result is inserted into a larger tensor (the inputs of
+      // a Concat) compute into that tensor's slice, so no copy follows.
+      "eliminate-empty-tensors,"
       // Tensors -> buffers; results become caller-provided out params.
       "one-shot-bufferize{bufferize-function-boundaries=1"
       "  function-boundary-type-conversion=identity-layout-map},"
