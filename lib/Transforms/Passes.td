@@ -65,6 +65,13 @@ def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func:
     one row (batch 1) keeps W: its dot products read W's rows as stored,
     except in a function with enumerated shapes (`coreai.shape_group`),
     whose variants share one layout of their weights.
+
+    A MatMul with one row (every dim of its left operand but the last is 1)
+    by constant [K, N] weights that only such MatMuls read, outside a shape
+    group, becomes that Gemm at batch 1: Gemm(x, W^T, transB = true) on
+    the stored transpose (reshaped to and from one row as needed), so each
+    output is a dot product along a contiguous row of W^T instead of a
+    walk down a column of W.
   }];
 }
 

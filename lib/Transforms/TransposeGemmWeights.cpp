@@ -63,12 +63,81 @@ int64_t rows(ag::GemmOp gemm) {
   return a.getDimSize(gemm.getTransA() ? 1 : 0);
 }
 
+/// Whether `use` is the right operand, constant [K, N] weights, of a
+/// MatMul with one row: every dim of the left operand but the last is 1 (a
+/// fully connected layer at batch 1, a decoder's token step).
+bool isOneRowMatMulWeight(OpOperand &use) {
+  auto matmul = dyn_cast<ag::MatMulOp>(use.getOwner());
+  if (!matmul || &use != &matmul.getRhsMutable())
+    return false;
+  auto lhs = dyn_cast<RankedTensorType>(matmul.getLhs().getType());
+  auto rhs = dyn_cast<RankedTensorType>(matmul.getRhs().getType());
+  auto out = dyn_cast<RankedTensorType>(matmul.getType());
+  return lhs && rhs && out && lhs.hasStaticShape() && rhs.hasStaticShape() &&
+         out.hasStaticShape() && rhs.getRank() == 2 && lhs.getRank() >= 1 &&
+         rhs.getNumElements() > 0 &&
+         lhs.getNumElements() == lhs.getShape().back();
+}
+
+/// `matmul` (one row, see isOneRowMatMulWeight) as a Gemm with transB over
+/// `transposedWeights` ([N, K]), its left operand and result reshaped to
+/// and from one row.
+void rewriteAsDotProducts(ag::MatMulOp matmul, Value transposedWeights) {
+  OpBuilder b(matmul);
+  Location loc = matmul.getLoc();
+  auto lhs = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto out = cast<RankedTensorType>(matmul.getType());
+  int64_t k = lhs.getShape().back(), n = out.getNumElements();
+  auto row = [&](Value v, RankedTensorType type, int64_t cols) -> Value {
+    auto flat = RankedTensorType::get({1, cols}, type.getElementType());
+    if (type == flat)
+      return v;
+    return ag::ReshapeOp::create(b, loc, flat, v,
+                                 b.getDenseI64ArrayAttr(flat.getShape()));
+  };
+  Value a = row(matmul.getLhs(), lhs, k);
+  auto flatOut = RankedTensorType::get({1, n}, out.getElementType());
+  Value product = ag::GemmOp::create(
+      b, loc, flatOut, a, transposedWeights, Value(), b.getF64FloatAttr(1.0),
+      b.getF64FloatAttr(1.0), b.getBoolAttr(false), b.getBoolAttr(true));
+  if (flatOut != out)
+    product = ag::ReshapeOp::create(b, loc, out, product,
+                                    b.getDenseI64ArrayAttr(out.getShape()));
+  matmul.getResult().replaceAllUsesWith(product);
+  matmul.erase();
+}
+
 struct TransposeGemmWeights
     : coreai::impl::TransposeGemmWeightsBase<TransposeGemmWeights> {
   void runOnOperation() override {
     // The shape variants of one model share their weights, so their layout
     // may not depend on the batch: in a group, batch 1 reads W^T too.
     bool shapeGroup = getOperation()->hasAttr(coreai::kShapeGroupAttr);
+    // One-row MatMuls by constant [K, N] weights: each 16-column block of
+    // the vector kernel would walk K rows N floats apart, a TLB miss per
+    // row once W outgrows the TLB's reach (6x slower than streaming it at
+    // 512 x 8192). Stored as W^T, each output is a dot product along a
+    // contiguous row, as for Gemms at batch 1 below.
+    SmallVector<ag::ConstantOp> constants;
+    if (!shapeGroup)
+      getOperation().walk(
+          [&](ag::ConstantOp constant) { constants.push_back(constant); });
+    // (Collected first: the rewrite erases MatMuls the walk would visit.)
+    for (ag::ConstantOp constant : constants) {
+      Value weights = constant.getResult();
+      if (weights.use_empty() ||
+          !llvm::all_of(weights.getUses(), isOneRowMatMulWeight))
+        continue;
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      DenseElementsAttr layout = dense ? transposed(dense) : nullptr;
+      if (!layout)
+        continue;
+      OpBuilder b(constant);
+      auto stored = ag::ConstantOp::create(b, constant.getLoc(), layout);
+      for (Operation *user : llvm::to_vector(weights.getUsers()))
+        rewriteAsDotProducts(cast<ag::MatMulOp>(user), stored);
+      constant.erase();
+    }
     getOperation().walk([&](ag::ConstantOp constant) {
       // Every use is the B of a Gemm that reads it transposed.
       Value weights = constant.getResult();
