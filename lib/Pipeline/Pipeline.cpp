@@ -21,8 +21,10 @@ using coreai::runtime::ComputeUnit;
 
 void coreai::buildGraphPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createPromoteAccumulation());
+  // Weight layouts first: promotion wraps 16-bit weights in casts, behind
+  // which the constants would no longer be seen.
   pm.addNestedPass<func::FuncOp>(createTransposeGemmWeights());
+  pm.addNestedPass<func::FuncOp>(createPromoteAccumulation());
   pm.addPass(createHoistConstants());
 }
 

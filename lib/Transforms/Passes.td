@@ -56,7 +56,7 @@ def PromoteAccumulation : Pass<"aigraph-promote-accumulation", "::mlir::func::Fu
 }
 
 def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func::FuncOp"> {
-  let summary = "Store Gemm weights read transposed (transB) in the layout read";
+  let summary = "Store Gemm and one-row MatMul weights in the layout read";
   let description = [{
     A constant used only as the B of Gemms with `transB = true` is
     transposed at compile time and they get `transB = false`: fully connected

@@ -7,9 +7,10 @@
 // dim, the layout the CPU's vector kernels and the GPU's tiles load, at no
 // cost at run time (not at batch 1, where a dot product along W's rows
 // streams them best, unless the function is one of several shape variants
-// that share their weights). Only constants that every user reads this way are
-// rewritten (one weight may serve several layers), so the bundle never
-// holds both layouts.
+// that share their weights). For the same reason a MatMul with one row by
+// constant [K, N] weights becomes that batch-1 Gemm over the stored W^T.
+// Only constants that every user reads this way are rewritten (one weight
+// may serve several layers), so the bundle never holds both layouts.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Transforms/Passes.h"

@@ -603,8 +603,10 @@ public:
     numPanels = (blocks + panelBlocks - 1) / panelBlocks;
     if (packed) {
       // Each parallel tile packs its panel once, so the fewer row groups
-      // the less packing: as many as keep kMinPackedTiles tiles for the
-      // threads (with the panels and the output's other dims).
+      // the less packing: about as many as make kMinPackedTiles tiles with
+      // the panels and the output's other dims (equal groups, rounded up:
+      // a small last group would pack a panel for a few rows).
+      // kMinPackedTiles bounds the threads a packed matmul can use.
       int64_t otherTiles = numPanels;
       for (unsigned d : c.outDims)
         if (d != c.j && d != *c.i)

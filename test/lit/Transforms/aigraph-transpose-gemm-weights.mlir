@@ -121,3 +121,28 @@ func.func @one_row_in_shape_group(%x: tensor<1x3xf32>) -> tensor<1x2xf32> attrib
   %0 = aigraph.matmul %x, %w : tensor<1x3xf32>, tensor<3x2xf32> -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+// A vector left operand ([K] x [K, N] -> [N]) is one row too.
+// CHECK-LABEL: func.func @vector_times_matrix(
+// CHECK: %[[A:.*]] = aigraph.reshape %{{.*}} {shape = array<i64: 1, 3>} : tensor<3xf16> -> tensor<1x3xf16>
+// CHECK: %[[G:.*]] = aigraph.gemm %[[A]], %{{.*}} {transB = true} : (tensor<1x3xf16>, tensor<2x3xf16>) -> tensor<1x2xf16>
+// CHECK: aigraph.reshape %[[G]] {shape = array<i64: 2>} : tensor<1x2xf16> -> tensor<2xf16>
+func.func @vector_times_matrix(%x: tensor<3xf16>) -> tensor<2xf16> {
+  %w = aigraph.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf16>
+  %0 = aigraph.matmul %x, %w : tensor<3xf16>, tensor<3x2xf16> -> tensor<2xf16>
+  return %0 : tensor<2xf16>
+}
+
+// -----
+
+// A weight that is also a left operand keeps its layout.
+// CHECK-LABEL: func.func @weight_also_lhs(
+// CHECK-NOT: aigraph.gemm
+func.func @weight_also_lhs(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<2x2xf32>) {
+  %w = aigraph.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %0 = aigraph.matmul %x, %w : tensor<1x2xf32>, tensor<2x2xf32> -> tensor<1x2xf32>
+  %1 = aigraph.matmul %w, %w : tensor<2x2xf32>, tensor<2x2xf32> -> tensor<2x2xf32>
+  return %0, %1 : tensor<1x2xf32>, tensor<2x2xf32>
+}

@@ -29,3 +29,35 @@ func.func @slice_to_slice(%buf: memref<1x4x8xf32>) {
   memref.copy %a, %b : memref<1x2x8xf32, strided<[32, 8, 1]>> to memref<1x2x8xf32, strided<[32, 8, 1], offset: 16>>
   return
 }
+
+// A copy of a buffer onto itself does nothing.
+// CHECK-LABEL: func @copy_onto_itself
+// CHECK-NOT: copy
+// CHECK: return
+func.func @copy_onto_itself(%buf: memref<4xf32>) {
+  memref.copy %buf, %buf : memref<4xf32> to memref<4xf32>
+  return
+}
+
+// Equal subviews of equal subviews are the same memory too.
+// CHECK-LABEL: func @nested_self_copy
+// CHECK-NOT: copy
+// CHECK: return
+func.func @nested_self_copy(%buf: memref<4x8xf32>) {
+  %a = memref.subview %buf[2, 0] [2, 8] [1, 1] : memref<4x8xf32> to memref<2x8xf32, strided<[8, 1], offset: 16>>
+  %b = memref.subview %buf[2, 0] [2, 8] [1, 1] : memref<4x8xf32> to memref<2x8xf32, strided<[8, 1], offset: 16>>
+  %c = memref.subview %a[0, 4] [2, 4] [1, 1] : memref<2x8xf32, strided<[8, 1], offset: 16>> to memref<2x4xf32, strided<[8, 1], offset: 20>>
+  %d = memref.subview %b[0, 4] [2, 4] [1, 1] : memref<2x8xf32, strided<[8, 1], offset: 16>> to memref<2x4xf32, strided<[8, 1], offset: 20>>
+  memref.copy %c, %d : memref<2x4xf32, strided<[8, 1], offset: 20>> to memref<2x4xf32, strided<[8, 1], offset: 20>>
+  return
+}
+
+// Subviews at different dynamic offsets may differ: the copy stays.
+// CHECK-LABEL: func @dynamic_offsets
+// CHECK: linalg.copy
+func.func @dynamic_offsets(%buf: memref<8xf32>, %i: index, %j: index) {
+  %a = memref.subview %buf[%i] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1], offset: ?>>
+  %b = memref.subview %buf[%j] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1], offset: ?>>
+  memref.copy %a, %b : memref<4xf32, strided<[1], offset: ?>> to memref<4xf32, strided<[1], offset: ?>>
+  return
+}
