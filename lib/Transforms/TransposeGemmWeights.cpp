@@ -114,57 +114,49 @@ struct TransposeGemmWeights
     // The shape variants of one model share their weights, so their layout
     // may not depend on the batch: in a group, batch 1 reads W^T too.
     bool shapeGroup = getOperation()->hasAttr(coreai::kShapeGroupAttr);
-    // One-row MatMuls by constant [K, N] weights: each 16-column block of
-    // the vector kernel would walk K rows N floats apart, a TLB miss per
-    // row once W outgrows the TLB's reach (6x slower than streaming it at
-    // 512 x 8192). Stored as W^T, each output is a dot product along a
-    // contiguous row, as for Gemms at batch 1 below.
+    auto readTransposed = [&](OpOperand &use) {
+      auto gemm = dyn_cast<ag::GemmOp>(use.getOwner());
+      return gemm && gemm.getTransB() && &use == &gemm.getBMutable() &&
+             (shapeGroup || rows(gemm) != 1);
+    };
+    // (Collected first: the rewrite erases MatMuls a walk would visit.)
     SmallVector<ag::ConstantOp> constants;
-    if (!shapeGroup)
-      getOperation().walk(
-          [&](ag::ConstantOp constant) { constants.push_back(constant); });
-    // (Collected first: the rewrite erases MatMuls the walk would visit.)
+    getOperation().walk(
+        [&](ag::ConstantOp constant) { constants.push_back(constant); });
     for (ag::ConstantOp constant : constants) {
       Value weights = constant.getResult();
-      if (weights.use_empty() ||
-          !llvm::all_of(weights.getUses(), isOneRowMatMulWeight))
+      if (weights.use_empty())
+        continue;
+      // One-row MatMuls by constant [K, N] weights: each 16-column block of
+      // the vector kernel would walk K rows N floats apart, a TLB miss per
+      // row once W outgrows the TLB's reach (6x slower than streaming it at
+      // 512 x 8192). Stored as W^T, each output is a dot product along a
+      // contiguous row, as for Gemms at batch 1.
+      bool dotProducts =
+          !shapeGroup && llvm::all_of(weights.getUses(), isOneRowMatMulWeight);
+      // Otherwise every use must be the B of a Gemm that reads it transposed.
+      if (!dotProducts && !llvm::all_of(weights.getUses(), readTransposed))
         continue;
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-      DenseElementsAttr layout = dense ? transposed(dense) : nullptr;
+      auto type = dyn_cast<RankedTensorType>(weights.getType());
+      if (!dense || !type || type.getRank() != 2 || !type.hasStaticShape())
+        continue;
+      DenseElementsAttr layout = transposed(dense);
       if (!layout)
         continue;
       OpBuilder b(constant);
       auto stored = ag::ConstantOp::create(b, constant.getLoc(), layout);
-      for (Operation *user : llvm::to_vector(weights.getUsers()))
-        rewriteAsDotProducts(cast<ag::MatMulOp>(user), stored);
-      constant.erase();
-    }
-    getOperation().walk([&](ag::ConstantOp constant) {
-      // Every use is the B of a Gemm that reads it transposed.
-      Value weights = constant.getResult();
-      if (weights.use_empty() ||
-          !llvm::all_of(weights.getUses(), [&](OpOperand &use) {
-            auto gemm = dyn_cast<ag::GemmOp>(use.getOwner());
-            return gemm && gemm.getTransB() && &use == &gemm.getBMutable() &&
-                   (shapeGroup || rows(gemm) != 1);
-          }))
-        return;
-      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-      auto type = dyn_cast<RankedTensorType>(weights.getType());
-      if (!dense || !type || type.getRank() != 2 || !type.hasStaticShape())
-        return;
-      DenseElementsAttr layout = transposed(dense);
-      if (!layout)
-        return;
-      OpBuilder b(constant);
-      auto packed = ag::ConstantOp::create(b, constant.getLoc(), layout);
       for (Operation *user : llvm::to_vector(weights.getUsers())) {
+        if (dotProducts) {
+          rewriteAsDotProducts(cast<ag::MatMulOp>(user), stored);
+          continue;
+        }
         auto gemm = cast<ag::GemmOp>(user);
-        gemm.getBMutable().assign(packed);
+        gemm.getBMutable().assign(stored);
         gemm.setTransB(false);
       }
       constant.erase();
-    });
+    }
   }
 };
 

@@ -15,7 +15,7 @@ namespace coreai {
 namespace {
 /// Whether `a` and `b` are the same memory: one value, or equal subviews
 /// of the same memory (bufferization writes one per use).
-bool sameView(Value a, Value b) {
+bool isSameMemory(Value a, Value b) {
   if (a == b)
     return true;
   auto va = a.getDefiningOp<memref::SubViewOp>();
@@ -26,7 +26,7 @@ bool sameView(Value a, Value b) {
          va.getStaticStrides() == vb.getStaticStrides() &&
          va.getOffsets() == vb.getOffsets() && va.getSizes() == vb.getSizes() &&
          va.getStrides() == vb.getStrides() &&
-         sameView(va.getSource(), vb.getSource());
+         isSameMemory(va.getSource(), vb.getSource());
 }
 
 struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
@@ -36,7 +36,7 @@ struct CopyToLinalg : OpRewritePattern<memref::CopyOp> {
     // A value computed in place in its slice of a larger buffer (an input
     // of a Concat, after eliminate-empty-tensors) is "inserted" by a copy
     // onto itself.
-    if (sameView(op.getSource(), op.getTarget())) {
+    if (isSameMemory(op.getSource(), op.getTarget())) {
       rw.eraseOp(op);
       return success();
     }
