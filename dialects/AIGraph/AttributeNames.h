@@ -50,6 +50,12 @@ inline int64_t numModelInputs(mlir::Operation *func, unsigned numArguments) {
 /// of the inputs it is given.
 inline constexpr llvm::StringLiteral kShapeGroupAttr = "coreai.shape_group";
 
+/// Op attribute of the reshapes and transposes that present a constant
+/// stored in a unit's own layout as the tensor its consumer reads
+/// (aigraph-block-convolution-weights): part of how the consumer reads its
+/// weights, not a node of the model, so reports leave them out.
+inline constexpr llvm::StringLiteral kWeightLayoutAttr = "coreai.weight_layout";
+
 //===----------------------------------------------------------------------===//
 // Placement (coreai-place, coreai-partition)
 //===----------------------------------------------------------------------===//
@@ -75,6 +81,11 @@ inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
 // CPU pipeline (lib/Target/CPU)
 //===----------------------------------------------------------------------===//
 
+/// On a contraction (a linalg.generic on buffers) for
+/// coreai-cpu-vectorize-contractions: the loop whose iterations are the
+/// kernel's vector lanes, instead of the output's innermost dim; the output
+/// is then stored lane by lane (a scatter).
+inline constexpr llvm::StringLiteral kVectorDimAttr = "coreai.vector_dim";
 /// Module attribute recording each function's argument layout before
 /// bufferization: {F = [num_inputs, num_constants, num_outputs]}.
 inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";

@@ -19,17 +19,21 @@
 using namespace mlir;
 using coreai::runtime::ComputeUnit;
 
-void coreai::buildGraphPipeline(OpPassManager &pm) {
+void coreai::buildGraphPipeline(OpPassManager &pm, bool cpuOnly) {
   pm.addPass(createCanonicalizerPass());
   // Weight layouts first: promotion wraps 16-bit weights in casts, behind
   // which the constants would no longer be seen.
   pm.addNestedPass<func::FuncOp>(createTransposeGemmWeights());
+  // Other units would compute the transpose that exposes the blocks to the
+  // CPU (or need lowerings that see through it): CPU-only models alone.
+  if (cpuOnly)
+    pm.addNestedPass<func::FuncOp>(createBlockConvolutionWeights());
   pm.addNestedPass<func::FuncOp>(createPromoteAccumulation());
   pm.addPass(createHoistConstants());
 }
 
 void coreai::buildCPUPipeline(OpPassManager &pm) {
-  buildGraphPipeline(pm);
+  buildGraphPipeline(pm, /*cpuOnly=*/true);
   cpu::buildLoweringPipeline(pm);
 }
 
@@ -62,7 +66,8 @@ void reportCPUOnly(ModuleOp module, coreai::PlacementReport &report) {
                                                  0, 0};
     llvm::DenseMap<Operation *, uint32_t> indexOf;
     for (Operation &op : func.getBody().front().without_terminator()) {
-      if (op.hasTrait<OpTrait::ConstantLike>())
+      if (op.hasTrait<OpTrait::ConstantLike>() ||
+          op.hasAttr(coreai::kWeightLayoutAttr))
         continue;
       double us =
           coreai::placement::estimateUs(cpu, coreai::placement::workOf(&op));
@@ -189,7 +194,7 @@ LogicalResult coreai::compileModule(ModuleOp module,
     image.inputs.assign(options.imageInputs.begin(), options.imageInputs.end());
     graph.addPass(createImageInputs(image));
   }
-  buildGraphPipeline(graph);
+  buildGraphPipeline(graph, /*cpuOnly=*/!split);
   beginPipelinePhase(options, graph, "graph optimization", "");
   if (failed(graph.run(module)))
     return failure();

@@ -72,8 +72,10 @@ void registerPasses();
 /// (lib/Placement/UnitCapabilities.h); registerPasses() does it too.
 void registerComputeUnits();
 
-/// Graph-level passes on aigraph: folding, then constant hoisting.
-void buildGraphPipeline(mlir::OpPassManager &pm);
+/// Graph-level passes on aigraph: folding, weight layouts, then constant
+/// hoisting. `cpuOnly`: the model runs on the CPU alone, whose kernels read
+/// some weights in a layout of their own (aigraph-block-convolution-weights).
+void buildGraphPipeline(mlir::OpPassManager &pm, bool cpuOnly);
 
 /// Graph pipeline followed by the CPU lowering to the LLVM dialect.
 void buildCPUPipeline(mlir::OpPassManager &pm);

@@ -135,8 +135,9 @@ void coreai::registerPasses() {
       "to a host function of gpu.launch_func ops and SPIR-V kernels",
       [](OpPassManager &pm) { spv::buildLoweringPipeline(pm); });
   static PassPipelineRegistration<> graphPipeline(
-      "coreai-graph-pipeline", "The graph-level passes of coreai-build",
-      [](OpPassManager &pm) { buildGraphPipeline(pm); });
+      "coreai-graph-pipeline",
+      "The graph-level passes of coreai-build (for a CPU-only model)",
+      [](OpPassManager &pm) { buildGraphPipeline(pm, /*cpuOnly=*/true); });
 }
 
 void coreai::registerComputeUnits() {

@@ -75,6 +75,35 @@ def TransposeGemmWeights : Pass<"aigraph-transpose-gemm-weights", "::mlir::func:
   }];
 }
 
+def BlockConvolutionWeights
+    : Pass<"aigraph-block-convolution-weights", "::mlir::func::FuncOp"> {
+  let summary = "Store small-image convolution weights in blocks of output channels";
+  let description = [{
+    A 2-D convolution over a small output image (at most `maxPixels`
+    pixels, `maxPointwisePixels` for 1x1 kernels: a ResNet's 7x7 and 14x14
+    stages, MobileNet's last blocks), not
+    grouped, whose f32 weights [F, C, KH, KW] are a constant that only such
+    convolutions read and whose F is a multiple of `block`, reads its weights
+    through `reshape(transpose(Wb, [0, 4, 1, 2, 3]))` of the constant
+    `Wb[F / block, C, KH, KW, block]` made at compile time. The CPU kernels
+    recognize that form (`coreai-cpu-vectorize-contractions`) and vectorize
+    such a convolution along its output channels, reading `Wb` as one
+    contiguous stream per block, instead of along image rows that fill few
+    lanes (7 of 16 on a 7x7 image); any other consumer computes the same
+    convolution through the transpose. The CPU pipeline alone adds this
+    pass (bundles with other units keep the weights as they are), and it
+    skips functions with enumerated shapes, whose variants share weights.
+  }];
+  let options = [
+    Option<"block", "block", "int64_t", "16",
+           "Output channels per block (the AVX-512 vector's f32 lanes)">,
+    Option<"maxPixels", "max-pixels", "int64_t", "196",
+           "Largest output image (OH * OW) of a blocked windowed convolution">,
+    Option<"maxPointwisePixels", "max-pointwise-pixels", "int64_t", "49",
+           "Largest output image (OH * OW) of a blocked 1x1 convolution">,
+  ];
+}
+
 def PlanScratchArena : Pass<"coreai-plan-scratch-arena", "::mlir::func::FuncOp"> {
   let summary = "Place a function's scratch buffers in one arena by liveness";
   let description = [{

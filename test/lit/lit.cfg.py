@@ -66,6 +66,20 @@ import glob
 if os.environ.get("VK_ICD_FILENAMES") or glob.glob("/usr/share/vulkan/icd.d/*.json"):
     config.available_features.add("vulkan")
 
+# The x86-64 CPU code variants this host runs (coreai-run --cpu-variant):
+# `%if cpu-x86-64-v4 %{ ... %}` runs a line only where AVX-512 is there.
+cpu_flags = set()
+if os.path.exists("/proc/cpuinfo"):
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                cpu_flags = set(line.split(":", 1)[1].split())
+                break
+if {"avx2", "fma", "bmi2", "movbe"} <= cpu_flags:
+    config.available_features.add("cpu-x86-64-v3")
+    if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= cpu_flags:
+        config.available_features.add("cpu-x86-64-v4")
+
 # coreai-debug compare --reference ort needs Node.js and onnxruntime-node
 # (scripts/bench installs it into build/bench; not a test dependency, so
 # these tests are reported unsupported where it is absent, as in CI).

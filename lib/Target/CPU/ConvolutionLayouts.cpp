@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/ConvolutionLayouts.h"
 
+#include "dialects/AIGraph/AttributeNames.h"
 #include "lib/Target/CPU/LoopAccesses.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -58,6 +59,99 @@ bool flattensImage(linalg::LinalgOp op) {
          op.getNumParallelLoops() == 4 &&
          linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
                                           {ReassociationIndices{2, 3}});
+}
+
+/// The initializer of a convolution's output `out`, the op just before
+/// `conv`: a fill, or a broadcast along N and F (a bias) that reads neither
+/// the output's previous value nor its position. Null otherwise.
+linalg::LinalgOp initializerOf(linalg::LinalgOp conv, Value out) {
+  auto init = dyn_cast_or_null<linalg::LinalgOp>(
+      neighbourWithEffects(conv, /*forward=*/false));
+  if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
+      init.getDpsInitOperand(0)->get() != out || init.getNumLoops() != 4 ||
+      init.getNumParallelLoops() != 4 ||
+      !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity() ||
+      !(isa<linalg::FillOp>(init) || isa<linalg::GenericOp>(init)))
+    return {};
+  for (OpOperand *input : init.getDpsInputOperands())
+    if (isa<MemRefType>(input->get().getType())) {
+      AffineMap map = init.getMatchingIndexingMap(input);
+      if (map.isFunctionOfDim(2) || map.isFunctionOfDim(3))
+        return {};
+    }
+  // A scratch in another layout has no previous value, and other dims.
+  if (auto generic = dyn_cast<linalg::GenericOp>(init.getOperation()))
+    if (!generic.getBody()->getArguments().back().use_empty() ||
+        !generic.getBody()->getOps<linalg::IndexOp>().empty())
+      return {};
+  return init;
+}
+
+/// Replaces `init` (see initializerOf) by the same initialization of
+/// `scratch`, where output element (n, f, h, w) is the scratch element at
+/// `outDims` (expressions of the scratch's dims), at the insertion point.
+void initializeScratch(RewriterBase &rewriter, linalg::LinalgOp init,
+                       Value scratch, ArrayRef<AffineExpr> outDims) {
+  if (auto fill = dyn_cast<linalg::FillOp>(init.getOperation())) {
+    linalg::FillOp::create(rewriter, init.getLoc(), fill.getInputs()[0],
+                           scratch);
+  } else {
+    auto generic = cast<linalg::GenericOp>(init.getOperation());
+    unsigned rank = cast<MemRefType>(scratch.getType()).getRank();
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : generic.getDpsInputOperands())
+      maps.push_back(
+          generic.getMatchingIndexingMap(input).replaceDimsAndSymbols(
+              outDims, {}, rank, 0));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, init.getContext()));
+    auto moved = linalg::GenericOp::create(
+        rewriter, init.getLoc(), TypeRange{}, generic.getInputs(),
+        ValueRange{scratch}, maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel));
+    rewriter.cloneRegionBefore(generic.getRegion(), moved.getRegion(),
+                               moved.getRegion().end());
+  }
+  rewriter.eraseOp(init);
+}
+
+/// A convolution's weights stored in blocks of output channels
+/// (aigraph-block-convolution-weights): the filter [F, C, KH, KW] is a
+/// collapse of a buffer that a transpose [0, 4, 1, 2, 3] fills from
+/// `blocks`, [F / B, C, KH, KW, B].
+struct BlockedFilter {
+  Value blocks;
+  linalg::TransposeOp transpose;
+  memref::CollapseShapeOp collapse;
+};
+
+std::optional<BlockedFilter> blockedFilterOf(Value filter) {
+  auto collapse = filter.getDefiningOp<memref::CollapseShapeOp>();
+  if (!collapse || collapse.getReassociationIndices() !=
+                       SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}})
+    return std::nullopt;
+  Value unpacked = collapse.getSrc();
+  if (!unpacked.getDefiningOp<memref::AllocOp>())
+    return std::nullopt;
+  // The transpose is the buffer's one writer; the rest are such collapses.
+  linalg::TransposeOp transpose;
+  for (Operation *user : unpacked.getUsers()) {
+    if (auto t = dyn_cast<linalg::TransposeOp>(user);
+        t && t.getInit() == unpacked && !transpose) {
+      transpose = t;
+      continue;
+    }
+    if (!isa<memref::CollapseShapeOp>(user))
+      return std::nullopt;
+  }
+  if (!transpose ||
+      transpose.getPermutation() != ArrayRef<int64_t>{0, 4, 1, 2, 3})
+    return std::nullopt;
+  auto blocksType = dyn_cast<MemRefType>(transpose.getInput().getType());
+  if (!blocksType || !blocksType.hasStaticShape() ||
+      !blocksType.getLayout().isIdentity() ||
+      !blocksType.getElementType().isF32())
+    return std::nullopt;
+  return BlockedFilter{transpose.getInput(), transpose, collapse};
 }
 
 /// A 1x1, stride-1 NCHW convolution is a matmul of the weights [F, C] and
@@ -272,27 +366,9 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
           (depthwise ? kMinDepthwiseGain : kMinGain) * laneUse(ow, width))
     return false;
 
-  // The initializer (a fill or a broadcast along N and F) of the output.
-  auto init = dyn_cast_or_null<linalg::LinalgOp>(
-      neighbourWithEffects(conv, /*forward=*/false));
-  if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
-      init.getDpsInitOperand(0)->get() != out || init.getNumLoops() != 4 ||
-      init.getNumParallelLoops() != 4 ||
-      !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity() ||
-      !(isa<linalg::FillOp>(init) || isa<linalg::GenericOp>(init)))
+  linalg::LinalgOp init = initializerOf(conv, out);
+  if (!init)
     return false;
-  for (OpOperand *input : init.getDpsInputOperands())
-    if (isa<MemRefType>(input->get().getType())) {
-      AffineMap map = init.getMatchingIndexingMap(input);
-      if (map.isFunctionOfDim(2) || map.isFunctionOfDim(3))
-        return false;
-    }
-  // It must not read the output's previous value (the scratch has none) or
-  // its position (the scratch has other dims).
-  if (auto generic = dyn_cast<linalg::GenericOp>(init.getOperation()))
-    if (!generic.getBody()->getArguments().back().use_empty() ||
-        !generic.getBody()->getOps<linalg::IndexOp>().empty())
-      return false;
 
   MLIRContext *ctx = conv.getContext();
   Location loc = conv.getLoc();
@@ -328,25 +404,8 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
   Value flat = memref::AllocOp::create(rewriter, loc, flatType,
                                        rewriter.getI64IntegerAttr(64));
   // The initializer over the scratch's [N, F, columns].
-  if (auto fill = dyn_cast<linalg::FillOp>(init.getOperation())) {
-    linalg::FillOp::create(rewriter, init.getLoc(), fill.getInputs()[0], flat);
-  } else {
-    auto generic = cast<linalg::GenericOp>(init.getOperation());
-    AffineExpr zero = getAffineConstantExpr(0, ctx);
-    SmallVector<AffineExpr> toFlat{d(0), d(1), zero, zero};
-    SmallVector<AffineMap> maps;
-    for (OpOperand *input : generic.getDpsInputOperands())
-      maps.push_back(
-          generic.getMatchingIndexingMap(input).replaceDimsAndSymbols(
-              toFlat, {}, 3, 0));
-    maps.push_back(AffineMap::getMultiDimIdentityMap(3, ctx));
-    auto flatInit = linalg::GenericOp::create(
-        rewriter, init.getLoc(), TypeRange{}, generic.getInputs(),
-        ValueRange{flat}, maps, parallel(3));
-    rewriter.cloneRegionBefore(generic.getRegion(), flatInit.getRegion(),
-                               flatInit.getRegion().end());
-  }
-  rewriter.eraseOp(init);
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  initializeScratch(rewriter, init, flat, {d(0), d(1), zero, zero});
 
   // One contraction per phase over its flattened image. Loops: n, f (for
   // depthwise: the channel), p, then c (regular only) and the taps a, b.
@@ -443,12 +502,92 @@ bool flattenPaddedConvolution(RewriterBase &rewriter, linalg::LinalgOp conv,
   return true;
 }
 
+/// An NCHW convolution whose weights are stored in blocks of B output
+/// channels (blockedFilterOf) runs along its output channels: a contraction
+/// over the output viewed as [N, F / B, B, OH, OW] whose vectors are the B
+/// channels of one block (kVectorDimAttr), which read the stored blocks
+/// contiguously, each tap of each input channel a broadcast of one input
+/// pixel (strides and dilations are only other pixels). Every lane is used
+/// whatever the image's size; the lanes are stored OH * OW elements apart,
+/// once per output pixel after the whole reduction. The transpose that
+/// would make the [F, C, KH, KW] filter is dropped. Returns whether it
+/// rewrote `conv`.
+bool blockOutputChannels(RewriterBase &rewriter,
+                         linalg::Conv2DNchwFchwOp conv) {
+  std::optional<BlockedFilter> filter = blockedFilterOf(conv.getInputs()[1]);
+  auto in = dyn_cast<TypedValue<MemRefType>>(conv.getInputs()[0]);
+  auto out = dyn_cast<TypedValue<MemRefType>>(conv.getOutputs()[0]);
+  if (!filter || !in || !out || !conv.hasPureBufferSemantics() ||
+      !in.getType().hasStaticShape() || !out.getType().hasStaticShape() ||
+      !in.getType().getElementType().isF32() ||
+      !out.getType().getElementType().isF32())
+    return false;
+  ArrayRef<int64_t> outShape = out.getType().getShape();
+  ArrayRef<int64_t> blocksShape =
+      cast<MemRefType>(filter->blocks.getType()).getShape();
+  int64_t block = blocksShape[4];
+  // The output (a Concat's slice, say) viewed with its channels split.
+  SmallVector<ReassociationIndices> split{{0}, {1, 2}, {3}, {4}};
+  FailureOr<MemRefType> blockedType =
+      memref::ExpandShapeOp::computeExpandedType(
+          out.getType(),
+          {outShape[0], blocksShape[0], block, outShape[2], outShape[3]},
+          split);
+  // (Lanes two elements apart would be loaded as a contiguous span.)
+  if (failed(blockedType) || outShape[2] * outShape[3] < 3)
+    return false;
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  MLIRContext *ctx = conv.getContext();
+  Location loc = conv.getLoc();
+  auto d = [&](unsigned k) { return getAffineDimExpr(k, ctx); };
+
+  // The initializer, when it comes just before, moves to the blocked view
+  // (where the kernel absorbs it); otherwise the kernel starts from what
+  // the output holds.
+  linalg::LinalgOp init = initializerOf(conv, out);
+  rewriter.setInsertionPoint(init ? init.getOperation() : conv.getOperation());
+  Value blocked =
+      memref::ExpandShapeOp::create(rewriter, loc, *blockedType, out, split);
+  if (init)
+    initializeScratch(rewriter, init, blocked,
+                      {d(0), d(1) * block + d(2), d(3), d(4)});
+
+  // Loops: n, the block fo, the channel in the block fi, oh, ow, then the
+  // reduction over c, kh, kw.
+  rewriter.setInsertionPoint(conv);
+  SmallVector<AffineMap> maps{
+      AffineMap::get(8, 0,
+                     {d(0), d(5), d(3) * strides[0] + d(6) * dilations[0],
+                      d(4) * strides[1] + d(7) * dilations[1]},
+                     ctx),
+      AffineMap::get(8, 0, {d(1), d(5), d(6), d(7), d(2)}, ctx),
+      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)};
+  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
+  iterators.append(3, utils::IteratorType::reduction);
+  Operation *kernel = multiplyAccumulate(rewriter, loc, in, filter->blocks,
+                                         blocked, maps, iterators);
+  kernel->setAttr(coreai::kVectorDimAttr, rewriter.getI64IntegerAttr(2));
+  rewriter.eraseOp(conv);
+  // The transposed filter, once no convolution reads it.
+  if (filter->collapse->use_empty()) {
+    Value unpacked = filter->collapse.getSrc();
+    rewriter.eraseOp(filter->collapse);
+    if (unpacked.hasOneUse()) {
+      rewriter.eraseOp(filter->transpose);
+      rewriter.eraseOp(unpacked.getDefiningOp());
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 void prepareConvolutions(func::FuncOp func, RewriterBase &rewriter,
                          int64_t width) {
   for (auto conv : llvm::to_vector(func.getOps<linalg::Conv2DNchwFchwOp>()))
-    flattenPointwiseConvolution(rewriter, conv);
+    if (!blockOutputChannels(rewriter, conv))
+      flattenPointwiseConvolution(rewriter, conv);
   SmallVector<linalg::LinalgOp> convolutions;
   func.walk([&](linalg::LinalgOp op) {
     if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op))

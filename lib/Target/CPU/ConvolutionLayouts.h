@@ -17,7 +17,9 @@ namespace coreai::cpu {
 /// over flattened images where that fills more of the `width`-lane vectors
 /// of the kernels: 1x1 convolutions (strided ones over a subsampled copy)
 /// as matmuls over H * W, and convolutions with short output rows over the
-/// flattened padded image (strided ones phase by phase).
+/// flattened padded image (strided ones phase by phase); convolutions
+/// whose weights are stored in blocks of output channels
+/// (aigraph-block-convolution-weights) along those channels.
 void prepareConvolutions(mlir::func::FuncOp func, mlir::RewriterBase &rewriter,
                          int64_t width);
 

@@ -32,8 +32,8 @@ void coreai::cpu::buildDispatchPipeline(OpPassManager &pm) {
       // their roots, and views of one arena share a root.
       // Matmuls and convolutions (with the ops that initialize and consume
       // their outputs) become register-tiled vector kernels first.
-      "func.func(coreai-copies-to-loops, coreai-cpu-vectorize-contractions,"
-      "  convert-linalg-to-parallel-loops,"
+      "func.func(coreai-copies-to-loops), coreai-cpu-vectorize-contractions,"
+      "func.func(convert-linalg-to-parallel-loops,"
       "  canonicalize, coreai-cpu-fuse-parallel-loops,"
       "  coreai-plan-scratch-arena),"
       "coreai-cpu-form-dispatches, canonicalize,"

@@ -78,7 +78,17 @@ struct CPUVariant {
   const char *triple;   // LLVM target triple
   const char *cpu;      // LLVM CPU name
   const char *features; // extra LLVM target features
+  // The kernels' 16-lane f32 vectors that the registers hold (32 zmm; 16
+  // ymm hold 8), what kVectorRegistersSymbol reads as in its code.
+  int64_t vectorRegisters;
 };
+
+/// A symbol whose address the kernels read as the number of their vectors
+/// the target's registers hold, to choose register tiles per variant from
+/// one module: each variant's object replaces it by its own count before
+/// optimization folds the choice (SharedObjectEmitter.cpp).
+inline constexpr llvm::StringLiteral kVectorRegistersSymbol =
+    "coreai_cpu_vector_registers";
 
 /// The variants the compiler can generate, in order of reach.
 llvm::ArrayRef<CPUVariant> cpuVariants();

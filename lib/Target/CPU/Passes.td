@@ -151,7 +151,7 @@ def CPURecordArgumentTables
 }
 
 def CPUVectorizeContractions
-    : Pass<"coreai-cpu-vectorize-contractions", "::mlir::func::FuncOp"> {
+    : Pass<"coreai-cpu-vectorize-contractions", "::mlir::ModuleOp"> {
   let summary = "Register-tiled vector kernels for matmuls and convolutions";
   let description = [{
     Runs on buffers, before convert-linalg-to-parallel-loops. A linalg op
@@ -171,6 +171,14 @@ def CPUVectorizeContractions
     rows) are the iterations of an scf.parallel marked
     `coreai.disjoint_tiles`, which coreai-cpu-form-dispatches splits over
     workgroups. Ops of other forms are left to the loop lowering.
+
+    Rows come in blocks of about equal size, at most `rows`. Up to 8 rows
+    that need more than one such block (a 7x7 image's) are one tile on
+    targets whose registers hold them: the kernel branches on the address
+    of the external `coreai_cpu_vector_registers` (declared here), which each
+    CPU variant's object replaces by its count of 16-lane vectors, so the
+    choice folds away per variant while every variant keeps the same
+    parallel tiles. A module pass for that declaration.
   }];
   let options = [
     Option<"width", "vector-width", "int64_t", /*default=*/"16",
@@ -180,7 +188,8 @@ def CPUVectorizeContractions
     Option<"panelFloats", "panel-floats", "int64_t", /*default=*/"65536",
            "elements of the vector operand kept in cache per panel">
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];

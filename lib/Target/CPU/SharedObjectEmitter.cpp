@@ -14,6 +14,8 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -34,11 +36,11 @@ using namespace mlir;
 
 namespace {
 constexpr coreai::cpu::CPUVariant kVariants[] = {
-    {"x86-64", "x86_64-unknown-linux-gnu", "x86-64", ""},
-    {"x86-64-v2", "x86_64-unknown-linux-gnu", "x86-64-v2", ""},
-    {"x86-64-v3", "x86_64-unknown-linux-gnu", "x86-64-v3", ""},
-    {"x86-64-v4", "x86_64-unknown-linux-gnu", "x86-64-v4", ""},
-    {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
+    {"x86-64", "x86_64-unknown-linux-gnu", "x86-64", "", 4},
+    {"x86-64-v2", "x86_64-unknown-linux-gnu", "x86-64-v2", "", 4},
+    {"x86-64-v3", "x86_64-unknown-linux-gnu", "x86-64-v3", "", 8},
+    {"x86-64-v4", "x86_64-unknown-linux-gnu", "x86-64-v4", "", 32},
+    {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon", 8},
 };
 
 /// Removes the files it names when it goes out of scope.
@@ -96,6 +98,16 @@ bool optimizeAndLink(llvm::Module *llvmModule,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
+  // This variant's register count where the kernels ask for it: a
+  // constant that optimization folds into their choice of register tile.
+  if (llvm::GlobalVariable *query =
+          llvmModule->getGlobalVariable(coreai::cpu::kVectorRegistersSymbol)) {
+    llvm::Type *i64 = llvm::Type::getInt64Ty(llvmModule->getContext());
+    query->replaceAllUsesWith(llvm::ConstantExpr::getIntToPtr(
+        llvm::ConstantInt::get(i64, variant.vectorRegisters),
+        query->getType()));
+    query->eraseFromParent();
+  }
 
   if (llvm::Error err =
           makeOptimizingTransformer(3, 0, machine.get())(llvmModule)) {

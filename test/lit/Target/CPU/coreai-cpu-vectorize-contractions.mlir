@@ -1,17 +1,18 @@
 // RUN: coreai-opt %s --split-input-file --coreai-cpu-vectorize-contractions --canonicalize | FileCheck %s
 
-// A matmul with its bias initialization and relu epilogue: 8 rows in blocks
-// of 6 (and a last block of 2), 40 columns as two full vectors and a masked
+// A matmul with its bias initialization and relu epilogue: 14 rows in
+// blocks of 5, 5 and 4 (the first blocks take the row that 14 = 3 x 4 + 2
+// leaves, in the branch of the longer blocks), 40 columns as two full vectors and a masked
 // tail of 8. The bias initializes the accumulators, the reduction is one FMA
 // per row and step on a vector of %b and a broadcast element of %a, and
 // the relu is applied before the single store.
 // CHECK-LABEL: func.func @matmul_bias_relu(
-// CHECK-SAME: %[[A:[^:]*]]: memref<8x32xf32>, %[[B:[^:]*]]: memref<32x40xf32>, %[[BIAS:[^:]*]]: memref<40xf32>, %[[OUT:[^:]*]]: memref<8x40xf32>)
+// CHECK-SAME: %[[A:[^:]*]]: memref<14x32xf32>, %[[B:[^:]*]]: memref<32x40xf32>, %[[BIAS:[^:]*]]: memref<40xf32>, %[[OUT:[^:]*]]: memref<14x40xf32>)
 // CHECK-NOT: linalg.
 // CHECK: scf.parallel
 // CHECK: scf.if
 // CHECK: vector.load %[[BIAS]]
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK: vector.load %[[B]]
 // CHECK: memref.load %[[A]]
 // CHECK: vector.broadcast
@@ -22,19 +23,19 @@
 // CHECK: vector.maskedload %[[B]]
 // CHECK: vector.maskedstore %[[OUT]]
 // CHECK: } {coreai.disjoint_tiles}
-func.func @matmul_bias_relu(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %bias: memref<40xf32>, %out: memref<8x40xf32>) {
+func.func @matmul_bias_relu(%a: memref<14x32xf32>, %b: memref<32x40xf32>, %bias: memref<40xf32>, %out: memref<14x40xf32>) {
   %zero = arith.constant 0.0 : f32
-  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<40xf32>) outs(%out : memref<8x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<40xf32>) outs(%out : memref<14x40xf32>) {
   ^bb0(%in: f32, %o: f32):
     linalg.yield %in : f32
   }
-  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<8x32xf32>, memref<32x40xf32>) outs(%out : memref<8x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<14x32xf32>, memref<32x40xf32>) outs(%out : memref<14x40xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
-  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<8x40xf32>) outs(%out : memref<8x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<14x40xf32>) outs(%out : memref<14x40xf32>) {
   ^bb0(%in: f32, %o: f32):
     %r = arith.maximumf %in, %zero : f32
     linalg.yield %r : f32
@@ -536,14 +537,14 @@ func.func @overlap(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %big: memref<5x16x
 
 // A 3x3 convolution over 7x7 images would use 7 of 16 lanes: it runs over
 // the flattened padded image instead (61 columns p = oh * 9 + ow, 49 of 64
-// lanes), its bias initializer moved to the [1, 8, 61] scratch, its taps
+// lanes), its bias initializer moved to the [1, 12, 61] scratch, its taps
 // unrolled (no loop over kw or kh). The residual add + relu that consumed
 // the output reads the scratch at oh * 9 + ow (the output buffer is gone).
 // CHECK-LABEL: func.func @conv_short_rows(
-// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x9x9xf32>, %[[W:[^:]*]]: memref<8x4x3x3xf32>, %[[B:[^:]*]]: memref<8xf32>, %[[RES:[^:]*]]: memref<1x8x7x7xf32>, %[[Y:[^:]*]]: memref<1x8x7x7xf32>)
-// CHECK-NOT: memref<1x8x7x7xf32>{{$}}
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x9x9xf32>, %[[W:[^:]*]]: memref<12x4x3x3xf32>, %[[B:[^:]*]]: memref<12xf32>, %[[RES:[^:]*]]: memref<1x12x7x7xf32>, %[[Y:[^:]*]]: memref<1x12x7x7xf32>)
+// CHECK-NOT: memref<1x12x7x7xf32>{{$}}
 // CHECK-DAG: %[[IMG:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0], [1], [2, 3]] : memref<1x4x9x9xf32> into memref<1x4x81xf32>
-// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x12x61xf32>
 // CHECK: scf.parallel
 // CHECK: memref.load %[[B]]
 // CHECK-NOT: scf.for {{.*}} to %c3
@@ -561,15 +562,15 @@ func.func @overlap(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %big: memref<5x16x
 // CHECK: } {coreai.disjoint_tiles}
 #bias = affine_map<(n, f, h, w) -> (f)>
 #id = affine_map<(n, f, h, w) -> (n, f, h, w)>
-func.func @conv_short_rows(%in: memref<1x4x9x9xf32>, %w: memref<8x4x3x3xf32>, %b: memref<8xf32>, %res: memref<1x8x7x7xf32>, %y: memref<1x8x7x7xf32>) {
+func.func @conv_short_rows(%in: memref<1x4x9x9xf32>, %w: memref<12x4x3x3xf32>, %b: memref<12xf32>, %res: memref<1x12x7x7xf32>, %y: memref<1x12x7x7xf32>) {
   %zero = arith.constant 0.0 : f32
-  %out = memref.alloc() : memref<1x8x7x7xf32>
-  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%out : memref<1x8x7x7xf32>) {
+  %out = memref.alloc() : memref<1x12x7x7xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<12xf32>) outs(%out : memref<1x12x7x7xf32>) {
   ^bb0(%x: f32, %o: f32):
     linalg.yield %x : f32
   }
-  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x9x9xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
-  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %res : memref<1x8x7x7xf32>, memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x9x9xf32>, memref<12x4x3x3xf32>) outs(%out : memref<1x12x7x7xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %res : memref<1x12x7x7xf32>, memref<1x12x7x7xf32>) outs(%y : memref<1x12x7x7xf32>) {
   ^bb0(%x: f32, %r: f32, %o: f32):
     %s = arith.addf %x, %r : f32
     %m = arith.maximumf %s, %zero : f32
@@ -584,9 +585,9 @@ func.func @conv_short_rows(%in: memref<1x4x9x9xf32>, %w: memref<8x4x3x3xf32>, %b
 // output is the caller's buffer, read by nothing here: a copy from the
 // scratch writes it.
 // CHECK-LABEL: func.func @depthwise_short_rows_copied(
-// CHECK-SAME: %[[IN:[^:]*]]: memref<1x8x9x9xf32>, %[[W:[^:]*]]: memref<8x3x3xf32>, %[[OUT:[^:]*]]: memref<1x8x7x7xf32>)
-// CHECK-DAG: %[[IMG:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0], [1], [2, 3]] : memref<1x8x9x9xf32> into memref<1x8x81xf32>
-// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x12x9x9xf32>, %[[W:[^:]*]]: memref<12x3x3xf32>, %[[OUT:[^:]*]]: memref<1x12x7x7xf32>)
+// CHECK-DAG: %[[IMG:.*]] = memref.collapse_shape %[[IN]] {{\[}}[0], [1], [2, 3]] : memref<1x12x9x9xf32> into memref<1x12x81xf32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x12x61xf32>
 // CHECK: scf.parallel
 // CHECK: vector.load %[[IMG]]
 // CHECK: memref.load %[[W]]
@@ -594,10 +595,10 @@ func.func @conv_short_rows(%in: memref<1x4x9x9xf32>, %w: memref<8x4x3x3xf32>, %b
 // CHECK: } {coreai.disjoint_tiles}
 // CHECK: vector.maskedload %[[FLAT]]
 // CHECK: vector.maskedstore %[[OUT]]
-func.func @depthwise_short_rows_copied(%in: memref<1x8x9x9xf32>, %w: memref<8x3x3xf32>, %out: memref<1x8x7x7xf32>) {
+func.func @depthwise_short_rows_copied(%in: memref<1x12x9x9xf32>, %w: memref<12x3x3xf32>, %out: memref<1x12x7x7xf32>) {
   %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
-  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x8x9x9xf32>, memref<8x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x12x7x7xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x12x9x9xf32>, memref<12x3x3xf32>) outs(%out : memref<1x12x7x7xf32>)
   return
 }
 
@@ -607,19 +608,19 @@ func.func @depthwise_short_rows_copied(%in: memref<1x8x9x9xf32>, %w: memref<8x3x
 // scratch instead, so a copy writes the output first and the consumer reads
 // the output (its own kernel: a gather for the transposed read).
 // CHECK-LABEL: func.func @conv_short_rows_read_twice(
-// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x61xf32>
+// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x12x61xf32>
 // CHECK: } {coreai.disjoint_tiles}
 // CHECK: vector.maskedload %[[FLAT]]
 // CHECK: vector.maskedstore %[[OUT:[a-z0-9_]+]]{{\[}}
 // CHECK: } {coreai.disjoint_tiles}
 // CHECK: vector.gather %[[OUT]]
 // CHECK: vector.maskedload %[[OUT]]
-func.func @conv_short_rows_read_twice(%in: memref<1x8x9x9xf32>, %w: memref<8x8x3x3xf32>, %y: memref<1x8x7x7xf32>) {
+func.func @conv_short_rows_read_twice(%in: memref<1x8x9x9xf32>, %w: memref<12x8x3x3xf32>, %y: memref<1x12x7x7xf32>) {
   %zero = arith.constant 0.0 : f32
-  %out = memref.alloc() : memref<1x8x7x7xf32>
-  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
-  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x8x9x9xf32>, memref<8x8x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
-  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, w, h)>, affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %out : memref<1x8x7x7xf32>, memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  %out = memref.alloc() : memref<1x12x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x12x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x8x9x9xf32>, memref<12x8x3x3xf32>) outs(%out : memref<1x12x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, w, h)>, affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out, %out : memref<1x12x7x7xf32>, memref<1x12x7x7xf32>) outs(%y : memref<1x12x7x7xf32>) {
   ^bb0(%a: f32, %b: f32, %o: f32):
     %s = arith.addf %a, %b : f32
     linalg.yield %s : f32
@@ -650,30 +651,30 @@ func.func @conv_short_rows_accumulating_init(%in: memref<1x4x9x9xf32>, %w: memre
 // Stride 2: the input is split into its four phases (8x8 each, copied
 // with stride-2 loads: even lanes of a load), and each phase is a stride-1
 // convolution with the taps that fall on it (a strided view of the filter:
-// 2x2, 2x1, 1x2 and 1x1), accumulating into one [1, 8, 55] scratch (55 =
+// 2x2, 2x1, 1x2 and 1x1), accumulating into one [1, 12, 55] scratch (55 =
 // 6 * 8 + 7 columns).
 // CHECK-LABEL: func.func @conv_stride2_phases(
-// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x16x16xf32>, %[[W:[^:]*]]: memref<8x4x3x3xf32>, %[[Y:[^:]*]]: memref<1x8x7x7xf32>)
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x16x16xf32>, %[[W:[^:]*]]: memref<12x4x3x3xf32>, %[[Y:[^:]*]]: memref<1x12x7x7xf32>)
 // CHECK-COUNT-4: memref.alloc() {alignment = 64 : i64} : memref<1x4x8x8xf32>
 // CHECK-NOT: linalg.generic
-// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8x55xf32>
-// CHECK: memref.subview %[[W]][0, 0, 0, 0] [8, 4, 2, 2] [1, 1, 2, 2]
+// CHECK: %[[FLAT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x12x55xf32>
+// CHECK: memref.subview %[[W]][0, 0, 0, 0] [12, 4, 2, 2] [1, 1, 2, 2]
 // CHECK: } {coreai.disjoint_tiles}
-// CHECK: memref.subview %[[W]][0, 0, 0, 1] [8, 4, 2, 1] [1, 1, 2, 2]
+// CHECK: memref.subview %[[W]][0, 0, 0, 1] [12, 4, 2, 1] [1, 1, 2, 2]
 // CHECK: } {coreai.disjoint_tiles}
-// CHECK: memref.subview %[[W]][0, 0, 1, 0] [8, 4, 1, 2] [1, 1, 2, 2]
+// CHECK: memref.subview %[[W]][0, 0, 1, 0] [12, 4, 1, 2] [1, 1, 2, 2]
 // CHECK: } {coreai.disjoint_tiles}
-// CHECK: memref.subview %[[W]][0, 0, 1, 1] [8, 4, 1, 1] [1, 1, 2, 2]
+// CHECK: memref.subview %[[W]][0, 0, 1, 1] [12, 4, 1, 1] [1, 1, 2, 2]
 // CHECK: } {coreai.disjoint_tiles}
 // CHECK: vector.maskedload %[[FLAT]]
 // CHECK: arith.maximumf
 // CHECK: vector.maskedstore %[[Y]]
-func.func @conv_stride2_phases(%in: memref<1x4x16x16xf32>, %w: memref<8x4x3x3xf32>, %y: memref<1x8x7x7xf32>) {
+func.func @conv_stride2_phases(%in: memref<1x4x16x16xf32>, %w: memref<12x4x3x3xf32>, %y: memref<1x12x7x7xf32>) {
   %zero = arith.constant 0.0 : f32
-  %out = memref.alloc() : memref<1x8x7x7xf32>
-  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x7x7xf32>)
-  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x4x16x16xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x7x7xf32>)
-  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x8x7x7xf32>) outs(%y : memref<1x8x7x7xf32>) {
+  %out = memref.alloc() : memref<1x12x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x12x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<1x4x16x16xf32>, memref<12x4x3x3xf32>) outs(%out : memref<1x12x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (n, f, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x12x7x7xf32>) outs(%y : memref<1x12x7x7xf32>) {
   ^bb0(%x: f32, %o: f32):
     %m = arith.maximumf %x, %zero : f32
     linalg.yield %m : f32
@@ -710,20 +711,20 @@ func.func @conv_1x1_stride2(%in: memref<1x16x14x14xf32>, %w: memref<32x16x1x1xf3
 // matmul of the filter [F, C*KH*KW] and the patches [C*KH*KW, OH*OW]: 64
 // contiguous lanes instead of loads of stride 4 along 8 columns.
 // CHECK-LABEL: func.func @patch_embedding(
-// CHECK-SAME: %[[IN:[^:]*]]: memref<1x3x32x32xf32>, %[[W:[^:]*]]: memref<8x3x4x4xf32>
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x3x32x32xf32>, %[[W:[^:]*]]: memref<12x3x4x4xf32>
 // CHECK: %[[PATCHES:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x4x4x8x8xf32>
 // CHECK: vector.gather %[[IN]]
 // CHECK: vector.maskedstore %[[PATCHES]]
 // CHECK: %[[IMG:.*]] = memref.collapse_shape %[[PATCHES]] {{\[}}[0], [1, 2, 3], [4, 5]] : memref<1x3x4x4x8x8xf32> into memref<1x48x64xf32>
-// CHECK: %[[W2:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<8x3x4x4xf32> into memref<8x48xf32>
+// CHECK: %[[W2:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<12x3x4x4xf32> into memref<12x48xf32>
 // CHECK: scf.parallel
 // CHECK: vector.load %[[IMG]]
 // CHECK: memref.load %[[W2]]
 // CHECK: vector.fma
-func.func @patch_embedding(%in: memref<1x3x32x32xf32>, %w: memref<8x3x4x4xf32>, %out: memref<1x8x8x8xf32>) {
+func.func @patch_embedding(%in: memref<1x3x32x32xf32>, %w: memref<12x3x4x4xf32>, %out: memref<1x12x8x8xf32>) {
   %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x8x8xf32>)
-  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<4> : tensor<2xi64>} ins(%in, %w : memref<1x3x32x32xf32>, memref<8x3x4x4xf32>) outs(%out : memref<1x8x8x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x12x8x8xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<4> : tensor<2xi64>} ins(%in, %w : memref<1x3x32x32xf32>, memref<12x3x4x4xf32>) outs(%out : memref<1x12x8x8xf32>)
   return
 }
 
@@ -754,5 +755,90 @@ func.func @conv_full_rows(%in: memref<1x4x18x18xf32>, %w: memref<8x4x3x3xf32>, %
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%out : memref<1x8x16x16xf32>)
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x4x18x18xf32>, memref<8x4x3x3xf32>) outs(%out : memref<1x8x16x16xf32>)
+  return
+}
+
+// -----
+
+// 7 rows: blocks of 4 and 3 where the registers hold 16 of the kernel's
+// vectors (2 x 7 + 2), else one tile of 7 (AVX-512's 32 registers): the
+// kernel asks the address of @coreai_cpu_vector_registers, which each CPU
+// variant's object replaces by its count, and the pass declares it.
+// CHECK: llvm.mlir.global external constant @coreai_cpu_vector_registers()
+// CHECK-LABEL: func.func @seven_rows(
+// CHECK: %[[ADDRESS:.*]] = llvm.mlir.addressof @coreai_cpu_vector_registers : !llvm.ptr
+// CHECK: %[[COUNT:.*]] = llvm.ptrtoint %[[ADDRESS]] : !llvm.ptr to i64
+// CHECK: %[[REGISTERS:.*]] = arith.index_cast %[[COUNT]] : i64 to index
+// CHECK: %[[WIDE:.*]] = arith.cmpi sge, %[[REGISTERS]], %c16 : index
+// CHECK: scf.if %[[WIDE]] {
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: } else {
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+func.func @seven_rows(%a: memref<7x64xf32>, %b: memref<64x16xf32>, %out: memref<7x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<7x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<7x64xf32>, memref<64x16xf32>) outs(%out : memref<7x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Weights stored in blocks of 16 output channels
+// (aigraph-block-convolution-weights): the convolution runs along its
+// output channels, over the output viewed as [1, 2, 16, 7, 7]. Each step
+// loads 16 channels of the stored blocks and broadcasts one input pixel
+// per row (the rows are output rows, 4 and 3 or 7), the bias initializes
+// the accumulators, and each row's 16 channels are scattered 49 elements
+// apart. The transpose that would rebuild the [F, C, KH, KW] filter is gone.
+// CHECK-LABEL: func.func @blocked_conv(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x9x9xf32>, %[[WB:[^:]*]]: memref<2x4x3x3x16xf32>, %[[B:[^:]*]]: memref<32xf32>, %[[OUT:[^:]*]]: memref<1x32x7x7xf32>)
+// CHECK-NOT: linalg.
+// CHECK: %[[VIEW:.*]] = memref.expand_shape %[[OUT]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 16, 7, 7]
+// CHECK: scf.parallel
+// CHECK: vector.load %[[B]]
+// CHECK: vector.load %[[WB]]
+// CHECK: memref.load %[[IN]]
+// CHECK: vector.fma
+// CHECK: vector.scatter %[[VIEW]]{{.*}} : memref<1x2x16x7x7xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32>
+// CHECK: } {coreai.disjoint_tiles}
+// CHECK-NOT: memref.alloc
+#bias = affine_map<(n, f, h, w) -> (f)>
+#id = affine_map<(n, f, h, w) -> (n, f, h, w)>
+func.func @blocked_conv(%in: memref<1x4x9x9xf32>, %wb: memref<2x4x3x3x16xf32>, %b: memref<32xf32>, %out: memref<1x32x7x7xf32>) {
+  %w = memref.alloc() : memref<2x16x4x3x3xf32>
+  linalg.transpose ins(%wb : memref<2x4x3x3x16xf32>) outs(%w : memref<2x16x4x3x3xf32>) permutation = [0, 4, 1, 2, 3]
+  %filter = memref.collapse_shape %w [[0, 1], [2], [3], [4]] : memref<2x16x4x3x3xf32> into memref<32x4x3x3xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<32xf32>) outs(%out : memref<1x32x7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %filter : memref<1x4x9x9xf32>, memref<32x4x3x3xf32>) outs(%out : memref<1x32x7x7xf32>)
+  return
+}
+
+// -----
+
+// Its initializer apart from it (another op in between): the kernel starts
+// from the output's values, gathered 49 elements apart.
+// CHECK-LABEL: func.func @blocked_conv_initialized_before(
+// CHECK-SAME: %[[IN:[^:]*]]: memref<1x4x9x9xf32>, %[[WB:[^:]*]]: memref<2x4x3x3x16xf32>, %[[OUT:[^:]*]]: memref<1x32x7x7xf32>, %[[OTHER:[^:]*]]: memref<8xf32>)
+// CHECK: %[[VIEW:.*]] = memref.expand_shape %[[OUT]]
+// CHECK: vector.gather %[[VIEW]]
+// CHECK: vector.load %[[WB]]
+// CHECK: vector.scatter %[[VIEW]]
+func.func @blocked_conv_initialized_before(%in: memref<1x4x9x9xf32>, %wb: memref<2x4x3x3x16xf32>, %out: memref<1x32x7x7xf32>, %other: memref<8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.alloc() : memref<2x16x4x3x3xf32>
+  linalg.transpose ins(%wb : memref<2x4x3x3x16xf32>) outs(%w : memref<2x16x4x3x3xf32>) permutation = [0, 4, 1, 2, 3]
+  %filter = memref.collapse_shape %w [[0, 1], [2], [3], [4]] : memref<2x16x4x3x3xf32> into memref<32x4x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x32x7x7xf32>)
+  linalg.fill ins(%zero : f32) outs(%other : memref<8xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %filter : memref<1x4x9x9xf32>, memref<32x4x3x3xf32>) outs(%out : memref<1x32x7x7xf32>)
   return
 }

@@ -1,0 +1,90 @@
+"""Writes an aigraph model of convolutions that coreai-build runs along their
+output channels on the CPU (aigraph-block-convolution-weights): 7x7 images
+with 3x3 windows (bias + relu, stride 2, dilation 2, into a Concat's slice),
+a 1x1 kernel, and a 13x13 image (row blocks of 5, 4 and 4); and its inputs
+as .npy files. The weights are pseudo-random and distinct, so that a wrong
+channel or tap shows in the outputs.
+
+usage: blocked-convolutions.py MODEL.mlir X.npy Y.npy"""
+import struct
+import sys
+
+state = 12345
+
+
+def values(count):
+    global state
+    out = []
+    for _ in range(count):
+        state = (state * 1103515245 + 12345) % (1 << 31)
+        out.append(round((state / (1 << 31)) * 2 - 1, 4))
+    return out
+
+
+def dense(shape):
+    count = 1
+    for d in shape:
+        count *= d
+    flat = values(count)
+
+    def nest(offset, dims):
+        if not dims:
+            return repr(flat[offset])
+        step = 1
+        for d in dims[1:]:
+            step *= d
+        return "[" + ", ".join(nest(offset + i * step, dims[1:])
+                               for i in range(dims[0])) + "]"
+
+    return "dense<%s> : tensor<%s>" % (nest(0, shape), "x".join(map(str, shape)) + "xf32")
+
+
+def write_npy(path, shape):
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % (
+        "".join("%d, " % d for d in shape))
+    header += " " * (127 - 10 - len(header)) + "\n"
+    count = 1
+    for d in shape:
+        count *= d
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        f.write(struct.pack("<%df" % count, *values(count)))
+
+
+def conv(name, x, w, b, attrs, in_type, w_type, out_type):
+    operands = "%s, %s" % (x, w) + (", " + b if b else "")
+    types = "%s, %s" % (in_type, w_type) + (", tensor<%sxf32>" % out_type.split("x")[1] if b else "")
+    return ("  %%%s = aigraph.conv %s {%s} : (%s) -> %s\n"
+            % (name, operands, attrs, types, "tensor<%sxf32>" % out_type))
+
+
+model, x_path, y_path = sys.argv[1:]
+t = lambda s: "tensor<%sxf32>" % s
+body = ""
+for name, shape in [("wa", [32, 5, 3, 3]), ("ba", [32]), ("wb", [32, 5, 3, 3]),
+                    ("wc", [16, 5, 1, 1]), ("wd", [32, 5, 3, 3]),
+                    ("we", [48, 3, 3, 3]), ("be", [48])]:
+    body += '  %%%s = aigraph.constant %s loc("weight_%s")\n' % (name, dense(shape), name)
+pad1 = "strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>"
+body += conv("a", "%x", "%wa", "%ba", pad1, t("1x5x7x7"), t("32x5x3x3"), "1x32x7x7")
+body += "  %%ra = aigraph.relu %%a : %s\n" % t("1x32x7x7")
+body += conv("b", "%x", "%wb", None,
+             "strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>",
+             t("1x5x7x7"), t("32x5x3x3"), "1x32x4x4")
+body += conv("c", "%x", "%wc", None,
+             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
+             t("1x5x7x7"), t("16x5x1x1"), "1x16x7x7")
+body += conv("d", "%x", "%wd", None,
+             "strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>, dilations = array<i64: 2, 2>",
+             t("1x5x7x7"), t("32x5x3x3"), "1x32x7x7")
+body += ("  %%cat = aigraph.concat %%ra, %%d {axis = 1 : i64} : (%s, %s) -> %s\n"
+         % (t("1x32x7x7"), t("1x32x7x7"), t("1x64x7x7")))
+body += conv("e", "%y", "%we", "%be", pad1, t("1x3x13x13"), t("48x3x3x3"), "1x48x13x13")
+outs = [t("1x64x7x7"), t("1x32x4x4"), t("1x16x7x7"), t("1x48x13x13")]
+with open(model, "w") as f:
+    f.write("func.func @main(%%x: %s {coreai.name = \"x\"}, %%y: %s {coreai.name = \"y\"}) -> (%s) {\n"
+            % (t("1x5x7x7"), t("1x3x13x13"), ", ".join(outs)))
+    f.write(body)
+    f.write("  return %%cat, %%b, %%c, %%e : %s\n}\n" % ", ".join(outs))
+write_npy(x_path, [1, 5, 7, 7])
+write_npy(y_path, [1, 3, 13, 13])
