@@ -86,6 +86,7 @@ inline constexpr llvm::StringLiteral kIsolateAttr = "coreai.isolate";
 /// kernel's vector lanes, instead of the output's innermost dim; the output
 /// is then stored lane by lane (a scatter).
 inline constexpr llvm::StringLiteral kVectorDimAttr = "coreai.vector_dim";
+
 /// Module attribute recording each function's argument layout before
 /// bufferization: {F = [num_inputs, num_constants, num_outputs]}.
 inline constexpr llvm::StringLiteral kABILayoutAttr = "coreai.abi_layout";

@@ -22,8 +22,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLExtras.h"
 
-#include <cstring>
 #include <vector>
 
 using namespace mlir;

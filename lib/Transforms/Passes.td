@@ -81,9 +81,9 @@ def BlockConvolutionWeights
   let description = [{
     A 2-D convolution over a small output image (at most `maxPixels`
     pixels, `maxPointwisePixels` for 1x1 kernels: a ResNet's 7x7 and 14x14
-    stages, MobileNet's last blocks), not
-    grouped, whose f32 weights [F, C, KH, KW] are a constant that only such
-    convolutions read and whose F is a multiple of `block`, reads its weights
+    stages, MobileNet's last blocks), not grouped, whose f32 weights
+    [F, C, KH, KW] are a constant that only such convolutions read and whose
+    F is a multiple of `block`, reads its weights
     through `reshape(transpose(Wb, [0, 4, 1, 2, 3]))` of the constant
     `Wb[F / block, C, KH, KW, block]` made at compile time. The CPU kernels
     recognize that form (`coreai-cpu-vectorize-contractions`) and vectorize

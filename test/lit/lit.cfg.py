@@ -75,7 +75,8 @@ if os.path.exists("/proc/cpuinfo"):
             if line.startswith("flags"):
                 cpu_flags = set(line.split(":", 1)[1].split())
                 break
-if {"avx2", "fma", "bmi2", "movbe"} <= cpu_flags:
+if {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe",
+        "xsave"} <= cpu_flags:
     config.available_features.add("cpu-x86-64-v3")
     if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= cpu_flags:
         config.available_features.add("cpu-x86-64-v4")

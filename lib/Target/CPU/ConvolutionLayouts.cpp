@@ -4,7 +4,9 @@
 // dim, the image width W of an NCHW convolution. Where W is short (a 7x7
 // image fills 7 of 16 lanes) or the loads are strided, the convolution is
 // first rewritten as a contraction over a flattened image, contiguous and
-// long, before the kernels are built.
+// long, before the kernels are built; where its weights are stored in
+// blocks of output channels (aigraph-block-convolution-weights), as a
+// contraction along those channels.
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/ConvolutionLayouts.h"
@@ -79,7 +81,8 @@ linalg::LinalgOp initializerOf(linalg::LinalgOp conv, Value out) {
       if (map.isFunctionOfDim(2) || map.isFunctionOfDim(3))
         return {};
     }
-  // A scratch in another layout has no previous value, and other dims.
+  // It must not read the output's previous value or its position: the
+  // scratch or view it moves to has no previous value, and other dims.
   if (auto generic = dyn_cast<linalg::GenericOp>(init.getOperation()))
     if (!generic.getBody()->getArguments().back().use_empty() ||
         !generic.getBody()->getOps<linalg::IndexOp>().empty())
@@ -533,8 +536,12 @@ bool blockOutputChannels(RewriterBase &rewriter,
           out.getType(),
           {outShape[0], blocksShape[0], block, outShape[2], outShape[3]},
           split);
-  // (Lanes two elements apart would be loaded as a contiguous span.)
-  if (failed(blockedType) || outShape[2] * outShape[3] < 3)
+  // The kernel stores each pixel's channels at static offsets.
+  SmallVector<int64_t> viewStrides;
+  int64_t viewOffset;
+  if (failed(blockedType) ||
+      failed(blockedType->getStridesAndOffset(viewStrides, viewOffset)) ||
+      ShapedType::isDynamic(viewStrides[2]) || viewStrides[2] <= 0)
     return false;
   SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
   SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());

@@ -2,7 +2,8 @@
 //
 // Matmuls and convolutions (any linalg op on buffers whose body is
 // `out += a * b` over affine indexing maps) become register-tiled
-// outer-product kernels: the output's innermost dim `j` is the vector dim,
+// outer-product kernels: the output's innermost dim `j` is the vector dim
+// (or the dim a `coreai.vector_dim` attribute names, stored by scatter),
 // another parallel dim `i` gives `rows` accumulator vectors, and each step of
 // the reduction loads one vector of the operand that varies along `j` and
 // broadcasts one scalar of the other per row into an FMA. The accumulators
@@ -22,7 +23,10 @@
 // depthwise convolutions, and reads NCHW in place along W (contiguous for
 // stride 1, a gather otherwise). It emits upstream vector ops only.
 // Convolutions whose W is short or strided are first rewritten over
-// flattened images (ConvolutionLayouts.cpp).
+// flattened images, or along their output channels where their weights are
+// stored in blocks of them (ConvolutionLayouts.cpp). Rows come in blocks of
+// about equal size; up to 8 rows are one tile where the CPU variant's
+// registers hold them (kVectorRegistersSymbol).
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Target/CPU/ConvolutionLayouts.h"
@@ -262,13 +266,15 @@ struct Contraction {
   linalg::LinalgOp op;
   SmallVector<int64_t> ranges;
   SmallVector<unsigned> outDims, reductionDims;
-  unsigned j = 0;              // vector dim: the output's innermost
+  unsigned j = 0; // vector dim: the output's innermost, or kVectorDimAttr's
   std::optional<unsigned> i;   // row dim
   Combine combine = Combine::MultiplyAdd;
   Access vec, out;
   std::optional<Access> scalar; // the broadcast operand of a multiply-add
   int64_t vecStride = 1;       // elements between neighbours along j
-  int64_t outStride = 1;       // the same in the output (kVectorDimAttr)
+  // Elements between the output's lanes where j is not its innermost dim
+  // (kVectorDimAttr), stored by scatter; 0: contiguous.
+  int64_t outStride = 0;
   std::optional<PointwiseStage> init;
   SmallVector<PointwiseStage> epilogue;
   bool storeOut = true;
@@ -355,10 +361,10 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
     return std::nullopt;
   c.out = *accessOf(init->get(), outMap);
   // Lanes of the output elsewhere than along its innermost index are
-  // stored one by one (and never two apart, which loads take as a span).
+  // stored one by one, at static offsets.
   if (c.j != c.outDims.back()) {
     c.outStride = elementStride(c.out, c.j);
-    if (c.outStride < 3 || c.outStride * c.ranges[c.j] > INT32_MAX)
+    if (c.outStride <= 0 || c.outStride * c.ranges[c.j] > INT32_MAX)
       return std::nullopt;
   }
 
@@ -408,7 +414,7 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op,
     }
   if (!c.i)
     for (unsigned d : llvm::reverse(ArrayRef<unsigned>(c.outDims).drop_back()))
-      if (c.ranges[d] > 1) {
+      if (d != c.j && c.ranges[d] > 1) {
         c.i = d;
         break;
       }
@@ -438,7 +444,7 @@ std::optional<PointwiseStage> matchStage(const Contraction &c,
           cast<MemRefType>(c.out.memref.getType()).getShape())
     return std::nullopt;
   // Stored lane by lane like the output (kVectorDimAttr).
-  if (c.outStride != 1 && elementStride({output, c.out.index}, c.j) < 3)
+  if (c.outStride && elementStride({output, c.out.index}, c.j) <= 0)
     return std::nullopt;
   // Writing a buffer the contraction reads would change what later tiles
   // read.
@@ -636,11 +642,13 @@ public:
           (kMinPackedTiles + otherTiles - 1) / otherTiles, 1, numRowBlocks);
       groupBlocks = (numRowBlocks + groups - 1) / groups;
     }
-    // A few rows more than a block holds (7 as 4 + 3) are one tile where
-    // the registers hold them: every FMA of a step then has a chain of its
-    // own (a 7x7 image's convolution: 93 instead of 82 GFLOP/s on AVX-512).
+    // Rows whose blocks would have fewer accumulators than the FMA's
+    // latency in cycles (7 as 4 + 3: the 3-row block waits on its chains)
+    // are one tile where the registers hold them (a 7x7 image's
+    // convolution: 90 instead of 82 GFLOP/s on AVX-512). Only then: the
+    // kernel is emitted twice, once per choice, until code generation.
     if (!c.elementwise && !packed && numRows > tileRows &&
-        numRows <= kMaxWideRows)
+        numRows <= kMaxWideRows && numRows / numRowBlocks < kMinBlockRows)
       wideRows = numRows;
     // The innermost reduction dims whose steps together number at most
     // kMaxUnrolledSteps (a 3x3 or 5x5 window; a 7x7 window's rows) are
@@ -674,6 +682,7 @@ public:
   static constexpr int64_t kMinPackedTiles = 8;    // work for a few threads
   static constexpr int64_t kMaxUnrolledSteps = 32;
   static constexpr int64_t kMaxWideRows = 8;
+  static constexpr int64_t kMinBlockRows = 4; // the FMA's latency
 
   void build(OpBuilder &b);
 
@@ -689,6 +698,10 @@ private:
   Value loadVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
                    int64_t stride, Value mask);
   Value loadBroadcast(OpBuilder &b, const Access &a, ArrayRef<Value> dims);
+  Value laneOffsets(OpBuilder &b, int64_t stride);
+  Value gatherVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
+                     int64_t stride, Value mask);
+  Value loadOutput(OpBuilder &b, ArrayRef<Value> dims, Value mask);
   void storeVector(OpBuilder &b, Value value, const Access &a,
                    ArrayRef<Value> dims, Value mask, int64_t stride);
   Value evaluate(OpBuilder &b, const PointwiseStage &s, ArrayRef<Value> dims,
@@ -760,25 +773,53 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
       evens.push_back(2 * k);
     return vector::ShuffleOp::create(b, loc, low, high, evens);
   }
-  if (stride != 1) {
-    // Strided along the row: a gather of every stride-th element.
-    SmallVector<int32_t> offsets;
-    for (int64_t k = 0; k < width; ++k)
-      offsets.push_back((int32_t)(k * stride));
-    Value offsetsV = arith::ConstantOp::create(
-        b, loc, DenseIntElementsAttr::get(
-                    VectorType::get({width}, b.getI32Type()), offsets));
-    if (!mask)
-      mask = vector::ConstantMaskOp::create(
-          b, loc, VectorType::get({width}, b.getI1Type()),
-          ArrayRef<int64_t>{width});
-    return vector::GatherOp::create(b, loc, type, a.memref, at, offsetsV, mask,
-                                    passThrough, IntegerAttr());
-  }
+  if (stride != 1) // strided along the row: a load per lane
+    return gatherVector(b, a, dims, stride, mask);
   if (mask)
     return vector::MaskedLoadOp::create(b, loc, type, a.memref, at, mask,
                                         passThrough);
   return vector::LoadOp::create(b, loc, type, a.memref, at);
+}
+
+/// The offsets of `width` lanes `stride` elements apart.
+Value KernelBuilder::laneOffsets(OpBuilder &b, int64_t stride) {
+  SmallVector<int32_t> offsets;
+  for (int64_t k = 0; k < width; ++k)
+    offsets.push_back((int32_t)(k * stride));
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseIntElementsAttr::get(VectorType::get({width}, b.getI32Type()),
+                                offsets));
+}
+
+/// Lanes `stride` elements apart from `a`'s point: a load per lane.
+Value KernelBuilder::gatherVector(OpBuilder &b, const Access &a,
+                                  ArrayRef<Value> dims, int64_t stride,
+                                  Value mask) {
+  Type element = cast<MemRefType>(a.memref.getType()).getElementType();
+  VectorType type = vectorOf(element);
+  // Masked-off lanes hold 1 for integers (see loadVector).
+  Value passThrough = arith::ConstantOp::create(
+      b, loc,
+      isa<IntegerType>(element) ? cast<TypedAttr>(DenseElementsAttr::get(
+                                      type, b.getIntegerAttr(element, 1)))
+                                : cast<TypedAttr>(b.getZeroAttr(type)));
+  if (!mask)
+    mask = vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({width}, b.getI1Type()),
+        ArrayRef<int64_t>{width});
+  return vector::GatherOp::create(b, loc, type, a.memref, indices(b, a, dims),
+                                  laneOffsets(b, stride), mask, passThrough,
+                                  IntegerAttr());
+}
+
+/// The output's current values at a row's point (lanes along its innermost
+/// index, or c.outStride apart).
+Value KernelBuilder::loadOutput(OpBuilder &b, ArrayRef<Value> dims,
+                                Value mask) {
+  if (c.outStride)
+    return gatherVector(b, c.out, dims, c.outStride, mask);
+  return loadVector(b, c.out, dims, 1, mask);
 }
 
 Value KernelBuilder::loadBroadcast(OpBuilder &b, const Access &a,
@@ -792,22 +833,16 @@ void KernelBuilder::storeVector(OpBuilder &b, Value value, const Access &a,
                                 ArrayRef<Value> dims, Value mask,
                                 int64_t stride) {
   SmallVector<Value> at = indices(b, a, dims);
-  if (stride != 1) {
+  if (stride) {
     // Lanes along an outer dim of the output (kVectorDimAttr): one store
     // per lane, once per tile.
-    SmallVector<int32_t> offsets;
-    for (int64_t k = 0; k < width; ++k)
-      offsets.push_back((int32_t)(k * stride));
-    Value offsetsV = arith::ConstantOp::create(
-        b, loc,
-        DenseIntElementsAttr::get(VectorType::get({width}, b.getI32Type()),
-                                  offsets));
     if (!mask)
       mask = vector::ConstantMaskOp::create(
           b, loc, VectorType::get({width}, b.getI1Type()),
           ArrayRef<int64_t>{width});
-    vector::ScatterOp::create(b, loc, Type(), a.memref, at, offsetsV, mask,
-                              value, IntegerAttr());
+    vector::ScatterOp::create(b, loc, Type(), a.memref, at,
+                              laneOffsets(b, stride), mask, value,
+                              IntegerAttr());
     return;
   }
   if (mask)
@@ -867,11 +902,11 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
   for (int64_t r = 0; r < rows; ++r) {
     SmallVector<Value> d = rowDims(b, dims, r);
     Value initial = c.init ? evaluate(b, *c.init, d, mask, Value())
-                           : loadVector(b, c.out, d, c.outStride, mask);
+                           : loadOutput(b, d, mask);
     // Later blocks of the reduction continue from the partial sums.
     if (packed)
-      initial = arith::SelectOp::create(
-          b, loc, firstK, initial, loadVector(b, c.out, d, c.outStride, mask));
+      initial = arith::SelectOp::create(b, loc, firstK, initial,
+                                        loadOutput(b, d, mask));
     accumulators.push_back(initial);
   }
   // The reduction loops, the accumulators carried through them.
@@ -977,7 +1012,7 @@ void KernelBuilder::emitBlock(OpBuilder &b, SmallVector<Value> dims, Value j0,
         // The stage writes at the output point: the output's own indices.
         target.index = c.out.index;
         storeVector(fb, value, target, d, mask,
-                    c.outStride == 1 ? 1 : elementStride(target, c.j));
+                    c.outStride ? elementStride(target, c.j) : 0);
       }
     }
   }

@@ -760,9 +760,9 @@ func.func @conv_full_rows(%in: memref<1x4x18x18xf32>, %w: memref<8x4x3x3xf32>, %
 
 // -----
 
-// 7 rows: blocks of 4 and 3 where the registers hold 16 of the kernel's
-// vectors (2 x 7 + 2), else one tile of 7 (AVX-512's 32 registers): the
-// kernel asks the address of @coreai_cpu_vector_registers, which each CPU
+// 7 rows: one tile of 7 where the registers hold 16 of the kernel's vectors
+// (2 x 7 + 2: AVX-512's 32 registers), else blocks of 4 and 3: the kernel
+// asks the address of @coreai_cpu_vector_registers, which each CPU
 // variant's object replaces by its count, and the pass declares it.
 // CHECK: llvm.mlir.global external constant @coreai_cpu_vector_registers()
 // CHECK-LABEL: func.func @seven_rows(

@@ -5,7 +5,7 @@ a 1x1 kernel, and a 13x13 image (row blocks of 5, 4 and 4); and its inputs
 as .npy files. The weights are pseudo-random and distinct, so that a wrong
 channel or tap shows in the outputs.
 
-usage: blocked-convolutions.py MODEL.mlir X.npy Y.npy"""
+usage: blocked-convolutions.py MODEL.mlir X.npy Y.npy Z.npy"""
 import struct
 import sys
 
@@ -58,12 +58,12 @@ def conv(name, x, w, b, attrs, in_type, w_type, out_type):
             % (name, operands, attrs, types, "tensor<%sxf32>" % out_type))
 
 
-model, x_path, y_path = sys.argv[1:]
+model, x_path, y_path, z_path = sys.argv[1:]
 t = lambda s: "tensor<%sxf32>" % s
 body = ""
 for name, shape in [("wa", [32, 5, 3, 3]), ("ba", [32]), ("wb", [32, 5, 3, 3]),
                     ("wc", [16, 5, 1, 1]), ("wd", [32, 5, 3, 3]),
-                    ("we", [48, 3, 3, 3]), ("be", [48])]:
+                    ("we", [48, 3, 3, 3]), ("be", [48]), ("wf", [32, 8, 1, 1])]:
     body += '  %%%s = aigraph.constant %s loc("weight_%s")\n' % (name, dense(shape), name)
 pad1 = "strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>"
 body += conv("a", "%x", "%wa", "%ba", pad1, t("1x5x7x7"), t("32x5x3x3"), "1x32x7x7")
@@ -80,11 +80,20 @@ body += conv("d", "%x", "%wd", None,
 body += ("  %%cat = aigraph.concat %%ra, %%d {axis = 1 : i64} : (%s, %s) -> %s\n"
          % (t("1x32x7x7"), t("1x32x7x7"), t("1x64x7x7")))
 body += conv("e", "%y", "%we", "%be", pad1, t("1x3x13x13"), t("48x3x3x3"), "1x48x13x13")
-outs = [t("1x64x7x7"), t("1x32x4x4"), t("1x16x7x7"), t("1x48x13x13")]
+body += conv("f", "%z", "%wf", None,
+             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
+             t("1x8x1x1"), t("32x8x1x1"), "1x32x1x1")
+body += conv("g", "%x", "%wb", None,
+             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
+             t("1x5x7x7"), t("32x5x3x3"), "1x32x5x5")
+outs = [t("1x64x7x7"), t("1x32x4x4"), t("1x16x7x7"), t("1x48x13x13"),
+        t("1x32x1x1"), t("1x32x5x5")]
 with open(model, "w") as f:
-    f.write("func.func @main(%%x: %s {coreai.name = \"x\"}, %%y: %s {coreai.name = \"y\"}) -> (%s) {\n"
-            % (t("1x5x7x7"), t("1x3x13x13"), ", ".join(outs)))
+    f.write("func.func @main(%%x: %s {coreai.name = \"x\"}, %%y: %s {coreai.name = \"y\"}, "
+            "%%z: %s {coreai.name = \"z\"}) -> (%s) {\n"
+            % (t("1x5x7x7"), t("1x3x13x13"), t("1x8x1x1"), ", ".join(outs)))
     f.write(body)
-    f.write("  return %%cat, %%b, %%c, %%e : %s\n}\n" % ", ".join(outs))
+    f.write("  return %%cat, %%b, %%c, %%e, %%f, %%g : %s\n}\n" % ", ".join(outs))
 write_npy(x_path, [1, 5, 7, 7])
 write_npy(y_path, [1, 3, 13, 13])
+write_npy(z_path, [1, 8, 1, 1])
