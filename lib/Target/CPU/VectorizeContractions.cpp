@@ -698,6 +698,8 @@ private:
   Value loadVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
                    int64_t stride, Value mask);
   Value loadBroadcast(OpBuilder &b, const Access &a, ArrayRef<Value> dims);
+  Value maskedOffLanes(OpBuilder &b, Type element);
+  Value maskOrAll(OpBuilder &b, Value mask);
   Value laneOffsets(OpBuilder &b, int64_t stride);
   Value gatherVector(OpBuilder &b, const Access &a, ArrayRef<Value> dims,
                      int64_t stride, Value mask);
@@ -740,13 +742,7 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
   Type element = cast<MemRefType>(a.memref.getType()).getElementType();
   VectorType type = vectorOf(element);
   SmallVector<Value> at = indices(b, a, dims);
-  // What masked-off lanes hold: never 0 for integers, which a division in
-  // an elementwise body would trap on (floats do not trap).
-  Value passThrough = arith::ConstantOp::create(
-      b, loc,
-      isa<IntegerType>(element) ? cast<TypedAttr>(DenseElementsAttr::get(
-                                      type, b.getIntegerAttr(element, 1)))
-                                : cast<TypedAttr>(b.getZeroAttr(type)));
+  Value passThrough = maskedOffLanes(b, element);
   if (stride == 2) {
     // Every other element: two contiguous loads covering the span, then the
     // even lanes (a gather costs a load per lane).
@@ -781,6 +777,26 @@ Value KernelBuilder::loadVector(OpBuilder &b, const Access &a,
   return vector::LoadOp::create(b, loc, type, a.memref, at);
 }
 
+/// What masked-off lanes of a load hold: never 0 for integers, which a
+/// division in an elementwise body would trap on (floats do not trap).
+Value KernelBuilder::maskedOffLanes(OpBuilder &b, Type element) {
+  VectorType type = vectorOf(element);
+  return arith::ConstantOp::create(
+      b, loc,
+      isa<IntegerType>(element) ? cast<TypedAttr>(DenseElementsAttr::get(
+                                      type, b.getIntegerAttr(element, 1)))
+                                : cast<TypedAttr>(b.getZeroAttr(type)));
+}
+
+/// `mask`, or one of every lane (gathers and scatters take one).
+Value KernelBuilder::maskOrAll(OpBuilder &b, Value mask) {
+  if (mask)
+    return mask;
+  return vector::ConstantMaskOp::create(b, loc,
+                                        VectorType::get({width}, b.getI1Type()),
+                                        ArrayRef<int64_t>{width});
+}
+
 /// The offsets of `width` lanes `stride` elements apart.
 Value KernelBuilder::laneOffsets(OpBuilder &b, int64_t stride) {
   SmallVector<int32_t> offsets;
@@ -798,19 +814,9 @@ Value KernelBuilder::gatherVector(OpBuilder &b, const Access &a,
                                   Value mask) {
   Type element = cast<MemRefType>(a.memref.getType()).getElementType();
   VectorType type = vectorOf(element);
-  // Masked-off lanes hold 1 for integers (see loadVector).
-  Value passThrough = arith::ConstantOp::create(
-      b, loc,
-      isa<IntegerType>(element) ? cast<TypedAttr>(DenseElementsAttr::get(
-                                      type, b.getIntegerAttr(element, 1)))
-                                : cast<TypedAttr>(b.getZeroAttr(type)));
-  if (!mask)
-    mask = vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({width}, b.getI1Type()),
-        ArrayRef<int64_t>{width});
   return vector::GatherOp::create(b, loc, type, a.memref, indices(b, a, dims),
-                                  laneOffsets(b, stride), mask, passThrough,
-                                  IntegerAttr());
+                                  laneOffsets(b, stride), maskOrAll(b, mask),
+                                  maskedOffLanes(b, element), IntegerAttr());
 }
 
 /// The output's current values at a row's point (lanes along its innermost
@@ -836,12 +842,8 @@ void KernelBuilder::storeVector(OpBuilder &b, Value value, const Access &a,
   if (stride) {
     // Lanes along an outer dim of the output (kVectorDimAttr): one store
     // per lane, once per tile.
-    if (!mask)
-      mask = vector::ConstantMaskOp::create(
-          b, loc, VectorType::get({width}, b.getI1Type()),
-          ArrayRef<int64_t>{width});
     vector::ScatterOp::create(b, loc, Type(), a.memref, at,
-                              laneOffsets(b, stride), mask, value,
+                              laneOffsets(b, stride), maskOrAll(b, mask), value,
                               IntegerAttr());
     return;
   }

@@ -21,18 +21,20 @@ def values(count):
     return out
 
 
+def product(dims):
+    out = 1
+    for d in dims:
+        out *= d
+    return out
+
+
 def dense(shape):
-    count = 1
-    for d in shape:
-        count *= d
-    flat = values(count)
+    flat = values(product(shape))
 
     def nest(offset, dims):
         if not dims:
             return repr(flat[offset])
-        step = 1
-        for d in dims[1:]:
-            step *= d
+        step = product(dims[1:])
         return "[" + ", ".join(nest(offset + i * step, dims[1:])
                                for i in range(dims[0])) + "]"
 
@@ -43,49 +45,42 @@ def write_npy(path, shape):
     header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % (
         "".join("%d, " % d for d in shape))
     header += " " * (127 - 10 - len(header)) + "\n"
-    count = 1
-    for d in shape:
-        count *= d
+    count = product(shape)
     with open(path, "wb") as f:
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
         f.write(struct.pack("<%df" % count, *values(count)))
 
 
-def conv(name, x, w, b, attrs, in_type, w_type, out_type):
+def conv(name, x, w, b, stride, pad, dilation, in_shape, w_shape, out_shape):
+    """`%name = aigraph.conv` with square stride, pads and dilation."""
     operands = "%s, %s" % (x, w) + (", " + b if b else "")
-    types = "%s, %s" % (in_type, w_type) + (", tensor<%sxf32>" % out_type.split("x")[1] if b else "")
+    types = [t(in_shape), t(w_shape)] + ([t(w_shape.split("x")[0])] if b else [])
+    attrs = ("strides = array<i64: %d, %d>, pads = array<i64: %d, %d, %d, %d>, "
+             "dilations = array<i64: %d, %d>" % ((stride,) * 2 + (pad,) * 4 + (dilation,) * 2))
     return ("  %%%s = aigraph.conv %s {%s} : (%s) -> %s\n"
-            % (name, operands, attrs, types, "tensor<%sxf32>" % out_type))
+            % (name, operands, attrs, ", ".join(types), t(out_shape)))
+
+
+def t(shape):
+    return "tensor<%sxf32>" % shape
 
 
 model, x_path, y_path, z_path = sys.argv[1:]
-t = lambda s: "tensor<%sxf32>" % s
 body = ""
 for name, shape in [("wa", [32, 5, 3, 3]), ("ba", [32]), ("wb", [32, 5, 3, 3]),
                     ("wc", [16, 5, 1, 1]), ("wd", [32, 5, 3, 3]),
                     ("we", [48, 3, 3, 3]), ("be", [48]), ("wf", [32, 8, 1, 1])]:
     body += '  %%%s = aigraph.constant %s loc("weight_%s")\n' % (name, dense(shape), name)
-pad1 = "strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>"
-body += conv("a", "%x", "%wa", "%ba", pad1, t("1x5x7x7"), t("32x5x3x3"), "1x32x7x7")
+body += conv("a", "%x", "%wa", "%ba", 1, 1, 1, "1x5x7x7", "32x5x3x3", "1x32x7x7")
 body += "  %%ra = aigraph.relu %%a : %s\n" % t("1x32x7x7")
-body += conv("b", "%x", "%wb", None,
-             "strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>",
-             t("1x5x7x7"), t("32x5x3x3"), "1x32x4x4")
-body += conv("c", "%x", "%wc", None,
-             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
-             t("1x5x7x7"), t("16x5x1x1"), "1x16x7x7")
-body += conv("d", "%x", "%wd", None,
-             "strides = array<i64: 1, 1>, pads = array<i64: 2, 2, 2, 2>, dilations = array<i64: 2, 2>",
-             t("1x5x7x7"), t("32x5x3x3"), "1x32x7x7")
+body += conv("b", "%x", "%wb", None, 2, 1, 1, "1x5x7x7", "32x5x3x3", "1x32x4x4")
+body += conv("c", "%x", "%wc", None, 1, 0, 1, "1x5x7x7", "16x5x1x1", "1x16x7x7")
+body += conv("d", "%x", "%wd", None, 1, 2, 2, "1x5x7x7", "32x5x3x3", "1x32x7x7")
 body += ("  %%cat = aigraph.concat %%ra, %%d {axis = 1 : i64} : (%s, %s) -> %s\n"
          % (t("1x32x7x7"), t("1x32x7x7"), t("1x64x7x7")))
-body += conv("e", "%y", "%we", "%be", pad1, t("1x3x13x13"), t("48x3x3x3"), "1x48x13x13")
-body += conv("f", "%z", "%wf", None,
-             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
-             t("1x8x1x1"), t("32x8x1x1"), "1x32x1x1")
-body += conv("g", "%x", "%wb", None,
-             "strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>",
-             t("1x5x7x7"), t("32x5x3x3"), "1x32x5x5")
+body += conv("e", "%y", "%we", "%be", 1, 1, 1, "1x3x13x13", "48x3x3x3", "1x48x13x13")
+body += conv("f", "%z", "%wf", None, 1, 0, 1, "1x8x1x1", "32x8x1x1", "1x32x1x1")
+body += conv("g", "%x", "%wb", None, 1, 0, 1, "1x5x7x7", "32x5x3x3", "1x32x5x5")
 outs = [t("1x64x7x7"), t("1x32x4x4"), t("1x16x7x7"), t("1x48x13x13"),
         t("1x32x1x1"), t("1x32x5x5")]
 with open(model, "w") as f:
