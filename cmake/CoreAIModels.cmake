@@ -2,7 +2,8 @@
 #
 #   coreai_add_model(NAME SOURCE model.onnx
 #                    [TARGETS cpu gpu ane] [CPU_ARCHS x86-64 x86-64-v3 ...]
-#                    [SHAPES name=DxD ...] [CONSTANTS name=value.pb ...]
+#                    [SHAPES name=DxD ...] [STATES input=output ...]
+#                    [CONSTANTS name=value.pb ...]
 #                    [OUTPUT path.aimodel] [OPTIONS more coreai-build flags]
 #                    [EMBED])
 #
@@ -59,7 +60,7 @@ endfunction()
 
 function(coreai_add_model name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "EMBED" "SOURCE;OUTPUT"
-                        "TARGETS;CPU_ARCHS;SHAPES;CONSTANTS;OPTIONS")
+                        "TARGETS;CPU_ARCHS;SHAPES;STATES;CONSTANTS;OPTIONS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "coreai_add_model(${name}): unknown arguments: "
                         "${ARG_UNPARSED_ARGUMENTS}")
@@ -88,6 +89,9 @@ function(coreai_add_model name)
   endif()
   foreach(shape IN LISTS ARG_SHAPES)
     list(APPEND args --shape "${shape}")
+  endforeach()
+  foreach(state IN LISTS ARG_STATES)
+    list(APPEND args --state "${state}")
   endforeach()
   set(constant_files "")
   foreach(constant IN LISTS ARG_CONSTANTS)

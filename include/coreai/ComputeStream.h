@@ -60,6 +60,14 @@ public:
   void enqueue(const InferenceFunction &function, std::vector<NDArray> inputs,
                std::vector<NDArray> outputs, Completion done);
 
+  /// Runs stateful `function` with `state` after everything enqueued before
+  /// (InferenceFunction::run(inputs, state)): `inputs` are those that are
+  /// not state, and the future holds the outputs that are not state. Runs
+  /// on one state take turns, from any stream, in the order they start.
+  std::future<std::vector<NDArray>> enqueue(const InferenceFunction &function,
+                                            std::vector<NDArray> inputs,
+                                            InferenceState state);
+
   /// Waits until every inference enqueued so far has completed.
   void synchronize();
 

@@ -21,6 +21,7 @@
 #include "coreai/Trust.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ struct ShapeVariant {
   std::vector<std::vector<int64_t>> outputs;
 };
 
+/// A value a function keeps between calls (coreai-build --state
+/// INPUT=OUTPUT): input `input` and output `output` of the descriptor, of
+/// one dtype and shape. Runs with an InferenceState take neither.
+struct StateDescriptor {
+  std::string name; // the input's name, e.g. "past_key.0"
+  size_t input = 0, output = 0;
+  DType dtype = DType::Undefined;
+  std::vector<int64_t> shape;
+};
+
 struct FunctionDescriptor {
   std::string name;
   /// The tensors at the function's first (default) shapes.
@@ -72,6 +83,9 @@ struct FunctionDescriptor {
   /// default shapes first; run() takes the inputs at any of them and picks
   /// the code compiled for it. Empty when the function has one shape.
   std::vector<ShapeVariant> shapeVariants;
+  /// The values the function keeps between calls, in the bundle's order;
+  /// empty for a stateless function.
+  std::vector<StateDescriptor> states;
 };
 
 struct SpecializationOptions {
@@ -126,7 +140,35 @@ double traceClockUs();
 struct AssetState;
 struct ModelState;
 struct FunctionState;
+struct StateStorage;
 class Kernel;
+class InferenceFunction;
+
+/// The values a stateful function keeps between calls (Core ML's MLState),
+/// made by InferenceFunction::makeState(), zero-filled. Each state lives in
+/// two buffers of the model's memory: a run reads one and writes the other,
+/// then they trade places, so nothing is copied between calls. A state is
+/// used by one run at a time (runs on it wait for each other); copies of
+/// the handle share it.
+class InferenceState {
+public:
+  const std::vector<StateDescriptor> &descriptors() const;
+  /// The current value of state `name` (a view, valid until the next run
+  /// with this state). Throws AssetError (NotFound).
+  NDArray value(const std::string &name) const;
+  /// Replaces state `name`'s value with `value` (same dtype and shape).
+  /// Throws AssetError.
+  void write(const std::string &name, const NDArray &value);
+  /// Sets every state back to zeros, the value makeState() starts with.
+  void reset();
+
+private:
+  friend class InferenceFunction;
+  friend class ComputeStream;
+  explicit InferenceState(std::shared_ptr<StateStorage> storage)
+      : storage_(std::move(storage)) {}
+  std::shared_ptr<StateStorage> storage_;
+};
 
 class InferenceFunction {
 public:
@@ -161,6 +203,23 @@ public:
   void run(const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,
            std::vector<TraceEvent> *trace) const;
 
+  /// A fresh state for this function: zeros for every StateDescriptor.
+  /// Throws AssetError (InvalidArgument) if the function keeps none.
+  InferenceState makeState() const;
+  /// Runs a stateful function: `inputs` are the descriptor's inputs that
+  /// are not state, in order; returns the outputs that are not state. Each
+  /// state input reads `state`'s current value and each state output
+  /// becomes its next. Throws AssetError (a state made by another function,
+  /// the checks of run()); on failure the state keeps its value.
+  std::vector<NDArray> run(const std::vector<NDArray> &inputs,
+                           InferenceState &state) const;
+  /// As above, writing the outputs that are not state into `outputs`:
+  /// allocated if empty, else checked and reused; and appending one event
+  /// per dispatch to `trace` when given.
+  void run(const std::vector<NDArray> &inputs, InferenceState &state,
+           std::vector<NDArray> &outputs,
+           std::vector<TraceEvent> *trace = nullptr) const;
+
   /// Throws the AssetError run() would throw for these arguments (count,
   /// dtype, shape, alignment, overlapping arrays); `outputs` may be empty
   /// (run() then allocates them).
@@ -178,6 +237,12 @@ private:
   /// own state when it has one shape, or when none matches: the argument
   /// check then says what was expected).
   const FunctionState &variantFor(const std::vector<NDArray> &inputs) const;
+  /// run() with `state`, on the kernel `kernelFor` gives for the variant
+  /// the inputs pick (its own, or a stream's copy of it).
+  void runWithState(
+      const std::vector<NDArray> &inputs, InferenceState &state,
+      std::vector<NDArray> &outputs, std::vector<TraceEvent> *trace,
+      const std::function<Kernel &(const FunctionState &)> &kernelFor) const;
   /// run() on `kernel`, `variant`'s kernel or a stream's copy of it.
   void runOn(const FunctionState &variant, Kernel &kernel,
              const std::vector<NDArray> &inputs, std::vector<NDArray> &outputs,

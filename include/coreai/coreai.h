@@ -81,6 +81,7 @@ typedef struct coreai_asset coreai_asset;
 typedef struct coreai_model coreai_model;
 typedef struct coreai_function coreai_function;
 typedef struct coreai_stream coreai_stream;
+typedef struct coreai_state coreai_state;
 
 /* ---- Assets: a verified, mapped bundle ---------------------------------- */
 
@@ -226,6 +227,36 @@ coreai_status coreai_function_run(const coreai_function *function,
                                   size_t num_inputs, coreai_tensor *outputs,
                                   size_t num_outputs);
 
+/* ---- State: values a function keeps between calls ---------------------- */
+/* A function compiled with coreai-build --state INPUT=OUTPUT keeps a value
+ * between calls (a decoder's key/value cache): how many, and state
+ * `index`'s name (its input's) with its input and output index in the
+ * descriptor. `name` stays valid while the function lives. */
+size_t coreai_function_state_count(const coreai_function *function);
+coreai_status coreai_function_state(const coreai_function *function,
+                                    size_t index, const char **name,
+                                    size_t *input, size_t *output);
+/* A fresh state for `function`, every value zero. It keeps the function's
+ * model alive; runs with one state take turns. */
+coreai_status coreai_function_make_state(const coreai_function *function,
+                                         coreai_state **state);
+void coreai_state_free(coreai_state *state);
+/* Sets every value back to zero. */
+coreai_status coreai_state_reset(coreai_state *state);
+/* Copies state `name`'s value into `tensor` (read) or from it (write); the
+ * tensor has the state's dtype and shape. */
+coreai_status coreai_state_read(const coreai_state *state, const char *name,
+                                coreai_tensor *tensor);
+coreai_status coreai_state_write(coreai_state *state, const char *name,
+                                 const coreai_tensor *tensor);
+/* Runs `function` with `state` (made by that function): `inputs` and
+ * `outputs` are the descriptor's inputs and outputs that are not state, in
+ * order; the state's inputs read its values and its outputs become them.
+ * On failure the state keeps its values. Blocks until done. */
+coreai_status
+coreai_function_run_state(const coreai_function *function, coreai_state *state,
+                          const coreai_tensor *inputs, size_t num_inputs,
+                          coreai_tensor *outputs, size_t num_outputs);
 /* ---- Compute streams: asynchronous runs, in order per stream ----------- */
 
 /* Called on the stream's thread when a run completes; `message` is "" on

@@ -12,7 +12,7 @@
 namespace coreai::bundle {
 
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 4;
+constexpr uint32_t kFormatMinor = 5;
 
 /// Segments (and the segment area) start at multiples of this, which is a
 /// cache line and enough for any SIMD load of constants used in place.

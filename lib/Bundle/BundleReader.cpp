@@ -11,6 +11,7 @@
 #include "lib/Bundle/BundleReader.h"
 #include "lib/Bundle/ScheduleCheck.h"
 #include "lib/Bundle/ShapeVariantCheck.h"
+#include "lib/Bundle/StateCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
@@ -371,6 +372,9 @@ bool BundleFile::verify(ReadError &error) {
       info.executable = f->executable();
       info.entrySymbol = str(f->entry_symbol());
       info.constants = vec(f->constants());
+      if (auto *states = f->states())
+        for (const fb::StateBinding *sb : *states)
+          info.states.push_back({sb->input(), sb->output()});
       if (auto *dbg = f->debug())
         for (const fb::DebugEntry *d : *dbg) {
           DebugEntry entry{str(d->op()),       str(d->source()),
@@ -484,6 +488,8 @@ bool BundleFile::verify(ReadError &error) {
                     ": " + why + kCorrupt);
         }
       }
+      if (std::string why = checkStates(info); !why.empty())
+        return corrupt(error, why + kCorrupt);
       if (std::string why =
               checkShapeVariant(info, functions_.data(), functions_.size());
           !why.empty())

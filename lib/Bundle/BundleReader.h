@@ -85,6 +85,7 @@ struct FunctionInfo {
   std::vector<uint32_t> constants;
   std::vector<DebugEntry> debug;
   std::vector<ScheduleData> schedule; // best first (see BundleWriter.h)
+  std::vector<StatePair> states;      // kept state (1.5, StateCheck.h)
 };
 
 /// A verified bundle, mapped (or held) in memory. Immutable; pointers it hands

@@ -10,6 +10,7 @@
 #include "lib/Bundle/BundleWriter.h"
 #include "lib/Bundle/ScheduleCheck.h"
 #include "lib/Bundle/ShapeVariantCheck.h"
+#include "lib/Bundle/StateCheck.h"
 
 #include "coreai/schemas/aimodel_generated.h"
 #include "lib/Bundle/BundleFormat.h"
@@ -164,9 +165,17 @@ Plan plan(const BundleContents &contents) {
           fbb.CreateVector(std::vector<flatbuffers::Offset<fb::Schedule>>(
               schedules.begin() + 1, schedules.end()));
     auto variantOf = f.variantOf.empty() ? 0 : fbb.CreateString(f.variantOf);
+    flatbuffers::Offset<flatbuffers::Vector<const fb::StateBinding *>> states =
+        0;
+    if (!f.states.empty()) {
+      std::vector<fb::StateBinding> bindings;
+      for (const StatePair &sp : f.states)
+        bindings.emplace_back(sp.input, sp.output);
+      states = fbb.CreateVectorOfStructs(bindings);
+    }
     functions.push_back(fb::CreateFunction(
         fbb, name, inputs, outputs, f.executable, entry, constants, debugVec,
-        schedule, alternatives, variantOf));
+        schedule, alternatives, variantOf, states));
   }
 
   std::vector<flatbuffers::Offset<fb::Constant>> constants;
@@ -258,6 +267,8 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
+    if (std::string why = checkStates(f); !why.empty())
+      return why;
     if (std::string why = checkShapeVariant(f, contents.functions.data(),
                                             &f - contents.functions.data());
         !why.empty())

@@ -104,6 +104,17 @@ struct DebugEntry {
   std::vector<std::string> refused; // "gpu: reason"
 };
 
+/// An input and an output of a function that are one value kept between
+/// calls (1.5, coreai-build --state): the runtime feeds each call's output to
+/// the next call's input (StateCheck.h says what makes a valid pair).
+struct StatePair {
+  uint32_t input = 0;  // index into the function's inputs
+  uint32_t output = 0; // index into its outputs
+  bool operator==(const StatePair &o) const {
+    return input == o.input && output == o.output;
+  }
+};
+
 struct FunctionData {
   std::string name; // "main"
   // The function this one is a shape variant of ("" for none): the same
@@ -120,6 +131,7 @@ struct FunctionData {
   // The function as steps over slots, best first: across units, then on
   // fewer units, then (kernel ABI 2) as CPU dispatches.
   std::vector<ScheduleData> schedule;
+  std::vector<StatePair> states; // kept state (1.5)
 };
 
 struct BundleContents {

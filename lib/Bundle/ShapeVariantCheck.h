@@ -4,8 +4,8 @@
 // shape variants (Function.variant_of, format 1.4). The runtime picks the
 // variant whose input shapes equal the arrays it is given, so the variants
 // must be interchangeable apart from their shapes and no two may take the
-// same shapes. The writer refuses what the reader would refuse, with the
-// same words: both call checkShapeVariant.
+// same shapes, and they keep the same state. The writer refuses what the reader
+// would refuse, with the same words: both call checkShapeVariant.
 //
 //===----------------------------------------------------------------------===//
 #ifndef COREAI_BUNDLE_SHAPEVARIANTCHECK_H
@@ -62,6 +62,15 @@ std::string checkShapeVariant(const Function &f, const Function *earlier,
           detail::sameSignature(f.outputs, primary->outputs, "output");
       !why.empty())
     return what + " " + why;
+  // An InferenceState holds one buffer per pair for every variant: the
+  // variants keep the same state at the same shapes (both checked by
+  // checkStates first, so the indices are valid).
+  if (f.states != primary->states)
+    return what + " keeps other state than '" + primary->name + "'";
+  for (const StatePair &s : f.states)
+    if (f.inputs[s.input].shape != primary->inputs[s.input].shape)
+      return what + " keeps state '" + f.inputs[s.input].name +
+             "' at another shape";
   auto sameInputShapes = [&](const Function &other) {
     for (size_t i = 0; i < f.inputs.size(); ++i)
       if (f.inputs[i].shape != other.inputs[i].shape)

@@ -1,5 +1,6 @@
 //===- Pipeline.cpp - The one compilation pipeline ------------------------===//
 #include "lib/Pipeline/Pipeline.h"
+#include "lib/Bundle/StateCheck.h"
 
 #include "lib/Pipeline/BundleValues.h"
 #include "lib/Pipeline/DebugTable.h"
@@ -166,6 +167,36 @@ void beginPhase(const coreai::CompileOptions &options, StringRef name,
 }
 } // namespace
 
+namespace {
+/// Records `specs` ("INPUT=OUTPUT", --state) as `fn`'s state pairs, refusing
+/// names the function lacks and pairs the runtime could not keep.
+LogicalResult resolveStates(func::FuncOp func,
+                            const std::vector<std::string> &specs,
+                            coreai::bundle::FunctionData &fn) {
+  auto indexOf = [](const std::vector<coreai::bundle::TensorDesc> &list,
+                    StringRef name) -> std::optional<uint32_t> {
+    for (size_t i = 0; i < list.size(); ++i)
+      if (list[i].name == name)
+        return i;
+    return std::nullopt;
+  };
+  for (const std::string &spec : specs) {
+    auto [input, output] = StringRef(spec).split('=');
+    std::optional<uint32_t> in = indexOf(fn.inputs, input);
+    std::optional<uint32_t> out = indexOf(fn.outputs, output);
+    if (!in || !out)
+      return emitError(func.getLoc())
+             << "--state " << spec << ": the model has no "
+             << (in ? "output" : "input") << " '" << (in ? output : input)
+             << "'";
+    fn.states.push_back({*in, *out});
+  }
+  if (std::string why = coreai::bundle::checkStates(fn); !why.empty())
+    return emitError(func.getLoc()) << "--state: " << why;
+  return success();
+}
+} // namespace
+
 LogicalResult coreai::compileModule(ModuleOp module,
                                     const CompileOptions &requested,
                                     bundle::BundleContents &contents) {
@@ -264,6 +295,8 @@ LogicalResult coreai::compileModule(ModuleOp module,
         return failure();
       fn.outputs.push_back(*desc);
     }
+    if (failed(resolveStates(func, options.states, fn)))
+      return failure();
     contents.functions.push_back(std::move(fn));
   }
 

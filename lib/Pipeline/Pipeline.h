@@ -50,6 +50,9 @@ struct CompileOptions {
   /// Inputs fed with pixel buffers (--image-input NAME=FORMAT,...): see
   /// aigraph-image-inputs.
   std::vector<std::string> imageInputs;
+  /// Inputs and outputs that are one value kept between calls, as
+  /// "INPUT=OUTPUT" (--state): recorded as the functions' state pairs.
+  std::vector<std::string> states;
   /// Filled with where every op went and why (--report), when set.
   PlacementReport *report = nullptr;
   /// Leaves out the functions' debug tables (--strip-debug): source nodes,

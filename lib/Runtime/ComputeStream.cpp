@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -18,6 +19,7 @@ struct ComputeStream::State {
     std::vector<NDArray> inputs;
     std::vector<NDArray> outputs; // empty: allocated by the run
     Completion done;
+    std::optional<InferenceState> state; // for a stateful run
   };
 
   std::shared_ptr<const ModelState> model;
@@ -51,18 +53,29 @@ struct ComputeStream::State {
   void execute(Work &work) {
     std::vector<NDArray> outputs = std::move(work.outputs);
     std::exception_ptr error;
-    try {
-      const FunctionState &variant = work.function.variantFor(work.inputs);
+    // This stream's copy of a variant's kernel, made on first use.
+    auto kernelFor = [&](const FunctionState &variant) -> Kernel & {
       std::unique_ptr<Kernel> &kernel = kernels[&variant];
       if (!kernel)
         kernel = variant.instantiate();
-      work.function.runOn(variant, *kernel, work.inputs, outputs, nullptr);
+      return *kernel;
+    };
+    try {
+      if (work.state) {
+        work.function.runWithState(work.inputs, *work.state, outputs, nullptr,
+                                   kernelFor);
+      } else {
+        const FunctionState &variant = work.function.variantFor(work.inputs);
+        work.function.runOn(variant, kernelFor(variant), work.inputs, outputs,
+                            nullptr);
+      }
     } catch (...) {
       error = std::current_exception();
       outputs.clear();
     }
     // The inputs are released before the caller hears of completion.
     work.inputs.clear();
+    work.state.reset();
     work.done(std::move(outputs), error);
   }
 };
@@ -104,10 +117,44 @@ void ComputeStream::enqueue(const InferenceFunction &function,
   }
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back(
-        {function, std::move(inputs), std::move(outputs), std::move(done)});
+    state_->queue.push_back({function, std::move(inputs), std::move(outputs),
+                             std::move(done), std::nullopt});
   }
   state_->wake.notify_one();
+}
+
+namespace {
+/// A completion that settles `promise` with the outputs or the error.
+ComputeStream::Completion
+fulfil(std::shared_ptr<std::promise<std::vector<NDArray>>> promise) {
+  return [promise](std::vector<NDArray> outputs, std::exception_ptr error) {
+    if (error)
+      promise->set_exception(error);
+    else
+      promise->set_value(std::move(outputs));
+  };
+}
+} // namespace
+
+std::future<std::vector<NDArray>>
+ComputeStream::enqueue(const InferenceFunction &function,
+                       std::vector<NDArray> inputs, InferenceState state) {
+  auto promise = std::make_shared<std::promise<std::vector<NDArray>>>();
+  std::future<std::vector<NDArray>> future = promise->get_future();
+  if (function.model_ != state_->model) {
+    promise->set_exception(std::make_exception_ptr(
+        AssetError(AssetError::Code::InvalidArgument,
+                   "function '" + function.descriptor().name +
+                       "' belongs to another model than the stream's")));
+    return future;
+  }
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->queue.push_back(
+        {function, std::move(inputs), {}, fulfil(promise), std::move(state)});
+  }
+  state_->wake.notify_one();
+  return future;
 }
 
 std::future<std::vector<NDArray>>
@@ -115,13 +162,7 @@ ComputeStream::enqueue(const InferenceFunction &function,
                        std::vector<NDArray> inputs) {
   auto promise = std::make_shared<std::promise<std::vector<NDArray>>>();
   std::future<std::vector<NDArray>> future = promise->get_future();
-  enqueue(function, std::move(inputs),
-          [promise](std::vector<NDArray> outputs, std::exception_ptr error) {
-            if (error)
-              promise->set_exception(error);
-            else
-              promise->set_value(std::move(outputs));
-          });
+  enqueue(function, std::move(inputs), fulfil(promise));
   return future;
 }
 

@@ -73,6 +73,12 @@ FunctionDescriptor describe(const bundle::BundleFile &file,
   }
   if (d.shapeVariants.size() == 1)
     d.shapeVariants.clear();
+  // The reader checked the pairs (StateCheck.h) and that every variant
+  // keeps the same state at the same shapes.
+  for (const bundle::StatePair &s : function.states) {
+    const bundle::TensorDesc &t = function.inputs[s.input];
+    d.states.push_back({t.name, s.input, s.output, t.dtype, t.shape});
+  }
   return d;
 }
 

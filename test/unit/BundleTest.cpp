@@ -69,7 +69,7 @@ TEST_CASE("round trip keeps every field", "[bundle]") {
 
   const BundleMetadata &m = file->metadata();
   CHECK(m.formatMajor == 1);
-  CHECK(m.formatMinor == 4);
+  CHECK(m.formatMinor == 5);
   CHECK(m.name == "sample");
   CHECK(m.producer == "coreai-build test");
   CHECK(m.sourceHash == "0123456789abcdef");
@@ -281,4 +281,38 @@ TEST_CASE("shape variants that the runtime could not choose between are "
   c.functions[3].variantOf = "main";
   CHECK(refusal(c) == "function 'main.shape2', a shape variant of 'main', "
                       "takes the same input shapes as 'main.shape1'");
+}
+
+TEST_CASE("state pairs round trip", "[bundle][state]") {
+  BundleContents c = sampleContents();
+  c.functions[0].states = {{0, 0}};
+  REQUIRE(checkBundleContents(c).empty());
+  auto file = openBytes(serializeBundle(c));
+  CHECK(file->functions()[0].states == std::vector<StatePair>{{0, 0}});
+  CHECK(file->functions()[1].states.empty());
+}
+
+TEST_CASE("state pairs the runtime could not keep are refused",
+          "[bundle][state]") {
+  BundleContents c = sampleContents();
+  c.functions[0].states = {{1, 0}};
+  CHECK(refusal(c) == "function 'main' state 0 pairs input 1 with output 0, "
+                      "but it has 1 inputs and 1 outputs");
+  c.functions[0].states = {{0, 0}, {0, 0}};
+  CHECK(refusal(c) ==
+        "function 'main' state 1 ('x') uses a tensor of an earlier pair");
+  c = sampleContents();
+  c.functions[1].states = {{0, 1}}; // x: float32 [2,3]; n: int64 []
+  CHECK(refusal(c) == "function 'affine' state 0: input 'x' and output 'n' "
+                      "differ in dtype or shape");
+
+  // Every shape variant keeps the same state at the same shapes: one
+  // InferenceState serves them all.
+  c = withShapeVariant();
+  c.functions[0].states = {{0, 0}};
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
+                      "keeps other state than 'main'");
+  c.functions[2].states = {{0, 0}};
+  CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
+                      "keeps state 'x' at another shape");
 }

@@ -347,3 +347,61 @@ TEST_CASE("C API: a trust policy refuses an unsigned bundle", "[capi]") {
   coreai_trust_free(trust);
   coreai_asset_free(asset);
 }
+
+TEST_CASE("C API: a state is kept between runs", "[capi][state]") {
+  // The accumulator of test/lit/Tools/Inputs/accumulator.textproto, compiled
+  // with --state total=new_total: inputs x, total; outputs doubled,
+  // new_total, sum.
+  Loaded acc("COREAI_TEST_STATE_BUNDLE");
+  REQUIRE(coreai_function_state_count(acc.fn) == 1);
+  const char *name = nullptr;
+  size_t input = 9, output = 9;
+  REQUIRE(coreai_function_state(acc.fn, 0, &name, &input, &output) ==
+          COREAI_OK);
+  CHECK(std::string(name) == "total");
+  CHECK(input == 1);
+  CHECK(output == 1);
+  CHECK(coreai_function_state(acc.fn, 1, &name, &input, &output) ==
+        COREAI_NOT_FOUND);
+
+  coreai_state *state = nullptr;
+  REQUIRE(coreai_function_make_state(acc.fn, &state) == COREAI_OK);
+  const int64_t shape4[] = {4};
+  alignas(64) float x[4] = {1, 2, 3, 4}, doubled[4], sum[1], total[4];
+  coreai_tensor in[] = {{COREAI_FLOAT32, 1, shape4, x, sizeof x}};
+  coreai_tensor out[] = {{COREAI_FLOAT32, 1, shape4, doubled, sizeof doubled},
+                         {COREAI_FLOAT32, 0, nullptr, sum, sizeof sum}};
+  for (int call = 0; call < 2; ++call)
+    REQUIRE(coreai_function_run_state(acc.fn, state, in, 1, out, 2) ==
+            COREAI_OK);
+  CHECK(doubled[3] == 8); // 2 * the total before the second call
+  CHECK(sum[0] == 20);
+  coreai_tensor totalTensor = {COREAI_FLOAT32, 1, shape4, total, sizeof total};
+  REQUIRE(coreai_state_read(state, "total", &totalTensor) == COREAI_OK);
+  CHECK(total[0] == 2);
+  CHECK(total[3] == 8);
+
+  // Every output but the state's is the caller's to give.
+  CHECK(coreai_function_run_state(acc.fn, state, in, 1, out, 1) ==
+        COREAI_INVALID_ARGUMENT);
+  CHECK(std::string(coreai_last_error()) ==
+        "function 'main' has 2 outputs besides its state, got 1 buffers");
+  CHECK(coreai_state_read(state, "totl", &totalTensor) == COREAI_NOT_FOUND);
+
+  float ten[4] = {10, 10, 10, 10};
+  coreai_tensor tenTensor = {COREAI_FLOAT32, 1, shape4, ten, sizeof ten};
+  REQUIRE(coreai_state_write(state, "total", &tenTensor) == COREAI_OK);
+  REQUIRE(coreai_function_run_state(acc.fn, state, in, 1, out, 2) == COREAI_OK);
+  CHECK(doubled[0] == 20);
+  REQUIRE(coreai_state_reset(state) == COREAI_OK);
+  REQUIRE(coreai_state_read(state, "total", &totalTensor) == COREAI_OK);
+  CHECK(total[2] == 0);
+  coreai_state_free(state);
+
+  // A function without state has none to make.
+  Loaded plain;
+  CHECK(coreai_function_state_count(plain.fn) == 0);
+  coreai_state *none = nullptr;
+  CHECK(coreai_function_make_state(plain.fn, &none) == COREAI_INVALID_ARGUMENT);
+  CHECK(none == nullptr);
+}

@@ -136,6 +136,13 @@ ordered_json inspectJson(const std::string &path,
     f["outputs"] = ordered_json::array();
     for (const bundle::TensorDesc &t : fn.outputs)
       f["outputs"].push_back(tensorJson(t));
+    if (!fn.states.empty()) { // --state
+      f["states"] = ordered_json::array();
+      for (const bundle::StatePair &sp : fn.states)
+        f["states"].push_back({{"name", fn.inputs[sp.input].name},
+                               {"input", sp.input},
+                               {"output", sp.output}});
+    }
     // Best first, as the runtime tries them; the whole function is the
     // CPU's last resort.
     f["schedules"] = ordered_json::array();
@@ -224,6 +231,11 @@ void printText(const ordered_json &j) {
     };
     tensors("input", f["inputs"]);
     tensors("output", f["outputs"]);
+    if (f.contains("states"))
+      for (const ordered_json &st : f["states"])
+        std::cout << "  state '" << st["name"].get<std::string>() << "': input "
+                  << st["input"].get<uint32_t>() << ", next value from output "
+                  << st["output"].get<uint32_t>() << "\n";
     if (f["schedules"].empty())
       std::cout << "  runs whole on the CPU\n";
     size_t k = 0;

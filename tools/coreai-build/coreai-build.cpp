@@ -224,6 +224,15 @@ int main(int argc, char **argv) {
                    "gray8; value = (pixel * scale - mean) / std, scale "
                    "1/255 by default (repeatable)")
       ->allow_extra_args(false);
+  std::vector<std::string> states;
+  compile
+      ->add_option("--state", states,
+                   "Keep a value between calls: INPUT=OUTPUT names an "
+                   "input and the output of the same dtype and shape that "
+                   "becomes its next value (a key/value cache, a recurrent "
+                   "state); the runtime holds it in an InferenceState "
+                   "instead of the caller passing it (repeatable)")
+      ->allow_extra_args(false);
   std::vector<std::string> reportPaths;
   compile
       ->add_option("--report", reportPaths,
@@ -371,6 +380,12 @@ int main(int argc, char **argv) {
     if (!coreai::parseImageInputSpec(spec, parsed, err))
       return usage("--image-input: " + err);
   }
+  for (const std::string &spec : states) {
+    size_t eq = spec.find('=');
+    if (eq == 0 || eq == std::string::npos || eq + 1 == spec.size() ||
+        spec.find('=', eq + 1) != std::string::npos)
+      return usage("--state: expected INPUT=OUTPUT, got '" + spec + "'");
+  }
   if (compile->parsed() && output == "-" && !depfilePath.empty())
     return usage("--depfile needs a bundle file: -o - writes to stdout");
   // The key is read before compiling: a bad one fails at once.
@@ -482,6 +497,7 @@ int main(int argc, char **argv) {
   }
 
   options.imageInputs = imageInputs;
+  options.states = states;
   options.explainPlacement = explainPlacement;
   options.placement = placement;
   coreai::PlacementReport report;
@@ -498,6 +514,8 @@ int main(int argc, char **argv) {
     options.commandLine += " --placement " + placement;
   for (const std::string &spec : imageInputs)
     options.commandLine += " --image-input " + spec;
+  for (const std::string &spec : states)
+    options.commandLine += " --state " + spec;
   options.aneArch = aneArch;
   if (llvm::is_contained(options.targets, "ane"))
     options.commandLine +=

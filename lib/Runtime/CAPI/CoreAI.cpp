@@ -16,6 +16,7 @@
 #include "lib/Runtime/CPU/CpuExecutor.h"
 #include "lib/Runtime/GPU/GpuExecutor.h"
 
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,9 @@ struct coreai_function {
 };
 struct coreai_stream {
   std::unique_ptr<ComputeStream> stream;
+};
+struct coreai_state {
+  InferenceState state;
 };
 
 namespace {
@@ -489,6 +493,103 @@ coreai_status coreai_function_run(const coreai_function *function,
     auto [in, out] = argumentsOf(function->function, inputs, num_inputs,
                                  outputs, num_outputs);
     function->function.run(in, out);
+  });
+}
+
+size_t coreai_function_state_count(const coreai_function *function) {
+  return function ? function->function.descriptor().states.size() : 0;
+}
+
+coreai_status coreai_function_state(const coreai_function *function,
+                                    size_t index, const char **name,
+                                    size_t *input, size_t *output) {
+  if (!function)
+    return nullArgument("the function");
+  if (!name || !input || !output)
+    return nullArgument("an out parameter");
+  const FunctionDescriptor &d = function->function.descriptor();
+  if (index >= d.states.size())
+    return fail(COREAI_NOT_FOUND, "function '" + d.name + "' keeps " +
+                                      std::to_string(d.states.size()) +
+                                      " states, no state " +
+                                      std::to_string(index));
+  const StateDescriptor &st = d.states[index];
+  *name = st.name.c_str();
+  *input = st.input;
+  *output = st.output;
+  return COREAI_OK;
+}
+
+coreai_status coreai_function_make_state(const coreai_function *function,
+                                         coreai_state **state) {
+  if (!function)
+    return nullArgument("the function");
+  if (!state)
+    return nullArgument("the state out parameter");
+  *state = nullptr;
+  return guarded(
+      [&] { *state = new coreai_state{function->function.makeState()}; });
+}
+
+void coreai_state_free(coreai_state *state) { delete state; }
+
+coreai_status coreai_state_reset(coreai_state *state) {
+  if (!state)
+    return nullArgument("the state");
+  return guarded([&] { state->state.reset(); });
+}
+
+coreai_status coreai_state_read(const coreai_state *state, const char *name,
+                                coreai_tensor *tensor) {
+  if (!state || !name || !tensor)
+    return nullArgument(!state  ? "the state"
+                        : !name ? "the name"
+                                : "the tensor");
+  return guarded([&] {
+    NDArray value = state->state.value(name);
+    NDArray into = viewOf(*tensor, "tensor", 0);
+    if (into.dtype() != value.dtype() || into.shape() != value.shape())
+      throw AssetError(AssetError::Code::InvalidArgument,
+                       std::string("state '") + name + "': expected " +
+                           bundle::formatType(value.dtype(), value.shape()) +
+                           ", got " +
+                           bundle::formatType(into.dtype(), into.shape()));
+    if (value.byteSize())
+      std::memmove(into.data(), value.data(), value.byteSize());
+  });
+}
+
+coreai_status coreai_state_write(coreai_state *state, const char *name,
+                                 const coreai_tensor *tensor) {
+  if (!state || !name || !tensor)
+    return nullArgument(!state  ? "the state"
+                        : !name ? "the name"
+                                : "the tensor");
+  return guarded(
+      [&] { state->state.write(name, viewOf(*tensor, "tensor", 0)); });
+}
+
+coreai_status
+coreai_function_run_state(const coreai_function *function, coreai_state *state,
+                          const coreai_tensor *inputs, size_t num_inputs,
+                          coreai_tensor *outputs, size_t num_outputs) {
+  if (!function)
+    return nullArgument("the function");
+  if (!state)
+    return nullArgument("the state");
+  return guarded([&] {
+    std::vector<NDArray> in = viewsOf(inputs, num_inputs, "input");
+    // The caller's buffers: an empty list would make the runtime allocate
+    // arrays the caller never sees.
+    const FunctionDescriptor &d = function->function.descriptor();
+    size_t want = d.outputs.size() - d.states.size();
+    if (num_outputs != want)
+      throw AssetError(AssetError::Code::InvalidArgument,
+                       "function '" + d.name + "' has " + std::to_string(want) +
+                           " outputs besides its state, got " +
+                           std::to_string(num_outputs) + " buffers");
+    std::vector<NDArray> out = viewsOf(outputs, num_outputs, "output");
+    function->function.run(in, state->state, out);
   });
 }
 
