@@ -33,6 +33,17 @@ inline constexpr llvm::StringLiteral kImageAttr = "coreai.image";
 /// Argument attribute: the source model's name of each dim that was
 /// symbolic and bound at compile time ("" for the others).
 inline constexpr llvm::StringLiteral kDimNamesAttr = "coreai.dim_names";
+/// On a function result whose shape is decided at run time (a reduction
+/// over axes given as an input, ...): the index of the result holding its
+/// actual extents, int64 [rank]. The result itself holds the value in the
+/// box [0, extent) of each dim of its static type, the upper bound; an
+/// extent of -1 drops that dim (the value is at index 0 of it).
+inline constexpr llvm::StringLiteral kRuntimeShapeAttr = "coreai.runtime_shape";
+/// With kRuntimeShapeAttr: the result holds all the elements of its static
+/// type in order, at the extents' shape (a reshape decided at run time),
+/// instead of a box of it.
+inline constexpr llvm::StringLiteral kRuntimeReshapeAttr =
+    "coreai.runtime_reshape";
 /// Function attribute: number of leading arguments that are model inputs.
 inline constexpr llvm::StringLiteral kNumInputsAttr = "coreai.num_inputs";
 /// How many of `func`'s `numArguments` leading arguments are model inputs:

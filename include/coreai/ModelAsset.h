@@ -54,6 +54,13 @@ struct TensorDescriptor {
   /// The source model's name of each dim that was symbolic and bound at
   /// compile time (--shape), "" for the others; empty when none was.
   std::vector<std::string> dimNames;
+  /// For an output: its shape is decided at run time (e.g. a reduction over
+  /// axes given as an input), and run() returns the array at its actual
+  /// shape. `shape` is then its bound: each actual dim is at most that (and
+  /// dims may be dropped), or, for a reshape decided at run time
+  /// (`runtimeReshape`), the actual shape holds as many elements.
+  bool runtimeShape = false;
+  bool runtimeReshape = false;
 };
 
 /// The input and output shapes of one variant of a function compiled for
@@ -197,6 +204,8 @@ public:
   std::vector<NDArray> run(const std::vector<NDArray> &inputs) const;
   /// As above, writing into `outputs`: allocated if empty, else checked
   /// against the descriptor and reused (e.g. across benchmark iterations).
+  /// A function with outputs of run-time shape (TensorDescriptor::
+  /// runtimeShape) replaces them by fresh arrays at each run.
   void run(const std::vector<NDArray> &inputs,
            std::vector<NDArray> &outputs) const;
   /// As above, appending one event per dispatch to `trace`.

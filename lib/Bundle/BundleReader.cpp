@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleReader.h"
+#include "lib/Bundle/OutputShapeCheck.h"
 #include "lib/Bundle/ScheduleCheck.h"
 #include "lib/Bundle/ShapeVariantCheck.h"
 #include "lib/Bundle/StateCheck.h"
@@ -89,6 +90,8 @@ decodeDescs(const flatbuffers::Vector<flatbuffers::Offset<fb::TensorDesc>> *v) {
   for (const fb::TensorDesc *d : *v) {
     TensorDesc t{str(d->name()), static_cast<DType>(d->dtype()),
                  vec(d->shape())};
+    t.runtimeShapeFrom = d->runtime_shape_from();
+    t.runtimeReshape = d->runtime_reshape();
     if (const fb::Image *image = d->image())
       t.image = ImageDesc{str(image->format()), vec(image->mean()),
                           vec(image->std()), image->scale()};
@@ -488,6 +491,8 @@ bool BundleFile::verify(ReadError &error) {
                     ": " + why + kCorrupt);
         }
       }
+      if (std::string why = checkRuntimeShapes(info); !why.empty())
+        return corrupt(error, why + kCorrupt);
       if (std::string why = checkStates(info); !why.empty())
         return corrupt(error, why + kCorrupt);
       if (std::string why =

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Bundle/BundleWriter.h"
+#include "lib/Bundle/OutputShapeCheck.h"
 #include "lib/Bundle/ScheduleCheck.h"
 #include "lib/Bundle/ShapeVariantCheck.h"
 #include "lib/Bundle/StateCheck.h"
@@ -65,7 +66,8 @@ FbTensorDescs buildTensorDescs(flatbuffers::FlatBufferBuilder &fbb,
       dimNames = fbb.CreateVectorOfStrings(d.dimNames);
     out.push_back(fb::CreateTensorDesc(
         fbb, fbb.CreateString(d.name), static_cast<uint8_t>(d.dtype),
-        fbb.CreateVector(d.shape), image, dimNames));
+        fbb.CreateVector(d.shape), image, dimNames, d.runtimeShapeFrom,
+        d.runtimeReshape));
   }
   return fbb.CreateVector(out);
 }
@@ -267,6 +269,8 @@ std::string validate(const BundleContents &contents) {
   for (const ExecutableData &e : contents.executables)
     units.push_back(e.unit);
   for (const FunctionData &f : contents.functions) {
+    if (std::string why = checkRuntimeShapes(f); !why.empty())
+      return why;
     if (std::string why = checkStates(f); !why.empty())
       return why;
     if (std::string why = checkShapeVariant(f, contents.functions.data(),

@@ -36,6 +36,12 @@ struct TensorDesc {
   // The source model's name of each dim bound at compile time ("" for
   // dims that were static); empty when none was symbolic (1.2).
   std::vector<std::string> dimNames;
+  // Outputs whose shape is decided at run time (1.5): the output holding
+  // the extents, int64 [rank]; `shape` is the bound (OutputShapeCheck.h).
+  int32_t runtimeShapeFrom = -1;
+  // With runtimeShapeFrom: the value is the bound's elements in order at the
+  // extents' shape (a reshape decided at run time), not a box of the bound.
+  bool runtimeReshape = false;
 };
 
 /// Empty if `image` fits the tensor `t` it describes, else why not.

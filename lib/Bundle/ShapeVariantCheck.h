@@ -29,9 +29,12 @@ inline std::string sameSignature(const std::vector<TensorDesc> &a,
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].name != b[i].name || a[i].dtype != b[i].dtype ||
         a[i].shape.size() != b[i].shape.size() ||
-        a[i].image.has_value() != b[i].image.has_value())
+        a[i].image.has_value() != b[i].image.has_value() ||
+        a[i].runtimeShapeFrom != b[i].runtimeShapeFrom ||
+        a[i].runtimeReshape != b[i].runtimeReshape)
       return std::string(kind) + " " + std::to_string(i) + " '" + a[i].name +
-             "' differs in name, dtype, rank or image format";
+             "' differs in name, dtype, rank, image format or run-time "
+             "shape";
   return "";
 }
 } // namespace detail

@@ -39,6 +39,11 @@ template <typename Function> std::string checkStates(const Function &f) {
              "' differ in dtype or shape";
     if (in.image)
       return what + ": input '" + in.name + "' is fed with pixel buffers";
+    for (const TensorDesc &o : f.outputs)
+      if (&o == &out || o.runtimeShapeFrom == (int32_t)s.output)
+        if (o.runtimeShapeFrom >= 0)
+          return what + ": output '" + out.name +
+                 "' has or gives a shape decided at run time";
   }
   return "";
 }

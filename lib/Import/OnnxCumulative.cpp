@@ -14,29 +14,18 @@ using namespace coreai::onnx_import;
 
 namespace {
 
+/// The cumulative op along `axis` of `x` (its shape).
 template <typename ReduceOpT>
-LogicalResult importCumulative(GraphImporter &g, double identity) {
-  Value x = g.input(0);
+FailureOr<Value> cumulativeAlong(GraphImporter &g, Value x, int64_t axis,
+                                 double identity) {
   auto t = typeOf(x);
   Type et = t.getElementType();
-  if (!t.hasStaticShape())
-    return g.error() << "needs a static input shape";
-  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1))
-    return g.error() << "element type " << et << " is not supported";
-  auto a = constInts(g, 1, "axis");
-  if (failed(a))
-    return failure();
-  if (a->size() != 1)
-    return g.error() << "axis must hold one value";
   int64_t rank = t.getRank();
-  auto axis = normalizeAxis(g, (*a)[0], rank);
-  if (failed(axis))
-    return failure();
   bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
-  int64_t n = t.getDimSize(*axis);
+  int64_t n = t.getDimSize(axis);
 
-  SmallVector<int64_t> perm = moveAxisLast(*axis, rank);
-  bool last = *axis == rank - 1;
+  SmallVector<int64_t> perm = moveAxisLast(axis, rank);
+  bool last = axis == rank - 1;
   Emitter e{g};
   Value moved = last ? x : e.transpose(x, perm);
   if (!e.ok)
@@ -64,7 +53,30 @@ LogicalResult importCumulative(GraphImporter &g, double identity) {
                               g.builder.getBoolAttr(false));
   if (!last)
     y = e.transpose(y, invertPermutation(perm));
-  return e.bind(0, y);
+  if (!e.ok)
+    return failure();
+  return y;
+}
+
+/// The cumulative op along the axis of operand 1 (a constant, or known only
+/// at run time: alongConstantOrRuntimeAxis).
+template <typename ReduceOpT>
+LogicalResult importCumulative(GraphImporter &g, double identity) {
+  Value x = g.input(0);
+  auto t = typeOf(x);
+  Type et = t.getElementType();
+  if (!t.hasStaticShape())
+    return g.error() << "needs a static input shape";
+  if (!isa<FloatType, IntegerType>(et) || et.isInteger(1))
+    return g.error() << "element type " << et << " is not supported";
+  FailureOr<Value> y =
+      alongConstantOrRuntimeAxis(g, 1, t.getRank(), [&](int64_t axis) {
+        return cumulativeAlong<ReduceOpT>(g, x, axis, identity);
+      });
+  if (failed(y))
+    return failure();
+  g.setOutput(0, *y);
+  return success();
 }
 
 } // namespace

@@ -219,21 +219,13 @@ static LogicalResult importPadOp(GraphImporter &g) {
 
 /// CumSum as a matmul with a constant triangular matrix along the axis
 /// (moved last); exclusive and reverse change the triangle.
-static LogicalResult importCumSumOp(GraphImporter &g) {
-  Value x = g.input(0);
+static FailureOr<Value> floatCumSumAlong(GraphImporter &g, Value x,
+                                         int64_t axis) {
   auto t = typeOf(x);
   Type et = t.getElementType();
-  if (!isa<FloatType>(et))
-    return importIntegerCumSumOp(g);
-  auto a = constInts(g, 1, "axis");
-  if (failed(a) || a->size() != 1)
-    return failure();
-  auto axis = normalizeAxis(g, (*a)[0], t.getRank());
-  if (failed(axis))
-    return failure();
   bool exclusive = g.intAttr("exclusive", 0), reverse = g.intAttr("reverse", 0);
-  int64_t n = t.getDimSize(*axis);
-  SmallVector<int64_t> perm = moveAxisLast(*axis, t.getRank());
+  int64_t n = t.getDimSize(axis);
+  SmallVector<int64_t> perm = moveAxisLast(axis, t.getRank());
   // out[.., j] = sum_i x[.., i] * T[i, j].
   SmallVector<Attribute> tri;
   for (int64_t i = 0; i < n; ++i)
@@ -248,7 +240,25 @@ static LogicalResult importCumSumOp(GraphImporter &g) {
   Value moved = e.transpose(x, perm);
   Value y = e.make<aigraph::MatMulOp>(moved, m);
   y = e.transpose(y, invertPermutation(perm));
-  return e.bind(0, y);
+  if (!e.ok)
+    return failure();
+  return y;
+}
+
+/// CumSum along the axis of operand 1 (a constant, or known only at run
+/// time: alongConstantOrRuntimeAxis).
+static LogicalResult importCumSumOp(GraphImporter &g) {
+  Value x = g.input(0);
+  if (!isa<FloatType>(typeOf(x).getElementType()))
+    return importIntegerCumSumOp(g);
+  FailureOr<Value> y =
+      alongConstantOrRuntimeAxis(g, 1, typeOf(x).getRank(), [&](int64_t axis) {
+        return floatCumSumAlong(g, x, axis);
+      });
+  if (failed(y))
+    return failure();
+  g.setOutput(0, *y);
+  return success();
 }
 
 /// Swish: x * sigmoid(alpha * x).

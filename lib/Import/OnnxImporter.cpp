@@ -436,6 +436,96 @@ LogicalResult GraphImporter::notConstant(int i, StringRef what,
   return diag;
 }
 
+/// Elementwise ops whose result has the shape of their first operand when
+/// every other operand is a scalar or all-ones (or, CastLike, only gives
+/// its type): they keep the box of an operand of run-time shape.
+static bool keepsRuntimeShape(StringRef op) {
+  return llvm::is_contained({"Abs",         "Acos",        "Acosh",
+                             "Asin",        "Asinh",       "Atan",
+                             "Atanh",       "Cast",        "CastLike",
+                             "Ceil",        "Cos",         "Cosh",
+                             "Elu",         "Erf",         "Exp",
+                             "Floor",       "HardSigmoid", "HardSwish",
+                             "Identity",    "IsInf",       "IsNaN",
+                             "LeakyRelu",   "Log",         "Mish",
+                             "Neg",         "Not",         "Reciprocal",
+                             "Relu",        "Round",       "Selu",
+                             "Sigmoid",     "Sign",        "Sin",
+                             "Sinh",        "Softplus",    "Softsign",
+                             "Sqrt",        "Tan",         "Tanh",
+                             "Add",         "Sub",         "Mul",
+                             "Div",         "Pow",         "Max",
+                             "Min",         "Equal",       "Less",
+                             "LessOrEqual", "Greater",     "GreaterOrEqual",
+                             "And",         "Or",          "Xor",
+                             "Clip"},
+                            op);
+}
+
+InFlightDiagnostic GraphImporter::bindHint(InFlightDiagnostic diag,
+                                           StringRef value) const {
+  auto it = shapeInputDeps.find(value);
+  if (it == shapeInputDeps.end() || it->second.empty())
+    return std::move(
+        diag << ": bind the input that decides it with --constant");
+  const std::string &input = it->second.front();
+  return std::move(diag << ": to compile the model for one value, bind graph "
+                           "input '"
+                        << input << "' with --constant " << input
+                        << "=FILE.pb");
+}
+
+FailureOr<Value>
+GraphImporter::extentsThroughElementwise(const onnx::NodeProto &n) {
+  Value extents;
+  for (int i = 0; i < n.input_size(); ++i) {
+    const std::string &in = n.input(i);
+    Value e = in.empty() ? Value() : runtimeExtents.lookup(in);
+    if (!e)
+      continue;
+    bool typeOnly = n.op_type() == "CastLike" && i == 1;
+    if (i == 0 && keepsRuntimeShape(n.op_type()) && n.output_size() == 1) {
+      extents = e;
+      continue;
+    }
+    if (typeOnly || (extents == e && i > 0)) // x * x
+      continue;
+    return bindHint(error() << "input '" << in
+                            << "' has a shape decided at run time; only graph "
+                               "outputs and elementwise ops of them may have "
+                               "such shapes",
+                    in);
+  }
+  if (!extents)
+    return Value();
+  // The others must not change the first operand's shape by broadcasting:
+  // the same box, or scalars (even all-ones dims could outrank a value
+  // whose dims were dropped).
+  for (int i = 1; i < n.input_size(); ++i) {
+    const std::string &in = n.input(i);
+    if (in.empty() || (n.op_type() == "CastLike" && i == 1) ||
+        runtimeExtents.lookup(in) == extents)
+      continue;
+    if (cast<RankedTensorType>(values.lookup(in).getType()).getRank() != 0)
+      return bindHint(error() << "operand '" << in
+                              << "' would broadcast against '" << n.input(0)
+                              << "', whose shape is decided at run time; "
+                                 "only scalar operands may",
+                      n.input(0));
+  }
+  return extents;
+}
+
+void GraphImporter::setRuntimeShapedOutput(int i, Value bound, Value extents,
+                                           bool reshaped) {
+  setOutput(i, bound);
+  if (i < node->output_size() && !node->output(i).empty()) {
+    runtimeExtents[node->output(i)] = extents;
+    if (reshaped)
+      runtimeReshapes.insert(node->output(i));
+  }
+}
+
 void GraphImporter::setOutput(int i, Value v) {
   // A reshape of a constant (Unsqueeze of a shape vector...) is a constant.
   if (auto r = v.getDefiningOp<aigraph::ReshapeOp>()) {
@@ -551,6 +641,10 @@ GraphImporter::graphOutputs(const onnx::GraphProto &graph, Location at,
     if (!v)
       return emitError(at) << what << " output '" << out.name()
                            << "' is not produced by any node";
+    if (runtimeExtents.count(out.name()) && what != "graph")
+      return emitError(at) << what << " output '" << out.name()
+                           << "' has a shape decided at run time; only the "
+                              "model's outputs may have such shapes";
     outputs.push_back(v);
   }
   return outputs;
@@ -739,8 +833,26 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &n,
                      << "' is not defined before this node (the graph is "
                         "not topologically sorted or names a missing value)";
 
+  // A value whose shape is decided at run time is held in a tensor of its
+  // bound; an elementwise op keeps that box, the rest would read past it.
+  FailureOr<Value> extents = extentsThroughElementwise(n);
+  if (failed(extents))
+    return failure();
+  bool reshaped = *extents && runtimeReshapes.contains(n.input(0));
+  // Unrolled loop bodies bind names again: forget a stale run-time shape.
+  for (const std::string &out : n.output()) {
+    runtimeExtents.erase(out);
+    runtimeReshapes.erase(out);
+  }
   if (failed(importNodeOutputs(n)))
     return failure();
+  if (*extents)
+    for (const std::string &out : n.output())
+      if (!out.empty()) {
+        runtimeExtents[out] = *extents;
+        if (reshaped)
+          runtimeReshapes.insert(out);
+      }
   // What a node made stays within the limit (an Expand, a Tile, ...).
   for (const std::string &out : n.output()) {
     auto it = values.find(out);
@@ -918,13 +1030,39 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   auto results = graphOutputs(graph, fileLoc, "graph");
   if (failed(results))
     return failure();
+  // Outputs whose shape is decided at run time return their extents too, as
+  // results after the model's own, which name them (kRuntimeShapeAttr).
+  SmallVector<std::pair<unsigned, std::string>> extentsOf;
+  for (const auto &out : graph.output())
+    if (Value extents = runtimeExtents.lookup(out.name())) {
+      extentsOf.push_back({(unsigned)results->size(), out.name() + ":shape"});
+      results->push_back(extents);
+    }
   func::ReturnOp::create(builder, fileLoc, *results);
   func.setType(
       builder.getFunctionType(argTypes, ValueRange(*results).getTypes()));
-  for (auto [i, out] : llvm::enumerate(graph.output()))
+  size_t nextExtents = 0;
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, coreai::kNameAttr, builder.getStringAttr(out.name()));
-  if (!options.debugTensors.empty())
+    if (runtimeExtents.count(out.name())) {
+      auto [index, name] = extentsOf[nextExtents++];
+      func.setResultAttr(i, coreai::kRuntimeShapeAttr,
+                         builder.getI64IntegerAttr(index));
+      if (runtimeReshapes.contains(out.name()))
+        func.setResultAttr(i, coreai::kRuntimeReshapeAttr,
+                           builder.getUnitAttr());
+      func.setResultAttr(index, coreai::kNameAttr, builder.getStringAttr(name));
+    }
+  }
+  if (!options.debugTensors.empty()) {
+    // Its intermediates would be dumped at their bounds, unlabelled.
+    if (!extentsOf.empty())
+      return emitError(fileLoc)
+             << "--debug-tensors is not supported yet for a model with "
+                "outputs whose shape is decided at run time ('"
+             << StringRef(extentsOf.front().second).rsplit(':').first << "')";
     return addDebugFunction(graph, func);
+  }
   return success();
 }
 

@@ -46,6 +46,14 @@ public:
   mlir::DenseElementsAttr constantInput(int i) const;
   /// Binds output `i` of the current node.
   void setOutput(int i, mlir::Value v);
+  /// Binds output `i` of the current node to a value whose shape is decided
+  /// at run time: `bound` holds it in the box given by `extents` (int64
+  /// [rank of bound], kRuntimeShapeAttr), or with `reshaped`, as all its
+  /// elements in order at the extents' shape (kRuntimeReshapeAttr). Only
+  /// graph outputs (and elementwise ops of them) may be such values: a node
+  /// that reads one otherwise is refused.
+  void setRuntimeShapedOutput(int i, mlir::Value bound, mlir::Value extents,
+                              bool reshaped = false);
   /// Emits `value` as an aigraph.constant and records it as known.
   mlir::Value constant(mlir::DenseElementsAttr value);
 
@@ -148,6 +156,15 @@ private:
   mlir::LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   mlir::LogicalResult importNodeOutputs(const onnx::NodeProto &node);
   void recordShapeInputDeps(const onnx::NodeProto &node);
+  /// The extents that `node`'s outputs take from an operand of run-time
+  /// shape (an elementwise op of it), null when none has one; fails at the
+  /// node when it reads such an operand in any other way.
+  mlir::FailureOr<mlir::Value>
+  extentsThroughElementwise(const onnx::NodeProto &node);
+  /// `diag` (about `value`, of run-time shape), ended with how to compile
+  /// the model without it: the graph input to bind with --constant.
+  mlir::InFlightDiagnostic bindHint(mlir::InFlightDiagnostic diag,
+                                    llvm::StringRef value) const;
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);
   /// The values bound to the outputs of `graph` (the model's or a
@@ -164,6 +181,11 @@ private:
   llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> externalFiles;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<mlir::DenseElementsAttr> known;
+  /// The extents of values whose shape is decided at run time, by name
+  /// (setRuntimeShapedOutput).
+  llvm::StringMap<mlir::Value> runtimeExtents;
+  /// Those of them reshaped rather than boxed.
+  llvm::StringSet<> runtimeReshapes;
   /// Names of the graph inputs that stay function arguments.
   llvm::StringSet<> graphInputs;
   /// For each non-constant value, the small integer graph inputs (shape
@@ -267,6 +289,15 @@ mlir::Value iotaAlong(GraphImporter &g, int64_t n, int64_t axis, int64_t rank,
 mlir::Value diagonalIndices(GraphImporter &g, int64_t rows, int64_t cols);
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 constInts(GraphImporter &g, int i, llvm::StringRef what);
+/// For an op whose axis is operand `i`, a one-element integer tensor: when
+/// it is a compile-time constant, build(axis) for that axis (normalized
+/// among `rank` dims); when it is known only at run time (the result's
+/// shape must not depend on it), the result for every axis, each selected
+/// where the operand names it (negative axes count from the end; one out of
+/// range selects the last dim, as kernels cannot report errors).
+mlir::FailureOr<mlir::Value> alongConstantOrRuntimeAxis(
+    GraphImporter &g, int i, int64_t rank,
+    llvm::function_ref<mlir::FailureOr<mlir::Value>(int64_t)> build);
 /// An integer list that ONNX moved from attribute `name` to input `input` at
 /// opset `inputSince` (Squeeze axes, Split sizes, reduction axes, Pad pads,
 /// Slice bounds): the attribute before, else the input, which must then be

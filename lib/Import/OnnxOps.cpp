@@ -133,6 +133,48 @@ Value diagonalIndices(GraphImporter &g, int64_t rows, int64_t cols) {
       ArrayRef<int64_t>(diff)));
 }
 
+FailureOr<Value>
+alongConstantOrRuntimeAxis(GraphImporter &g, int i, int64_t rank,
+                           function_ref<FailureOr<Value>(int64_t)> build) {
+  if (g.constantInput(i)) {
+    auto a = constInts(g, i, "axis");
+    if (failed(a))
+      return failure();
+    if (a->size() != 1)
+      return g.error() << "axis must hold one value";
+    auto axis = normalizeAxis(g, (*a)[0], rank);
+    if (failed(axis))
+      return failure();
+    return build(*axis);
+  }
+  RankedTensorType at = typeOf(g.input(i));
+  if (!at.hasStaticShape() || at.getNumElements() != 1 ||
+      !isa<IntegerType>(at.getElementType()))
+    return g.error() << "axis must be one integer, got " << at;
+  if (rank == 0)
+    return g.error() << "a scalar has no axis";
+  Emitter e{g};
+  Type i64 = g.builder.getI64Type();
+  Value a =
+      e.reshape(e.make<aigraph::CastOp>(g.input(i), TypeAttr::get(i64)), {});
+  a = e.make<aigraph::WhereOp>(
+      e.make<aigraph::LessOp>(a, e.intScalar(i64, 0)),
+      e.make<aigraph::AddOp>(a, e.intScalar(i64, rank)), a);
+  if (!e.ok)
+    return failure();
+  FailureOr<Value> y = build(rank - 1);
+  for (int64_t d = rank - 2; succeeded(y) && d >= 0; --d) {
+    FailureOr<Value> along = build(d);
+    if (failed(along))
+      return failure();
+    y = e.make<aigraph::WhereOp>(
+        e.make<aigraph::EqualOp>(a, e.intScalar(i64, d)), *along, *y);
+  }
+  if (failed(y) || !e.ok)
+    return failure();
+  return *y;
+}
+
 FailureOr<SmallVector<int64_t>> intsAttrOrInput(GraphImporter &g,
                                                 StringRef name,
                                                 int64_t inputSince, int input) {
@@ -425,9 +467,164 @@ LogicalResult importFlatten(GraphImporter &g) {
                                             g.builder.getI64IntegerAttr(*axis));
 }
 
+namespace {
+/// Shape computations for reshapes decided at run time, on small int64
+/// vectors (a dim per element), with the importer's ops.
+struct RuntimeDims {
+  GraphImporter &g;
+  Emitter e{g};
+  Type i64 = g.builder.getI64Type();
+
+  Value vector(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
+    return g.constant(
+        DenseElementsAttr::get(RankedTensorType::get(shape, i64), values));
+  }
+  Value iota(int64_t n, ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> v;
+    for (int64_t i = 0; i < n; ++i)
+      v.push_back(i);
+    return vector(v, shape);
+  }
+  Value scalar(int64_t v) { return e.intScalar(i64, v); }
+  /// `axes` (k integers, negative counting from the end of `rank` dims)
+  /// as a mask over the dims: i1 [rank].
+  Value named(Value axes, int64_t rank) {
+    int64_t k = typeOf(axes).getNumElements();
+    Value a = e.make<aigraph::CastOp>(axes, TypeAttr::get(i64));
+    a = e.make<aigraph::WhereOp>(e.make<aigraph::LessOp>(a, scalar(0)),
+                                 e.make<aigraph::AddOp>(a, scalar(rank)), a);
+    Value hit =
+        e.make<aigraph::EqualOp>(e.reshape(a, {k, 1}), iota(rank, {1, rank}));
+    Value count = e.make<aigraph::ReduceSumOp>(
+        e.make<aigraph::CastOp>(hit, TypeAttr::get(i64)),
+        g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
+    return e.make<aigraph::GreaterOp>(count, scalar(0));
+  }
+  /// The dims of `shape` (int64 [n]) where `kept` (i1 [n]) holds, in order,
+  /// as `count` dims: out[j] = shape[d] for the j-th kept d.
+  Value compress(Value shape, Value kept, int64_t n, int64_t count) {
+    // rank[d] = how many dims up to d are kept, less one.
+    SmallVector<bool> upTo;
+    for (int64_t d = 0; d < n; ++d)
+      for (int64_t q = 0; q < n; ++q)
+        upTo.push_back(q <= d);
+    Value tri = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({n, n}, g.builder.getI1Type()),
+        ArrayRef<bool>(upTo)));
+    Value ones = e.make<aigraph::WhereOp>(kept, scalar(1), scalar(0));
+    Value rank = e.make<aigraph::SubOp>(
+        e.make<aigraph::ReduceSumOp>(
+            e.make<aigraph::WhereOp>(tri, e.reshape(ones, {1, n}), scalar(0)),
+            g.builder.getDenseI64ArrayAttr({1}), g.builder.getBoolAttr(false)),
+        scalar(1));
+    // pick[j, d]: dim d is kept and the j-th kept one.
+    Value pick = e.make<aigraph::EqualOp>(e.reshape(rank, {1, n}),
+                                          iota(count, {count, 1}));
+    Value keptRow = e.reshape(kept, {1, n});
+    pick = e.make<aigraph::WhereOp>(keptRow, pick, keptRow); // else false
+    return e.make<aigraph::ReduceSumOp>(
+        e.make<aigraph::WhereOp>(pick, e.reshape(shape, {1, n}), scalar(0)),
+        g.builder.getDenseI64ArrayAttr({1}), g.builder.getBoolAttr(false));
+  }
+  /// Binds output 0 to `x` reshaped at run time to `extents` (int64
+  /// [rank]): its elements in order, held as [n, 1, ..., 1].
+  LogicalResult bind(Value x, Value extents, int64_t rank) {
+    if (!e.ok)
+      return failure();
+    SmallVector<int64_t> bound(rank, 1);
+    bound[0] = typeOf(x).getNumElements();
+    Value held = e.reshape(x, bound);
+    if (!e.ok)
+      return failure();
+    g.setRuntimeShapedOutput(0, held, extents, /*reshaped=*/true);
+    return success();
+  }
+};
+
+/// Reshape to a shape known only at run time (static rank): 0 copies the
+/// input's dim (unless allowzero), -1 takes the rest; a shape that does not
+/// hold the input's elements fails the run.
+LogicalResult importReshapeAtRuntime(GraphImporter &g) {
+  RankedTensorType type = typeOf(g.input(0)), st = typeOf(g.input(1));
+  if (!type.hasStaticShape() || !st.hasStaticShape() || st.getRank() != 1 ||
+      st.getDimSize(0) == 0)
+    return g.error() << "a target shape given at run time must be 1-D and "
+                        "not empty, and the input's shape static; got "
+                     << st << " and " << type;
+  int64_t rank = st.getDimSize(0);
+  RuntimeDims r{g};
+  Emitter &e = r.e;
+  Value s = e.make<aigraph::CastOp>(g.input(1), TypeAttr::get(r.i64));
+  if (!g.intAttr("allowzero", 0)) {
+    SmallVector<int64_t> copied;
+    for (int64_t d = 0; d < rank; ++d)
+      copied.push_back(d < type.getRank() ? type.getDimSize(d) : 0);
+    s = e.make<aigraph::WhereOp>(e.make<aigraph::EqualOp>(s, r.scalar(0)),
+                                 r.vector(copied, {rank}), s);
+  }
+  Value inferred = e.make<aigraph::EqualOp>(s, r.scalar(-1));
+  Value known = e.make<aigraph::ReduceProdOp>(
+      e.make<aigraph::WhereOp>(inferred, r.scalar(1), s),
+      g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
+  // A zero product would divide by zero: the run then fails the count.
+  known = e.make<aigraph::WhereOp>(e.make<aigraph::EqualOp>(known, r.scalar(0)),
+                                   r.scalar(1), known);
+  Value rest = e.make<aigraph::DivOp>(r.scalar(type.getNumElements()), known);
+  s = e.make<aigraph::WhereOp>(inferred, rest, s);
+  return r.bind(g.input(0), s, rank);
+}
+
+/// Squeeze or Unsqueeze by axes known only at run time (their count is
+/// static, so the output rank is).
+template <bool IsUnsqueeze>
+LogicalResult importSqueezeLikeAtRuntime(GraphImporter &g) {
+  RankedTensorType type = typeOf(g.input(0)), at = typeOf(g.input(1));
+  if (!type.hasStaticShape() || !at.hasStaticShape() || at.getRank() != 1)
+    return g.error() << "axes given at run time must be 1-D, and the "
+                        "input's shape static; got "
+                     << at << " and " << type;
+  int64_t rank = type.getRank(), k = at.getDimSize(0);
+  RuntimeDims r{g};
+  Emitter &e = r.e;
+  Value shape = r.vector(type.getShape(), {rank});
+  if (!IsUnsqueeze) {
+    if (k > rank)
+      return g.error() << "cannot squeeze " << k << " axes of " << type;
+    if (k == rank) { // every dim goes, whichever order the axes name them
+      if (type.getNumElements() != 1)
+        return g.error() << "cannot squeeze every dim of " << type;
+      g.setOutput(0, reshape(g, g.input(0), SmallVector<int64_t>()));
+      return success();
+    }
+    Value kept = e.make<aigraph::NotOp>(r.named(g.input(1), rank));
+    return r.bind(g.input(0), r.compress(shape, kept, rank, rank - k),
+                  rank - k);
+  }
+  int64_t outRank = rank + k;
+  if (rank == 0) { // all ones, wherever the axes put them
+    g.setOutput(0, reshape(g, g.input(0), SmallVector<int64_t>(outRank, 1)));
+    return success();
+  }
+  // The input's dims fill the positions the axes leave, in order.
+  Value inserted = r.named(g.input(1), outRank);
+  Value spread =
+      r.compress(r.iota(outRank, {outRank}), e.make<aigraph::NotOp>(inserted),
+                 outRank, rank); // spread[d]: where input dim d goes
+  Value at_ = e.make<aigraph::EqualOp>(e.reshape(spread, {1, rank}),
+                                       r.iota(outRank, {outRank, 1}));
+  Value dims = e.make<aigraph::ReduceSumOp>(
+      e.make<aigraph::WhereOp>(at_, e.reshape(shape, {1, rank}), r.scalar(0)),
+      g.builder.getDenseI64ArrayAttr({1}), g.builder.getBoolAttr(false));
+  return r.bind(g.input(0),
+                e.make<aigraph::WhereOp>(inserted, r.scalar(1), dims), outRank);
+}
+} // namespace
+
 LogicalResult importReshape(GraphImporter &g) {
   auto type = typeOf(g.input(0));
   SmallVector<int64_t> shape;
+  if (g.opset >= 5 && !g.constantInput(1))
+    return importReshapeAtRuntime(g);
   if (g.opset < 5) {
     shape = g.intsAttr("shape");
   } else {
@@ -483,6 +680,10 @@ template <bool IsUnsqueeze> LogicalResult importSqueezeLike(GraphImporter &g) {
   auto type = typeOf(g.input(0));
   if (!type.hasStaticShape())
     return g.error() << "needs a static input shape, got " << type;
+  if (g.opset >= 13 && g.hasInput(1) && !g.constantInput(1) &&
+      !(typeOf(g.input(1)).hasStaticShape() &&
+        typeOf(g.input(1)).getNumElements() == 0))
+    return importSqueezeLikeAtRuntime<IsUnsqueeze>(g);
   FailureOr<SmallVector<int64_t>> axesOrFailure =
       intsAttrOrInput(g, "axes", 13, 1);
   if (failed(axesOrFailure))
@@ -552,10 +753,119 @@ LogicalResult importConcat(GraphImporter &g) {
                                    g.builder.getI64IntegerAttr(*axis));
 }
 
+namespace {
+/// Slice whose starts, ends, axes or steps are known only at run time: for
+/// each dim, its start, end and step are picked from the lists where the
+/// axes name it (defaults elsewhere), clamped as ONNX says, and the dim is
+/// gathered at start + step * i for every i below its size (its bound;
+/// positions past the end are clamped into the input) with the slice's
+/// length as its extent. A step of 0 counts as 1 (kernels cannot fail).
+LogicalResult importSliceAtRuntime(GraphImporter &g) {
+  Value x = g.input(0);
+  RankedTensorType type = typeOf(x), st = typeOf(g.input(1));
+  int64_t rank = type.getRank();
+  if (!type.hasStaticShape() || !st.hasStaticShape() || st.getRank() != 1)
+    return g.error() << "starts given at run time must be 1-D, and the "
+                        "input's shape static; got "
+                     << st << " and " << type;
+  int64_t k = st.getDimSize(0);
+  for (int i = 2; i <= 4; ++i)
+    if (g.hasInput(i) && typeOf(g.input(i)).getShape() != st.getShape())
+      return g.error() << "starts, ends, axes and steps differ in length";
+  RuntimeDims r{g};
+  Emitter &e = r.e;
+  auto ints = [&](int i, int64_t fill) {
+    if (g.hasInput(i))
+      return e.make<aigraph::CastOp>(g.input(i), TypeAttr::get(r.i64));
+    SmallVector<int64_t> v(k, fill);
+    if (i == 3) // axes default to 0, 1, ..., k - 1
+      for (int64_t j = 0; j < k; ++j)
+        v[j] = j;
+    return r.vector(v, {k});
+  };
+  Value starts = ints(1, 0), ends = ints(2, 0), axes = ints(3, 0),
+        steps = ints(4, 1);
+  axes = e.make<aigraph::WhereOp>(e.make<aigraph::LessOp>(axes, r.scalar(0)),
+                                  e.make<aigraph::AddOp>(axes, r.scalar(rank)),
+                                  axes);
+  auto lessThan = [&](Value a, Value b) {
+    return e.make<aigraph::LessOp>(a, b);
+  };
+  auto clamp = [&](Value v, Value lo, Value hi) {
+    v = e.make<aigraph::WhereOp>(lessThan(v, lo), lo, v);
+    return e.make<aigraph::WhereOp>(lessThan(hi, v), hi, v);
+  };
+  SmallVector<Value> lengths;
+  Value y = x;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t n = type.getDimSize(d);
+    // This dim's entry of a list, or `fallback` where no axis names it.
+    Value here = e.make<aigraph::EqualOp>(axes, r.scalar(d)); // i1 [k]
+    Value named = e.make<aigraph::GreaterOp>(
+        e.make<aigraph::ReduceSumOp>(
+            e.make<aigraph::WhereOp>(here, r.scalar(1), r.scalar(0)),
+            g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false)),
+        r.scalar(0));
+    auto pick = [&](Value list, int64_t fallback) {
+      Value sum = e.make<aigraph::ReduceSumOp>(
+          e.make<aigraph::WhereOp>(here, list, r.scalar(0)),
+          g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
+      return e.make<aigraph::WhereOp>(named, sum, r.scalar(fallback));
+    };
+    Value start = pick(starts, 0), end = pick(ends, n), step = pick(steps, 1);
+    step = e.make<aigraph::WhereOp>(e.make<aigraph::EqualOp>(step, r.scalar(0)),
+                                    r.scalar(1), step);
+    Value forward = e.make<aigraph::LessOp>(r.scalar(0), step);
+    auto wrap = [&](Value v) { // negative counts from the end
+      return e.make<aigraph::WhereOp>(
+          lessThan(v, r.scalar(0)), e.make<aigraph::AddOp>(v, r.scalar(n)), v);
+    };
+    start = e.make<aigraph::WhereOp>(
+        forward, clamp(wrap(start), r.scalar(0), r.scalar(n)),
+        clamp(wrap(start), r.scalar(0), r.scalar(n - 1)));
+    end = e.make<aigraph::WhereOp>(
+        forward, clamp(wrap(end), r.scalar(0), r.scalar(n)),
+        clamp(wrap(end), r.scalar(-1), r.scalar(n - 1)));
+    // length = ceil((end - start) / step), at least 0.
+    Value span =
+        e.make<aigraph::WhereOp>(forward, e.make<aigraph::SubOp>(end, start),
+                                 e.make<aigraph::SubOp>(start, end));
+    Value stride = e.make<aigraph::WhereOp>(
+        forward, step, e.make<aigraph::SubOp>(r.scalar(0), step));
+    // (span - 1) / stride + 1 for a non-empty span: no overflow for any step.
+    span = clamp(span, r.scalar(0), r.scalar(n));
+    Value length = e.make<aigraph::AddOp>(
+        e.make<aigraph::DivOp>(e.make<aigraph::SubOp>(span, r.scalar(1)),
+                               stride),
+        r.scalar(1));
+    length = e.make<aigraph::WhereOp>(
+        e.make<aigraph::EqualOp>(span, r.scalar(0)), r.scalar(0), length);
+    lengths.push_back(e.reshape(length, {1}));
+    if (n == 0)
+      continue;
+    Value index = e.make<aigraph::AddOp>(
+        start, e.make<aigraph::MulOp>(r.iota(n, {n}), step));
+    index = clamp(index, r.scalar(0), r.scalar(n - 1));
+    y = e.make<aigraph::GatherOp>(y, index, g.builder.getI64IntegerAttr(d));
+  }
+  Value extents =
+      rank ? e.make<aigraph::ConcatOp>(lengths, g.builder.getI64IntegerAttr(0))
+           : r.vector({}, {0});
+  if (!e.ok)
+    return failure();
+  g.setRuntimeShapedOutput(0, y, extents);
+  return success();
+}
+} // namespace
+
 LogicalResult importSlice(GraphImporter &g) {
   auto type = typeOf(g.input(0));
   int64_t rank = type.getRank();
   SmallVector<int64_t> starts, ends, axes, steps;
+  if (g.opset >= 10)
+    for (int i = 1; i <= 4; ++i)
+      if (g.hasInput(i) && !g.constantInput(i))
+        return importSliceAtRuntime(g);
   if (g.opset < 10) {
     starts = g.intsAttr("starts");
     ends = g.intsAttr("ends");

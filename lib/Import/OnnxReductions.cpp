@@ -1,8 +1,10 @@
 //===- OnnxReductions.cpp - ReduceX, ArgMax and ArgMin --------------------===//
 //
-// Reductions over axes given as an attribute (older opsets) or an input,
-// which must then be a compile-time constant: the axes decide the output
-// shape.
+// Reductions over axes given as an attribute (older opsets) or an input.
+// Constant axes give a static output shape. Axes known only at run time
+// decide the output's shape then: the reduction is built from one step per
+// dim, each applied where the axes name that dim, and its result is a
+// graph output of run-time shape (GraphImporter::setRuntimeShapedOutput).
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
@@ -19,8 +21,13 @@ namespace {
 FailureOr<SmallVector<int64_t>> reductionAxes(GraphImporter &g,
                                               int64_t inputSince, bool &noop) {
   int64_t rank = typeOf(g.input(0)).getRank();
+  // An axes input with no elements is empty whatever feeds it.
+  bool emptyInput = g.opset >= inputSince && g.hasInput(1) &&
+                    typeOf(g.input(1)).hasStaticShape() &&
+                    typeOf(g.input(1)).getNumElements() == 0;
   FailureOr<SmallVector<int64_t>> given =
-      intsAttrOrInput(g, "axes", inputSince, 1);
+      emptyInput ? SmallVector<int64_t>()
+                 : intsAttrOrInput(g, "axes", inputSince, 1);
   if (failed(given))
     return failure();
   SmallVector<int64_t> axes = *given;
@@ -41,9 +48,99 @@ FailureOr<SmallVector<int64_t>> reductionAxes(GraphImporter &g,
   return axes;
 }
 
+/// What a reduction does to each element before (Pre) and to the result
+/// after (Post) its composable step, e.g. ReduceL2 = sqrt(sum(x * x)).
+enum class Pre { None, Abs, Square };
+enum class Post { None, Sqrt, Log };
+
+/// ReduceX over `axes`, an int64 input known only at run time. `StepOpT`
+/// reduces one axis and composes (reducing d, then e, equals reducing both).
+/// For each dim d in turn, y = where(d is an axis, step_d(y) broadcast
+/// along d, y): after the last dim, index 0 of every reduced dim holds the
+/// result. The extents say which dims were reduced: 1 (keepdims) or -1
+/// (dropped) for those, the input's size for the others. Axes out of range
+/// reduce nothing (kernels cannot report errors); duplicates count once.
+template <typename StepOpT, Pre pre, Post post>
+LogicalResult importReduceOverRuntimeAxes(GraphImporter &g) {
+  Emitter e{g};
+  Value x = g.input(0), axes = g.input(1);
+  RankedTensorType xt = typeOf(x), at = typeOf(axes);
+  int64_t rank = xt.getRank();
+  if (!xt.hasStaticShape() || !at.hasStaticShape() || at.getRank() != 1)
+    return g.error() << "reducing over axes given at run time needs a "
+                        "static data shape and 1-D axes, got "
+                     << xt << " and " << at;
+  int64_t count = at.getDimSize(0);
+  Type i64 = g.builder.getI64Type(), f32 = g.builder.getF32Type();
+  Value a = e.make<aigraph::CastOp>(axes, TypeAttr::get(i64));
+  a = e.make<aigraph::WhereOp>(
+      e.make<aigraph::LessOp>(a, e.intScalar(i64, 0)),
+      e.make<aigraph::AddOp>(a, e.intScalar(i64, rank)), a);
+  // reduced[d]: whether some axis names dim d.
+  SmallVector<int64_t> dims, shape(xt.getShape()),
+      reducedExtent(rank, g.intAttr("keepdims", 1) ? 1 : -1);
+  for (int64_t d = 0; d < rank; ++d)
+    dims.push_back(d);
+  auto i64Vector = [&](ArrayRef<int64_t> v, ArrayRef<int64_t> type) {
+    return g.constant(DenseElementsAttr::get(RankedTensorType::get(type, i64),
+                                             ArrayRef<int64_t>(v)));
+  };
+  Value named = e.make<aigraph::EqualOp>(e.reshape(a, {count, 1}),
+                                         i64Vector(dims, {1, rank}));
+  Value hits = e.make<aigraph::ReduceMaxOp>(
+      e.make<aigraph::CastOp>(named, TypeAttr::get(f32)),
+      g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
+  Value reduced = e.make<aigraph::GreaterOp>(hits, e.scalar(f32, 0));
+
+  Value y = x;
+  if (pre == Pre::Abs)
+    y = e.make<aigraph::AbsOp>(y);
+  else if (pre == Pre::Square)
+    y = e.make<aigraph::MulOp>(y, y);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (shape[d] == 1) // reducing it changes nothing but the extents
+      continue;
+    Value step = e.make<StepOpT>(y, g.builder.getDenseI64ArrayAttr({d}),
+                                 g.builder.getBoolAttr(true));
+    // An empty dim reduces to one element (the reduction's identity); kept,
+    // it has extent 0, so that one element bounds it either way.
+    y = shape[d] == 0 ? step
+                      : e.make<aigraph::WhereOp>(
+                            e.sliceAxis(reduced, 0, d, d + 1), step, y);
+  }
+  if (post == Post::Sqrt)
+    y = e.make<aigraph::SqrtOp>(y);
+  else if (post == Post::Log)
+    y = e.make<aigraph::LogOp>(y);
+  Value extents = e.make<aigraph::WhereOp>(
+      reduced, i64Vector(reducedExtent, {rank}), i64Vector(shape, {rank}));
+  if (!e.ok)
+    return failure();
+  g.setRuntimeShapedOutput(0, y, extents);
+  return success();
+}
+
+/// Whether the reduction's axes are an input whose value is known only at
+/// run time (and which names some axes: an empty one is static).
+bool hasRuntimeAxes(GraphImporter &g, int64_t inputSince) {
+  if (g.opset < inputSince || !g.hasInput(1) || g.constantInput(1))
+    return false;
+  RankedTensorType at = typeOf(g.input(1));
+  return !at.hasStaticShape() || at.getNumElements() != 0;
+}
+
 /// ReduceX; `InputSince`: the opset where its axes became an input.
-template <typename OpT, int64_t InputSince = 18>
+template <typename OpT, int64_t InputSince = 18, typename StepOpT = OpT,
+          Pre pre = Pre::None, Post post = Post::None>
 LogicalResult importReduce(GraphImporter &g) {
+  // Means and logs of partial integer results would round at each step.
+  constexpr bool needsFloat =
+      post != Post::None || std::is_same_v<StepOpT, aigraph::ReduceMeanOp> ||
+      std::is_same_v<StepOpT, aigraph::ReduceLogSumExpOp>;
+  RankedTensorType xt = typeOf(g.input(0));
+  if (hasRuntimeAxes(g, InputSince) && xt.getRank() > 0 &&
+      (!needsFloat || isa<FloatType>(xt.getElementType())))
+    return importReduceOverRuntimeAxes<StepOpT, pre, post>(g);
   bool noop;
   auto axes = reductionAxes(g, InputSince, noop);
   if (failed(axes))
@@ -76,10 +173,13 @@ void coreai::onnx_import::populateReductionsImporters(OpImporterTable &table) {
   table["ReduceMax"] = {importReduce<ReduceMaxOp>, 1};
   table["ReduceMin"] = {importReduce<ReduceMinOp>, 1};
   table["ReduceProd"] = {importReduce<ReduceProdOp>, 1};
-  table["ReduceL1"] = {importReduce<ReduceL1Op>, 1};
-  table["ReduceL2"] = {importReduce<ReduceL2Op>, 1};
-  table["ReduceSumSquare"] = {importReduce<ReduceSumSquareOp>, 1};
-  table["ReduceLogSum"] = {importReduce<ReduceLogSumOp>, 1};
+  table["ReduceL1"] = {importReduce<ReduceL1Op, 18, ReduceSumOp, Pre::Abs>, 1};
+  table["ReduceL2"] = {
+      importReduce<ReduceL2Op, 18, ReduceSumOp, Pre::Square, Post::Sqrt>, 1};
+  table["ReduceSumSquare"] = {
+      importReduce<ReduceSumSquareOp, 18, ReduceSumOp, Pre::Square>, 1};
+  table["ReduceLogSum"] = {
+      importReduce<ReduceLogSumOp, 18, ReduceSumOp, Pre::None, Post::Log>, 1};
   table["ReduceLogSumExp"] = {importReduce<ReduceLogSumExpOp>, 1};
   table["ArgMax"] = {importArg<ArgMaxOp>, 1};
   table["ArgMin"] = {importArg<ArgMinOp>, 1};

@@ -64,12 +64,36 @@ static LogicalResult importGatherNDOp(GraphImporter &g) {
 }
 
 /// TopK: k (an input from opset 10, an attribute before) decides the
-/// output shape, so it must be a compile-time constant.
+/// output shape along the axis. A k known only at run time gives outputs of
+/// run-time shape: the whole axis sorted (its bound), of which the first k
+/// are the result (a k outside [0, n] fails the run at the bound check).
 static LogicalResult importTopKOp(GraphImporter &g) {
   Value x = g.input(0);
   auto t = typeOf(x);
   int64_t k;
-  if (g.opset < 10) {
+  Value runtimeK; // int64 [] when k is known only at run time
+  if (g.opset >= 10 && g.hasInput(1) && !g.constantInput(1)) {
+    RankedTensorType kt = typeOf(g.input(1));
+    if (!kt.hasStaticShape() || kt.getNumElements() != 1 || !t.hasStaticShape())
+      return g.error() << "a k given at run time must be one value, and the "
+                          "input's shape static; got "
+                       << kt << " and " << t;
+    auto axis = axisAttr(g, -1);
+    if (failed(axis))
+      return failure();
+    Emitter e{g};
+    Type i64 = g.builder.getI64Type();
+    runtimeK =
+        e.reshape(e.make<aigraph::CastOp>(g.input(1), TypeAttr::get(i64)), {});
+    // -1 would read as a dropped dim: a negative k becomes -2, which the
+    // runtime refuses as outside the bound.
+    runtimeK = e.make<aigraph::WhereOp>(
+        e.make<aigraph::LessOp>(runtimeK, e.intScalar(i64, 0)),
+        e.intScalar(i64, -2), runtimeK);
+    if (!e.ok)
+      return failure();
+    k = t.getDimSize(*axis);
+  } else if (g.opset < 10) {
     k = g.intAttr("k", -1);
   } else {
     if (failed(requireInputs(g, 2)))
@@ -105,6 +129,25 @@ static LogicalResult importTopKOp(GraphImporter &g) {
   }
   op.getValues().setType(cast<RankedTensorType>(types[0]));
   op.getIndices().setType(cast<RankedTensorType>(types[1]));
+  if (runtimeK) {
+    // extents = the input's shape, with k along the axis.
+    int64_t rank = t.getRank();
+    SmallVector<bool> isAxis(rank, false);
+    isAxis[*axis] = true;
+    Type i64 = g.builder.getI64Type();
+    Value shape = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({rank}, i64), t.getShape()));
+    Value along = g.constant(DenseElementsAttr::get(
+        RankedTensorType::get({rank}, g.builder.getI1Type()),
+        ArrayRef<bool>(isAxis)));
+    Emitter e{g};
+    Value extents = e.make<aigraph::WhereOp>(along, runtimeK, shape);
+    if (!e.ok)
+      return failure();
+    g.setRuntimeShapedOutput(0, op.getValues(), extents);
+    g.setRuntimeShapedOutput(1, op.getIndices(), extents);
+    return success();
+  }
   g.setOutput(0, op.getValues());
   g.setOutput(1, op.getIndices());
   return success();

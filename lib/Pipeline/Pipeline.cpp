@@ -293,6 +293,10 @@ LogicalResult coreai::compileModule(ModuleOp module,
       auto desc = describe(func.getLoc(), func.getResultTypes()[i], nameStr);
       if (failed(desc))
         return failure();
+      if (auto from = func.getResultAttrOfType<IntegerAttr>(
+              i, coreai::kRuntimeShapeAttr))
+        desc->runtimeShapeFrom = (int32_t)from.getInt();
+      desc->runtimeReshape = (bool)func.getResultAttr(i, kRuntimeReshapeAttr);
       fn.outputs.push_back(*desc);
     }
     if (failed(resolveStates(func, options.states, fn)))

@@ -10,6 +10,7 @@
 #include "lib/Runtime/ModelState.h"
 
 #include <chrono>
+#include <cstring>
 
 namespace coreai::runtime {
 namespace {
@@ -203,10 +204,95 @@ void InferenceFunction::checkArguments(
   checkArgumentsOf(variantFor(inputs), function_->descriptor, inputs, outputs);
 }
 
+namespace {
+/// The value of output `name` at its run-time shape: the box of `bound`
+/// that `extents` (the kernel's, so checked against the bound) gives, as a
+/// compact array; an extent of -1 drops its dim. `reshaped`: all of
+/// `bound`'s elements at the extents' shape, whose product must be their
+/// count.
+NDArray atRuntimeShape(const std::string &name, const NDArray &bound,
+                       const NDArray &extents, bool reshaped) {
+  size_t rank = bound.rank();
+  const int64_t *e = extents.dataAs<int64_t>();
+  if (reshaped) {
+    std::vector<int64_t> shape(e, e + rank);
+    uint64_t count = 1;
+    bool fits = true;
+    for (int64_t d : shape)
+      fits &= d >= 0 && !__builtin_mul_overflow(count, (uint64_t)d, &count);
+    if (!fits || count != bound.elementCount())
+      throw AssetError(AssetError::Code::InvalidArgument,
+                       "output '" + name + "': its run-time shape " +
+                           bundle::formatShape(shape) + " does not hold its " +
+                           std::to_string(bound.elementCount()) + " elements");
+    NDArray out(bound.dtype(), shape);
+    if (out.byteSize())
+      std::memcpy(out.data(), bound.data(), out.byteSize());
+    return out;
+  }
+  std::vector<int64_t> box(rank), shape;
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t limit = bound.shape()[d];
+    if ((e[d] < 0 && !(e[d] == -1 && limit >= 1)) || e[d] > limit)
+      throw AssetError(AssetError::Code::InvalidArgument,
+                       "output '" + name + "': the inputs give dim " +
+                           std::to_string(d) + " the extent " +
+                           std::to_string(e[d]) + ", outside its bound " +
+                           bundle::formatShape(bound.shape()));
+    box[d] = e[d] == -1 ? 1 : e[d];
+    if (e[d] != -1)
+      shape.push_back(e[d]);
+  }
+  NDArray out(bound.dtype(), shape);
+  if (out.byteSize() == 0)
+    return out;
+  // Copy the box row by row: its last dim is contiguous in both arrays.
+  size_t element = dtypeSize(bound.dtype());
+  size_t row = rank ? box[rank - 1] * element : element;
+  std::vector<int64_t> index(rank, 0);
+  char *to = static_cast<char *>(out.data());
+  const char *from = static_cast<const char *>(bound.data());
+  for (;;) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d)
+      offset = offset * bound.shape()[d] + index[d];
+    std::memcpy(to, from + offset * element, row);
+    to += row;
+    // The next row: odometer over all dims but the last.
+    size_t d = rank ? rank - 1 : 0;
+    while (d > 0 && ++index[d - 1] == box[d - 1])
+      index[--d] = 0;
+    if (d == 0)
+      return out;
+  }
+}
+} // namespace
+
 void InferenceFunction::runOn(const FunctionState &variant, Kernel &kernel,
                               const std::vector<NDArray> &inputs,
                               std::vector<NDArray> &outputs,
                               std::vector<TraceEvent> *trace) const {
+  if (!variant.kernelOutputs.empty()) {
+    // Outputs of run-time shape: the kernel writes them at their bounds,
+    // and each run returns fresh arrays at the actual shapes (replacing
+    // arrays passed in: they cannot be written at a shape not yet known).
+    outputs.clear();
+    checkArgumentsOf(variant, function_->descriptor, inputs, outputs);
+    std::vector<NDArray> bound;
+    for (const TensorDescriptor &t : variant.kernelOutputs)
+      bound.emplace_back(t.dtype, t.shape);
+    kernel.run(inputs, bound, trace);
+    for (size_t o = 0; o < variant.outputOf.size(); ++o) {
+      const NDArray &value = bound[variant.outputOf[o]];
+      int32_t extents = variant.extentsOf[o];
+      outputs.push_back(extents < 0
+                            ? value
+                            : atRuntimeShape(variant.descriptor.outputs[o].name,
+                                             value, bound[extents],
+                                             variant.reshapedOf[o]));
+    }
+    return;
+  }
   checkArgumentsOf(variant, function_->descriptor, inputs, outputs);
   // Fresh outputs share no bytes with the inputs or each other.
   if (outputs.empty())

@@ -81,6 +81,13 @@ InferenceState InferenceFunction::makeState() const {
                      "function '" + d.name +
                          "' keeps no state (coreai-build --state "
                          "INPUT=OUTPUT makes an input and an output one)");
+  // Its outputs would be allocated per run at their actual shapes, while a
+  // stateful run binds the state's buffers among the kernel's outputs.
+  if (!function_->kernelOutputs.empty())
+    throw AssetError(AssetError::Code::Unsupported,
+                     "function '" + d.name +
+                         "' keeps state and has outputs whose shape is "
+                         "decided at run time: not supported together yet");
   auto storage = std::make_shared<StateStorage>();
   storage->model = model_;
   storage->function = function_;

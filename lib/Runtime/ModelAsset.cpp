@@ -4,6 +4,8 @@
 #include "lib/Runtime/ModelState.h"
 #include "lib/Runtime/Timing.h"
 
+#include <algorithm>
+
 namespace coreai::runtime {
 namespace {
 
@@ -46,6 +48,34 @@ const bundle::FunctionInfo &findFunction(const bundle::BundleFile &file,
 
 } // namespace
 
+namespace {
+/// Which outputs of `function` hold another output's run-time extents.
+std::vector<bool> extentsOutputs(const bundle::FunctionInfo &function) {
+  std::vector<bool> extents(function.outputs.size());
+  for (const bundle::TensorDesc &t : function.outputs)
+    if (t.runtimeShapeFrom >= 0) // checked to be an output by the reader
+      extents[t.runtimeShapeFrom] = true;
+  return extents;
+}
+} // namespace
+
+void describeFunction(const bundle::BundleFile &file,
+                      const bundle::FunctionInfo &function, FunctionState &fs) {
+  fs.descriptor = describe(file, function);
+  std::vector<bool> extents = extentsOutputs(function);
+  if (std::find(extents.begin(), extents.end(), true) == extents.end())
+    return;
+  for (size_t o = 0; o < function.outputs.size(); ++o) {
+    const bundle::TensorDesc &t = function.outputs[o];
+    fs.kernelOutputs.push_back({t.name, t.dtype, t.shape, std::nullopt, {}});
+    if (!extents[o]) {
+      fs.outputOf.push_back(o);
+      fs.extentsOf.push_back(t.runtimeShapeFrom);
+      fs.reshapedOf.push_back(t.runtimeReshape);
+    }
+  }
+}
+
 FunctionDescriptor describe(const bundle::BundleFile &file,
                             const bundle::FunctionInfo &function) {
   FunctionDescriptor d;
@@ -58,8 +88,18 @@ FunctionDescriptor describe(const bundle::BundleFile &file,
                           t.image->mean,   t.image->std, t.image->scale};
     d.inputs.push_back(std::move(input));
   }
-  for (const bundle::TensorDesc &t : function.outputs)
-    d.outputs.push_back({t.name, t.dtype, t.shape, std::nullopt, {}});
+  std::vector<bool> extents = extentsOutputs(function);
+  for (size_t o = 0; o < function.outputs.size(); ++o) {
+    const bundle::TensorDesc &t = function.outputs[o];
+    if (!extents[o])
+      d.outputs.push_back({t.name,
+                           t.dtype,
+                           t.shape,
+                           std::nullopt,
+                           {},
+                           t.runtimeShapeFrom >= 0,
+                           t.runtimeReshape});
+  }
   // Variants follow their function (the reader checked it).
   for (const bundle::FunctionInfo &f : file.functions()) {
     if (&f != &function && f.variantOf != function.name)
@@ -67,8 +107,10 @@ FunctionDescriptor describe(const bundle::BundleFile &file,
     ShapeVariant v;
     for (const bundle::TensorDesc &t : f.inputs)
       v.inputs.push_back(t.shape);
-    for (const bundle::TensorDesc &t : f.outputs)
-      v.outputs.push_back(t.shape);
+    std::vector<bool> variantExtents = extentsOutputs(f);
+    for (size_t o = 0; o < f.outputs.size(); ++o)
+      if (!variantExtents[o])
+        v.outputs.push_back(f.outputs[o].shape);
     d.shapeVariants.push_back(std::move(v));
   }
   if (d.shapeVariants.size() == 1)

@@ -29,6 +29,14 @@ struct FunctionState {
   // Which of the bundle function's schedules runs; -1: the whole function.
   int schedule = -1;
   std::unique_ptr<Kernel> kernel;
+  // Outputs whose shape is decided at run time (bundle format 1.5): the
+  // kernel's outputs (the bundle's, their extents included), and for each
+  // output of the descriptor its index among them and that of its extents
+  // (-1: none). Empty when the kernel's outputs are the descriptor's.
+  std::vector<TensorDescriptor> kernelOutputs;
+  std::vector<uint32_t> outputOf;
+  std::vector<int32_t> extentsOf;
+  std::vector<bool> reshapedOf; // the value is reshaped, not a box
   // Another kernel for the function with state of its own (scratch, GPU
   // buffers, recorded launches), for a ComputeStream. Throws AssetError.
   std::function<std::unique_ptr<Kernel>()> instantiate;
@@ -70,9 +78,16 @@ std::unique_ptr<Kernel> prepareSchedule(
 std::shared_ptr<ScheduleDevice> createHostScheduleDevice();
 
 /// The descriptor of a bundle function of `file`, in API terms, with the
-/// shapes of its variants when it has enumerated shapes.
+/// shapes of its variants when it has enumerated shapes. The outputs that
+/// hold other outputs' run-time extents are not listed.
 FunctionDescriptor describe(const bundle::BundleFile &file,
                             const bundle::FunctionInfo &function);
+
+/// Sets `fs.descriptor` to the description of `function`, and, when it has
+/// outputs of run-time shape, what run() needs to return them
+/// (FunctionState::kernelOutputs).
+void describeFunction(const bundle::BundleFile &file,
+                      const bundle::FunctionInfo &function, FunctionState &fs);
 
 } // namespace coreai::runtime
 

@@ -265,7 +265,7 @@ FunctionState prepareScheduled(
     }
   }
   FunctionState fs;
-  fs.descriptor = describe(file, function);
+  describeFunction(file, function, fs);
   fs.variantOf = function.variantOf;
   fs.unit = ane   ? ComputeUnit::NeuralEngine
             : gpu ? ComputeUnit::GPU
@@ -419,7 +419,7 @@ Model ModelAsset::specialize(const SpecializationOptions &options) const {
       constants.push_back(file.constantData(c));
 
     FunctionState fs;
-    fs.descriptor = describe(file, function);
+    describeFunction(file, function, fs);
     fs.variantOf = function.variantOf;
     fs.unit = executor->unit();
     fs.placement = computeUnitName(fs.unit) + fallback;

@@ -261,8 +261,8 @@ TEST_CASE("shape variants that the runtime could not choose between are "
   c = withShapeVariant();
   c.functions[2].inputs[0].dtype = DType::F16;
   CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
-                      "input 0 'x' differs in name, dtype, rank or image "
-                      "format");
+                      "input 0 'x' differs in name, dtype, rank, image "
+                      "format or run-time shape");
 
   c = withShapeVariant();
   c.functions[2].outputs.push_back({"z", DType::F32, {1}});
@@ -315,4 +315,29 @@ TEST_CASE("state pairs the runtime could not keep are refused",
   c.functions[2].states = {{0, 0}};
   CHECK(refusal(c) == "function 'main.shape1', a shape variant of 'main', "
                       "keeps state 'x' at another shape");
+}
+
+TEST_CASE("outputs of run-time shape name valid extents", "[bundle]") {
+  // affine: y float32 [2,3], n int64 []; an extents output for y is int64 [2].
+  BundleContents c = sampleContents();
+  c.functions[1].outputs.push_back({"y:shape", DType::I64, {2}});
+  c.functions[1].outputs[0].runtimeShapeFrom = 2;
+  REQUIRE(checkBundleContents(c).empty());
+  auto file = openBytes(serializeBundle(c));
+  CHECK(file->functions()[1].outputs[0].runtimeShapeFrom == 2);
+  CHECK(file->functions()[1].outputs[2].runtimeShapeFrom == -1);
+
+  c.functions[1].outputs[0].runtimeShapeFrom = 1; // n: int64 []
+  CHECK(refusal(c) == "function 'affine' output 0 'y' takes its shape from "
+                      "output 'n', which is not a fixed int64 [2]");
+  c.functions[1].outputs[0].runtimeShapeFrom = 7;
+  CHECK(refusal(c) == "function 'affine' output 0 'y' takes its shape from "
+                      "output 7, not another of its 3 outputs");
+  c.functions[1].outputs[0].runtimeShapeFrom = 0;
+  CHECK(refusal(c) == "function 'affine' output 0 'y' takes its shape from "
+                      "output 0, not another of its 3 outputs");
+  c.functions[1].outputs[0].runtimeShapeFrom = 2;
+  c.functions[1].inputs[0].runtimeShapeFrom = 2;
+  CHECK(refusal(c) ==
+        "function 'affine' input 'x' has a run-time shape (only outputs may)");
 }

@@ -62,6 +62,10 @@ ordered_json tensorJson(const bundle::TensorDesc &t) {
       {"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}};
   if (!t.dimNames.empty())
     j["dim_names"] = t.dimNames;
+  if (t.runtimeShapeFrom >= 0) { // its shape is the bound
+    j["runtime_shape_from"] = t.runtimeShapeFrom;
+    j["runtime_reshape"] = t.runtimeReshape;
+  }
   if (t.image) // the reader checked the shape: [N, H, W, bytes per pixel]
     j["image"] = {{"format", t.image->format}, {"width", t.shape[2]},
                   {"height", t.shape[1]},      {"mean", t.image->mean},
@@ -218,6 +222,12 @@ void printText(const ordered_json &j) {
           }
           std::cout << " (bound: " << bound << ")";
         }
+        if (t.contains("runtime_shape_from"))
+          std::cout << (t["runtime_reshape"].get<bool>()
+                            ? ", reshaped at run time"
+                            : " at most, shape decided at run time")
+                    << " (extents in output "
+                    << t["runtime_shape_from"].get<int32_t>() << ")";
         if (t.contains("image")) {
           const ordered_json &im = t["image"];
           std::cout << ", image " << im["format"].get<std::string>() << " "

@@ -175,6 +175,13 @@ std::pair<std::vector<NDArray>, std::vector<NDArray>>
 argumentsOf(const InferenceFunction &fn, const coreai_tensor *inputs,
             size_t numInputs, const coreai_tensor *outputs, size_t numOutputs) {
   std::vector<NDArray> in = viewsOf(inputs, numInputs, "input");
+  for (const TensorDescriptor &t : fn.descriptor().outputs)
+    if (t.runtimeShape)
+      throw AssetError(AssetError::Code::Unsupported,
+                       "function '" + fn.descriptor().name + "' output '" +
+                           t.name +
+                           "' has a shape decided at run time, which the C "
+                           "API does not return yet");
   size_t want = fn.descriptor().outputs.size();
   if (numOutputs != want)
     throw AssetError(AssetError::Code::InvalidArgument,
