@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
+#include "lib/Import/RuntimeDims.h"
 
 #include "llvm/ADT/Sequence.h"
 #include "llvm/Support/MathExtras.h"
@@ -153,13 +154,9 @@ alongConstantOrRuntimeAxis(GraphImporter &g, int i, int64_t rank,
     return g.error() << "axis must be one integer, got " << at;
   if (rank == 0)
     return g.error() << "a scalar has no axis";
-  Emitter e{g};
-  Type i64 = g.builder.getI64Type();
-  Value a =
-      e.reshape(e.make<aigraph::CastOp>(g.input(i), TypeAttr::get(i64)), {});
-  a = e.make<aigraph::WhereOp>(
-      e.make<aigraph::LessOp>(a, e.intScalar(i64, 0)),
-      e.make<aigraph::AddOp>(a, e.intScalar(i64, rank)), a);
+  RuntimeDims r{g};
+  Emitter &e = r.e;
+  Value a = r.normalized(e.reshape(g.input(i), {}), rank);
   if (!e.ok)
     return failure();
   FailureOr<Value> y = build(rank - 1);
@@ -167,8 +164,8 @@ alongConstantOrRuntimeAxis(GraphImporter &g, int i, int64_t rank,
     FailureOr<Value> along = build(d);
     if (failed(along))
       return failure();
-    y = e.make<aigraph::WhereOp>(
-        e.make<aigraph::EqualOp>(a, e.intScalar(i64, d)), *along, *y);
+    y = e.make<aigraph::WhereOp>(e.make<aigraph::EqualOp>(a, r.scalar(d)),
+                                 *along, *y);
   }
   if (failed(y) || !e.ok)
     return failure();
@@ -468,79 +465,6 @@ LogicalResult importFlatten(GraphImporter &g) {
 }
 
 namespace {
-/// Shape computations for reshapes decided at run time, on small int64
-/// vectors (a dim per element), with the importer's ops.
-struct RuntimeDims {
-  GraphImporter &g;
-  Emitter e{g};
-  Type i64 = g.builder.getI64Type();
-
-  Value vector(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
-    return g.constant(
-        DenseElementsAttr::get(RankedTensorType::get(shape, i64), values));
-  }
-  Value iota(int64_t n, ArrayRef<int64_t> shape) {
-    SmallVector<int64_t> v;
-    for (int64_t i = 0; i < n; ++i)
-      v.push_back(i);
-    return vector(v, shape);
-  }
-  Value scalar(int64_t v) { return e.intScalar(i64, v); }
-  /// `axes` (k integers, negative counting from the end of `rank` dims)
-  /// as a mask over the dims: i1 [rank].
-  Value named(Value axes, int64_t rank) {
-    int64_t k = typeOf(axes).getNumElements();
-    Value a = e.make<aigraph::CastOp>(axes, TypeAttr::get(i64));
-    a = e.make<aigraph::WhereOp>(e.make<aigraph::LessOp>(a, scalar(0)),
-                                 e.make<aigraph::AddOp>(a, scalar(rank)), a);
-    Value hit =
-        e.make<aigraph::EqualOp>(e.reshape(a, {k, 1}), iota(rank, {1, rank}));
-    Value count = e.make<aigraph::ReduceSumOp>(
-        e.make<aigraph::CastOp>(hit, TypeAttr::get(i64)),
-        g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
-    return e.make<aigraph::GreaterOp>(count, scalar(0));
-  }
-  /// The dims of `shape` (int64 [n]) where `kept` (i1 [n]) holds, in order,
-  /// as `count` dims: out[j] = shape[d] for the j-th kept d.
-  Value compress(Value shape, Value kept, int64_t n, int64_t count) {
-    // rank[d] = how many dims up to d are kept, less one.
-    SmallVector<bool> upTo;
-    for (int64_t d = 0; d < n; ++d)
-      for (int64_t q = 0; q < n; ++q)
-        upTo.push_back(q <= d);
-    Value tri = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({n, n}, g.builder.getI1Type()),
-        ArrayRef<bool>(upTo)));
-    Value ones = e.make<aigraph::WhereOp>(kept, scalar(1), scalar(0));
-    Value rank = e.make<aigraph::SubOp>(
-        e.make<aigraph::ReduceSumOp>(
-            e.make<aigraph::WhereOp>(tri, e.reshape(ones, {1, n}), scalar(0)),
-            g.builder.getDenseI64ArrayAttr({1}), g.builder.getBoolAttr(false)),
-        scalar(1));
-    // pick[j, d]: dim d is kept and the j-th kept one.
-    Value pick = e.make<aigraph::EqualOp>(e.reshape(rank, {1, n}),
-                                          iota(count, {count, 1}));
-    Value keptRow = e.reshape(kept, {1, n});
-    pick = e.make<aigraph::WhereOp>(keptRow, pick, keptRow); // else false
-    return e.make<aigraph::ReduceSumOp>(
-        e.make<aigraph::WhereOp>(pick, e.reshape(shape, {1, n}), scalar(0)),
-        g.builder.getDenseI64ArrayAttr({1}), g.builder.getBoolAttr(false));
-  }
-  /// Binds output 0 to `x` reshaped at run time to `extents` (int64
-  /// [rank]): its elements in order, held as [n, 1, ..., 1].
-  LogicalResult bind(Value x, Value extents, int64_t rank) {
-    if (!e.ok)
-      return failure();
-    SmallVector<int64_t> bound(rank, 1);
-    bound[0] = typeOf(x).getNumElements();
-    Value held = e.reshape(x, bound);
-    if (!e.ok)
-      return failure();
-    g.setRuntimeShapedOutput(0, held, extents, /*reshaped=*/true);
-    return success();
-  }
-};
-
 /// Reshape to a shape known only at run time (static rank): 0 copies the
 /// input's dim (unless allowzero), -1 takes the rest; a shape that does not
 /// hold the input's elements fails the run.
@@ -783,11 +707,8 @@ LogicalResult importSliceAtRuntime(GraphImporter &g) {
         v[j] = j;
     return r.vector(v, {k});
   };
-  Value starts = ints(1, 0), ends = ints(2, 0), axes = ints(3, 0),
-        steps = ints(4, 1);
-  axes = e.make<aigraph::WhereOp>(e.make<aigraph::LessOp>(axes, r.scalar(0)),
-                                  e.make<aigraph::AddOp>(axes, r.scalar(rank)),
-                                  axes);
+  Value starts = ints(1, 0), ends = ints(2, 0), steps = ints(4, 1);
+  Value axes = r.normalized(ints(3, 0), rank);
   auto lessThan = [&](Value a, Value b) {
     return e.make<aigraph::LessOp>(a, b);
   };

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
+#include "lib/Import/RuntimeDims.h"
 
 using namespace mlir;
 using namespace coreai;
@@ -62,7 +63,8 @@ enum class Post { None, Sqrt, Log };
 /// reduce nothing (kernels cannot report errors); duplicates count once.
 template <typename StepOpT, Pre pre, Post post>
 LogicalResult importReduceOverRuntimeAxes(GraphImporter &g) {
-  Emitter e{g};
+  RuntimeDims r{g};
+  Emitter &e = r.e;
   Value x = g.input(0), axes = g.input(1);
   RankedTensorType xt = typeOf(x), at = typeOf(axes);
   int64_t rank = xt.getRank();
@@ -70,27 +72,9 @@ LogicalResult importReduceOverRuntimeAxes(GraphImporter &g) {
     return g.error() << "reducing over axes given at run time needs a "
                         "static data shape and 1-D axes, got "
                      << xt << " and " << at;
-  int64_t count = at.getDimSize(0);
-  Type i64 = g.builder.getI64Type(), f32 = g.builder.getF32Type();
-  Value a = e.make<aigraph::CastOp>(axes, TypeAttr::get(i64));
-  a = e.make<aigraph::WhereOp>(
-      e.make<aigraph::LessOp>(a, e.intScalar(i64, 0)),
-      e.make<aigraph::AddOp>(a, e.intScalar(i64, rank)), a);
-  // reduced[d]: whether some axis names dim d.
-  SmallVector<int64_t> dims, shape(xt.getShape()),
+  SmallVector<int64_t> shape(xt.getShape()),
       reducedExtent(rank, g.intAttr("keepdims", 1) ? 1 : -1);
-  for (int64_t d = 0; d < rank; ++d)
-    dims.push_back(d);
-  auto i64Vector = [&](ArrayRef<int64_t> v, ArrayRef<int64_t> type) {
-    return g.constant(DenseElementsAttr::get(RankedTensorType::get(type, i64),
-                                             ArrayRef<int64_t>(v)));
-  };
-  Value named = e.make<aigraph::EqualOp>(e.reshape(a, {count, 1}),
-                                         i64Vector(dims, {1, rank}));
-  Value hits = e.make<aigraph::ReduceMaxOp>(
-      e.make<aigraph::CastOp>(named, TypeAttr::get(f32)),
-      g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
-  Value reduced = e.make<aigraph::GreaterOp>(hits, e.scalar(f32, 0));
+  Value reduced = r.named(axes, rank); // whether some axis names dim d
 
   Value y = x;
   if (pre == Pre::Abs)
@@ -113,7 +97,7 @@ LogicalResult importReduceOverRuntimeAxes(GraphImporter &g) {
   else if (post == Post::Log)
     y = e.make<aigraph::LogOp>(y);
   Value extents = e.make<aigraph::WhereOp>(
-      reduced, i64Vector(reducedExtent, {rank}), i64Vector(shape, {rank}));
+      reduced, r.vector(reducedExtent, {rank}), r.vector(shape, {rank}));
   if (!e.ok)
     return failure();
   g.setRuntimeShapedOutput(0, y, extents);

@@ -1,5 +1,6 @@
 //===- OnnxScatter.cpp - Scatter, GatherND and TopK -----------------------===//
 #include "lib/Import/OnnxImporter.h"
+#include "lib/Import/RuntimeDims.h"
 
 using namespace mlir;
 using namespace coreai;
@@ -130,19 +131,9 @@ static LogicalResult importTopKOp(GraphImporter &g) {
   op.getValues().setType(cast<RankedTensorType>(types[0]));
   op.getIndices().setType(cast<RankedTensorType>(types[1]));
   if (runtimeK) {
-    // extents = the input's shape, with k along the axis.
-    int64_t rank = t.getRank();
-    SmallVector<bool> isAxis(rank, false);
-    isAxis[*axis] = true;
-    Type i64 = g.builder.getI64Type();
-    Value shape = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({rank}, i64), t.getShape()));
-    Value along = g.constant(DenseElementsAttr::get(
-        RankedTensorType::get({rank}, g.builder.getI1Type()),
-        ArrayRef<bool>(isAxis)));
-    Emitter e{g};
-    Value extents = e.make<aigraph::WhereOp>(along, runtimeK, shape);
-    if (!e.ok)
+    RuntimeDims r{g};
+    Value extents = r.withExtentAlong(t.getShape(), *axis, runtimeK);
+    if (!r.e.ok)
       return failure();
     g.setRuntimeShapedOutput(0, op.getValues(), extents);
     g.setRuntimeShapedOutput(1, op.getIndices(), extents);

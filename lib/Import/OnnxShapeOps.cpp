@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lib/Import/OnnxImporter.h"
+#include "lib/Import/RuntimeDims.h"
 
 using namespace mlir;
 using namespace coreai;
@@ -53,48 +54,32 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
 LogicalResult importSplitAtRuntimeSizes(GraphImporter &g, int64_t axis) {
   Value x = g.input(0), sizes = g.input(1);
   RankedTensorType type = typeOf(x), st = typeOf(sizes);
-  int64_t n = g.node->output_size(), dim = type.getDimSize(axis),
-          rank = type.getRank();
+  int64_t n = g.node->output_size(), dim = type.getDimSize(axis);
   if (!type.hasStaticShape() || !st.hasStaticShape() || st.getRank() != 1 ||
       st.getDimSize(0) != n)
     return g.error() << "split sizes given at run time must be 1-D with one "
                         "size per output ("
                      << n << "), and the input's shape static; got " << st
                      << " and " << type;
-  Type i64 = g.builder.getI64Type();
-  Emitter e{g};
-  Value s = e.make<aigraph::CastOp>(sizes, TypeAttr::get(i64));
-  SmallVector<int64_t> positions;
-  for (int64_t p = 0; p < dim; ++p)
-    positions.push_back(p);
-  Value iota = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({dim}, i64), ArrayRef<int64_t>(positions)));
-  SmallVector<bool> isAxis(rank, false);
-  isAxis[axis] = true;
-  Value along = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({rank}, g.builder.getI1Type()),
-      ArrayRef<bool>(isAxis)));
-  Value shape = g.constant(DenseElementsAttr::get(
-      RankedTensorType::get({rank}, i64), type.getShape()));
-  Value last = e.intScalar(i64, std::max<int64_t>(dim - 1, 0));
-  Value zero = e.intScalar(i64, 0), invalid = e.intScalar(i64, -2);
-  Value total = e.make<aigraph::ReduceSumOp>(
-      s, g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
-  Value negative = e.make<aigraph::ReduceMaxOp>(
-      e.make<aigraph::CastOp>(e.make<aigraph::LessOp>(s, zero),
-                              TypeAttr::get(g.builder.getF32Type())),
-      g.builder.getDenseI64ArrayAttr({0}), g.builder.getBoolAttr(false));
-  Value valid = e.make<aigraph::EqualOp>(total, e.intScalar(i64, dim));
-  valid = e.make<aigraph::WhereOp>(
-      e.make<aigraph::GreaterOp>(negative, e.scalar(g.builder.getF32Type(), 0)),
-      e.make<aigraph::LessOp>(zero, zero), valid); // false when any is < 0
+  RuntimeDims r{g};
+  Emitter &e = r.e;
+  Value s = e.make<aigraph::CastOp>(sizes, TypeAttr::get(r.i64));
+  Value iota = r.iota(dim, {dim});
+  Value last = r.scalar(std::max<int64_t>(dim - 1, 0));
+  Value zero = r.scalar(0), invalid = r.scalar(-2);
+  auto sumOf = [&](Value v) {
+    return e.make<aigraph::ReduceSumOp>(v, g.builder.getDenseI64ArrayAttr({0}),
+                                        g.builder.getBoolAttr(false));
+  };
+  // Valid: the sizes add up to the dim and none is negative.
+  Value negatives = sumOf(e.make<aigraph::WhereOp>(
+      e.make<aigraph::LessOp>(s, zero), r.scalar(1), zero));
+  Value valid = e.make<aigraph::EqualOp>(
+      e.make<aigraph::WhereOp>(e.make<aigraph::EqualOp>(negatives, zero),
+                               sumOf(s), invalid),
+      r.scalar(dim));
   for (int64_t i = 0; i < n; ++i) {
-    Value offset =
-        i == 0
-            ? e.intScalar(i64, 0)
-            : e.make<aigraph::ReduceSumOp>(e.sliceAxis(s, 0, 0, i),
-                                           g.builder.getDenseI64ArrayAttr({0}),
-                                           g.builder.getBoolAttr(false));
+    Value offset = i == 0 ? zero : sumOf(e.sliceAxis(s, 0, 0, i));
     Value index = e.make<aigraph::AddOp>(iota, offset);
     index = e.make<aigraph::WhereOp>(e.make<aigraph::GreaterOp>(index, last),
                                      last, index);
@@ -104,7 +89,7 @@ LogicalResult importSplitAtRuntimeSizes(GraphImporter &g, int64_t axis) {
         e.make<aigraph::GatherOp>(x, index, g.builder.getI64IntegerAttr(axis));
     Value size = e.make<aigraph::WhereOp>(
         valid, e.reshape(e.sliceAxis(s, 0, i, i + 1), {}), invalid);
-    Value extents = e.make<aigraph::WhereOp>(along, size, shape);
+    Value extents = r.withExtentAlong(type.getShape(), axis, size);
     if (!e.ok)
       return failure();
     g.setRuntimeShapedOutput(i, part, extents);
