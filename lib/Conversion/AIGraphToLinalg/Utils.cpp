@@ -17,8 +17,15 @@ Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, value));
   if (type.isInteger(1))
     return arith::ConstantOp::create(b, loc, b.getBoolAttr(value != 0));
-  return arith::ConstantOp::create(b, loc,
-                                   b.getIntegerAttr(type, (int64_t)value));
+  // Saturated to the type's signed range: a double cannot hold INT64_MAX
+  // (a reduction's identity), and converting 2^63 to int64_t is undefined.
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt v = value >= std::ldexp(1.0, width - 1)
+                ? APInt::getSignedMaxValue(width)
+            : value <= -std::ldexp(1.0, width - 1)
+                ? APInt::getSignedMinValue(width)
+                : APInt(width, (int64_t)value, /*isSigned=*/true);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
 }
 
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,

@@ -225,6 +225,18 @@ func.func @reduce_keepdims(%a: tensor<2x3x4xf32>) -> tensor<2x1x4xf32> {
 
 // -----
 
+// The identity of an int64 min is INT64_MAX, which no double holds.
+// CHECK-LABEL: func @reduce_min_i64
+// CHECK: arith.constant 9223372036854775807 : i64
+// CHECK: linalg.fill
+// CHECK: arith.minsi
+func.func @reduce_min_i64(%a: tensor<2xi64>) -> tensor<i64> {
+  %0 = aigraph.reduce_min %a {axes = array<i64: 0>, keepdims = false} : tensor<2xi64> -> tensor<i64>
+  return %0 : tensor<i64>
+}
+
+// -----
+
 // Arg max carries (best value, index) through one reduction.
 // CHECK-LABEL: func @arg_max
 // CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<2xf32>, tensor<2xi64>)
